@@ -1,0 +1,131 @@
+"""Cached solves for the Solver lab: trajectories, the reference, the step-size sweep and work–precision.
+
+Everything returned is plain numpy / str so the cache never hands out a mutable tensor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+import torch
+
+from models.convergence import SweepConfig, adaptive_work, error_sweep, reference_final
+from models.solve import SolveError, SolverConfig, solve
+from models.systems import Problem
+
+REFERENCE_POINTS = 600
+#: The page promises an answer in about two seconds, whatever was asked.
+PAGE_BUDGET = SolverConfig(max_nfe=100_000, deadline_s=1.5)
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """A solve's outcome for a page: the curve (possibly partial), its cost, and any one-line error."""
+
+    method: str
+    t: np.ndarray
+    y: np.ndarray  # (T, dim)
+    nfe: int
+    wall_ms: float
+    step_times: np.ndarray
+    step_sizes: np.ndarray
+    step_states: np.ndarray  # (steps, dim): state at the start of each accepted step
+    error: str | None = None
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def reference(problem: Problem) -> tuple[np.ndarray, np.ndarray, str]:
+    """A fine reference curve over the span: the exact solution where known, else tight dopri8.
+
+    Returns (t, y (T, dim), how it was made). Non-finite values (a blow-up) become NaN.
+    """
+    t = torch.linspace(*problem.span, REFERENCE_POINTS, dtype=torch.float64)
+    exact = problem.exact(t)
+    if exact is not None:
+        y, how = exact, "exact solution"
+    else:
+        cfg = SolverConfig(method="dopri8", rtol=1e-10, atol=1e-10, n_eval=REFERENCE_POINTS, deadline_s=3.0)
+        try:
+            y, how = solve(problem.field(), problem.initial()[None], problem.span, cfg).y[:, 0], "dopri8, tol 1e-10"
+        except SolveError as err:
+            return t.numpy(), np.full((len(t), problem.spec.dim), np.nan), f"unavailable: {err}"
+    y = y.numpy().copy()
+    y[~np.isfinite(y) | (np.abs(y) > 1e6)] = np.nan
+    return t.numpy(), y, how
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def end_reference(problem: Problem) -> np.ndarray | None:
+    """The reference end state y(t1) (exact, or dopri8 at 1e-12), or None if it cannot be had."""
+    t = torch.tensor(problem.span, dtype=torch.float64)
+    exact = problem.exact(t)
+    try:
+        ref = reference_final(problem.field(), problem.initial(), problem.span, None if exact is None else exact[-1])
+    except SolveError:
+        return None
+    ref = ref.numpy()
+    return ref if np.isfinite(ref).all() else None
+
+
+@st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
+def trajectory(problem: Problem, cfg: SolverConfig) -> Trajectory:
+    """One method's solve within the page budget; a failure keeps what was computed before it."""
+    bounded = SolverConfig(
+        method=cfg.method,
+        step_size=cfg.step_size,
+        rtol=cfg.rtol,
+        atol=cfg.atol,
+        n_eval=cfg.n_eval,
+        max_nfe=PAGE_BUDGET.max_nfe,
+        max_steps=cfg.max_steps,
+        deadline_s=PAGE_BUDGET.deadline_s,
+    )
+    try:
+        result = solve(problem.field(), problem.initial()[None], problem.span, bounded)
+        error = None
+    except SolveError as err:
+        result, error = err.partial, str(err)
+    if result is None:
+        empty = np.zeros((0, problem.spec.dim))
+        return Trajectory(cfg.method, np.zeros(0), empty, 0, 0.0, np.zeros(0), np.zeros(0), empty, error)
+    steps = _step_states(result.y, result.step_times, result.t)
+    return Trajectory(
+        method=cfg.method,
+        t=result.t.numpy(),
+        y=result.y[:, 0].numpy(),
+        nfe=result.nfe,
+        wall_ms=result.wall_s * 1e3,
+        step_times=result.step_times.numpy(),
+        step_sizes=result.step_sizes.numpy(),
+        step_states=steps,
+        error=error,
+    )
+
+
+def _step_states(y: torch.Tensor, step_times: torch.Tensor, t: torch.Tensor) -> np.ndarray:
+    """States at accepted step starts, read off the output curve by interpolation (for markers)."""
+    if len(step_times) == 0 or len(t) < 2:
+        return np.zeros((0, y.shape[-1]))
+    curve = y[:, 0].numpy()
+    ts = t.numpy()
+    return np.stack([np.interp(step_times.numpy(), ts, curve[:, d]) for d in range(curve.shape[1])], axis=1)
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+def step_size_sweep(problem: Problem, sweep: SweepConfig) -> list | None:
+    """Global error against h for the hand-written methods, or None without a reference."""
+    ref = end_reference(problem)
+    if ref is None:
+        return None
+    with torch.inference_mode():
+        return error_sweep(problem.field(), problem.initial(), problem.span, torch.from_numpy(ref), sweep)
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+def adaptive_work_points(problem: Problem, methods: tuple[str, ...]) -> list | None:
+    ref = end_reference(problem)
+    if ref is None:
+        return None
+    return adaptive_work(problem.field(), problem.initial(), problem.span, torch.from_numpy(ref), methods)

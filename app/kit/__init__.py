@@ -1,0 +1,1 @@
+"""Streamlit helpers shared by the pages: link-bound widgets, cached resources, page chrome."""

@@ -1,0 +1,27 @@
+"""The pages of the explorer, in menu order: what the router mounts and what the home page lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    path: str  # page script, relative to app/
+    url: str  # URL path segment ("" for home)
+    title: str
+    icon: str
+    blurb: str  # one or two sentences for the home page
+
+
+PAGES: tuple[PageInfo, ...] = (
+    PageInfo("views/home.py", "", "Home", "🏠", "What the explorer shows and where."),
+    PageInfo(
+        "views/solver_lab.py",
+        "solver_lab",
+        "Solver lab",
+        "📐",
+        "Euler against RK4 on Lotka–Volterra, then any system and method: trajectories, measured orders of "
+        "convergence, work–precision, and how an adaptive solver picks its steps.",
+    ),
+)

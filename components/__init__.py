@@ -1,0 +1,1 @@
+"""Figure and chart builders: plain data in, plotly figures or altair charts out."""

@@ -1,0 +1,199 @@
+"""Figures of the Solver lab: trajectories (over t, in the phase plane, in 3-D), error against step
+size with measured orders, work–precision, and an adaptive method's step sizes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from components.style import Curve, color_for, line_style, styled
+
+
+def components_figure(curves: Sequence[Curve], state_names: Sequence[str]) -> go.Figure:
+    """Each state component against t, one row per component."""
+    dim = len(state_names)
+    fig = make_subplots(rows=dim, cols=1, shared_xaxes=True, vertical_spacing=0.06)
+    for i, curve in enumerate(curves):
+        for d in range(dim):
+            fig.add_trace(
+                go.Scatter(
+                    x=curve.t,
+                    y=curve.y[:, d],
+                    name=curve.label,
+                    legendgroup=curve.label,
+                    showlegend=d == 0,
+                    mode="lines+markers" if curve.markers else "lines",
+                    marker={"size": 5},
+                    line=line_style(curve, i),
+                ),
+                row=d + 1,
+                col=1,
+            )
+            fig.update_yaxes(title_text=state_names[d], row=d + 1, col=1)
+    fig.update_xaxes(title_text="t", row=dim, col=1)
+    return styled(fig, height=max(320, 220 * dim))
+
+
+def phase_figure(
+    curves: Sequence[Curve],
+    state_names: Sequence[str],
+    window: Sequence[tuple[float, float]] | None = None,
+    steps: Curve | None = None,
+) -> go.Figure:
+    """The first two state components against each other; `steps` marks accepted solver steps."""
+    fig = go.Figure()
+    for i, curve in enumerate(curves):
+        fig.add_trace(
+            go.Scatter(
+                x=curve.y[:, 0],
+                y=curve.y[:, 1],
+                name=curve.label,
+                mode="lines+markers" if curve.markers else "lines",
+                marker={"size": 5},
+                line=line_style(curve, i),
+            )
+        )
+    if steps is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=steps.y[:, 0],
+                y=steps.y[:, 1],
+                name=steps.label,
+                mode="markers",
+                marker={"size": 8, "symbol": "circle-open", "color": color_for(steps.key), "line": {"width": 2}},
+            )
+        )
+    start = curves[0].y[0]
+    fig.add_trace(
+        go.Scatter(
+            x=[start[0]], y=[start[1]], name="y₀", mode="markers", marker={"size": 12, "color": "black"}
+        )
+    )
+    fig.update_xaxes(title_text=state_names[0])
+    fig.update_yaxes(title_text=state_names[1])
+    if window is not None:
+        fig.update_xaxes(range=list(window[0]))
+        fig.update_yaxes(range=list(window[1]))
+    return styled(fig, height=480)
+
+
+def trajectory_3d_figure(curves: Sequence[Curve], state_names: Sequence[str]) -> go.Figure:
+    """3-D curves: (x, y, z) for a 3-D system, otherwise (x, y, t) or (t, y) lifted for 1-D."""
+    fig = go.Figure()
+    dim = len(state_names)
+    for i, curve in enumerate(curves):
+        if dim >= 3:
+            xs, ys, zs = curve.y[:, 0], curve.y[:, 1], curve.y[:, 2]
+        elif dim == 2:
+            xs, ys, zs = curve.y[:, 0], curve.y[:, 1], curve.t
+        else:
+            xs, ys, zs = curve.t, curve.y[:, 0], np.zeros_like(curve.t)
+        style = line_style(curve, i)
+        fig.add_trace(
+            go.Scatter3d(
+                x=xs,
+                y=ys,
+                z=zs,
+                name=curve.label,
+                mode="lines",
+                line={"color": style["color"], "width": 6 if not curve.dash else 4, "dash": curve.dash},
+            )
+        )
+    if dim >= 3:
+        titles = state_names[:3]
+    elif dim == 2:
+        titles = (state_names[0], state_names[1], "t")
+    else:
+        titles = ("t", state_names[0], "")
+    fig.update_layout(
+        scene={
+            "xaxis_title": titles[0],
+            "yaxis_title": titles[1],
+            "zaxis_title": titles[2],
+            "aspectmode": "manual",
+            "aspectratio": {"x": 1, "y": 1, "z": 0.9},
+        }
+    )
+    return styled(fig, height=560)
+
+
+def error_order_figure(
+    sweeps: Sequence[tuple[str, str, np.ndarray, np.ndarray, float | None]],
+) -> go.Figure:
+    """Global error against h on log-log axes; each legend entry carries its measured order.
+
+    sweeps: (method key, label, h, error, fitted order).
+    """
+    fig = go.Figure()
+    for i, (key, label, h, err, order) in enumerate(sweeps):
+        measured = f"measured order {order:.2f}" if order is not None else "order not measurable"
+        ok = np.isfinite(err) & (err > 0)
+        fig.add_trace(
+            go.Scatter(
+                x=h[ok],
+                y=err[ok],
+                name=f"{label}: {measured}",
+                mode="lines+markers",
+                marker={"size": 8},
+                line={"color": color_for(key, i), "width": 3},
+            )
+        )
+        if order is not None and ok.any():
+            last = np.flatnonzero(ok)[np.argmin(h[ok])]
+            fig.add_annotation(
+                x=np.log10(h[last]),
+                y=np.log10(err[last]),
+                text=f"slope {order:.2f}",
+                showarrow=True,
+                arrowhead=0,
+                ax=-60,
+                ay=0,
+                font={"color": color_for(key, i), "size": 14},
+            )
+    fig.update_xaxes(type="log", title_text="step size h")
+    fig.update_yaxes(type="log", title_text="global error |y_N − y(t₁)|", exponentformat="power")
+    return styled(fig, height=460)
+
+
+def work_precision_figure(
+    series: Sequence[tuple[str, str, np.ndarray, np.ndarray, Sequence[str]]],
+) -> go.Figure:
+    """Error against NFE; series: (method key, label, nfe, error, hover text per point)."""
+    fig = go.Figure()
+    for i, (key, label, nfe, err, hover) in enumerate(series):
+        ok = np.isfinite(err) & (err > 0)
+        fig.add_trace(
+            go.Scatter(
+                x=nfe[ok],
+                y=err[ok],
+                name=label,
+                mode="lines+markers",
+                text=[h for h, keep in zip(hover, ok, strict=True) if keep],
+                hovertemplate="%{text}<br>NFE %{x}<br>error %{y:.2e}<extra></extra>",
+                marker={"size": 8},
+                line={"color": color_for(key, i), "width": 3},
+            )
+        )
+    fig.update_xaxes(type="log", title_text="function evaluations (NFE)")
+    fig.update_yaxes(type="log", title_text="global error at t₁", exponentformat="power")
+    return styled(fig, height=460)
+
+
+def step_size_figure(key: str, label: str, step_times: np.ndarray, step_sizes: np.ndarray) -> go.Figure:
+    """An adaptive method's accepted step size h against t."""
+    fig = go.Figure(
+        go.Scatter(
+            x=step_times,
+            y=step_sizes,
+            name=label,
+            mode="lines+markers",
+            line={"shape": "hv", "color": color_for(key), "width": 3},
+            marker={"size": 6},
+        )
+    )
+    fig.update_xaxes(title_text="t (start of the step)")
+    fig.update_yaxes(title_text="accepted step size h", type="log")
+    return styled(fig, height=360)

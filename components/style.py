@@ -1,0 +1,59 @@
+"""Shared look of every figure: a projector-friendly layout, and one colour per method and model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+#: Okabe–Ito colours: distinguishable for colour-blind viewers and on a washed-out projector.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+
+METHOD_COLORS = {
+    "euler": "#D55E00",
+    "midpoint": "#E69F00",
+    "rk4": "#0072B2",
+    "heun3": "#56B4E9",
+    "rk4_38": "#009E73",
+    "adaptive_heun": "#F0E442",
+    "fehlberg2": "#999999",
+    "bosh3": "#CC79A7",
+    "dopri5": "#009E73",
+    "dopri8": "#000000",
+}
+REFERENCE_COLOR = "#7f7f7f"
+
+
+def color_for(key: str, index: int = 0) -> str:
+    return METHOD_COLORS.get(key, PALETTE[index % len(PALETTE)])
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One trajectory to draw: `y: (T, dim)` at times `t: (T,)`."""
+
+    key: str  # method or model key, which picks the colour
+    label: str
+    t: np.ndarray
+    y: np.ndarray
+    dash: str | None = None  # plotly dash style, e.g. "dash" for references
+    markers: bool = False
+
+
+def styled(fig: go.Figure, *, height: int = 420, title: str | None = None) -> go.Figure:
+    """Apply the common layout: readable fonts, legend on top, a light template."""
+    fig.update_layout(
+        template="plotly_white",
+        height=height,
+        margin={"l": 60, "r": 20, "t": 60 if title else 30, "b": 50},
+        font={"size": 14},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
+        title={"text": title} if title else None,
+    )
+    return fig
+
+
+def line_style(curve: Curve, index: int) -> dict:
+    color = REFERENCE_COLOR if curve.dash else color_for(curve.key, index)
+    return {"color": color, "width": 2 if curve.dash else 3, "dash": curve.dash}

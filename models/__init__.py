@@ -1,0 +1,1 @@
+"""Pure torch + torchdiffeq + numpy: systems, solvers, datasets, models and training. No Streamlit."""

@@ -1,0 +1,339 @@
+"""The library of named dynamical systems: batched torch vector fields with parameters, defaults,
+plotting windows and, where one is known, the exact solution."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import torch
+
+Params = Mapping[str, float]
+#: f(t, y, params) with t a 0-d tensor and y: (batch, dim) -> dy/dt: (batch, dim)
+RHS = Callable[[torch.Tensor, torch.Tensor, Params], torch.Tensor]
+#: exact(t, y0, params) with t: (T,), y0: (batch, dim) -> y: (T, batch, dim)
+Exact = Callable[[torch.Tensor, torch.Tensor, Params], torch.Tensor]
+
+
+@dataclass(frozen=True)
+class Param:
+    """A named scalar parameter of a system, with the slider range a page offers for it."""
+
+    name: str
+    default: float
+    low: float
+    high: float
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class System:
+    """A named ODE system dy/dt = f(t, y; params).
+
+    `window` is the plotting box per state dimension; `exact` is None when no closed form is known.
+    """
+
+    key: str
+    name: str
+    equations: str  # LaTeX, one equation per line joined by \\
+    state_names: tuple[str, ...]
+    rhs: RHS
+    y0: tuple[float, ...]
+    t1: float
+    window: tuple[tuple[float, float], ...]
+    params: tuple[Param, ...] = ()
+    exact: Exact | None = None
+    note: str = ""
+    defaults: dict[str, float] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "defaults", {p.name: p.default for p in self.params})
+
+    @property
+    def dim(self) -> int:
+        return len(self.state_names)
+
+    def resolve(self, params: Params | None = None) -> dict[str, float]:
+        """Defaults overridden by `params`; unknown names are ignored."""
+        merged = dict(self.defaults)
+        if params:
+            merged.update({k: float(v) for k, v in params.items() if k in merged})
+        return merged
+
+    def field(self, params: Params | None = None) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
+        """The vector field f(t, y) with parameters bound, as solvers expect it."""
+        bound = self.resolve(params)
+        rhs = self.rhs
+
+        def f(t: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+            return rhs(t, y, bound)
+
+        return f
+
+
+def _stack(*columns: torch.Tensor) -> torch.Tensor:
+    return torch.stack(columns, dim=-1)
+
+
+# --- exact solutions -------------------------------------------------------------------------------
+
+
+def _linear_exact(matrix: Callable[[Params], list[list[float]]]) -> Exact:
+    """Exact flow of dy/dt = A y: y(t) = expm(A t) y0."""
+
+    def exact(t: torch.Tensor, y0: torch.Tensor, p: Params) -> torch.Tensor:
+        a = torch.tensor(matrix(p), dtype=y0.dtype)
+        flows = torch.linalg.matrix_exp(t.to(y0.dtype)[:, None, None] * a)  # (T, d, d)
+        return torch.einsum("tij,bj->tbi", flows, y0)
+
+    return exact
+
+
+def _decay_exact(t: torch.Tensor, y0: torch.Tensor, p: Params) -> torch.Tensor:
+    return y0[None] * torch.exp(-p["k"] * t.to(y0.dtype))[:, None, None]
+
+
+def _blowup_exact(t: torch.Tensor, y0: torch.Tensor, p: Params) -> torch.Tensor:
+    # y = y0 / (1 - y0 t): infinite at t = 1 / y0.
+    return y0[None] / (1.0 - y0[None] * t.to(y0.dtype)[:, None, None])
+
+
+# --- vector fields ---------------------------------------------------------------------------------
+
+
+def _decay(t: torch.Tensor, y: torch.Tensor, p: Params) -> torch.Tensor:
+    return -p["k"] * y
+
+
+def _blowup(t: torch.Tensor, y: torch.Tensor, p: Params) -> torch.Tensor:
+    return y * y
+
+
+def _harmonic(t: torch.Tensor, y: torch.Tensor, p: Params) -> torch.Tensor:
+    x, v = y[..., 0], y[..., 1]
+    return _stack(v, -(p["omega"] ** 2) * x)
+
+
+def _linear_spiral(t: torch.Tensor, y: torch.Tensor, p: Params) -> torch.Tensor:
+    x, v = y[..., 0], y[..., 1]
+    return _stack(-p["a"] * x - p["b"] * v, p["b"] * x - p["a"] * v)
+
+
+def _lotka_volterra(t: torch.Tensor, y: torch.Tensor, p: Params) -> torch.Tensor:
+    x, v = y[..., 0], y[..., 1]
+    return _stack(p["alpha"] * x - p["beta"] * x * v, p["delta"] * x * v - p["gamma"] * v)
+
+
+def _pendulum(t: torch.Tensor, y: torch.Tensor, p: Params) -> torch.Tensor:
+    theta, mom = y[..., 0], y[..., 1]
+    # SCIENCE.md notes a source error: the restoring term is -sin(theta), not +sin(theta).
+    return _stack(mom, -p["g_over_l"] * torch.sin(theta))
+
+
+def _damped_pendulum(t: torch.Tensor, y: torch.Tensor, p: Params) -> torch.Tensor:
+    theta, mom = y[..., 0], y[..., 1]
+    return _stack(mom, -p["g_over_l"] * torch.sin(theta) - p["damping"] * mom)
+
+
+def _van_der_pol(t: torch.Tensor, y: torch.Tensor, p: Params) -> torch.Tensor:
+    x, v = y[..., 0], y[..., 1]
+    return _stack(v, p["mu"] * (1 - x * x) * v - x)
+
+
+def _duffing(t: torch.Tensor, y: torch.Tensor, p: Params) -> torch.Tensor:
+    x, v = y[..., 0], y[..., 1]
+    forcing = p["gamma"] * torch.cos(p["omega"] * t)
+    return _stack(v, -p["delta"] * v - p["alpha"] * x - p["beta"] * x**3 + forcing)
+
+
+def _lorenz(t: torch.Tensor, y: torch.Tensor, p: Params) -> torch.Tensor:
+    x, v, z = y[..., 0], y[..., 1], y[..., 2]
+    return _stack(p["sigma"] * (v - x), x * (p["rho"] - z) - v, x * v - p["beta"] * z)
+
+
+SYSTEMS: dict[str, System] = {
+    s.key: s
+    for s in (
+        System(
+            key="lotka_volterra",
+            name="Lotka–Volterra (predator–prey)",
+            equations=r"\dot x = \alpha x - \beta x y \\ \dot y = \delta x y - \gamma y",
+            state_names=("x", "y"),
+            rhs=_lotka_volterra,
+            y0=(1.0, 2.0),
+            t1=12.0,
+            window=((0.0, 4.0), (0.0, 4.0)),
+            params=(
+                Param("alpha", 1.0, 0.1, 3.0, "α (prey growth)"),
+                Param("beta", 1.0, 0.1, 3.0, "β (predation)"),
+                Param("delta", 1.0, 0.1, 3.0, "δ (predator growth)"),
+                Param("gamma", 1.0, 0.1, 3.0, "γ (predator death)"),
+            ),
+            note="Closed orbits around (γ/δ, α/β): a good solver stays on its orbit.",
+        ),
+        System(
+            key="harmonic",
+            name="Harmonic oscillator",
+            equations=r"\dot x = v \\ \dot v = -\omega^2 x",
+            state_names=("x", "v"),
+            rhs=_harmonic,
+            y0=(1.0, 0.0),
+            t1=10.0,
+            window=((-2.0, 2.0), (-2.0, 2.0)),
+            params=(Param("omega", 1.0, 0.1, 5.0, "ω (angular frequency)"),),
+            exact=_linear_exact(lambda p: [[0.0, 1.0], [-(p["omega"] ** 2), 0.0]]),
+            note="Exact solution: a rotation in phase space. Energy is conserved; Euler gains it.",
+        ),
+        System(
+            key="linear_spiral",
+            name="Linear spiral (Neural ODE blog)",
+            equations=r"\dot x = -a x - b y \\ \dot y = b x - a y",
+            state_names=("x", "y"),
+            rhs=_linear_spiral,
+            y0=(2.0, 0.0),
+            t1=15.0,
+            window=((-2.5, 2.5), (-2.5, 2.5)),
+            params=(Param("a", 0.1, -0.5, 1.0, "a (decay)"), Param("b", 1.0, 0.0, 3.0, "b (rotation)")),
+            exact=_linear_exact(lambda p: [[-p["a"], -p["b"]], [p["b"], -p["a"]]]),
+            note="dz/dt = [[-0.1, -1], [1, -0.1]] z by default: a stable spiral with an exact solution.",
+        ),
+        System(
+            key="decay",
+            name="Exponential decay",
+            equations=r"\dot y = -k y",
+            state_names=("y",),
+            rhs=_decay,
+            y0=(1.0,),
+            t1=5.0,
+            window=((-0.2, 1.2),),
+            params=(Param("k", 1.0, 0.0, 50.0, "k (rate)"),),
+            exact=_decay_exact,
+            note="y = y0·exp(−k t). Euler is unstable once h > 2/k: try k = 30 with h = 0.1.",
+        ),
+        System(
+            key="pendulum",
+            name="Pendulum",
+            equations=r"\dot\theta = p \\ \dot p = -\tfrac{g}{l}\sin\theta",
+            state_names=("θ", "p"),
+            rhs=_pendulum,
+            y0=(2.0, 0.0),
+            t1=15.0,
+            window=((-10.0, 10.0), (-4.0, 4.0)),
+            params=(Param("g_over_l", 1.0, 0.1, 5.0, "g/l"),),
+            note="θ lives on a circle: phase space is S¹ × ℝ.",
+        ),
+        System(
+            key="damped_pendulum",
+            name="Damped pendulum",
+            equations=r"\dot\theta = p \\ \dot p = -\tfrac{g}{l}\sin\theta - c\,p",
+            state_names=("θ", "p"),
+            rhs=_damped_pendulum,
+            y0=(2.5, 0.0),
+            t1=20.0,
+            window=((-10.0, 10.0), (-4.0, 4.0)),
+            params=(Param("g_over_l", 1.0, 0.1, 5.0, "g/l"), Param("damping", 0.25, 0.0, 2.0, "c (damping)")),
+        ),
+        System(
+            key="van_der_pol",
+            name="Van der Pol oscillator",
+            equations=r"\dot x = v \\ \dot v = \mu (1 - x^2) v - x",
+            state_names=("x", "v"),
+            rhs=_van_der_pol,
+            y0=(0.5, 0.0),
+            t1=20.0,
+            window=((-3.0, 3.0), (-4.0, 4.0)),
+            params=(Param("mu", 1.0, 0.0, 10.0, "μ (non-linearity)"),),
+            note="A limit cycle; stiff for large μ, where adaptive solvers shrink their steps.",
+        ),
+        System(
+            key="duffing",
+            name="Duffing oscillator",
+            equations=r"\dot x = v \\ \dot v = -\delta v - \alpha x - \beta x^3 + \gamma\cos\omega t",
+            state_names=("x", "v"),
+            rhs=_duffing,
+            y0=(1.0, 0.0),
+            t1=20.0,
+            window=((-2.0, 2.0), (-2.0, 2.0)),
+            params=(
+                Param("alpha", -1.0, -2.0, 2.0, "α (linear stiffness)"),
+                Param("beta", 1.0, 0.0, 2.0, "β (cubic stiffness)"),
+                Param("delta", 0.2, 0.0, 1.0, "δ (damping)"),
+                Param("gamma", 0.0, 0.0, 1.0, "γ (forcing)"),
+                Param("omega", 1.2, 0.1, 3.0, "ω (forcing frequency)"),
+            ),
+            note="A double well for α < 0, β > 0; with forcing it can become chaotic.",
+        ),
+        System(
+            key="lorenz",
+            name="Lorenz system (3-D)",
+            equations=r"\dot x = \sigma (y - x) \\ \dot y = x (\rho - z) - y \\ \dot z = x y - \beta z",
+            state_names=("x", "y", "z"),
+            rhs=_lorenz,
+            y0=(1.0, 1.0, 1.0),
+            t1=20.0,
+            window=((-25.0, 25.0), (-30.0, 30.0), (0.0, 55.0)),
+            params=(
+                Param("sigma", 10.0, 0.1, 20.0, "σ"),
+                Param("rho", 28.0, 0.1, 50.0, "ρ"),
+                Param("beta", 8.0 / 3.0, 0.1, 5.0, "β"),
+            ),
+            note="Chaotic: nearby solutions separate exponentially, so every solver drifts eventually.",
+        ),
+        System(
+            key="blowup",
+            name="Finite-time blow-up",
+            equations=r"\dot y = y^2",
+            state_names=("y",),
+            rhs=_blowup,
+            y0=(1.0,),
+            t1=0.9,
+            window=((0.0, 12.0),),
+            exact=_blowup_exact,
+            note="y = y0 / (1 − y0 t) is infinite at t = 1/y0: past it no solver can go on.",
+        ),
+    )
+}
+
+
+def get_system(key: str) -> System:
+    """The system named `key`; raises KeyError with the valid names."""
+    try:
+        return SYSTEMS[key]
+    except KeyError:
+        raise KeyError(f"unknown system {key!r}; choose one of {', '.join(SYSTEMS)}") from None
+
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An initial value problem built from a named system: which system, its parameters, y0 and span.
+
+    Hashable, so cached functions can take it. `None` means the system's default.
+    """
+
+    system: str = "lotka_volterra"
+    params: tuple[tuple[str, float], ...] = ()
+    y0: tuple[float, ...] | None = None
+    t0: float = 0.0
+    t1: float | None = None
+
+    @property
+    def spec(self) -> System:
+        return get_system(self.system)
+
+    @property
+    def span(self) -> tuple[float, float]:
+        return (self.t0, self.spec.t1 if self.t1 is None else self.t1)
+
+    def field(self) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
+        return self.spec.field(dict(self.params))
+
+    def initial(self, dtype: torch.dtype = torch.float64) -> torch.Tensor:
+        """y0 as (dim,)."""
+        return torch.tensor(self.spec.y0 if self.y0 is None else self.y0, dtype=dtype)
+
+    def exact(self, t: torch.Tensor) -> torch.Tensor | None:
+        """The exact solution at `t: (T,)` as (T, dim), or None if the system has none."""
+        if self.spec.exact is None:
+            return None
+        return self.spec.exact(t, self.initial(t.dtype)[None], self.spec.resolve(dict(self.params)))[:, 0]
