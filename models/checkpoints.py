@@ -1,0 +1,121 @@
+"""Small `.pt` checkpoints of NODE / ANODE / ResNet models: config as plain primitives plus a state dict.
+
+Loading uses `torch.load(..., weights_only=True)`; anything wrong raises `CheckpointError` with one line.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import torch
+from torch import Tensor, nn
+
+from models.classifiers import ModelConfig, build_model
+
+FORMAT = "node_anode/1"
+_PRIMITIVES = (str, int, float, bool, type(None))
+
+
+class CheckpointError(Exception):
+    """A checkpoint is missing, unreadable or does not describe a valid model."""
+
+
+class LoadedCheckpoint(NamedTuple):
+    """A loaded checkpoint: its config, the model in eval mode, and the free-form metadata."""
+
+    cfg: ModelConfig
+    model: nn.Module
+    meta: dict[str, Any]
+
+
+def _check_primitive(value: object, where: str) -> None:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if not isinstance(k, str):
+                raise TypeError(f"{where}: keys must be strings, got {k!r}")
+            _check_primitive(v, f"{where}.{k}")
+    elif isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            _check_primitive(v, f"{where}[{i}]")
+    elif not isinstance(value, _PRIMITIVES):
+        raise TypeError(f"{where}: {type(value).__name__} is not a plain primitive")
+
+
+def save_checkpoint(
+    path: str | Path,
+    cfg: ModelConfig,
+    in_dim: int,
+    n_out: int,
+    state_dict: dict[str, Tensor],
+    meta: dict[str, Any] | None = None,
+) -> None:
+    """Write a checkpoint atomically.
+
+    Args:
+        path: destination `.pt` file (parent folders are created).
+        cfg: the model's config.
+        in_dim, n_out: the dimensions `build_model` was called with.
+        state_dict: the model's weights.
+        meta: plain primitives only (str, int, float, bool, None, lists, dicts): metrics, data config...
+
+    Raises:
+        TypeError: if `meta` holds anything but plain primitives.
+    """
+    meta = dict(meta or {})
+    _check_primitive(meta, "meta")
+    payload = {
+        "format": FORMAT,
+        "model_config": cfg.to_dict(),
+        "in_dim": int(in_dim),
+        "n_out": int(n_out),
+        "state_dict": {k: v.detach().cpu().clone() for k, v in state_dict.items()},
+        "meta": meta,
+    }
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    os.close(fd)
+    try:
+        torch.save(payload, tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    line = text[0] if text else type(exc).__name__
+    return line if len(line) <= 160 else line[:157] + "..."
+
+
+def load_checkpoint(path: str | Path) -> LoadedCheckpoint:
+    """Read a checkpoint and rebuild its model (in eval mode).
+
+    Raises:
+        CheckpointError: with a one-line message if the file is missing, corrupt or inconsistent.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"checkpoint {path.name} not found")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:
+        # torch's own messages run over many lines; the cause stays chained for debugging.
+        raise CheckpointError(
+            f"checkpoint {path.name} is unreadable (corrupt, truncated, or not just tensors and primitives)"
+        ) from exc
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise CheckpointError(f"checkpoint {path.name} is not a {FORMAT} checkpoint")
+    try:
+        cfg = ModelConfig(**payload["model_config"])
+        model = build_model(cfg, int(payload["in_dim"]), int(payload["n_out"]), seed=0)
+        model.load_state_dict(payload["state_dict"], strict=True)
+        meta = dict(payload.get("meta") or {})
+    except Exception as exc:
+        raise CheckpointError(f"checkpoint {path.name} does not fit its model: {_one_line(exc)}") from exc
+    model.eval()
+    return LoadedCheckpoint(cfg=cfg, model=model, meta=meta)
