@@ -11,7 +11,7 @@ if torch.get_num_threads() != 1:
 from kit.chrome import apply_presenter_mode  # noqa: E402
 from kit.registry import PAGES  # noqa: E402
 
-st.set_page_config(page_title="Neural ODE Explorer", page_icon="🌀", layout="wide")
+st.set_page_config(page_title="Neural ODE Explorer", page_icon=":material/all_inclusive:", layout="wide")
 
 navigation = st.navigation(
     [

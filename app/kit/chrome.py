@@ -30,7 +30,7 @@ def apply_presenter_mode() -> None:
             st.rerun()
     elif st.sidebar.button(
         "Presenter mode",
-        icon="📽️",
+        icon=":material/co_present:",
         key="enter_present",
         help="Hide the controls and enlarge the type, for a projector. Adds present=1 to the link.",
     ):

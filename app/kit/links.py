@@ -147,9 +147,12 @@ class PageLinks:
     def notes(self) -> list[str]:
         return list(st.session_state[self._notes_key])
 
-    def show_notes(self) -> None:
+    def finish(self, notes_area: Any) -> None:
+        """Call once at the end of the page: sync the URL and show link notes in `notes_area`
+        (a container placed near the top, so notes read first even though widgets come later)."""
+        self.sync()
         for note in self.notes():
-            st.info(note, icon="🔗")
+            notes_area.info(note, icon=":material/link:")
 
     def sync(self) -> None:
         """Write this run's non-default values to the URL; drop parameters nobody owns any more."""

@@ -15,12 +15,12 @@ class PageInfo:
 
 
 PAGES: tuple[PageInfo, ...] = (
-    PageInfo("views/home.py", "", "Home", "🏠", "What the explorer shows and where."),
+    PageInfo("views/home.py", "", "Home", ":material/home:", "What the explorer shows and where."),
     PageInfo(
         "views/solver_lab.py",
         "solver_lab",
         "Solver lab",
-        "📐",
+        ":material/functions:",
         "Euler against RK4 on Lotka–Volterra, then any system and method: trajectories, measured orders of "
         "convergence, work–precision, and how an adaptive solver picks its steps.",
     ),

@@ -5,7 +5,7 @@ import streamlit as st
 from cached.thumbnails import THUMBNAILS
 from kit.registry import PAGES
 
-st.title("🌀 Neural ODE Explorer")
+st.title("Neural ODE Explorer")
 st.markdown(
     "See what an ODE solver, a phase portrait, a Neural ODE, an Augmented Neural ODE and a latent ODE "
     "actually do. Change a system, a solver or a model and watch the result; every view is a link you "
@@ -16,8 +16,8 @@ cards = [p for p in PAGES if p.url]
 for row in range(0, len(cards), 3):
     for col, page in zip(st.columns(3), cards[row : row + 3], strict=False):
         with col.container(border=True):
-            st.subheader(f"{page.icon} {page.title}")
+            st.subheader(page.title)
             if page.url in THUMBNAILS:
                 st.plotly_chart(THUMBNAILS[page.url](), key=f"thumb_{page.url}", config={"staticPlot": True})
             st.markdown(page.blurb)
-            st.page_link(page.path, label=f"Open {page.title}", icon="➡️")
+            st.page_link(page.path, label=f"Open {page.title}", icon=":material/arrow_forward:")

@@ -32,11 +32,12 @@ TOLERANCES = ["1e-2", "1e-3", "1e-4", "1e-5", "1e-6", "1e-7", "1e-8", "1e-9", "1
 LABELS = {k: m.label for k, m in METHODS.items()}
 
 links = PageLinks("solver")
-st.title("📐 Solver lab")
+st.title("Solver lab")
 st.caption(
     "How a numerical solver follows dy/dt = f(t, y), and what its accuracy costs. The opening view is the "
     "sources' figure: Lotka–Volterra from (1, 2) with h = 0.2 for 60 steps, Euler against RK4."
 )
+link_notes = st.container()
 
 # --- controls -----------------------------------------------------------------------------------------
 with st.sidebar:
@@ -72,8 +73,6 @@ with st.sidebar:
     )
     tol_text = links.selectbox("Tolerance (rtol = atol)", "tol", TOLERANCES, "1e-6")
     tol = float(tol_text)
-links.sync()
-links.show_notes()
 
 problem = Problem(system=system_key, params=params, y0=y0, t1=t1)
 span = problem.span
@@ -99,9 +98,9 @@ ref_t, ref_y, ref_how = reference(problem)
 ref_end = end_reference(problem)
 
 for message in dict.fromkeys(messages):
-    st.error(message, icon="⛔")
+    st.error(message, icon=":material/block:")
 if ref_how.startswith("unavailable"):
-    st.warning(f"Reference solution {ref_how}", icon="⚠️")
+    st.warning(f"Reference solution {ref_how}", icon=":material/warning:")
 
 # --- summary ----------------------------------------------------------------------------------------------
 if runs:
@@ -156,7 +155,7 @@ with tab_order:
         sweep = SweepConfig()
         sweeps = step_size_sweep(problem, sweep)
         if sweeps is None:
-            st.warning("No reference end state for this problem, so errors cannot be measured.", icon="⚠️")
+            st.warning("No reference end state for this problem, so errors cannot be measured.", icon=":material/warning:")
         else:
             st.plotly_chart(
                 error_order_figure([(s.method, LABELS[s.method], s.h, s.error, s.order) for s in sweeps]),
@@ -180,7 +179,7 @@ with tab_work:
         sweeps = step_size_sweep(problem, SweepConfig())
         points = adaptive_work_points(problem, tuple(ADAPTIVE[-3:]))
         if sweeps is None or points is None:
-            st.warning("No reference end state for this problem, so errors cannot be measured.", icon="⚠️")
+            st.warning("No reference end state for this problem, so errors cannot be measured.", icon=":material/warning:")
         else:
             series = [
                 (s.method, LABELS[s.method], s.nfe, s.error, [f"h = {x:.3g}" for x in s.h]) for s in sweeps
@@ -206,7 +205,7 @@ with tab_work:
 with tab_adapt:
     if tab_adapt.open:
         if adaptive_run is None or len(adaptive_run.step_times) == 0:
-            st.info("Choose an adaptive method in the sidebar to see the step sizes it picks.", icon="👈")
+            st.info("Choose an adaptive method in the sidebar to see the step sizes it picks.", icon=":material/arrow_back:")
         else:
             st.plotly_chart(
                 step_size_figure(
@@ -254,3 +253,4 @@ with tab_maths:
 
 if not presenter_mode():
     st.caption("Every control is part of the link: copy the URL to share this exact view.")
+links.finish(link_notes)
