@@ -14,10 +14,7 @@ from kit.registry import PAGES  # noqa: E402
 st.set_page_config(page_title="Neural ODE Explorer", page_icon=":material/all_inclusive:", layout="wide")
 
 navigation = st.navigation(
-    [
-        st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url or None, default=not p.url)
-        for p in PAGES
-    ]
+    [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url or None, default=not p.url) for p in PAGES]
 )
 apply_presenter_mode()
 navigation.run()

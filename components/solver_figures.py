@@ -63,7 +63,12 @@ def phase_figure(
                 y=steps.y[:, 1],
                 name=steps.label,
                 mode="markers",
-                marker={"size": 8, "symbol": "circle-open", "color": color_for(steps.key), "line": {"width": 2}},
+                marker={
+                    "size": 8,
+                    "symbol": "circle-open",
+                    "color": color_for(steps.key),
+                    "line": {"width": 2},
+                },
             )
         )
     start = curves[0].y[0]

@@ -138,6 +138,10 @@ WORK_TOLERANCES: dict[str, tuple[float, ...]] = {
 }
 
 
+#: Per solve of a work–precision chart: a solve past it is left out of the chart.
+WORK_BUDGET = SolverConfig(max_nfe=5_000, deadline_s=0.5)
+
+
 @dataclass(frozen=True)
 class WorkPoint:
     """One solve of a work–precision chart."""
@@ -154,7 +158,7 @@ def adaptive_work(
     t_span: tuple[float, float],
     reference: torch.Tensor,
     methods: tuple[str, ...] = ("bosh3", "dopri5", "dopri8"),
-    budget: SolverConfig = SolverConfig(max_nfe=5_000, deadline_s=0.5),
+    budget: SolverConfig = WORK_BUDGET,
 ) -> list[WorkPoint]:
     """Error at t1 and NFE of adaptive methods over tolerances (rtol = atol = tol).
 
@@ -183,4 +187,3 @@ def reference_final(
         return exact_final
     cfg = SolverConfig(method="dopri8", rtol=1e-12, atol=1e-12, n_eval=2, max_nfe=200_000, deadline_s=10.0)
     return solve(f, y0[None].to(torch.float64), t_span, cfg).y[-1, 0]
-

@@ -50,4 +50,3 @@ FIXED_METHODS: dict[str, FixedMethod] = {
     "midpoint": FixedMethod(midpoint_step, stages=2, order=2),
     "rk4": FixedMethod(rk4_step, stages=4, order=4),
 }
-

@@ -303,7 +303,6 @@ def get_system(key: str) -> System:
         raise KeyError(f"unknown system {key!r}; choose one of {', '.join(SYSTEMS)}") from None
 
 
-
 @dataclass(frozen=True)
 class Problem:
     """An initial value problem built from a named system: which system, its parameters, y0 and span.

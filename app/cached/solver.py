@@ -48,7 +48,10 @@ def reference(problem: Problem) -> tuple[np.ndarray, np.ndarray, str]:
     else:
         cfg = SolverConfig(method="dopri8", rtol=1e-10, atol=1e-10, n_eval=REFERENCE_POINTS, deadline_s=3.0)
         try:
-            y, how = solve(problem.field(), problem.initial()[None], problem.span, cfg).y[:, 0], "dopri8, tol 1e-10"
+            y, how = (
+                solve(problem.field(), problem.initial()[None], problem.span, cfg).y[:, 0],
+                "dopri8, tol 1e-10",
+            )
         except SolveError as err:
             return t.numpy(), np.full((len(t), problem.spec.dim), np.nan), f"unavailable: {err}"
     y = y.numpy().copy()
@@ -62,7 +65,9 @@ def end_reference(problem: Problem) -> np.ndarray | None:
     t = torch.tensor(problem.span, dtype=torch.float64)
     exact = problem.exact(t)
     try:
-        ref = reference_final(problem.field(), problem.initial(), problem.span, None if exact is None else exact[-1])
+        ref = reference_final(
+            problem.field(), problem.initial(), problem.span, None if exact is None else exact[-1]
+        )
     except SolveError:
         return None
     ref = ref.numpy()

@@ -174,7 +174,13 @@ class PageLinks:
     # --- widgets ------------------------------------------------------------------------------------
 
     def selectbox(
-        self, label: str, param: str, options: Sequence[str], default: str, *, labels: dict[str, str] | None = None,
+        self,
+        label: str,
+        param: str,
+        options: Sequence[str],
+        default: str,
+        *,
+        labels: dict[str, str] | None = None,
         help: str | None = None,
     ) -> str:
         key = self.initial(param, default, parse_choice(options))
@@ -182,25 +188,54 @@ class PageLinks:
         return st.selectbox(label, list(options), key=key, format_func=fmt, help=help)
 
     def multiselect(
-        self, label: str, param: str, options: Sequence[str], default: list[str], *,
-        labels: dict[str, str] | None = None, max_items: int | None = None, help: str | None = None,
+        self,
+        label: str,
+        param: str,
+        options: Sequence[str],
+        default: list[str],
+        *,
+        labels: dict[str, str] | None = None,
+        max_items: int | None = None,
+        help: str | None = None,
     ) -> list[str]:
         key = self.initial(param, list(default), parse_subset(options, max_items))
         fmt = (lambda o: labels.get(o, o)) if labels else str
-        return st.multiselect(label, list(options), key=key, format_func=fmt, max_selections=max_items, help=help)
+        return st.multiselect(
+            label, list(options), key=key, format_func=fmt, max_selections=max_items, help=help
+        )
 
     def slider(
-        self, label: str, param: str, low: float, high: float, default: float, *, step: float | None = None,
-        help: str | None = None, format: str | None = None, scope: str | None = None,
+        self,
+        label: str,
+        param: str,
+        low: float,
+        high: float,
+        default: float,
+        *,
+        step: float | None = None,
+        help: str | None = None,
+        format: str | None = None,
+        scope: str | None = None,
     ) -> float:
-        is_int = all(isinstance(v, int) for v in (low, high, default)) and (step is None or isinstance(step, int))
+        is_int = all(isinstance(v, int) for v in (low, high, default)) and (
+            step is None or isinstance(step, int)
+        )
         parse = parse_int(int(low), int(high)) if is_int else parse_float(low, high)
         key = self.initial(param, default, parse, scope=scope)
         return st.slider(label, low, high, key=key, step=step, help=help, format=format)
 
     def number(
-        self, label: str, param: str, low: float, high: float, default: float, *, step: float | None = None,
-        help: str | None = None, format: str | None = None, scope: str | None = None,
+        self,
+        label: str,
+        param: str,
+        low: float,
+        high: float,
+        default: float,
+        *,
+        step: float | None = None,
+        help: str | None = None,
+        format: str | None = None,
+        scope: str | None = None,
     ) -> float:
         key = self.initial(param, float(default), parse_float(low, high), scope=scope)
         return st.number_input(

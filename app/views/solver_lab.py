@@ -3,7 +3,6 @@ with measured orders of convergence, work–precision and an adaptive method's s
 
 import numpy as np
 import streamlit as st
-
 from cached.solver import (
     adaptive_work_points,
     end_reference,
@@ -11,6 +10,9 @@ from cached.solver import (
     step_size_sweep,
     trajectory,
 )
+from kit.chrome import presenter_mode
+from kit.links import PageLinks
+
 from components.solver_figures import (
     components_figure,
     error_order_figure,
@@ -20,8 +22,6 @@ from components.solver_figures import (
     work_precision_figure,
 )
 from components.style import Curve
-from kit.chrome import presenter_mode
-from kit.links import PageLinks
 from models.convergence import SweepConfig
 from models.solve import METHODS, InvalidSolve, SolverConfig, check_request
 from models.systems import SYSTEMS, Problem
@@ -107,9 +107,7 @@ if runs:
     cols = st.columns(len(runs))
     for col, run in zip(cols, runs, strict=True):
         finished = run.error is None and len(run.t) > 0
-        err = (
-            float(np.linalg.norm(run.y[-1] - ref_end)) if finished and ref_end is not None else None
-        )
+        err = float(np.linalg.norm(run.y[-1] - ref_end)) if finished and ref_end is not None else None
         setting = f"h = {h:g}" if not METHODS[run.method].adaptive else f"tol = {tol_text}"
         col.metric(
             f"{LABELS[run.method]} ({setting})",
@@ -138,8 +136,10 @@ with tab_traj:
                 steps = None
                 if adaptive_run is not None and len(adaptive_run.step_states):
                     steps = Curve(
-                        adaptive_run.method, f"{LABELS[adaptive_run.method]} accepted steps",
-                        adaptive_run.step_times, adaptive_run.step_states,
+                        adaptive_run.method,
+                        f"{LABELS[adaptive_run.method]} accepted steps",
+                        adaptive_run.step_times,
+                        adaptive_run.step_states,
                     )
                 st.plotly_chart(phase_figure(curves, spec.state_names, steps=steps), key="phase")
         else:
@@ -155,7 +155,10 @@ with tab_order:
         sweep = SweepConfig()
         sweeps = step_size_sweep(problem, sweep)
         if sweeps is None:
-            st.warning("No reference end state for this problem, so errors cannot be measured.", icon=":material/warning:")
+            st.warning(
+                "No reference end state for this problem, so errors cannot be measured.",
+                icon=":material/warning:",
+            )
         else:
             st.plotly_chart(
                 error_order_figure([(s.method, LABELS[s.method], s.h, s.error, s.order) for s in sweeps]),
@@ -179,7 +182,10 @@ with tab_work:
         sweeps = step_size_sweep(problem, SweepConfig())
         points = adaptive_work_points(problem, tuple(ADAPTIVE[-3:]))
         if sweeps is None or points is None:
-            st.warning("No reference end state for this problem, so errors cannot be measured.", icon=":material/warning:")
+            st.warning(
+                "No reference end state for this problem, so errors cannot be measured.",
+                icon=":material/warning:",
+            )
         else:
             series = [
                 (s.method, LABELS[s.method], s.nfe, s.error, [f"h = {x:.3g}" for x in s.h]) for s in sweeps
@@ -205,11 +211,17 @@ with tab_work:
 with tab_adapt:
     if tab_adapt.open:
         if adaptive_run is None or len(adaptive_run.step_times) == 0:
-            st.info("Choose an adaptive method in the sidebar to see the step sizes it picks.", icon=":material/arrow_back:")
+            st.info(
+                "Choose an adaptive method in the sidebar to see the step sizes it picks.",
+                icon=":material/arrow_back:",
+            )
         else:
             st.plotly_chart(
                 step_size_figure(
-                    adaptive_run.method, LABELS[adaptive_run.method], adaptive_run.step_times, adaptive_run.step_sizes
+                    adaptive_run.method,
+                    LABELS[adaptive_run.method],
+                    adaptive_run.step_times,
+                    adaptive_run.step_sizes,
                 ),
                 key="steps",
             )

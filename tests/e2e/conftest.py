@@ -42,8 +42,17 @@ def server() -> Iterator[str]:
     """Start the app exactly as a user does, from the repository root, and yield its base URL."""
     port = _free_port()
     cmd = [
-        sys.executable, "-m", "streamlit", "run", "app/main.py",
-        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app/main.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
     ]
     log = open(ROOT / "e2e-server.log", "w")  # noqa: SIM115 - closed in the teardown below
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)

@@ -23,11 +23,15 @@ def test_page_renders_charts_without_exceptions(server, page, info):
     assert page.locator("[data-testid='stException']").count() == 0
     page.wait_for_selector(CHARTS, timeout=30_000)
     assert page.locator(CHARTS).count() >= 1
-    assert page.locator("h1").first.inner_text().strip() == ("Neural ODE Explorer" if not info.url else info.title)
+    assert page.locator("h1").first.inner_text().strip() == (
+        "Neural ODE Explorer" if not info.url else info.title
+    )
 
 
 def test_navigation_lists_every_page(server, page):
     open_and_wait(page, server)
     links = page.locator("[data-testid='stSidebarNavLink']")
     assert links.count() == len(PAGES)
-    assert {links.nth(i).inner_text().strip().split("\n")[-1] for i in range(links.count())} == {p.title for p in PAGES}
+    assert {links.nth(i).inner_text().strip().split("\n")[-1] for i in range(links.count())} == {
+        p.title for p in PAGES
+    }

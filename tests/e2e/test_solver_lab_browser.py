@@ -11,12 +11,16 @@ pytestmark = pytest.mark.e2e
 
 
 def test_deep_link_reproduces_the_view(server, page):
-    open_and_wait(page, f"{server}/solver_lab?system=harmonic&methods=euler,midpoint&h=0.1&view=error-vs-step-size")
+    open_and_wait(
+        page, f"{server}/solver_lab?system=harmonic&methods=euler,midpoint&h=0.1&view=error-vs-step-size"
+    )
     main = page.locator("[data-testid='stMain']")
     expect(main).to_contain_text("Euler (h = 0.1)")
     expect(main).to_contain_text("Midpoint (h = 0.1)")
     expect(main).to_contain_text("Measured orders")  # the error-vs-step-size tab is the open one
-    expect(page.locator("[data-testid='stSidebar']")).to_contain_text("ω (angular frequency)")  # harmonic only
+    expect(page.locator("[data-testid='stSidebar']")).to_contain_text(
+        "ω (angular frequency)"
+    )  # harmonic only
     assert page.locator("[data-testid='stException']").count() == 0
 
 

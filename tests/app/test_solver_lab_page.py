@@ -1,0 +1,140 @@
+"""AppTest of the Solver lab: default view, each main control, deep links, bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.apptest_helpers import assert_clean, open_page, texts
+
+
+def charts(at) -> int:
+    return len(at.get("plotly_chart"))
+
+
+def test_default_view_is_the_sources_figure():
+    at = open_page("solver_lab")
+    assert_clean(at)
+    assert at.title[0].value == "Solver lab"
+    labels = [m.label for m in at.metric]
+    assert labels == ["Euler (h = 0.2)", "RK4 (classic) (h = 0.2)", "Dormand–Prince 5(4) (tol = 1e-6)"]
+    euler, rk4 = (float(m.value) for m in at.metric[:2])
+    assert euler > 0.5 and rk4 < 1e-3  # Euler leaves the orbit; RK4 stays on it
+    assert "60 evaluations of f" in texts(at) and "240 evaluations of f" in texts(at)
+    assert charts(at) == 3  # components, phase plane, 3-D
+    assert dict(at.query_params) == {}  # the default view has a clean link
+
+
+@pytest.mark.parametrize(
+    ("view", "expect"),
+    [
+        ("error-vs-step-size", "Measured orders"),
+        ("work-precision", "Cost is counted in evaluations"),
+        ("adaptive-steps", "accepted steps"),
+        ("the-maths", "local truncation error"),
+    ],
+)
+def test_each_tab_opens_from_a_link(view, expect):
+    at = open_page("solver_lab", view=view)
+    assert_clean(at)
+    assert expect in texts(at)
+    assert at.query_params["view"] == view
+
+
+def test_measured_orders_are_shown_on_the_page():
+    at = open_page("solver_lab", system="decay", view="error-vs-step-size")
+    text = texts(at)
+    assert "Midpoint 2.0" in text and "RK4 (classic) 4.0" in text
+
+
+def test_changing_system_swaps_parameters_and_updates_the_link():
+    at = open_page("solver_lab")
+    at.selectbox(key="solver.system").set_value("pendulum").run()
+    assert_clean(at)
+    assert at.query_params["system"] == "pendulum"
+    assert [s.label for s in at.slider] == ["g/l"]
+    assert at.number_input(key="solver.pendulum.y00").value == 2.0
+
+
+def test_changing_step_size_and_methods():
+    at = open_page("solver_lab")
+    at.number_input(key="solver.h").set_value(0.05).run()
+    at.multiselect(key="solver.methods").set_value(["midpoint", "heun3"]).run()
+    assert_clean(at)
+    assert [m.label for m in at.metric][:2] == ["Midpoint (h = 0.05)", "Heun 3 (h = 0.05)"]
+    assert at.query_params["h"] == "0.05"
+    assert at.query_params["methods"] == "midpoint,heun3"
+
+
+def test_changing_adaptive_method_and_tolerance():
+    at = open_page("solver_lab", view="adaptive-steps")
+    at.selectbox(key="solver.adaptive").set_value("bosh3").run()
+    at.selectbox(key="solver.tol").set_value("1e-3").run()
+    assert_clean(at)
+    assert "Bogacki–Shampine 3(2)** took" in texts(at)
+    assert "tolerance 1e-3" in texts(at)
+
+
+def test_parameter_slider_changes_the_solution():
+    at = open_page("solver_lab", system="harmonic")
+    before = [m.value for m in at.metric]
+    at.slider(key="solver.harmonic.omega").set_value(2.0).run()
+    assert_clean(at)
+    assert [m.value for m in at.metric] != before
+    assert at.query_params["omega"] == "2"
+
+
+def test_deep_link_reproduces_a_view():
+    at = open_page("solver_lab", system="van_der_pol", mu="3", methods="rk4", h="0.05", adaptive="none")
+    assert_clean(at)
+    assert at.slider(key="solver.van_der_pol.mu").value == 3.0
+    assert [m.label for m in at.metric] == ["RK4 (classic) (h = 0.05)"]
+
+
+@pytest.mark.parametrize(
+    ("params", "note"),
+    [
+        ({"system": "__import__('os').system('x')"}, "system="),
+        ({"h": "-1"}, "h=-1"),
+        ({"h": "nan"}, "h=nan"),
+        ({"t1": "1e308"}, "t1=1e308"),
+        ({"methods": "euler,rm -rf"}, "methods="),
+        ({"tol": "0"}, "tol=0"),
+        ({"view": "nowhere"}, "view=nowhere"),
+        ({"h": "9" * 1000}, "too long"),
+    ],
+)
+def test_bad_link_values_fall_back_with_a_note(params, note):
+    at = open_page("solver_lab", **params)
+    assert_clean(at)
+    notes = " ".join(i.value for i in at.info)
+    assert note in notes and "ignored" in notes
+    assert at.metric[0].label == "Euler (h = 0.2)"  # the default view
+
+
+def test_step_longer_than_span_is_refused_with_one_line():
+    at = open_page("solver_lab", system="decay", t1="1", h="5")
+    assert_clean(at)
+    errors = [e.value for e in at.error]
+    assert any("longer than the time span" in e for e in errors)
+    assert all("\n" not in e for e in errors)
+
+
+def test_too_many_steps_are_refused():
+    at = open_page("solver_lab", t1="1000", h="0.001")
+    assert_clean(at)
+    assert any("exceed the cap" in e.value for e in at.error)
+
+
+def test_blow_up_shows_a_message_and_keeps_the_page():
+    at = open_page("solver_lab", system="blowup", t1="2")
+    assert_clean(at)
+    assert any("blew up" in e.value for e in at.error)
+    assert charts(at) >= 2  # what was computed before the blow-up is still drawn
+
+
+def test_home_page_lists_every_page_with_a_picture():
+    at = open_page("")
+    assert_clean(at)
+    assert at.title[0].value == "Neural ODE Explorer"
+    assert "Solver lab" in [s.value for s in at.subheader]
+    assert len(at.get("plotly_chart")) >= 1
