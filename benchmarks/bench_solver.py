@@ -13,7 +13,7 @@ from pathlib import Path
 
 import torch
 
-from models.convergence import SweepConfig, error_sweep, reference_final, step_counts
+from models.convergence import SweepConfig, error_sweep, reference_solution, step_counts
 from models.solve import SolveError, SolverConfig, solve
 from models.systems import Problem
 
@@ -34,8 +34,8 @@ def sweep_figures() -> None:
     problem = Problem()  # Lotka–Volterra, (1, 2), t in [0, 12]
     f, y0 = problem.field(), problem.initial()
     cfg = SweepConfig()
-    ref_s = best_of(lambda: reference_final(f, y0, problem.span), 1)
-    ref = reference_final(f, y0, problem.span)
+    ref_s = best_of(lambda: reference_solution(problem), 1)
+    ref = reference_solution(problem)[1][-1]
     batched = best_of(lambda: error_sweep(f, y0, problem.span, ref, cfg))
 
     def looped() -> None:
@@ -59,7 +59,7 @@ def sweep_figures() -> None:
     print(
         f"  loop of solve() calls   {loop * 1e3:8.1f} ms   (same solves, one at a time)  -> {loop / batched:.1f}x"
     )
-    print(f"  reference end state     {ref_s * 1e3:8.1f} ms   (dopri8, rtol = atol = 1e-12; cached per view)")
+    print(f"  reference end state     {ref_s * 1e3:8.1f} ms   (dopri8, rtol = atol = 1e-10, 600 points; cached per view)")
 
 
 def batch_figures(n: int = 400) -> None:

@@ -14,6 +14,7 @@ import torch
 
 from models.fixed_step import FIXED_METHODS, Field
 from models.solve import SolveError, SolverConfig, solve
+from models.systems import Problem
 
 #: Butcher tableaus (A, b, c) of the hand-written methods, padded to four stages below.
 _TABLEAUS: dict[str, tuple[list[list[float]], list[float], list[float]]] = {
@@ -179,11 +180,21 @@ def adaptive_work(
     return points
 
 
-def reference_final(
-    f: Field, y0: torch.Tensor, t_span: tuple[float, float], exact_final: torch.Tensor | None = None
-) -> torch.Tensor:
-    """The exact end state if given, else a tight dopri8 solve (rtol = atol = 1e-12) in float64."""
-    if exact_final is not None:
-        return exact_final
-    cfg = SolverConfig(method="dopri8", rtol=1e-12, atol=1e-12, n_eval=2, max_nfe=200_000, deadline_s=10.0)
-    return solve(f, y0[None].to(torch.float64), t_span, cfg).y[-1, 0]
+def reference_solution(
+    problem: Problem, n_points: int = 600, tol: float = 1e-10, deadline_s: float = 2.0
+) -> tuple[torch.Tensor, torch.Tensor, str]:
+    """A reference curve `(t: (T,), y: (T, dim), how it was made)` in float64.
+
+    The exact solution where the system has one; else dopri8 at rtol = atol = `tol`, whose last step lands
+    on t1 so the end state (what errors are measured against) is good to about `tol`. Raises SolveError
+    if that does not finish within `deadline_s`.
+    """
+    t = torch.linspace(*problem.span, n_points, dtype=torch.float64)
+    exact = problem.exact(t)
+    if exact is not None:
+        return t, exact, "exact solution"
+    cfg = SolverConfig(
+        method="dopri8", rtol=tol, atol=tol, n_eval=n_points, max_nfe=1_000_000, deadline_s=deadline_s
+    )
+    y = solve(problem.field(), problem.initial()[None], problem.span, cfg).y[:, 0]
+    return t, y, f"dopri8, tol {tol:.0e}"

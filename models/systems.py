@@ -270,7 +270,7 @@ SYSTEMS: dict[str, System] = {
             state_names=("x", "y", "z"),
             rhs=_lorenz,
             y0=(1.0, 1.0, 1.0),
-            t1=20.0,
+            t1=10.0,
             window=((-25.0, 25.0), (-30.0, 30.0), (0.0, 55.0)),
             params=(
                 Param("sigma", 10.0, 0.1, 20.0, "σ"),

@@ -11,7 +11,7 @@ import numpy as np
 import streamlit as st
 import torch
 
-from models.convergence import SweepConfig, adaptive_work, error_sweep, reference_final
+from models.convergence import SweepConfig, adaptive_work, error_sweep, reference_solution
 from models.solve import SolveError, SolverConfig, solve
 from models.systems import Problem
 
@@ -37,41 +37,21 @@ class Trajectory:
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
 def reference(problem: Problem) -> tuple[np.ndarray, np.ndarray, str]:
-    """A fine reference curve over the span: the exact solution where known, else tight dopri8.
-
-    Returns (t, y (T, dim), how it was made). Non-finite values (a blow-up) become NaN.
-    """
-    t = torch.linspace(*problem.span, REFERENCE_POINTS, dtype=torch.float64)
-    exact = problem.exact(t)
-    if exact is not None:
-        y, how = exact, "exact solution"
-    else:
-        cfg = SolverConfig(method="dopri8", rtol=1e-10, atol=1e-10, n_eval=REFERENCE_POINTS, deadline_s=3.0)
-        try:
-            y, how = (
-                solve(problem.field(), problem.initial()[None], problem.span, cfg).y[:, 0],
-                "dopri8, tol 1e-10",
-            )
-        except SolveError as err:
-            return t.numpy(), np.full((len(t), problem.spec.dim), np.nan), f"unavailable: {err}"
+    """The reference curve (t, y (T, dim), how it was made); non-finite values (a blow-up) become NaN."""
+    try:
+        t, y, how = reference_solution(problem, REFERENCE_POINTS, deadline_s=PAGE_BUDGET.deadline_s)
+    except SolveError as err:
+        t = torch.linspace(*problem.span, REFERENCE_POINTS, dtype=torch.float64)
+        return t.numpy(), np.full((REFERENCE_POINTS, problem.spec.dim), np.nan), f"unavailable: {err}"
     y = y.numpy().copy()
     y[~np.isfinite(y) | (np.abs(y) > 1e6)] = np.nan
     return t.numpy(), y, how
 
 
-@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
 def end_reference(problem: Problem) -> np.ndarray | None:
-    """The reference end state y(t1) (exact, or dopri8 at 1e-12), or None if it cannot be had."""
-    t = torch.tensor(problem.span, dtype=torch.float64)
-    exact = problem.exact(t)
-    try:
-        ref = reference_final(
-            problem.field(), problem.initial(), problem.span, None if exact is None else exact[-1]
-        )
-    except SolveError:
-        return None
-    ref = ref.numpy()
-    return ref if np.isfinite(ref).all() else None
+    """The reference end state y(t1), or None where there is no trustworthy one."""
+    end = reference(problem)[1][-1]
+    return end if np.isfinite(end).all() else None
 
 
 @st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
