@@ -28,6 +28,9 @@ _TABLEAUS: dict[str, tuple[list[list[float]], list[float], list[float]]] = {
 }
 
 
+UNSTABLE_ERROR = 1e3
+
+
 @dataclass(frozen=True)
 class SweepConfig:
     """Which fixed-step methods to sweep, over how many step counts between n_min and n_max."""
@@ -111,7 +114,10 @@ def fit_order(h: np.ndarray, error: np.ndarray, floor: float = 1e-11, keep: int 
 def error_sweep(
     f: Field, y0: torch.Tensor, t_span: tuple[float, float], reference: torch.Tensor, cfg: SweepConfig
 ) -> list[MethodSweep]:
-    """Global error |y_N - y(t1)| against h for each method. y0, reference: (dim,) final exact state."""
+    """Global error |y_N - y(t1)| against h for each method. y0, reference: (dim,) final exact state.
+
+    Step sizes at which a method blew up get NaN errors.
+    """
     counts = step_counts(cfg)
     methods = [m for m in cfg.methods for _ in counts]
     rows = [int(n) for _ in cfg.methods for n in counts]
@@ -120,9 +126,11 @@ def error_sweep(
         errors = torch.linalg.vector_norm(ends - reference, dim=-1).numpy()
     span = t_span[1] - t_span[0]
     out = []
+    # An error beyond this is a blow-up (an unstable step size), not an accuracy: it is reported as NaN.
+    unstable = UNSTABLE_ERROR * max(1.0, float(reference.abs().max()))
     for i, m in enumerate(cfg.methods):
         err = errors[i * len(counts) : (i + 1) * len(counts)]
-        err = np.where(np.isfinite(err), err, np.nan)
+        err = np.where(np.isfinite(err) & (err < unstable), err, np.nan)
         h = span / counts
         out.append(MethodSweep(m, h, err, counts * FIXED_METHODS[m].stages, fit_order(h, err)))
     return out

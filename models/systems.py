@@ -44,6 +44,7 @@ class System:
     params: tuple[Param, ...] = ()
     exact: Exact | None = None
     note: str = ""
+    step: float = 0.1  # a step size that shows the solvers' differences without blowing up
     defaults: dict[str, float] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -162,6 +163,7 @@ SYSTEMS: dict[str, System] = {
             rhs=_lotka_volterra,
             y0=(1.0, 2.0),
             t1=12.0,
+            step=0.2,
             window=((0.0, 4.0), (0.0, 4.0)),
             params=(
                 Param("alpha", 1.0, 0.1, 3.0, "α (prey growth)"),
@@ -179,6 +181,7 @@ SYSTEMS: dict[str, System] = {
             rhs=_harmonic,
             y0=(1.0, 0.0),
             t1=10.0,
+            step=0.25,
             window=((-2.0, 2.0), (-2.0, 2.0)),
             params=(Param("omega", 1.0, 0.1, 5.0, "ω (angular frequency)"),),
             exact=_linear_exact(lambda p: [[0.0, 1.0], [-(p["omega"] ** 2), 0.0]]),
@@ -192,6 +195,7 @@ SYSTEMS: dict[str, System] = {
             rhs=_linear_spiral,
             y0=(2.0, 0.0),
             t1=15.0,
+            step=0.25,
             window=((-2.5, 2.5), (-2.5, 2.5)),
             params=(Param("a", 0.1, -0.5, 1.0, "a (decay)"), Param("b", 1.0, 0.0, 3.0, "b (rotation)")),
             exact=_linear_exact(lambda p: [[-p["a"], -p["b"]], [p["b"], -p["a"]]]),
@@ -205,6 +209,7 @@ SYSTEMS: dict[str, System] = {
             rhs=_decay,
             y0=(1.0,),
             t1=5.0,
+            step=0.25,
             window=((-0.2, 1.2),),
             params=(Param("k", 1.0, 0.0, 50.0, "k (rate)"),),
             exact=_decay_exact,
@@ -218,6 +223,7 @@ SYSTEMS: dict[str, System] = {
             rhs=_pendulum,
             y0=(2.0, 0.0),
             t1=15.0,
+            step=0.2,
             window=((-10.0, 10.0), (-4.0, 4.0)),
             params=(Param("g_over_l", 1.0, 0.1, 5.0, "g/l"),),
             note="θ lives on a circle: phase space is S¹ × ℝ.",
@@ -230,6 +236,7 @@ SYSTEMS: dict[str, System] = {
             rhs=_damped_pendulum,
             y0=(2.5, 0.0),
             t1=20.0,
+            step=0.2,
             window=((-10.0, 10.0), (-4.0, 4.0)),
             params=(Param("g_over_l", 1.0, 0.1, 5.0, "g/l"), Param("damping", 0.25, 0.0, 2.0, "c (damping)")),
         ),
@@ -241,6 +248,7 @@ SYSTEMS: dict[str, System] = {
             rhs=_van_der_pol,
             y0=(0.5, 0.0),
             t1=20.0,
+            step=0.1,
             window=((-3.0, 3.0), (-4.0, 4.0)),
             params=(Param("mu", 1.0, 0.0, 10.0, "μ (non-linearity)"),),
             note="A limit cycle; stiff for large μ, where adaptive solvers shrink their steps.",
@@ -253,6 +261,7 @@ SYSTEMS: dict[str, System] = {
             rhs=_duffing,
             y0=(1.0, 0.0),
             t1=20.0,
+            step=0.1,
             window=((-2.0, 2.0), (-2.0, 2.0)),
             params=(
                 Param("alpha", -1.0, -2.0, 2.0, "α (linear stiffness)"),
@@ -271,6 +280,7 @@ SYSTEMS: dict[str, System] = {
             rhs=_lorenz,
             y0=(1.0, 1.0, 1.0),
             t1=10.0,
+            step=0.01,
             window=((-25.0, 25.0), (-30.0, 30.0), (0.0, 55.0)),
             params=(
                 Param("sigma", 10.0, 0.1, 20.0, "σ"),
@@ -287,6 +297,7 @@ SYSTEMS: dict[str, System] = {
             rhs=_blowup,
             y0=(1.0,),
             t1=0.9,
+            step=0.05,
             window=((0.0, 12.0),),
             exact=_blowup_exact,
             note="y = y0 / (1 − y0 t) is infinite at t = 1/y0: past it no solver can go on.",

@@ -67,7 +67,9 @@ with st.sidebar:
     methods = links.multiselect(
         "Fixed-step methods", "methods", FIXED, ["euler", "rk4"], labels=LABELS, max_items=5
     )
-    h = float(links.number("Step size h", "h", 0.0001, 100.0, 0.2, step=0.05, format="%.4f"))
+    h = float(
+        links.number("Step size h", "h", 0.0001, 100.0, spec.step, step=0.01, format="%.4f", scope=system_key)
+    )
     adaptive = links.selectbox(
         "Adaptive method", "adaptive", ["none", *ADAPTIVE], "dopri5", labels={"none": "none", **LABELS}
     )
@@ -176,6 +178,13 @@ with tab_order:
                 "away from straight lines (not yet asymptotic, or unstable); at tiny errors round-off sets a "
                 "floor."
             )
+            unstable = [
+                f"{LABELS[s.method]} at h ≥ {s.h[np.isnan(s.error)].min():.3g}"
+                for s in sweeps
+                if np.isnan(s.error).any()
+            ]
+            if unstable:
+                st.caption(f"Not drawn, because the method blew up there: {'; '.join(unstable)}.")
 
 with tab_work:
     if tab_work.open:

@@ -57,7 +57,7 @@ def test_changing_system_swaps_parameters_and_updates_the_link():
 
 def test_changing_step_size_and_methods():
     at = open_page("solver_lab")
-    at.number_input(key="solver.h").set_value(0.05).run()
+    at.number_input(key="solver.lotka_volterra.h").set_value(0.05).run()
     at.multiselect(key="solver.methods").set_value(["midpoint", "heun3"]).run()
     assert_clean(at)
     assert [m.label for m in at.metric][:2] == ["Midpoint (h = 0.05)", "Heun 3 (h = 0.05)"]
