@@ -11,6 +11,7 @@ from cached.solver import (
     trajectory,
 )
 from kit.chrome import presenter_mode
+from kit.figures import show_figure
 from kit.links import PageLinks
 
 from components.solver_figures import (
@@ -133,7 +134,9 @@ with tab_traj:
         if spec.dim >= 2:
             left, right = st.columns(2)
             with left:
-                st.plotly_chart(components_figure(curves, spec.state_names), key="components")
+                show_figure(
+                    components_figure(curves, spec.state_names), key="components", name="solver-components"
+                )
             with right:
                 steps = None
                 if adaptive_run is not None and len(adaptive_run.step_states):
@@ -143,10 +146,14 @@ with tab_traj:
                         adaptive_run.step_times,
                         adaptive_run.step_states,
                     )
-                st.plotly_chart(phase_figure(curves, spec.state_names, steps=steps), key="phase")
+                show_figure(
+                    phase_figure(curves, spec.state_names, steps=steps), key="phase", name="solver-phase"
+                )
         else:
-            st.plotly_chart(components_figure(curves, spec.state_names), key="components")
-        st.plotly_chart(trajectory_3d_figure(curves, spec.state_names), key="traj3d")
+            show_figure(
+                components_figure(curves, spec.state_names), key="components", name="solver-components"
+            )
+        show_figure(trajectory_3d_figure(curves, spec.state_names), key="traj3d", name="solver-3d")
         st.caption(
             "Drag to rotate the 3-D view. For a 2-D system the third axis is time: the solution is a curve "
             "through (x, y, t), and the phase portrait is its shadow on the floor."
@@ -162,9 +169,10 @@ with tab_order:
                 icon=":material/warning:",
             )
         else:
-            st.plotly_chart(
+            show_figure(
                 error_order_figure([(s.method, LABELS[s.method], s.h, s.error, s.order) for s in sweeps]),
                 key="orders",
+                name="solver-error-vs-step",
             )
             orders = ", ".join(
                 f"{LABELS[s.method]} {s.order:.2f} (theory {METHODS[s.method].order})"
@@ -210,7 +218,7 @@ with tab_work:
                         [f"tol = {p.setting:.0e}" for p in mine],
                     )
                 )
-            st.plotly_chart(work_precision_figure(series), key="work")
+            show_figure(work_precision_figure(series), key="work", name="solver-work-precision")
             st.markdown(
                 "Cost is counted in evaluations of f (NFE), which is what a Neural ODE pays for. Lower and to "
                 "the left is better: a higher-order method buys each extra digit of accuracy for fewer "
@@ -225,7 +233,7 @@ with tab_adapt:
                 icon=":material/arrow_back:",
             )
         else:
-            st.plotly_chart(
+            show_figure(
                 step_size_figure(
                     adaptive_run.method,
                     LABELS[adaptive_run.method],
@@ -233,6 +241,7 @@ with tab_adapt:
                     adaptive_run.step_sizes,
                 ),
                 key="steps",
+                name="solver-step-sizes",
             )
             st.markdown(
                 f"**{LABELS[adaptive_run.method]}** took {len(adaptive_run.step_times)} accepted steps and "
