@@ -59,7 +59,9 @@ def sweep_figures() -> None:
     print(
         f"  loop of solve() calls   {loop * 1e3:8.1f} ms   (same solves, one at a time)  -> {loop / batched:.1f}x"
     )
-    print(f"  reference end state     {ref_s * 1e3:8.1f} ms   (dopri8, rtol = atol = 1e-10, 600 points; cached per view)")
+    print(
+        f"  reference end state     {ref_s * 1e3:8.1f} ms   (dopri8, rtol = atol = 1e-10, 600 points; cached per view)"
+    )
 
 
 def batch_figures(n: int = 400) -> None:
