@@ -1,0 +1,152 @@
+"""The Neural ODE paper's Fig. 3, live: NFE against tolerance, forward time against NFE, backward (adjoint)
+NFE against forward NFE, and forward NFE over the course of training.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import Tensor
+from torchdiffeq import odeint_adjoint
+
+from models.classifiers import ModelConfig, build_model
+from models.odefunc import ODEFunc
+from models.toy_data import ToyDataConfig, make_dataset
+from models.training import OnStep, TrainConfig, TrainResult, cross_entropy_loss, fit
+
+LossHead = Callable[[Tensor], Tensor]
+
+
+@dataclass(frozen=True)
+class NFEStudyConfig:
+    """A tolerance sweep of dopri5 with the adjoint.
+
+    Attributes:
+        tolerances: rtol = atol values, forward and adjoint alike.
+        t1: integration over [0, t1].
+        max_nfe: cap on evaluations of f per forward + backward pass.
+        time_budget_s: stop starting new tolerances after this many seconds (the first always runs).
+        seminorm: measure the adjoint's error on the state and its adjoint only, not on the parameter
+            gradients' integral (Kidger et al. 2021); torchdiffeq's default is the full norm.
+    """
+
+    tolerances: tuple[float, ...] = (1e-1, 3e-2, 1e-2, 3e-3, 1e-3, 3e-4, 1e-4, 3e-5, 1e-5, 3e-6, 1e-6)
+    t1: float = 1.0
+    max_nfe: int = 20_000
+    time_budget_s: float = 10.0
+    seminorm: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.tolerances or any(not 0 < tol < 1 for tol in self.tolerances):
+            raise ValueError(f"tolerances must be non-empty and lie in (0, 1), got {self.tolerances}")
+        if not (math.isfinite(self.t1) and self.t1 > 0) or self.max_nfe < 1:
+            raise ValueError("t1 and max_nfe must be positive")
+
+
+@dataclass(frozen=True)
+class NFEPoint:
+    """One forward and adjoint-backward pass at tolerance `tol`."""
+
+    tol: float
+    nfe_forward: int
+    nfe_backward: int
+    forward_s: float
+    backward_s: float
+
+
+@dataclass(frozen=True)
+class NFESweep:
+    """The points measured, in tolerance order; `skipped` are tolerances the time budget left out."""
+
+    points: tuple[NFEPoint, ...]
+    skipped: tuple[float, ...] = ()
+
+    def column(self, name: str) -> np.ndarray:
+        """One attribute of every point as an array, e.g. `column("nfe_forward")`."""
+        return np.array([getattr(p, name) for p in self.points], dtype=float)
+
+
+def tolerance_sweep(func: ODEFunc, z0: Tensor, head: LossHead, cfg: NFEStudyConfig) -> NFESweep:
+    """Solve z(t1) from z0 with dopri5 + adjoint at each tolerance, backpropagate `head(z(t1))`.
+
+    Args:
+        func: the field; its `nfe` counter is reset and read, its gradients are overwritten.
+        z0: (batch, dim) initial states.
+        head: z(t1): (batch, dim) -> scalar loss.
+        cfg: tolerances and budget.
+
+    Raises:
+        NFEBudgetExceeded: if one pass needs more than `cfg.max_nfe` evaluations.
+    """
+    t = torch.tensor([0.0, cfg.t1], dtype=z0.dtype)
+    params = tuple(func.parameters())
+    adjoint_options = {"norm": "seminorm"} if cfg.seminorm else None
+    start = time.perf_counter()
+    points: list[NFEPoint] = []
+    skipped: list[float] = []
+    for tol in cfg.tolerances:
+        if points and time.perf_counter() - start > cfg.time_budget_s:
+            skipped.append(tol)
+            continue
+        func.zero_grad(set_to_none=True)
+        func.reset_nfe()
+        func.nfe_limit = cfg.max_nfe
+        began = time.perf_counter()
+        z1 = odeint_adjoint(
+            func, z0, t, rtol=tol, atol=tol, method="dopri5", adjoint_rtol=tol, adjoint_atol=tol,
+            adjoint_params=params, adjoint_options=adjoint_options,
+        )[-1]  # fmt: skip
+        loss = head(z1)
+        forward_s, nfe_forward = time.perf_counter() - began, func.nfe
+        began = time.perf_counter()
+        loss.backward()
+        points.append(
+            NFEPoint(tol, nfe_forward, func.nfe - nfe_forward, forward_s, time.perf_counter() - began)
+        )
+    func.nfe_limit = None
+    func.zero_grad(set_to_none=True)
+    return NFESweep(tuple(points), tuple(skipped))
+
+
+def seconds_per_evaluation(sweep: NFESweep) -> float:
+    """Least-squares slope of forward time against forward NFE through the origin (paper: time ∝ NFE)."""
+    nfe, secs = sweep.column("nfe_forward"), sweep.column("forward_s")
+    return float((nfe @ secs) / (nfe @ nfe)) if len(nfe) else math.nan
+
+
+def backward_forward_ratio(sweep: NFESweep) -> float:
+    """Median of backward NFE / forward NFE (the paper reports about one half)."""
+    if not sweep.points:
+        return math.nan
+    return float(np.median(sweep.column("nfe_backward") / sweep.column("nfe_forward")))
+
+
+@dataclass(frozen=True)
+class TrainingNFEConfig:
+    """A short training of a small NODE classifier whose forward NFE is recorded at every step.
+
+    Defaults are the tutorial's half-moons NODE (2-64-2 tanh, dopri5, logits = final state), trained
+    full batch with the adjoint at rtol = atol = 1e-3.
+    """
+
+    data: ToyDataConfig = field(default_factory=lambda: ToyDataConfig(name="moons", n=1000))
+    model: ModelConfig = field(default_factory=lambda: ModelConfig(kind="node", adjoint=True, max_nfe=5000))
+    train: TrainConfig = field(
+        default_factory=lambda: TrainConfig(steps=150, lr=0.01, batch_size=100_000, eval_every=0)
+    )
+    model_seed: int = 0
+
+
+def train_recording_nfe(cfg: TrainingNFEConfig, on_step: OnStep | None = None) -> TrainResult:
+    """Train the NODE of `cfg`; each step's metrics carry `nfe_forward` and `nfe_backward`.
+
+    The paper's observation (d): as the model learns a more complex flow, the solver needs more NFE.
+    """
+    splits = make_dataset(cfg.data)
+    model = build_model(cfg.model, splits.in_dim, splits.n_out, seed=cfg.model_seed)
+    return fit(model, splits, cfg.train, cross_entropy_loss, on_step)
