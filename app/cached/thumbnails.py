@@ -6,9 +6,19 @@ from collections.abc import Callable
 
 import plotly.graph_objects as go
 
+from cached.phase import PORTRAIT, STABLE, UNSTABLE, fixed_points, trajectories
 from cached.solver import reference, trajectory
+from components.phase_figures import (
+    STABLE_COLOR,
+    UNSTABLE_COLOR,
+    PlaneLayers,
+    TrajectorySet,
+    phase_plane_figure,
+)
 from components.solver_figures import phase_figure
 from components.style import Curve
+from models.phase import PortraitConfig, SeedConfig
+from models.phase_systems import SystemSpec
 from models.solve import SolverConfig
 from models.systems import Problem
 
@@ -30,4 +40,22 @@ def solver_lab() -> go.Figure:
     return _thumbnail(phase_figure(curves, ("x", "y")))
 
 
-THUMBNAILS: dict[str, Callable[[], go.Figure]] = {"solver_lab": solver_lab}
+def phase_portraits() -> go.Figure:
+    """The page's opening view without the field: the sources' pendulum portrait and its separatrices."""
+    spec, window = SystemSpec("pendulum"), ((-10.0, 10.0), (-4.0, 4.0))
+    view = trajectories(
+        spec, SeedConfig("source", 99), PortraitConfig(step_size=0.1, t1=7.0), window, False, True, ()
+    )
+    sets = [TrajectorySet("trajectories", view.y[:, view.role == PORTRAIT], width=1.0)]
+    sets += [
+        TrajectorySet(label, view.y[:, view.role == role], color, 2.0)
+        for label, role, color in (("stable", STABLE, STABLE_COLOR), ("unstable", UNSTABLE, UNSTABLE_COLOR))
+    ]
+    layers = PlaneLayers(window, ("θ", "p"), tuple(sets), fixed_points=fixed_points(spec, window) or ())
+    return _thumbnail(phase_plane_figure(layers))
+
+
+THUMBNAILS: dict[str, Callable[[], go.Figure]] = {
+    "solver_lab": solver_lab,
+    "phase_portraits": phase_portraits,
+}

@@ -24,4 +24,12 @@ PAGES: tuple[PageInfo, ...] = (
         "Euler against RK4 on Lotka–Volterra, then any system and method: trajectories, measured orders of "
         "convergence, work–precision, and how an adaptive solver picks its steps.",
     ),
+    PageInfo(
+        "views/phase_portraits.py",
+        "phase_portraits",
+        "Phase portraits",
+        ":material/cyclone:",
+        "Pendulum, predator–prey, Lorenz, linear systems of every type, or equations you type: the vector "
+        "field, nullclines, classified fixed points, trajectories from a click, a flowing cloud, and 3-D.",
+    ),
 )

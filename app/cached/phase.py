@@ -1,0 +1,156 @@
+"""Cached computations of the Phase portraits page: all trajectories of a view in one batched solve, the
+field, nullclines, fixed points and the flowing cloud. Everything returned is plain numpy, str or
+frozen dataclasses, so the cache never hands out a tensor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+import torch
+
+from models.fixed_points import FixedPoint, NewtonConfig, find_fixed_points, separatrix_seeds
+from models.phase import (
+    FieldSample,
+    PortraitConfig,
+    SeedConfig,
+    Window,
+    grid_seeds,
+    is_autonomous,
+    make_seeds,
+    random_seeds,
+    sample_field,
+    solve_portrait,
+    streamlets,
+    thin,
+)
+from models.phase_systems import SystemSpec
+from models.solve import SolveError
+
+#: What each row of a view's batch is, for colours and legends.
+PORTRAIT, UNSTABLE, STABLE, FORWARD, BACKWARD = range(5)
+#: Drawn points across all curves, and samples per curve: enough for smooth lines, light for the browser.
+MAX_DRAWN_POINTS = 120_000
+MAX_SAMPLES = 3_000
+#: Separatrices run this many times faster than the portrait: they leave a saddle slowly and need long times.
+SEPARATRIX_SPEED = 3.0
+
+
+@dataclass(frozen=True)
+class ViewTrajectories:
+    """The trajectories of a view: `y: (T, batch, dim)` at times travelled `t: (T,)`, thinned for drawing;
+    `role: (batch,)` says what each row is (PORTRAIT, UNSTABLE, ...). `stopped` counts stopped rows."""
+
+    t: np.ndarray
+    y: np.ndarray
+    role: np.ndarray
+    direction: np.ndarray  # (batch,): +1 forward, -1 backward in time
+    stopped: int
+    message: str | None
+    nfe: int
+    wall_ms: float
+    steps: int
+
+
+@st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
+def autonomous(spec: SystemSpec, window: Window) -> bool:
+    return is_autonomous(spec.field(), window)
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def fixed_points(spec: SystemSpec, window: Window) -> tuple[FixedPoint, ...] | None:
+    """Classified fixed points in the window, or None when f depends on t (no fixed points then)."""
+    if not autonomous(spec, window):
+        return None
+    cfg = NewtonConfig(seeds_per_axis=12 if len(window) == 2 else 7)
+    return tuple(find_fixed_points(spec.field(), window, cfg))
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def trajectories(
+    spec: SystemSpec,
+    seeds: SeedConfig,
+    cfg: PortraitConfig,
+    window: Window,
+    backward: bool,
+    separatrices: bool,
+    starts: tuple[tuple[float, ...], ...],
+) -> ViewTrajectories | str:
+    """Portrait, separatrices and the visitor's starts (both ways in time) in one batched solve, or a
+    one-line reason why the solve could not be run."""
+    f = spec.field()
+    is_autonomous_ = autonomous(spec, window)
+    y0 = make_seeds(seeds, spec.key, window)
+    parts = [(y0, torch.zeros(len(y0), dtype=torch.bool), PORTRAIT)]
+    if backward:
+        parts.append((y0, torch.ones(len(y0), dtype=torch.bool), PORTRAIT))
+    if separatrices and len(window) == 2:
+        points = fixed_points(spec, window) or ()
+        sep, back = separatrix_seeds(list(points), window)
+        parts += [(sep[~back], back[~back], UNSTABLE), (sep[back], back[back], STABLE)]
+    if starts:
+        clicked = torch.tensor(starts, dtype=torch.float64)
+        parts.append((clicked, torch.zeros(len(clicked), dtype=torch.bool), FORWARD))
+        parts.append((clicked, torch.ones(len(clicked), dtype=torch.bool), BACKWARD))
+    y0 = torch.cat([p[0] for p in parts])
+    role = np.concatenate([np.full(len(p[0]), p[2]) for p in parts])
+    speed = torch.from_numpy(np.where((role == UNSTABLE) | (role == STABLE), SEPARATRIX_SPEED, 1.0))
+    try:
+        result = solve_portrait(f, y0, window, cfg, torch.cat([p[1] for p in parts]), is_autonomous_, speed)
+    except SolveError as err:
+        return str(err)
+    y = result.y.numpy()
+    keep = thin(len(y), min(MAX_SAMPLES, max(2, MAX_DRAWN_POINTS // max(1, y.shape[1]))))
+    return ViewTrajectories(
+        t=result.t.numpy()[keep],
+        y=y[keep],
+        role=role,
+        direction=result.direction.numpy(),
+        stopped=int(result.stopped.numpy()[role == PORTRAIT].sum()),
+        message=result.message,
+        nfe=result.nfe,
+        wall_ms=result.wall_s * 1e3,
+        steps=len(y) - 1,
+    )
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def arrows(spec: SystemSpec, window: Window, n: int = 21) -> FieldSample:
+    return sample_field(spec.field(), window, n)
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def field_lines(spec: SystemSpec, window: Window, n: int = 22) -> tuple[np.ndarray, np.ndarray]:
+    return streamlets(spec.field(), window, n)
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def nullclines(spec: SystemSpec, window: Window, n: int = 121) -> FieldSample:
+    return sample_field(spec.field(), window, n)
+
+
+@dataclass(frozen=True)
+class Cloud:
+    """Points flowing along the field: `points: (F, N, dim)` at `times: (F,)`; `colors: (N,)` in [0, 1]."""
+
+    times: np.ndarray
+    points: np.ndarray
+    colors: np.ndarray
+    message: str | None
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+def cloud(spec: SystemSpec, window: Window, cfg: PortraitConfig, frames: int = 60) -> Cloud | str:
+    """A grid of points (a random cloud in 3-D) carried by the flow over [0, cfg.t1]."""
+    y0 = grid_seeds(window, 20) if len(window) == 2 else random_seeds(window, 300, seed=1)
+    try:
+        result = solve_portrait(spec.field(), y0, window, cfg, autonomous=autonomous(spec, window))
+    except SolveError as err:
+        return str(err)
+    index = np.unique(np.linspace(0, len(result.t) - 1, frames).round().astype(int))
+    centre = np.array([sum(w) / 2 for w in window[:2]])
+    spans = np.array([w[1] - w[0] for w in window[:2]])
+    rel = (y0[:, :2].numpy() - centre) / spans
+    colors = (np.arctan2(rel[:, 1], rel[:, 0]) + np.pi) / (2 * np.pi)
+    return Cloud(result.t.numpy()[index], result.y.numpy()[index], colors, result.message)

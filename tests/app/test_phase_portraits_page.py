@@ -1,0 +1,205 @@
+"""AppTest of the Phase portraits page: default view, each main control, tabs, custom-system links,
+hostile input, blow-ups and clicked starts carried by the link."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.app.apptest_helpers import assert_clean, open_page, texts
+
+URL = "phase_portraits"
+
+
+def figure(at, index: int = 0) -> dict:
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def trace_names(at, index: int = 0) -> list[str]:
+    return [t.get("name") for t in figure(at, index)["data"]]
+
+
+def test_default_view_is_the_sources_pendulum():
+    at = open_page(URL)
+    assert_clean(at)
+    assert at.title[0].value == "Phase portraits"
+    text = texts(at)
+    assert "99 initial values (5i, −i)" in text
+    assert (
+        "99 trajectories, 16 separatrices in one batched solve: 70 steps of RK4 (classic) with h = 0.1"
+        in text
+    )
+    names = trace_names(at)
+    for name in ("trajectories", "saddle", "centre", "θ-nullcline (dθ/dt = 0)", "unstable separatrices"):
+        assert name in names
+    assert dict(at.query_params) == {}
+
+
+def test_lotka_volterra_is_the_sources_second_portrait():
+    at = open_page(
+        URL, system="lotka_volterra", t1="2"
+    )  # a shorter span keeps the test fast on a busy machine
+    assert_clean(at)
+    assert at.number_input(key="phase.lotka_volterra.h").value == 0.01
+    assert "20 initial values (i, i)" not in texts(at)  # the sources' note only describes their settings
+    assert (
+        "20 trajectories, 4 separatrices in one batched solve: 200 steps of RK4 (classic) with h = 0.01"
+        in texts(at)
+    )
+    assert "followed no further" not in texts(at)  # separatrices leaving along the axes are not counted
+
+
+def test_changing_system_and_parameters_updates_the_link():
+    at = open_page(URL)
+    at.selectbox(key="phase.system").set_value("van_der_pol").run()
+    at.slider(key="phase.van_der_pol.mu").set_value(3.0).run()
+    assert_clean(at)
+    assert at.query_params["system"] == "van_der_pol" and at.query_params["mu"] == "3"
+    assert "144 trajectories" in texts(at)  # a 12 × 12 grid by default
+    assert "unstable node" in trace_names(at)  # eigenvalues (3 ± √5)/2 at the origin
+
+
+def test_linear_system_by_type_and_by_matrix_entries():
+    at = open_page(URL, system="linear", type="stable_spiral", view="fixed-points")
+    assert_clean(at)
+    table = at.dataframe[0].value
+    assert list(table["type"]) == ["stable spiral"]
+    at.slider(key="phase.linear.stable_spiral.a").set_value(1.0).run()  # A = [[1, -1], [1, -0.2]]
+    assert list(at.dataframe[0].value["type"]) == ["unstable spiral"]
+    at.selectbox(key="phase.type").set_value("unstable_node").run()
+    assert list(at.dataframe[0].value["type"]) == ["unstable node"]
+    assert at.query_params["type"] == "unstable_node" and "a" not in at.query_params
+
+
+def test_trajectory_controls():
+    at = open_page(URL, system="harmonic")
+    at.selectbox(key="phase.harmonic.seeds").set_value("random").run()
+    at.slider(key="phase.harmonic.random.n").set_value(37).run()
+    at.selectbox(key="phase.method").set_value("euler").run()
+    at.number_input(key="phase.harmonic.h").set_value(0.1).run()
+    at.number_input(key="phase.harmonic.t1").set_value(3.0).run()
+    at.toggle(key="phase.back").set_value(True).run()
+    assert_clean(at)
+    assert "74 trajectories in one batched solve: 30 steps of Euler with h = 0.1" in texts(at)
+    assert at.query_params["seeds"] == "random" and at.query_params["back"] == "1"
+
+
+def test_picture_controls():
+    at = open_page(URL)
+    at.selectbox(key="phase.field").set_value("none").run()
+    at.toggle(key="phase.nullclines").set_value(False).run()
+    at.toggle(key="phase.fixed").set_value(False).run()
+    assert_clean(at)
+    names = trace_names(at)
+    assert "saddle" not in names and "θ-nullcline (dθ/dt = 0)" not in names
+    assert not any(t.get("marker", {}).get("showscale") for t in figure(at)["data"])  # no field colour bar
+    at.selectbox(key="phase.field").set_value("arrows").run()
+    assert any(t.get("marker", {}).get("showscale") for t in figure(at)["data"])
+
+
+def test_wrapping_the_pendulum_and_the_window():
+    at = open_page(URL, wrap="1")
+    assert_clean(at)
+    plane = figure(at)
+    assert plane["layout"]["xaxis"]["range"] == pytest.approx([-3.14159265, 3.14159265])
+    saddles = next(t for t in plane["data"] if t.get("name") == "saddle")
+    assert len(saddles["x"]) == 1  # −π and π are one point on the circle
+    at = open_page(URL, w1lo="-2", w1hi="2")
+    assert figure(at)["layout"]["yaxis"]["range"] == [-2, 2]
+
+
+@pytest.mark.parametrize(
+    ("query", "expect"),
+    [
+        ({"view": "fixed-points"}, "7 fixed points"),
+        ({"view": "flow"}, "400 points carried by the flow"),
+        ({"view": "3-d"}, "curve through (x, y, t)"),
+        ({"view": "3-d", "cylinder": "1"}, "phase space of the pendulum is a cylinder"),
+        ({"view": "the-maths"}, "nullclines"),
+        ({"system": "lorenz", "view": "3-d"}, "Colour is time"),
+    ],
+)
+def test_each_tab(query, expect):
+    at = open_page(URL, **query)
+    assert_clean(at)
+    assert expect in texts(at)
+
+
+def test_lorenz_shows_a_projection_and_its_fixed_points():
+    at = open_page(URL, system="lorenz", view="fixed-points")
+    assert_clean(at)
+    assert list(at.dataframe[0].value["type"]) == ["saddle-focus", "saddle", "saddle-focus"]
+
+
+def test_a_custom_system_link_selects_the_custom_system():
+    at = open_page(URL, dx="y", dy="-sin(x) - c*y", p_c="0.3", view="fixed-points")
+    assert_clean(at)
+    assert at.selectbox(key="phase.system").value == "custom"
+    assert at.text_input(key="phase.dx").value == "y"
+    assert at.slider(key="phase.custom.p_c").value == 0.3
+    assert list(at.dataframe[0].value["type"]) == ["stable spiral"]
+    at.text_input(key="phase.dy").set_value("-x").run()
+    assert_clean(at)
+    assert list(at.dataframe[0].value["type"]) == ["centre"]
+    assert at.query_params["dy"] == "-x"
+
+
+@pytest.mark.parametrize(
+    ("dx", "message"),
+    [
+        ("__import__('os').system('id')", "dx/dt"),
+        ("().__class__.__bases__", "dx/dt"),
+        ("[q for q in x]", "dx/dt"),
+        ("lambda: 1", "dx/dt"),
+        ("x**y", "dx/dt"),
+        ("9**9**9", "dx/dt"),
+        ("ｘ", "dx/dt"),
+    ],
+)
+def test_hostile_equations_give_one_line_on_the_page(dx, message):
+    at = open_page(URL, dx=dx, dy="-x")
+    assert_clean(at)
+    (error,) = at.error
+    assert message in error.value and "\n" not in error.value
+    assert not at.get("plotly_chart")
+
+
+def test_an_enormous_equation_in_a_link_falls_back_with_a_note():
+    at = open_page(URL, dx="x+" * 200 + "x", dy="-x")
+    assert_clean(at)
+    assert "was ignored" in texts(at) and at.text_input(key="phase.dx").value == "y"
+
+
+def test_bad_link_values_fall_back_with_notes():
+    at = open_page(URL, h="-5", seeds="zzz", starts="1,2,3")
+    assert_clean(at)
+    text = texts(at)
+    assert (
+        "`h=-5` was ignored" in text
+        and "`seeds=zzz` was ignored" in text
+        and "`starts=1,2,3` was ignored" in text
+    )
+
+
+def test_a_blow_up_stops_those_rows_with_a_message():
+    at = open_page(URL, dx="x**2", dy="-y")
+    assert_clean(at)
+    assert "left the window far behind" in texts(at) and "followed no further" in texts(at)
+    assert at.get("plotly_chart")
+
+
+def test_too_many_steps_is_refused_with_one_line():
+    at = open_page(URL, h="0.001", t1="100")
+    assert_clean(at)
+    assert "exceed the cap" in at.error[0].value
+
+
+def test_clicked_starts_ride_in_the_link_and_can_be_cleared():
+    at = open_page(URL, system="harmonic", starts="1,0;0,1.5")
+    assert_clean(at)
+    assert "2 of yours (both ways)" in texts(at)
+    assert "your starts" in trace_names(at) and "yours, backward" in trace_names(at)
+    at.button(key="phase.clear").click().run()
+    assert_clean(at)
+    assert "of yours" not in texts(at) and "starts" not in at.query_params

@@ -1,0 +1,137 @@
+"""Phase-portrait figures: the layers, click targets, speed colours, the animation's frames and controls,
+3-D traces and the trace–determinant plane."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from components.phase_figures import (
+    CLICK_TARGET_NAME,
+    SPEED_BINS,
+    PlaneLayers,
+    TrajectorySet,
+    flow_animation_figure,
+    format_complex,
+    phase_plane_figure,
+    polyline,
+    speed_bins,
+    trace_determinant_figure,
+    trajectories_3d_figure,
+)
+from models.fixed_points import find_fixed_points
+from models.phase import sample_field, streamlets
+from models.phase_systems import SystemSpec
+
+WINDOW = ((-4.0, 4.0), (-3.0, 3.0))
+PENDULUM = SystemSpec("pendulum").field()
+
+
+def _curves(batch: int = 3, steps: int = 5) -> np.ndarray:
+    t = np.linspace(0, 1, steps)[:, None]
+    return np.stack((t + np.arange(batch), -t * np.ones(batch)), axis=-1)  # (T, batch, 2)
+
+
+def test_polyline_joins_curves_with_gaps():
+    x, y = polyline(_curves(3, 5))
+    assert len(x) == 3 * 6 and np.isnan(x[5::6]).all() and np.isfinite(x[:5]).all()
+    assert x[6] == 1.0 and y[4] == -1.0
+
+
+def test_the_plane_has_every_layer_and_the_window():
+    points = tuple(find_fixed_points(PENDULUM, WINDOW))
+    layers = PlaneLayers(
+        window=WINDOW,
+        names=("θ", "p"),
+        trajectories=(
+            TrajectorySet("trajectories", _curves()),
+            TrajectorySet("yours", _curves(1), dash="dot"),
+        ),
+        streamlets=streamlets(PENDULUM, WINDOW, n=8),
+        nullclines=sample_field(PENDULUM, WINDOW, 41),
+        fixed_points=points,
+        click_targets=10,
+        starts=((1.0, 0.5),),
+    )
+    fig = phase_plane_figure(layers)
+    names = [t.name for t in fig.data]
+    for expected in (
+        "trajectories",
+        "yours",
+        "θ-nullcline (dθ/dt = 0)",
+        "p-nullcline (dp/dt = 0)",
+        "saddle",
+        "centre",
+        "your starts",
+        CLICK_TARGET_NAME,
+    ):
+        assert expected in names
+    targets = next(t for t in fig.data if t.name == CLICK_TARGET_NAME)
+    assert len(targets.x) == 100 and targets.marker.color == "rgba(0,0,0,0)"
+    assert list(fig.layout.xaxis.range) == [-4.0, 4.0] and list(fig.layout.yaxis.range) == [-3.0, 3.0]
+    saddles = next(t for t in fig.data if t.name == "saddle")
+    assert sorted(np.round(saddles.x, 6)) == pytest.approx([-np.pi, np.pi], abs=1e-6)
+    assert "eigenvalues -1, 1" in saddles.text[0]
+    # each saddle gets two eigen-direction segments, unstable red and stable blue
+    names = [t.name for t in fig.data]
+    assert names.count("unstable eigen-direction") == 2 and names.count("stable eigen-direction") == 2
+    unstable = next(t for t in fig.data if t.name == "unstable eigen-direction")
+    assert (unstable.x[1] - unstable.x[0]) * (unstable.y[1] - unstable.y[0]) > 0  # along (1, 1) at θ = ±π
+
+
+def test_field_marks_are_coloured_by_speed():
+    sample = sample_field(PENDULUM, WINDOW, 15)
+    fig = phase_plane_figure(PlaneLayers(window=WINDOW, names=("θ", "p"), arrows=sample))
+    marks = [t for t in fig.data if t.mode == "lines"]
+    assert 2 <= len(marks) <= SPEED_BINS
+    assert len({t.line.color for t in marks}) == len(marks)
+    bar = [t for t in fig.data if t.marker is not None and t.marker.showscale]
+    assert len(bar) == 1 and bar[0].marker.colorbar.title.text == "|f|"
+
+
+def test_speed_bins_are_monotone_and_skip_undefined():
+    speed = np.array([np.nan, 0.0, 0.01, 0.1, 1.0, 10.0, 100.0])
+    index, low, high = speed_bins(speed, bins=4)
+    assert index[0] == -1 and index[1] == -1
+    assert (np.diff(index[2:]) >= 0).all() and index[2] == 0 and index[-1] == 3
+    assert low < high
+
+
+def test_the_animation_has_frames_play_pause_and_a_time_slider():
+    times = np.linspace(0, 2, 6)
+    clouds = np.random.default_rng(0).normal(size=(6, 30, 2))
+    fig = flow_animation_figure(WINDOW, ("x", "y"), times, clouds, np.linspace(0, 1, 30))
+    assert len(fig.frames) == 6
+    assert np.allclose(fig.frames[3].data[0].x, clouds[3, :, 0])
+    labels = [b.label for b in fig.layout.updatemenus[0].buttons]
+    assert labels == ["Play", "Pause"]
+    assert [s.label for s in fig.layout.sliders[0].steps] == [f"{t:.2f}" for t in times]
+
+
+def test_3d_trajectories_and_the_cylinder():
+    curves = np.stack(
+        (np.cos(np.linspace(0, 6, 20)), np.sin(np.linspace(0, 6, 20)), np.linspace(0, 1, 20)), -1
+    )
+    fig = trajectories_3d_figure(curves[:, None, :], ("x", "y", "z"), color_by=np.linspace(0, 1, 20))
+    assert isinstance(fig.data[0], go.Scatter3d) and fig.layout.scene.zaxis.title.text == "z"
+    assert len(fig.data[0].line.color) == 21
+    fig = trajectories_3d_figure(curves[:, None, :], ("cos θ", "sin θ", "p"), cylinder=True)
+    assert isinstance(fig.data[0], go.Surface)
+
+
+def test_trace_determinant_plane_places_each_point():
+    points = find_fixed_points(PENDULUM, WINDOW)
+    fig = trace_determinant_figure(points)
+    saddles = next(t for t in fig.data if t.name == "saddle")
+    centres = next(t for t in fig.data if t.name == "centre")
+    assert list(saddles.y) == pytest.approx([-1.0, -1.0]) and list(saddles.x) == pytest.approx([0.0, 0.0])
+    assert list(centres.y) == pytest.approx([1.0])
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(2 + 0j, "2"), (-0.1 + 1j, "-0.1 + 1i"), (0.5 - 2j, "0.5 − 2i"), (3j, "3i"), (-0.0 + 0j, "0")],
+)
+def test_format_complex(value, text):
+    assert format_complex(value) == text
