@@ -25,6 +25,8 @@ from models.solve import (
 from models.systems import SYSTEMS, Problem, get_system
 
 F64 = torch.float64
+#: Tests assert numbers, not speed: a generous deadline keeps them green on a loaded machine.
+SLOW_OK = 120.0
 
 
 def _exact_end(problem: Problem) -> torch.Tensor:
@@ -68,8 +70,8 @@ def test_hand_rk4_equals_torchdiffeq_classic_rk4_step():
 def test_hand_rk4_trajectory_equals_torchdiffeq_rk4_to_1e6():
     problem = Problem(system="lotka_volterra")
     f, y0 = problem.field(), problem.initial()[None]
-    ours = solve(f, y0, problem.span, SolverConfig(method="rk4", step_size=0.01)).y
-    theirs = solve(f, y0, problem.span, SolverConfig(method="rk4_38", step_size=0.01)).y
+    ours = solve(f, y0, problem.span, SolverConfig(method="rk4", step_size=0.01, deadline_s=SLOW_OK)).y
+    theirs = solve(f, y0, problem.span, SolverConfig(method="rk4_38", step_size=0.01, deadline_s=SLOW_OK)).y
     assert (ours - theirs).abs().max() < 1e-6
 
 
@@ -77,7 +79,10 @@ def test_hand_rk4_trajectory_equals_torchdiffeq_rk4_to_1e6():
 def test_nfe_is_exact_for_fixed_step_methods(method):
     problem = Problem(system="lotka_volterra")
     result = solve(
-        problem.field(), problem.initial()[None], problem.span, SolverConfig(method=method, step_size=0.2)
+        problem.field(),
+        problem.initial()[None],
+        problem.span,
+        SolverConfig(method=method, step_size=0.2, deadline_s=SLOW_OK),
     )
     assert len(result.t) == 61
     assert result.nfe == 60 * METHODS[method].stages
@@ -90,7 +95,7 @@ def test_adaptive_solve_records_accepted_steps_and_meets_tolerance():
         problem.field(),
         problem.initial()[None],
         problem.span,
-        SolverConfig(method="dopri5", rtol=1e-8, atol=1e-8),
+        SolverConfig(method="dopri5", rtol=1e-8, atol=1e-8, deadline_s=SLOW_OK),
     )
     exact = problem.exact(result.t)
     assert (result.y[:, 0] - exact).abs().max() < 1e-5
@@ -109,7 +114,7 @@ def test_tighter_tolerance_costs_more_evaluations():
             problem.field(),
             problem.initial()[None],
             problem.span,
-            SolverConfig(method="dopri5", rtol=tol, atol=tol),
+            SolverConfig(method="dopri5", rtol=tol, atol=tol, deadline_s=SLOW_OK),
         ).nfe
         for tol in (1e-3, 1e-6, 1e-9)
     ]
@@ -119,12 +124,12 @@ def test_tighter_tolerance_costs_more_evaluations():
 def test_budget_stops_a_blow_up_quickly():
     problem = Problem(system="blowup", t1=2.0)
     for method in ("dopri5", "rk4", "euler"):
-        with pytest.raises((Diverged, BudgetExceeded)) as caught:
+        with pytest.raises(Diverged) as caught:
             solve(
                 problem.field(),
                 problem.initial()[None],
                 problem.span,
-                SolverConfig(method=method, step_size=0.01),
+                SolverConfig(method=method, step_size=0.01, deadline_s=SLOW_OK),
             )
         err = caught.value
         assert "\n" not in str(err)
@@ -139,7 +144,7 @@ def test_nfe_cap_raises_budget_exceeded_under_any_optimisation_level():
         "from models.systems import Problem\n"
         "p = Problem(system='van_der_pol', params=(('mu', 10.0),))\n"
         "try:\n"
-        "    solve(p.field(), p.initial()[None], p.span, SolverConfig(method='dopri5', rtol=1e-10, atol=1e-10, max_nfe=300))\n"
+        "    solve(p.field(), p.initial()[None], p.span, SolverConfig(method='dopri5', rtol=1e-10, atol=1e-10, max_nfe=300, deadline_s=120))\n"
         "except BudgetExceeded as e:\n"
         "    print('stopped', e)\n"
     )
