@@ -67,7 +67,7 @@ def fixed_points(spec: SystemSpec, window: Window) -> tuple[FixedPoint, ...] | N
     return tuple(find_fixed_points(spec.field(), window, cfg))
 
 
-@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)  # up to ~2 MB each
 def trajectories(
     spec: SystemSpec,
     seeds: SeedConfig,

@@ -192,6 +192,8 @@ with st.sidebar:
     if system is not None:
         dim = system.dim
         defaults = portrait_defaults(system_key)
+        if dim == 3 and defaults.seeds == "grid":  # a typed 3-D system: a few curves read better than a sheet
+            defaults = replace(defaults, seeds="random", count=10)
         st.header("Trajectories")
         kinds = [k for k in SEED_LABELS if k != "source" or source_seeds(system_key) is not None]
         # Scoped by system, since "the sources' initial values" exist for two systems only.

@@ -203,3 +203,26 @@ def test_clicked_starts_ride_in_the_link_and_can_be_cleared():
     at.button(key="phase.clear").click().run()
     assert_clean(at)
     assert "of yours" not in texts(at) and "starts" not in at.query_params
+
+
+def test_a_typed_three_dimensional_system_with_its_parameters():
+    at = open_page(
+        URL,
+        dx="s*(y - x)",
+        dy="x*(r - z) - y",
+        dz="x*y - b*z",
+        p_s="10",
+        p_r="28",
+        p_b="2.6",
+        view="fixed-points",
+    )
+    assert_clean(at)
+    assert [s.label for s in at.slider][:3] == ["s", "r", "b"]
+    assert list(at.dataframe[0].value["type"]) == ["saddle"]  # only the origin lies in the default window
+    assert at.selectbox(key="phase.proj").value == "xz"
+
+
+def test_a_time_dependent_field_has_no_fixed_points_to_classify():
+    at = open_page(URL, dx="y", dy="-x + cos(t)", view="fixed-points")
+    assert_clean(at)
+    assert "changes with t" in texts(at)
