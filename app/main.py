@@ -10,6 +10,7 @@ if torch.get_num_threads() != 1:
 
 from kit.chrome import apply_presenter_mode  # noqa: E402
 from kit.registry import PAGES  # noqa: E402
+from kit.story import tour_bar  # noqa: E402
 
 st.set_page_config(page_title="Neural ODE Explorer", page_icon=":material/all_inclusive:", layout="wide")
 
@@ -17,4 +18,5 @@ navigation = st.navigation(
     [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url or None, default=not p.url) for p in PAGES]
 )
 apply_presenter_mode()
+tour_bar()
 navigation.run()

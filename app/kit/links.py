@@ -1,6 +1,8 @@
 """Widgets bound to query parameters, so a copied URL reproduces the view.
 
-A value is read from the URL on the page's first run in a session; a bad value falls back to the
+A value is read from the URL on the page's first run in a session, and again whenever the page is
+entered through a link whose parameters differ from the view this session last showed (a shared link,
+a guided-tour step); a bare page URL restores the session's last view. A bad value falls back to the
 default and leaves a visible note. After the page has drawn its widgets, `PageLinks.sync()` writes the
 current non-default values back, and drops parameters no widget of this run owns (for example the
 parameters of a system that is no longer selected). Values are also kept outside the widgets' own state,
@@ -18,7 +20,7 @@ import streamlit as st
 T = TypeVar("T")
 
 #: Parameters that belong to the whole app rather than a page.
-GLOBAL_PARAMS = frozenset({"present"})
+GLOBAL_PARAMS = frozenset({"present", "tour"})
 MAX_RAW_LENGTH = 400
 
 
@@ -105,6 +107,12 @@ class PageLinks:
         self._notes_key = f"{page}.__link_notes"
         self._kept_key = f"{page}.__kept"
         self._opened_key = f"{page}.__opened"
+        self._synced_key = f"{page}.__synced"
+        linked = {k: st.query_params[k] for k in st.query_params if k not in GLOBAL_PARAMS}
+        if linked and linked != st.session_state.get(self._synced_key):
+            # Entered through a link to another view: the link wins over what this session had.
+            for key in [k for k in st.session_state if str(k).startswith(f"{page}.")]:
+                del st.session_state[key]
         st.session_state.setdefault(self._notes_key, [])
         st.session_state.setdefault(self._kept_key, {})
         st.session_state.setdefault(self._opened_key, False)
@@ -164,6 +172,7 @@ class PageLinks:
             if value != default:
                 wanted[param] = encode(value)
         st.session_state[self._opened_key] = True
+        st.session_state[self._synced_key] = wanted
         for param in list(st.query_params.keys()):
             if param not in wanted and param not in GLOBAL_PARAMS:
                 del st.query_params[param]

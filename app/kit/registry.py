@@ -32,4 +32,12 @@ PAGES: tuple[PageInfo, ...] = (
         "Pendulum, predator–prey, Lorenz, linear systems of every type, or equations you type: the vector "
         "field, nullclines, classified fixed points, trajectories from a click, a flowing cloud, and 3-D.",
     ),
+    PageInfo(
+        "views/tour.py",
+        "tour",
+        "Guided tour",
+        ":material/co_present:",
+        "A prepared sequence of views for a twenty-minute talk, each step a link with its caption and "
+        "Previous / Next.",
+    ),
 )

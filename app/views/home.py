@@ -1,6 +1,7 @@
 """Home: what the explorer shows, one card per page with a small live picture."""
 
 import streamlit as st
+
 from cached.thumbnails import THUMBNAILS
 from kit.registry import PAGES
 

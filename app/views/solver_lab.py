@@ -3,6 +3,7 @@ with measured orders of convergence, work–precision and an adaptive method's s
 
 import numpy as np
 import streamlit as st
+
 from cached.solver import (
     adaptive_work_points,
     end_reference,
@@ -10,10 +11,6 @@ from cached.solver import (
     step_size_sweep,
     trajectory,
 )
-from kit.chrome import presenter_mode
-from kit.figures import show_figure
-from kit.links import PageLinks
-
 from components.solver_figures import (
     components_figure,
     error_order_figure,
@@ -23,6 +20,9 @@ from components.solver_figures import (
     work_precision_figure,
 )
 from components.style import Curve
+from kit.chrome import presenter_mode
+from kit.figures import show_figure
+from kit.links import PageLinks
 from models.convergence import SweepConfig
 from models.solve import METHODS, InvalidSolve, SolverConfig, check_request
 from models.systems import SYSTEMS, Problem

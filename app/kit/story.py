@@ -1,0 +1,95 @@
+"""The guided story: an ordered sequence of prepared views for a 20-minute talk, each itself a link.
+
+A step is a page plus the query parameters of its view; `?tour=k` on any page shows the tour bar with
+the step's caption and Previous / Next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from kit.registry import PAGES
+
+
+@dataclass(frozen=True)
+class StoryStep:
+    title: str
+    page: str  # registry url of the page
+    caption: str  # what the speaker says, in two or three sentences
+    params: dict[str, str] = field(default_factory=dict)
+
+
+ALL_STEPS: tuple[StoryStep, ...] = (
+    StoryStep(
+        "Euler spirals away, RK4 stays on the orbit",
+        "solver_lab",
+        "Lotka–Volterra from (1, 2), h = 0.2 for 60 steps. Euler follows the slope at the start of each step "
+        "and gains energy every turn; RK4 averages four slopes and stays on the closed orbit.",
+    ),
+    StoryStep(
+        "Measured orders of convergence",
+        "solver_lab",
+        "Halve h and Euler's error halves, RK4's drops sixteen-fold: the slopes on log-log axes are the "
+        "orders, 1 and 4, measured here, not quoted.",
+        {"view": "error-vs-step-size"},
+    ),
+    StoryStep(
+        "Accuracy per evaluation",
+        "solver_lab",
+        "What a Neural ODE pays for is evaluations of f. Higher-order and adaptive methods buy each digit of "
+        "accuracy with fewer of them.",
+        {"view": "work-precision"},
+    ),
+    StoryStep(
+        "Where an adaptive solver steps",
+        "solver_lab",
+        "Van der Pol with μ = 5: dopri5 takes long steps on the slow parts of the cycle and short ones where "
+        "it snaps across.",
+        {"system": "van_der_pol", "mu": "5", "view": "adaptive-steps", "methods": "rk4", "h": "0.05"},
+    ),
+)
+
+
+def steps() -> list[StoryStep]:
+    """The steps whose pages exist in this build, in order."""
+    pages = {p.url for p in PAGES}
+    return [s for s in ALL_STEPS if s.page in pages]
+
+
+def page_path(url: str) -> str:
+    return next(p.path for p in PAGES if p.url == url)
+
+
+def step_link(index: int) -> tuple[str, dict[str, str]]:
+    """Page path and query parameters of step `index` (1-based), tour marker included."""
+    step = steps()[index - 1]
+    return page_path(step.page), {**step.params, "tour": str(index)}
+
+
+def current_step() -> int | None:
+    raw = st.query_params.get("tour")
+    if raw is None or not raw.isdigit() or not 1 <= int(raw) <= len(steps()):
+        return None
+    return int(raw)
+
+
+def tour_bar() -> None:
+    """When the link carries `?tour=k`, show the step's title and caption with Previous / Next."""
+    k = current_step()
+    if k is None:
+        return
+    all_steps = steps()
+    step = all_steps[k - 1]
+    with st.container(border=True):
+        left, mid, right = st.columns([1, 6, 1], vertical_alignment="center")
+        if k > 1:
+            path, params = step_link(k - 1)
+            left.page_link(path, label="Previous", icon=":material/arrow_back:", query_params=params)
+        mid.markdown(f"**Tour · step {k} of {len(all_steps)}: {step.title}**  \n{step.caption}")
+        if k < len(all_steps):
+            path, params = step_link(k + 1)
+            right.page_link(path, label="Next", icon=":material/arrow_forward:", query_params=params)
+        else:
+            right.page_link("views/tour.py", label="The end", icon=":material/flag:")

@@ -1,0 +1,34 @@
+"""Link binding across navigation: a link with parameters wins; a bare page URL restores the last view."""
+
+from __future__ import annotations
+
+from tests.app.apptest_helpers import assert_clean, open_page
+
+
+def _go(at, url: str, **params: str):
+    at.switch_page(f"views/{url}.py" if url else "views/home.py")
+    at.query_params.clear()  # as a link to a page carries exactly its own parameters
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def test_a_new_link_replaces_the_sessions_view():
+    at = open_page("solver_lab", system="harmonic")
+    at.number_input(key="solver.harmonic.h").set_value(0.05).run()
+    _go(at, "solver_lab", system="pendulum", view="the-maths")
+    assert_clean(at)
+    assert at.selectbox(key="solver.system").value == "pendulum"
+    assert at.query_params["view"] == "the-maths"
+    assert at.number_input(key="solver.pendulum.h").value == 0.2  # the link's view, not the old session's
+
+
+def test_a_bare_page_url_restores_the_last_view():
+    at = open_page("solver_lab", system="harmonic", h="0.05")
+    _go(at, "")
+    assert_clean(at)
+    _go(at, "solver_lab")
+    assert_clean(at)
+    assert at.selectbox(key="solver.system").value == "harmonic"
+    assert at.number_input(key="solver.harmonic.h").value == 0.05
+    assert at.query_params["system"] == "harmonic"
