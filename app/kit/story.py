@@ -49,6 +49,25 @@ ALL_STEPS: tuple[StoryStep, ...] = (
         "it snaps across.",
         {"system": "van_der_pol", "mu": "5", "view": "adaptive-steps", "methods": "rk4", "h": "0.05"},
     ),
+    StoryStep(
+        "A phase portrait: the pendulum",
+        "phase_portraits",
+        "The sources' 99 initial values, all solved in one batched call. Centres at the rest positions, "
+        "saddles at the top, separatrices between swinging and spinning. Click anywhere to add a trajectory.",
+    ),
+    StoryStep(
+        "An equation is a link",
+        "phase_portraits",
+        "Type a right-hand side, share the URL: this damped pendulum arrives as ?dx=y&dy=-sin(x)-0.3*y. Its "
+        "fixed point is found by Newton's method and classified from the Jacobian's eigenvalues.",
+        {"dx": "y", "dy": "-sin(x)-0.3*y", "view": "fixed-points"},
+    ),
+    StoryStep(
+        "Three dimensions: the Lorenz attractor",
+        "phase_portraits",
+        "Nearby solutions separate exponentially yet stay on a bounded, butterfly-shaped set. Drag to rotate.",
+        {"system": "lorenz", "view": "3-d"},
+    ),
 )
 
 
