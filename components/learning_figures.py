@@ -1,0 +1,289 @@
+"""Figures of "How Neural ODEs learn": adjoint memory against steps, the NFE study (the paper's Fig. 3),
+ResNet vs ODE-Net regression and hidden-state paths, and true vs learned vector fields; altair curves."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import altair as alt
+import numpy as np
+import plotly.graph_objects as go
+
+from components.style import PALETTE, REFERENCE_COLOR, styled
+
+DIRECT_COLOR, ADJOINT_COLOR = "#D55E00", "#0072B2"
+RESNET_COLOR, ODENET_COLOR = "#D55E00", "#0072B2"
+TRUE_COLOR, LEARNED_COLOR, DATA_COLOR = "#7f7f7f", "#009E73", "#000000"
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line of an x-y chart; `hover` labels each point."""
+
+    label: str
+    x: np.ndarray
+    y: np.ndarray
+    color: str
+    dash: str | None = None
+    hover: Sequence[str] | None = None
+
+
+def xy_figure(
+    series: Sequence[Series], x_title: str, y_title: str, *, log_x: bool = False, log_y: bool = False,
+    height: int = 380, title: str | None = None,
+) -> go.Figure:  # fmt: skip
+    """Lines with markers, one per series, optionally on log axes."""
+    fig = go.Figure()
+    for s in series:
+        fig.add_trace(
+            go.Scatter(
+                x=s.x, y=s.y, name=s.label, mode="lines+markers", text=s.hover,
+                line={"color": s.color, "width": 3, "dash": s.dash}, marker={"size": 8},
+            )
+        )  # fmt: skip
+    fig.update_xaxes(title_text=x_title, type="log" if log_x else "linear")
+    fig.update_yaxes(title_text=y_title, type="log" if log_y else "linear")
+    return styled(fig, height=height, title=title)
+
+
+def memory_figure(
+    steps: np.ndarray, direct: np.ndarray, adjoint: np.ndarray, adjoint_peak: np.ndarray, x_title: str
+) -> go.Figure:
+    """Bytes held for the backward pass against solver steps (log-log): O(L) against O(1)."""
+    return xy_figure(
+        [
+            Series("backprop through the solver: held for backward", steps, direct, DIRECT_COLOR),
+            Series("adjoint: held for backward", steps, adjoint, ADJOINT_COLOR),
+            Series("adjoint: peak during its backward solve", steps, adjoint_peak, ADJOINT_COLOR, "dot"),
+        ],
+        x_title,
+        "bytes saved by autograd",
+        log_x=True,
+        log_y=True,
+    )
+
+
+def time_figure(
+    steps: np.ndarray, times: dict[str, tuple[np.ndarray, np.ndarray]], x_title: str
+) -> go.Figure:
+    """Forward and backward wall time (s) of each method against steps; `times[method] = (fwd, bwd)`."""
+    colors = {"direct": DIRECT_COLOR, "adjoint": ADJOINT_COLOR}
+    names = {"direct": "backprop", "adjoint": "adjoint"}
+    series = []
+    for method, (fwd, bwd) in times.items():
+        series.append(Series(f"{names[method]} forward", steps, fwd, colors[method], "dot"))
+        series.append(Series(f"{names[method]} backward", steps, bwd, colors[method]))
+    return xy_figure(series, x_title, "wall time (s)", log_x=True, log_y=True)
+
+
+def gradient_gap_figure(steps: np.ndarray, rel_diff: np.ndarray, x_title: str) -> go.Figure:
+    """Relative gap max|g_backprop − g_adjoint| / max|g_backprop| against steps (log-log)."""
+    floor = np.maximum(rel_diff, 1e-18)  # an exact zero cannot sit on a log axis
+    return xy_figure(
+        [Series("relative gradient difference", steps, floor, PALETTE[3])],
+        x_title,
+        "max |Δ gradient| / max |gradient|",
+        log_x=True,
+        log_y=True,
+    )
+
+
+def nfe_tolerance_figure(tol: np.ndarray, nfe_forward: np.ndarray, nfe_backward: np.ndarray) -> go.Figure:
+    """Fig. 3a: NFE against tolerance; looser tolerance, fewer evaluations."""
+    fig = xy_figure(
+        [
+            Series("forward", tol, nfe_forward, DIRECT_COLOR),
+            Series("backward (adjoint)", tol, nfe_backward, ADJOINT_COLOR),
+        ],
+        "tolerance (rtol = atol)",
+        "NFE",
+        log_x=True,
+        title="(a) NFE against tolerance",
+    )
+    fig.update_xaxes(autorange="reversed")
+    return fig
+
+
+def time_vs_nfe_figure(nfe: np.ndarray, seconds: np.ndarray, slope: float) -> go.Figure:
+    """Fig. 3b: forward wall time against forward NFE, with the fitted line through the origin."""
+    line = np.array([0.0, float(nfe.max()) if len(nfe) else 1.0])
+    return xy_figure(
+        [
+            Series("measured", nfe, seconds * 1e3, DIRECT_COLOR),
+            Series(f"{slope * 1e3:.3f} ms per evaluation", line, line * slope * 1e3, REFERENCE_COLOR, "dash"),
+        ],
+        "forward NFE",
+        "forward time (ms)",
+        title="(b) Forward time against NFE",
+    )
+
+
+def backward_vs_forward_figure(nfe_forward: np.ndarray, nfe_backward: np.ndarray) -> go.Figure:
+    """Fig. 3c: backward NFE against forward NFE, with the lines y = x and y = x/2 for reference."""
+    top = float(max(nfe_forward.max(), nfe_backward.max())) if len(nfe_forward) else 1.0
+    diag = np.array([0.0, top])
+    return xy_figure(
+        [
+            Series("measured", nfe_forward, nfe_backward, ADJOINT_COLOR),
+            Series("backward = forward", diag, diag, REFERENCE_COLOR, "dash"),
+            Series("backward = forward / 2 (paper)", diag, diag / 2, REFERENCE_COLOR, "dot"),
+        ],
+        "forward NFE",
+        "backward NFE",
+        title="(c) Backward NFE against forward NFE",
+    )
+
+
+def regression_figure(
+    x_data: np.ndarray,
+    y_data: np.ndarray,
+    x_grid: np.ndarray,
+    y_true: np.ndarray,
+    predictions: Sequence[tuple[str, np.ndarray, str]],
+    train_range: tuple[float, float],
+) -> go.Figure:
+    """Data points, the true cubic and each model's prediction over the grid; the data range shaded."""
+    fig = go.Figure()
+    fig.add_vrect(x0=train_range[0], x1=train_range[1], fillcolor="#eeeeee", line_width=0, layer="below")
+    fig.add_trace(
+        go.Scatter(x=x_grid, y=y_true, name="y = x³ + 0.1x", line={"color": TRUE_COLOR, "dash": "dash"})
+    )
+    for label, y, color in predictions:
+        fig.add_trace(go.Scatter(x=x_grid, y=y, name=label, line={"color": color, "width": 3}))
+    fig.add_trace(
+        go.Scatter(
+            x=x_data,
+            y=y_data,
+            name="training points",
+            mode="markers",
+            marker={"color": DATA_COLOR, "size": 10},
+        )
+    )
+    fig.update_xaxes(title_text="x (shaded: where the data are)")
+    fig.update_yaxes(title_text="y")
+    return styled(fig, height=420)
+
+
+def depth_paths_figure(
+    resnet_t: np.ndarray, resnet_states: np.ndarray, ode_t: np.ndarray, ode_states: np.ndarray
+) -> go.Figure:
+    """Hidden state against depth/time for a few inputs: the ResNet's discrete Euler steps (markers
+    joined by straight lines) beside the ODE-Net's continuous trajectories.
+
+    resnet_states: (L + 1, n); ode_states: (T, n), the same n inputs.
+    """
+    fig = go.Figure()
+    for i in range(resnet_states.shape[1]):
+        fig.add_trace(
+            go.Scatter(
+                x=ode_t, y=ode_states[:, i], mode="lines", name="ODE-Net y(t)", legendgroup="ode",
+                showlegend=i == 0, line={"color": ODENET_COLOR, "width": 2},
+            )
+        )  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=resnet_t, y=resnet_states[:, i], mode="lines+markers", name="ResNet y_l (Euler steps)",
+                legendgroup="resnet", showlegend=i == 0, line={"color": RESNET_COLOR, "width": 1.5},
+                marker={"size": 8},
+            )
+        )  # fmt: skip
+    fig.update_xaxes(title_text="depth l·h  /  time t")
+    fig.update_yaxes(title_text="hidden state")
+    return styled(fig, height=420)
+
+
+def _arrows(xs: np.ndarray, ys: np.ndarray, values: np.ndarray, scale: float) -> tuple[list, list]:
+    """Line segments from each grid point along the field, lengths scaled to the grid spacing."""
+    norms = np.linalg.norm(values, axis=-1)
+    biggest = float(norms.max()) if norms.size and norms.max() > 0 else 1.0
+    seg_x, seg_y = [], []
+    for j, y in enumerate(ys):
+        for i, x in enumerate(xs):
+            u, v = values[j, i] / biggest * scale
+            seg_x += [x, x + u, None]
+            seg_y += [y, y + v, None]
+    return seg_x, seg_y
+
+
+def vector_field_figure(
+    xs: np.ndarray,
+    ys: np.ndarray,
+    true_values: np.ndarray,
+    learned_values: np.ndarray,
+    observed: np.ndarray,
+    true_path: np.ndarray,
+    learned_path: np.ndarray,
+    title: str | None = None,
+) -> go.Figure:
+    """True (grey) and learned (green) fields as arrows on a grid, the noisy observations, the true
+    trajectory and the learned model's trajectory from the first observation.
+
+    values: (n_y, n_x, 2); observed, true_path, learned_path: (T, 2).
+    """
+    spacing = float(min(xs[1] - xs[0], ys[1] - ys[0])) if len(xs) > 1 and len(ys) > 1 else 0.1
+    fig = go.Figure()
+    for label, values, color in (
+        ("true field", true_values, TRUE_COLOR),
+        ("learned field", learned_values, LEARNED_COLOR),
+    ):
+        sx, sy = _arrows(xs, ys, values, 0.9 * spacing)
+        fig.add_trace(go.Scatter(x=sx, y=sy, mode="lines", name=label, line={"color": color, "width": 1.5}))
+        fig.add_trace(
+            go.Scatter(
+                x=sx[1::3], y=sy[1::3], mode="markers", showlegend=False, hoverinfo="skip",
+                marker={"color": color, "size": 4},
+            )
+        )  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=observed[:, 0], y=observed[:, 1], mode="markers", name="noisy observations",
+            marker={"color": DATA_COLOR, "size": 4, "opacity": 0.6},
+        )
+    )  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=true_path[:, 0],
+            y=true_path[:, 1],
+            mode="lines",
+            name="true trajectory",
+            line={"color": TRUE_COLOR, "width": 2, "dash": "dash"},
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=learned_path[:, 0],
+            y=learned_path[:, 1],
+            mode="lines",
+            name="learned trajectory",
+            line={"color": LEARNED_COLOR, "width": 3},
+        )
+    )
+    fig.update_xaxes(title_text="x", range=[float(xs[0]) - spacing, float(xs[-1]) + spacing])
+    fig.update_yaxes(title_text="y", range=[float(ys[0]) - spacing, float(ys[-1]) + spacing], scaleanchor="x")
+    return styled(fig, height=520, title=title)
+
+
+def curve_chart(
+    records: Sequence[dict[str, float | str]], x: str, y: str, *, color: str | None = None,
+    log_y: bool = False, x_title: str | None = None, y_title: str | None = None, height: int = 260,
+) -> alt.Chart:  # fmt: skip
+    """A training curve (or several, by `color`) from plain records, e.g. [{"step": 1, "loss": 0.3}]."""
+    enc = {
+        "x": alt.X(f"{x}:Q", title=x_title or x),
+        "y": alt.Y(f"{y}:Q", title=y_title or y, scale=alt.Scale(type="log") if log_y else alt.Undefined),
+        "tooltip": [alt.Tooltip(f"{x}:Q"), alt.Tooltip(f"{y}:Q", format=".4g")],
+    }
+    if color:
+        enc["color"] = alt.Color(f"{color}:N", title=None, scale=alt.Scale(range=list(PALETTE)))
+    return (
+        alt.Chart(alt.Data(values=list(records)))
+        .mark_line(point=False)
+        .encode(**enc)
+        .properties(height=height)
+    )
+
+
+def curve_records(x: Sequence[float], y: Sequence[float], xname: str, yname: str, **fixed: str) -> list[dict]:
+    """Plain records for `curve_chart`, skipping non-finite y (a log scale cannot draw them)."""
+    return [{xname: float(a), yname: float(b), **fixed} for a, b in zip(x, y, strict=True) if np.isfinite(b)]

@@ -1,0 +1,134 @@
+"""Small checkpoints for the "How Neural ODEs learn" page: fitted vector fields with their training
+snapshots, and the trained ResNets and ODE-Net of the textbook regression.
+
+Plain primitives and tensors only, read back with `torch.load(..., weights_only=True)`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import torch
+from torch import Tensor
+
+from models.dynamics_fit import DynamicsDataConfig, FitConfig
+from models.resnet_vs_odenet import RegressionConfig
+
+DYNAMICS_FORMAT = "dynamics_fit/1"
+REGRESSION_FORMAT = "resnet_odenet/1"
+
+
+class LearningCheckpointError(Exception):
+    """A checkpoint is missing, unreadable or not of the expected format."""
+
+
+class DynamicsCheckpoint(NamedTuple):
+    data: DynamicsDataConfig
+    fit: FitConfig
+    kind: str
+    snapshots: list[tuple[int, dict[str, Tensor]]]
+    losses: list[float]
+    seed: int
+
+
+class RegressionCheckpoint(NamedTuple):
+    cfg: RegressionConfig
+    resnets: dict[int, dict[str, Tensor]]  # depth -> state dict
+    resnet_losses: dict[int, list[float]]
+    odenet: dict[str, Tensor]
+    odenet_losses: list[float]
+
+
+def _save(path: str | Path, payload: dict[str, Any]) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    os.close(fd)
+    try:
+        torch.save(payload, tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def _load(path: str | Path, fmt: str) -> dict[str, Any]:
+    path = Path(path)
+    if not path.is_file():
+        raise LearningCheckpointError(f"checkpoint {path.name} not found")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:
+        raise LearningCheckpointError(f"checkpoint {path.name} is unreadable") from exc
+    if not isinstance(payload, dict) or payload.get("format") != fmt:
+        raise LearningCheckpointError(f"checkpoint {path.name} is not a {fmt} checkpoint")
+    return payload
+
+
+def _plain(cfg: Any) -> dict[str, Any]:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(cfg).items()}
+
+
+def save_dynamics(path: str | Path, ckpt: DynamicsCheckpoint) -> None:
+    """Write a fitted field's snapshots (step, state dict) with its data and fit configs."""
+    _save(
+        path,
+        {
+            "format": DYNAMICS_FORMAT,
+            "data": _plain(ckpt.data),
+            "fit": _plain(ckpt.fit),
+            "kind": ckpt.kind,
+            "seed": int(ckpt.seed),
+            "snapshots": [
+                [int(s), {k: v.detach().clone() for k, v in sd.items()}] for s, sd in ckpt.snapshots
+            ],
+            "losses": [float(x) for x in ckpt.losses],
+        },
+    )
+
+
+def load_dynamics(path: str | Path) -> DynamicsCheckpoint:
+    """Read a fitted-field checkpoint; raises `LearningCheckpointError` with one line if it is bad."""
+    p = _load(path, DYNAMICS_FORMAT)
+    try:
+        data = DynamicsDataConfig(**{**p["data"], "z0": tuple(p["data"]["z0"])})
+        return DynamicsCheckpoint(
+            data, FitConfig(**p["fit"]), str(p["kind"]), [(int(s), sd) for s, sd in p["snapshots"]],
+            list(p["losses"]), int(p["seed"]),
+        )  # fmt: skip
+    except (KeyError, TypeError, ValueError) as exc:
+        raise LearningCheckpointError(f"checkpoint {Path(path).name} is inconsistent: {exc}") from exc
+
+
+def save_regression(path: str | Path, ckpt: RegressionCheckpoint) -> None:
+    """Write the trained ResNets (one per depth) and the ODE-Net of one regression config."""
+    _save(
+        path,
+        {
+            "format": REGRESSION_FORMAT,
+            "cfg": _plain(ckpt.cfg),
+            "resnets": {str(d): sd for d, sd in ckpt.resnets.items()},
+            "resnet_losses": {str(d): [float(x) for x in v] for d, v in ckpt.resnet_losses.items()},
+            "odenet": ckpt.odenet,
+            "odenet_losses": [float(x) for x in ckpt.odenet_losses],
+        },
+    )
+
+
+def load_regression(path: str | Path) -> RegressionCheckpoint:
+    """Read the regression checkpoint; raises `LearningCheckpointError` with one line if it is bad."""
+    p = _load(path, REGRESSION_FORMAT)
+    try:
+        return RegressionCheckpoint(
+            RegressionConfig(**p["cfg"]),
+            {int(d): sd for d, sd in p["resnets"].items()},
+            {int(d): list(v) for d, v in p["resnet_losses"].items()},
+            p["odenet"],
+            list(p["odenet_losses"]),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise LearningCheckpointError(f"checkpoint {Path(path).name} is inconsistent: {exc}") from exc
