@@ -230,9 +230,7 @@ with tab_nfe:
             records = curve_records(steps, nfe, "step", "forward NFE", run="shipped training")
             if live:
                 records += curve_records(live[0], live[1], "step", "forward NFE", run="your training")
-            st.altair_chart(
-                curve_chart(records, "step", "forward NFE", color="run"), width="stretch"
-            )
+            st.altair_chart(curve_chart(records, "step", "forward NFE", color="run"), width="stretch")
             st.caption(
                 f"As the model learns a more complicated flow, the solver needs more steps: forward NFE went from "
                 f"{int(nfe[0])} to {int(nfe[-1])} over {len(nfe)} full-batch steps of the shipped training."
