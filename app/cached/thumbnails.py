@@ -55,7 +55,23 @@ def phase_portraits() -> go.Figure:
     return _thumbnail(phase_plane_figure(layers))
 
 
+def how_they_learn() -> go.Figure:
+    """The learning-dynamics view: the shipped linear field fitted to the noisy spiral."""
+    from cached.learning import shipped_field_view
+    from components.learning_figures import vector_field_figure
+
+    fv = shipped_field_view("spiral", "linear", 10_000)  # clamped to the last snapshot
+    if fv is None:
+        return _thumbnail(go.Figure())
+    return _thumbnail(
+        vector_field_figure(
+            fv.xs, fv.ys, fv.true_values, fv.learned_values, fv.observed, fv.true_path, fv.learned_path
+        )
+    )
+
+
 THUMBNAILS: dict[str, Callable[[], go.Figure]] = {
     "solver_lab": solver_lab,
     "phase_portraits": phase_portraits,
+    "how_they_learn": how_they_learn,
 }

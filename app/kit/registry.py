@@ -40,4 +40,12 @@ PAGES: tuple[PageInfo, ...] = (
         "A prepared sequence of views for a twenty-minute talk, each step a link with its caption and "
         "Previous / Next.",
     ),
+    PageInfo(
+        "views/how_they_learn.py",
+        "how_they_learn",
+        "How Neural ODEs learn",
+        ":material/school:",
+        "Backprop through the solver against the adjoint, measured: O(L) against O(1) memory and equal "
+        "gradients; the paper's NFE study live; a ResNet becoming an ODE-Net; a vector field learned from noisy data.",
+    ),
 )
