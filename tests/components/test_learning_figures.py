@@ -1,0 +1,74 @@
+"""Builders of the "How Neural ODEs learn" figures return the expected traces and axes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from components.learning_figures import (
+    backward_vs_forward_figure,
+    curve_chart,
+    curve_records,
+    depth_paths_figure,
+    gradient_gap_figure,
+    memory_figure,
+    nfe_tolerance_figure,
+    regression_figure,
+    time_vs_nfe_figure,
+    vector_field_figure,
+)
+
+
+def test_memory_figure_is_log_log_with_both_methods():
+    steps = np.array([4.0, 8.0, 16.0])
+    fig = memory_figure(steps, steps * 1000, np.full(3, 2064.0), np.full(3, 20000.0), "steps")
+    assert [t.name for t in fig.data][:2] == [
+        "backprop through the solver: held for backward",
+        "adjoint: held for backward",
+    ]
+    assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
+    assert list(fig.data[1].y) == [2064.0] * 3
+
+
+def test_gradient_gap_keeps_exact_zeros_drawable():
+    fig = gradient_gap_figure(np.array([4.0, 8.0]), np.array([1e-7, 0.0]), "steps")
+    assert min(fig.data[0].y) > 0
+
+
+def test_nfe_figures():
+    tol = np.array([1e-1, 1e-3, 1e-5])
+    fwd, bwd = np.array([20.0, 38.0, 80.0]), np.array([20.0, 56.0, 104.0])
+    a = nfe_tolerance_figure(tol, fwd, bwd)
+    assert len(a.data) == 2 and a.layout.xaxis.autorange == "reversed"
+    b = time_vs_nfe_figure(fwd, fwd * 1e-3, 1e-3)
+    assert "1.000 ms per evaluation" in b.data[1].name
+    c = backward_vs_forward_figure(fwd, bwd)
+    assert list(c.data[0].x) == list(fwd) and len(c.data) == 3
+
+
+def test_regression_and_paths_figures():
+    x = np.linspace(-3, 3, 7)
+    fig = regression_figure(
+        x[:3], x[:3] ** 3, x, x**3, [("ResNet", x, "#000"), ("ODE-Net", x, "#111")], (-2, 2)
+    )
+    assert [t.name for t in fig.data] == ["y = x³ + 0.1x", "ResNet", "ODE-Net", "training points"]
+    paths = depth_paths_figure(np.arange(4.0), np.zeros((4, 3)), np.linspace(0, 1, 11), np.zeros((11, 3)))
+    assert len(paths.data) == 6 and sum(bool(t.showlegend) for t in paths.data) == 2
+
+
+def test_vector_field_figure_draws_arrows_from_each_grid_point():
+    xs, ys = np.linspace(-1, 1, 3), np.linspace(-1, 1, 4)
+    values = np.ones((4, 3, 2))
+    path = np.zeros((5, 2))
+    fig = vector_field_figure(xs, ys, values, -values, path, path, path)
+    true_arrows = fig.data[0]
+    assert true_arrows.name == "true field" and len(true_arrows.x) == 3 * 12  # start, end, gap per point
+    assert fig.data[2].name == "learned field"
+    assert fig.data[2].x[1] < fig.data[2].x[0]  # the learned field points the other way
+
+
+def test_curve_chart_records_skip_non_finite():
+    records = curve_records([1, 2, 3], [0.5, float("nan"), 0.1], "step", "loss", run="a")
+    assert records == [{"step": 1.0, "loss": 0.5, "run": "a"}, {"step": 3.0, "loss": 0.1, "run": "a"}]
+    spec = curve_chart(records, "step", "loss", color="run", log_y=True).to_dict()
+    assert spec["encoding"]["y"]["scale"]["type"] == "log"
+    assert spec["encoding"]["color"]["field"] == "run"
