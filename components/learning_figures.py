@@ -14,7 +14,7 @@ from components.style import PALETTE, REFERENCE_COLOR, styled
 
 DIRECT_COLOR, ADJOINT_COLOR = "#D55E00", "#0072B2"
 RESNET_COLOR, ODENET_COLOR = "#D55E00", "#0072B2"
-TRUE_COLOR, LEARNED_COLOR, DATA_COLOR = "#7f7f7f", "#009E73", "#000000"
+TRUE_COLOR, LEARNED_COLOR, DATA_COLOR = "#9e9e9e", "#009E73", "#000000"
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,12 @@ def gradient_gap_figure(steps: np.ndarray, rel_diff: np.ndarray, x_title: str) -
     )
 
 
+def _legend_below(fig: go.Figure) -> go.Figure:
+    """For narrow side-by-side figures: the legend under the plot, clear of the title."""
+    fig.update_layout(legend={"orientation": "h", "y": -0.3, "yanchor": "top"}, margin={"b": 120})
+    return fig
+
+
 def nfe_tolerance_figure(tol: np.ndarray, nfe_forward: np.ndarray, nfe_backward: np.ndarray) -> go.Figure:
     """Fig. 3a: NFE against tolerance; looser tolerance, fewer evaluations."""
     fig = xy_figure(
@@ -102,13 +108,13 @@ def nfe_tolerance_figure(tol: np.ndarray, nfe_forward: np.ndarray, nfe_backward:
         title="(a) NFE against tolerance",
     )
     fig.update_xaxes(autorange="reversed")
-    return fig
+    return _legend_below(fig)
 
 
 def time_vs_nfe_figure(nfe: np.ndarray, seconds: np.ndarray, slope: float) -> go.Figure:
     """Fig. 3b: forward wall time against forward NFE, with the fitted line through the origin."""
     line = np.array([0.0, float(nfe.max()) if len(nfe) else 1.0])
-    return xy_figure(
+    fig = xy_figure(
         [
             Series("measured", nfe, seconds * 1e3, DIRECT_COLOR),
             Series(f"{slope * 1e3:.3f} ms per evaluation", line, line * slope * 1e3, REFERENCE_COLOR, "dash"),
@@ -117,13 +123,14 @@ def time_vs_nfe_figure(nfe: np.ndarray, seconds: np.ndarray, slope: float) -> go
         "forward time (ms)",
         title="(b) Forward time against NFE",
     )
+    return _legend_below(fig)
 
 
 def backward_vs_forward_figure(nfe_forward: np.ndarray, nfe_backward: np.ndarray) -> go.Figure:
     """Fig. 3c: backward NFE against forward NFE, with the lines y = x and y = x/2 for reference."""
     top = float(max(nfe_forward.max(), nfe_backward.max())) if len(nfe_forward) else 1.0
     diag = np.array([0.0, top])
-    return xy_figure(
+    fig = xy_figure(
         [
             Series("measured", nfe_forward, nfe_backward, ADJOINT_COLOR),
             Series("backward = forward", diag, diag, REFERENCE_COLOR, "dash"),
@@ -133,6 +140,7 @@ def backward_vs_forward_figure(nfe_forward: np.ndarray, nfe_backward: np.ndarray
         "backward NFE",
         title="(c) Backward NFE against forward NFE",
     )
+    return _legend_below(fig)
 
 
 def regression_figure(
@@ -193,10 +201,10 @@ def depth_paths_figure(
     return styled(fig, height=420)
 
 
-def _arrows(xs: np.ndarray, ys: np.ndarray, values: np.ndarray, scale: float) -> tuple[list, list]:
-    """Line segments from each grid point along the field, lengths scaled to the grid spacing."""
-    norms = np.linalg.norm(values, axis=-1)
-    biggest = float(norms.max()) if norms.size and norms.max() > 0 else 1.0
+def _arrows(
+    xs: np.ndarray, ys: np.ndarray, values: np.ndarray, scale: float, biggest: float
+) -> tuple[list, list]:
+    """Line segments from each grid point along the field; a vector of norm `biggest` gets length `scale`."""
     seg_x, seg_y = [], []
     for j, y in enumerate(ys):
         for i, x in enumerate(xs):
@@ -222,13 +230,26 @@ def vector_field_figure(
     values: (n_y, n_x, 2); observed, true_path, learned_path: (T, 2).
     """
     spacing = float(min(xs[1] - xs[0], ys[1] - ys[0])) if len(xs) > 1 and len(ys) > 1 else 0.1
+    norms = np.linalg.norm(true_values, axis=-1)
+    # One scale for both fields (the true field's), so a learned field that is too weak looks too short.
+    biggest = float(norms.max()) if norms.size and np.isfinite(norms.max()) and norms.max() > 0 else 1.0
     fig = go.Figure()
+    widths = {"true field": 4.0, "learned field": 1.5}
     for label, values, color in (
         ("true field", true_values, TRUE_COLOR),
         ("learned field", learned_values, LEARNED_COLOR),
     ):
-        sx, sy = _arrows(xs, ys, values, 0.9 * spacing)
-        fig.add_trace(go.Scatter(x=sx, y=sy, mode="lines", name=label, line={"color": color, "width": 1.5}))
+        sx, sy = _arrows(xs, ys, np.clip(values, -1e6, 1e6), 0.9 * spacing, biggest)
+        fig.add_trace(
+            go.Scatter(
+                x=sx,
+                y=sy,
+                mode="lines",
+                name=label,
+                line={"color": color, "width": widths[label]},
+                opacity=0.6 if label == "true field" else 1.0,
+            )
+        )
         fig.add_trace(
             go.Scatter(
                 x=sx[1::3], y=sy[1::3], mode="markers", showlegend=False, hoverinfo="skip",
