@@ -110,9 +110,11 @@ class PageLinks:
         self._synced_key = f"{page}.__synced"
         linked = {k: st.query_params[k] for k in st.query_params if k not in GLOBAL_PARAMS}
         if linked and linked != st.session_state.get(self._synced_key):
-            # Entered through a link to another view: the link wins over what this session had.
-            for key in [k for k in st.session_state if str(k).startswith(f"{page}.")]:
-                del st.session_state[key]
+            # Entered through a link to another view: the link wins over the controls this session had
+            # (only the bound controls: a page's other state, such as a model trained here, stays).
+            bound_keys = list(st.session_state.get(self._kept_key, {}))
+            for key in [*bound_keys, self._notes_key, self._kept_key, self._opened_key, self._synced_key]:
+                st.session_state.pop(key, None)
         st.session_state.setdefault(self._notes_key, [])
         st.session_state.setdefault(self._kept_key, {})
         st.session_state.setdefault(self._opened_key, False)

@@ -32,3 +32,11 @@ def test_a_bare_page_url_restores_the_last_view():
     assert at.selectbox(key="solver.system").value == "harmonic"
     assert at.number_input(key="solver.harmonic.h").value == 0.05
     assert at.query_params["system"] == "harmonic"
+
+
+def test_a_new_link_keeps_the_pages_other_state():
+    at = open_page("solver_lab", system="harmonic")
+    at.session_state["solver.trained_model"] = "kept"  # what a page keeps besides its controls
+    _go(at, "solver_lab", system="pendulum")
+    assert at.session_state["solver.trained_model"] == "kept"
+    assert at.selectbox(key="solver.system").value == "pendulum"
