@@ -7,6 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import streamlit as st
+
 from cached.phase import (
     BACKWARD,
     FORWARD,
@@ -20,9 +21,6 @@ from cached.phase import (
     nullclines,
     trajectories,
 )
-from kit.chrome import presenter_mode
-from kit.links import BadValue, PageLinks, parse_choice
-
 from components.phase_figures import (
     CLICK_COLOR,
     STABLE_COLOR,
@@ -35,6 +33,8 @@ from components.phase_figures import (
     trace_determinant_figure,
     trajectories_3d_figure,
 )
+from kit.chrome import presenter_mode
+from kit.links import BadValue, PageLinks, parse_choice
 from models.expressions import FUNCTIONS, ExpressionError
 from models.fixed_points import FixedPoint
 from models.linear_systems import LINEAR_TYPES
