@@ -1,0 +1,147 @@
+"""NODE vs ANODE figures: the traces, panels, scenes and animation frames each builder makes."""
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from components.flow_figures import (
+    CLASS_COLORS,
+    Coloring,
+    Panel,
+    cloud_figure,
+    decision_regions_figure,
+    depth_figure,
+    flip1d_figure,
+    flow_3d_figure,
+    polylines,
+    vector_field_figure,
+)
+from models.flow_analysis import FieldGrid, RegionGrid
+
+N = 6
+LABELS = np.array([0, 1, 0, 1, 1, 0])
+
+
+def _panel(dim: int, label: str = "NODE", t=None, discrete=False) -> Panel:
+    t = np.linspace(0, 1, 5) if t is None else t
+    states = np.stack([np.full((N, dim), k) + np.arange(N)[:, None] for k in t])  # (T, N, dim)
+    names = ("z0", "z1", "a1")[:dim] if dim <= 3 else tuple(f"d{i}" for i in range(dim))
+    return Panel(label, np.asarray(t, float), states.astype(float), names, discrete)
+
+
+def _grid() -> RegionGrid:
+    xs, ys = np.linspace(-1, 1, 4), np.linspace(-2, 2, 3)
+    return RegionGrid(xs, ys, np.linspace(0, 1, 12).reshape(3, 4), nfe=10)
+
+
+def _field(top: float) -> FieldGrid:
+    xs = ys = np.linspace(-1, 1, 3)
+    speed = np.full((3, 3), top)
+    lines = np.zeros((4, 3, 2)) + np.arange(3)[None, :, None] * 0.1
+    return FieldGrid(xs, ys, speed, speed, speed, lines, (0, 1))
+
+
+def test_coloring_groups_classes_and_bins_values():
+    classes = Coloring(LABELS)
+    groups = classes.groups()
+    assert [g[2] for g in groups] == ["class 0", "class 1"]
+    assert groups[1][1] == CLASS_COLORS[1] and groups[1][0].sum() == 3
+    assert list(classes.marker_colors()) == [CLASS_COLORS[k] for k in LABELS]
+    values = Coloring(np.linspace(-1, 1, 70), categorical=False, title="input x")
+    masks = [g[0] for g in values.groups()]
+    assert len(masks) == 7 and sum(m.sum() for m in masks) == 70  # every point in exactly one bin
+
+
+def test_polylines_separate_points_with_nan():
+    states = np.arange(24, dtype=float).reshape(4, 3, 2)
+    (x,) = polylines(states, np.array([True, False, True]), [states[:, :, 0]])
+    assert x.shape == (10,) and np.isnan(x[4]) and np.isnan(x[9])
+    np.testing.assert_array_equal(x[:4], states[:, 0, 0])
+
+
+def test_decision_regions_one_heatmap_and_boundary_per_model_with_the_data():
+    points = np.random.default_rng(0).normal(size=(N, 2))
+    fig = decision_regions_figure([("NODE", _grid()), ("ANODE", _grid())], points, Coloring(LABELS))
+    kinds = [type(tr).__name__ for tr in fig.data]
+    assert kinds.count("Heatmap") == 2 and kinds.count("Contour") == 2
+    assert all(tr.coloraxis == "coloraxis" for tr in fig.data if isinstance(tr, go.Heatmap))
+    contour = next(tr for tr in fig.data if isinstance(tr, go.Contour))
+    assert contour.contours.start == 0.5 and contour.contours.end == 0.5
+    scatters = [tr for tr in fig.data if isinstance(tr, go.Scatter)]
+    assert len(scatters) == 4 and sum(len(tr.x) for tr in scatters) == 2 * N
+    assert [a.text for a in fig.layout.annotations] == ["NODE", "ANODE"]
+
+
+def test_depth_has_a_row_per_state_dimension():
+    fig = depth_figure([_panel(2), _panel(3, "ANODE")], Coloring(LABELS))
+    assert len(fig.data) == (2 + 3) * 2  # (dimensions) x (classes)
+    titles = [fig.layout[name].title.text for name in fig.layout if name.startswith("yaxis")]
+    assert sorted(t for t in titles if t) == ["a1", "z0", "z0", "z1", "z1"]
+    first = fig.data[0]
+    assert len(first.x) == 3 * (5 + 1)  # three class-0 points, five times each, NaN between
+
+
+def test_depth_of_a_regression_task_carries_a_colour_bar_not_legend_bins():
+    fig = depth_figure([_panel(1)], Coloring(np.linspace(-1, 1, N), categorical=False))
+    assert not any(tr.showlegend for tr in fig.data if tr.showlegend is not None and tr.x[0] is not None)
+    bars = [tr for tr in fig.data if tr.marker is not None and tr.marker.showscale]
+    assert len(bars) == 1
+
+
+def test_3d_uses_time_for_a_2d_state_and_the_augmented_axis_otherwise():
+    fig = flow_3d_figure([_panel(2), _panel(3, "ANODE")], Coloring(LABELS))
+    assert fig.layout.scene.zaxis.title.text == "t"
+    assert fig.layout.scene2.zaxis.title.text == "a1"
+    lines = [tr for tr in fig.data if isinstance(tr, go.Scatter3d) and tr.mode == "lines"]
+    assert len(lines) == 4
+    with pytest.raises(ValueError):
+        flow_3d_figure([_panel(1)], Coloring(LABELS))
+
+
+def test_cloud_animation_has_a_frame_per_time_with_play_and_slider():
+    fig = cloud_figure([_panel(2), _panel(3, "ANODE")], Coloring(LABELS), frames=11)
+    assert len(fig.frames) == 11 and len(fig.layout.sliders[0].steps) == 11
+    assert [b.label for b in fig.layout.updatemenus[0].buttons] == ["Play", "Pause"]
+    assert isinstance(fig.data[1], go.Scatter3d) and isinstance(fig.data[0], go.Scatter)
+    # A 3-D panel needs a redraw each frame.
+    assert fig.layout.updatemenus[0].buttons[0].args[1]["frame"]["redraw"] is True
+    last = fig.frames[-1].data[0]
+    np.testing.assert_allclose(last.x, np.arange(N) + 1.0)  # the state at t1
+
+
+def test_cloud_interpolates_a_resnet_between_its_layers_and_draws_1d_against_the_input():
+    resnet = _panel(1, "ResNet", t=np.array([0.0, 1.0, 2.0, 3.0]), discrete=True)
+    fig = cloud_figure([resnet], Coloring(LABELS), frames=3)
+    middle = fig.frames[1].data[0]  # t / t1 = 0.5, halfway between layers 1 and 2
+    np.testing.assert_allclose(middle.x, np.arange(N) + 1.5)
+    np.testing.assert_allclose(middle.y, np.arange(N))  # the input, unchanged
+    assert fig.layout.yaxis.title.text == "input x"
+    still = cloud_figure([resnet], Coloring(LABELS), animate=False)
+    assert len(still.frames) == 0 and not still.layout.updatemenus
+    np.testing.assert_allclose(still.data[0].x, np.arange(N) + 3.0)
+
+
+def test_vector_field_shares_one_speed_scale_and_draws_the_paths():
+    fig = vector_field_figure(
+        [("NODE", _field(2.0), ("z0", "z1")), ("ANODE", _field(5.0), ("z0", "z1"))],
+        [_panel(2), None],
+        Coloring(LABELS),
+    )
+    heatmaps = [tr for tr in fig.data if isinstance(tr, go.Heatmap)]
+    assert len(heatmaps) == 2 and {tr.coloraxis for tr in heatmaps} == {"coloraxis"}
+    assert fig.layout.coloraxis.cmax == 5.0
+    streams = [tr for tr in fig.data if tr.name == "streamlines of f"]
+    assert len(streams) == 2 and streams[0].marker.symbol == "arrow"
+    assert (
+        sum(1 for tr in fig.data if tr.name in ("class 0", "class 1")) == 2
+    )  # paths of the first panel only
+
+
+def test_flip1d_draws_outputs_against_the_target():
+    inputs = np.linspace(-1, 1, N)
+    fig = flip1d_figure([_panel(1), _panel(2, "ANODE")], inputs, [np.zeros(N), -inputs])
+    targets = [tr for tr in fig.data if tr.name == "target −x"]
+    assert len(targets) == 2
+    np.testing.assert_allclose(targets[0].y, -targets[0].x)
+    outputs = [tr for tr in fig.data if tr.name == "output"]
+    np.testing.assert_allclose(outputs[1].y, -inputs)
