@@ -16,6 +16,7 @@ from models.adjoint_memory import MemoryStudyConfig, compare
 from models.checkpoints import CheckpointError, load_checkpoint
 from models.dynamics_fit import (
     DynamicsDataConfig,
+    Observations,
     build_field,
     field_grid,
     observe,
@@ -201,9 +202,16 @@ class FieldView:
     learned_path: np.ndarray
 
 
+@st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
+def observations(data: DynamicsDataConfig) -> Observations:
+    """`observe(data)`, kept: its tight reference solve costs most of a second, and live training redraws
+    the field every few steps."""
+    return observe(data)
+
+
 def window_of(data: DynamicsDataConfig) -> tuple[tuple[float, float], tuple[float, float]]:
     """A square plotting window around the observed trajectory."""
-    clean = observe(data).clean.numpy()
+    clean = observations(data).clean.numpy()
     lo, hi = clean.min(axis=0), clean.max(axis=0)
     centre, half = (lo + hi) / 2, float((hi - lo).max()) / 2 * 1.25 + 0.1
     return (float(centre[0] - half), float(centre[0] + half)), (
@@ -214,7 +222,7 @@ def window_of(data: DynamicsDataConfig) -> tuple[tuple[float, float], tuple[floa
 
 def field_view(data: DynamicsDataConfig, kind: str, state: dict[str, torch.Tensor]) -> FieldView:
     """True and learned fields on a grid and both trajectories, for a field's weights."""
-    obs = observe(data)
+    obs = observations(data)
     field = build_field(kind, 0)  # type: ignore[arg-type]
     field.load_state_dict(state)
     window = window_of(data)

@@ -12,6 +12,7 @@ from cached.learning import (
     field_view,
     memory_point,
     nfe_sweep,
+    observations,
     regression_arrays,
     shipped_field_view,
     shipped_fit,
@@ -38,7 +39,7 @@ from kit.figures import show_figure
 from kit.links import BadValue, PageLinks
 from kit.training_slots import training_slot
 from models.adjoint_memory import MemoryStudyConfig
-from models.dynamics_fit import DynamicsDataConfig, FitConfig, build_field, fit_dynamics, observe
+from models.dynamics_fit import DynamicsDataConfig, FitConfig, build_field, fit_dynamics
 from models.learning_checkpoints import load_regression
 from models.nfe_study import (
     TrainingNFEConfig,
@@ -238,15 +239,23 @@ with tab_nfe:
         st.subheader("(d) NFE over the course of training")
         history = shipped_nfe_history()
         live = st.session_state.get("learn.__nfe_live")
+        records = []
         if history is not None:
             steps, nfe, loss = history
             records = curve_records(steps, nfe, "step", "forward NFE", run="shipped training")
-            if live:
-                records += curve_records(live[0], live[1], "step", "forward NFE", run="your training")
+        if live:
+            records += curve_records(live[0], live[1], "step", "forward NFE", run="your training")
+        if records:
             st.altair_chart(curve_chart(records, "step", "forward NFE", color="run"), width="stretch")
+        if history is not None:
             st.caption(
                 f"As the model learns a more complicated flow, the solver needs more steps: forward NFE went from "
                 f"{int(nfe[0])} to {int(nfe[-1])} over {len(nfe)} full-batch steps of the shipped training."
+            )
+        if live:
+            st.caption(
+                f"Trained live: {len(live[0])} steps, loss {live[2][0]:.3f} → {live[2][-1]:.3f}, "
+                f"forward NFE {int(live[1][0])} → {int(live[1][-1])}."
             )
 
         @st.fragment
@@ -254,10 +263,10 @@ with tab_nfe:
             n_steps = st.slider("Steps", 10, 150, 60, step=10, key="learn.nfe_steps")
             if st.button("Train and record NFE", icon=":material/play_arrow:", key="learn.nfe_train"):
                 bar = st.progress(0.0, text="Training…")
-                seen: list[tuple[int, float]] = []
+                seen: list[tuple[int, float, float]] = []
 
                 def on_step(step: int, metrics: dict[str, float]) -> None:
-                    seen.append((step, metrics["nfe_forward"]))
+                    seen.append((step, metrics["nfe_forward"], metrics["loss"]))
                     bar.progress(
                         step / n_steps,
                         text=f"step {step}: loss {metrics['loss']:.3f}, NFE {metrics['nfe_forward']:.0f}",
@@ -271,7 +280,7 @@ with tab_nfe:
                             )
                         )
                         train_recording_nfe(cfg, on_step)
-                        st.session_state["learn.__nfe_live"] = ([s for s, _ in seen], [n for _, n in seen])
+                        st.session_state["learn.__nfe_live"] = tuple(list(c) for c in zip(*seen, strict=True))
                         st.rerun()
 
         if not presenter_mode():
@@ -314,6 +323,11 @@ with tab_res:
                 "the ODE-Net's continuous time. Both fit the ten points in [−2, 2] (shaded); outside it they "
                 "extrapolate, and neither knows the cubic keeps growing."
             )
+            if live_losses:
+                st.caption(
+                    f"Trained live: ResNet depth {depth}, training loss {live_losses[0]:.3g} → {live_losses[-1]:.3g} "
+                    f"over {len(live_losses)} iterations."
+                )
             sweep_rows = depth_sweep()
             if sweep_rows is not None:
                 depths, losses, rmse, ode_loss, ode_rmse = sweep_rows
@@ -404,8 +418,9 @@ with tab_dyn:
                 )
             )
             live_dyn = st.session_state.get("learn.__dyn_live")
+            dyn_losses = None
             if live_dyn is not None and live_dyn[0] == (system, kind):
-                fv, title = live_dyn[1], "your training"
+                fv, title, dyn_losses = live_dyn[1], "your training", live_dyn[2]
             else:
                 fv, title = (
                     shipped_field_view(system, kind, index),
@@ -416,15 +431,20 @@ with tab_dyn:
                     vector_field_figure(fv.xs, fv.ys, fv.true_values, fv.learned_values, fv.observed, fv.true_path, fv.learned_path, title=title),
                     key="field", name="learned-field",
                 )  # fmt: skip
-            st.altair_chart(
-                curve_chart(
-                    curve_records(np.arange(1, len(losses) + 1), losses, "step", "window MSE"),
-                    "step",
-                    "window MSE",
-                    log_y=True,
-                ),
-                width="stretch",
+            records = curve_records(
+                np.arange(1, len(losses) + 1), losses, "step", "window MSE", run="shipped fit"
             )
+            if dyn_losses:
+                records += curve_records(
+                    np.arange(1, len(dyn_losses) + 1), dyn_losses, "step", "window MSE", run="your training"
+                )
+            st.altair_chart(
+                curve_chart(records, "step", "window MSE", color="run", log_y=True), width="stretch"
+            )
+            if dyn_losses:
+                st.caption(
+                    f"Trained live: window MSE {dyn_losses[0]:.2e} → {dyn_losses[-1]:.2e} over {len(dyn_losses)} steps."
+                )
             st.markdown(
                 "200 noisy samples (std 0.01) of one trajectory from (0.6, 0.3). Each training step solves the "
                 "model from the first observation of 8 random windows (1 to 2 time units, at most 32 points) and "
@@ -453,7 +473,7 @@ with tab_dyn:
             )
             if st.button("Train live", icon=":material/play_arrow:", key="learn.dyn_train"):
                 data = DynamicsDataConfig(system=system)
-                obs = observe(data)
+                obs = observations(data)
                 field = build_field(kind, seed=0)
                 cfg = FitConfig(steps=n_steps, lr=lr, max_window=longest, max_wall_s=60.0)
                 bar = st.progress(0.0, text="Training…")
@@ -470,9 +490,13 @@ with tab_dyn:
 
                 with training_slot(st.empty()) as ok:
                     if ok:
-                        fit_dynamics(field, obs, cfg, on_step)
+                        fit = fit_dynamics(field, obs, cfg, on_step)
                         state = {k: v.detach().clone() for k, v in field.state_dict().items()}
-                        st.session_state["learn.__dyn_live"] = ((system, kind), field_view(data, kind, state))
+                        st.session_state["learn.__dyn_live"] = (
+                            (system, kind),
+                            field_view(data, kind, state),
+                            fit.losses,
+                        )
                         st.rerun()
 
         if not presenter_mode() and not error:
