@@ -68,6 +68,35 @@ ALL_STEPS: tuple[StoryStep, ...] = (
         "Nearby solutions separate exponentially yet stay on a bounded, butterfly-shaped set. Drag to rotate.",
         {"system": "lorenz", "view": "3-d"},
     ),
+    StoryStep(
+        "Memory: backprop through the solver against the adjoint",
+        "how_they_learn",
+        "Bytes autograd keeps for the backward pass, measured: backpropagating through the solver stores every "
+        "step (O(L)); the adjoint solves a second ODE backwards and holds a constant amount, for the same "
+        "gradient.",
+        {"view": "adjoint-memory"},
+    ),
+    StoryStep(
+        "What training costs: function evaluations",
+        "how_they_learn",
+        "The Neural ODE paper's Figure 3, rerun live: looser tolerance, fewer evaluations; time proportional to "
+        "NFE; and NFE growing as training goes on.",
+        {"view": "nfe-study"},
+    ),
+    StoryStep(
+        "A ResNet is Euler with h = 1",
+        "how_they_learn",
+        "The same regression with a ResNet of a few layers and with an ODE-Net: the ResNet's hidden states are "
+        "discrete Euler steps, the ODE-Net's a continuous trajectory.",
+        {"view": "resnet-to-ode-net"},
+    ),
+    StoryStep(
+        "Learning a vector field from noisy samples",
+        "how_they_learn",
+        "Fit a vector field to noisy observations of a spiral on random short windows; scrub through training "
+        "to watch the learned field turn into the true one.",
+        {"view": "learning-dynamics", "field": "mlp"},
+    ),
 )
 
 
