@@ -6,8 +6,12 @@ from collections.abc import Callable
 
 import plotly.graph_objects as go
 
+from cached.latent import checkpoint_dir
+from cached.latent import extrapolation as latent_extrapolation
+from cached.latent import models as latent_models
 from cached.phase import PORTRAIT, STABLE, UNSTABLE, fixed_points, trajectories
 from cached.solver import reference, trajectory
+from components.latent_figures import LATENT_COLOR, extrapolation_figure
 from components.phase_figures import (
     STABLE_COLOR,
     UNSTABLE_COLOR,
@@ -70,8 +74,23 @@ def how_they_learn() -> go.Figure:
     )
 
 
+def latent_spirals() -> go.Figure:
+    """The page's opening view: the latent ODE continuing a held-out spiral from its first 30 points
+    (an empty frame if the shipped models cannot be loaded)."""
+    if isinstance(latent_models(), str):
+        return _thumbnail(go.Figure())
+    k = 30
+    ex = latent_extrapolation(checkpoint_dir(), "held_out", 0, 0, k)
+    fig = extrapolation_figure(
+        ex.t, ex.obs, ex.true, k, ex.latent[k:], "latent ODE", LATENT_COLOR, ex.latent[:k]
+    )
+    fig.update_traces(marker_showscale=False, selector={"mode": "markers"})
+    return _thumbnail(fig)
+
+
 THUMBNAILS: dict[str, Callable[[], go.Figure]] = {
     "solver_lab": solver_lab,
     "phase_portraits": phase_portraits,
     "how_they_learn": how_they_learn,
+    "latent_spirals": latent_spirals,
 }

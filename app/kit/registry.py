@@ -48,4 +48,13 @@ PAGES: tuple[PageInfo, ...] = (
         "Backprop through the solver against the adjoint, measured: O(L) against O(1) memory and equal "
         "gradients; the paper's NFE study live; a ResNet becoming an ODE-Net; a vector field learned from noisy data.",
     ),
+    PageInfo(
+        "views/latent_spirals.py",
+        "latent_spirals",
+        "Latent spirals",
+        ":material/gesture:",
+        "A latent ODE (ODE-VAE) against an RNN on noisy spirals: extrapolation from the first points, the "
+        "latent path in 3-D, a slider that morphs one spiral into another through latent space, prior "
+        "samples, and the paper's Table 2.",
+    ),
 )

@@ -1,0 +1,146 @@
+"""AppTest of the Latent spirals page: default view, each main control, deep links, bad links, bad checkpoints."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.apptest_helpers import assert_clean, open_page, texts
+
+
+def charts(at) -> int:
+    return len(at.get("plotly_chart"))
+
+
+def metric(at, label: str) -> float:
+    return float(next(m.value for m in at.metric if m.label == label))
+
+
+LATENT, RNN = "Latent ODE extrapolation RMSE", "RNN extrapolation RMSE"
+
+
+def test_default_view_extrapolates_a_held_out_spiral():
+    at = open_page("latent_spirals")
+    assert_clean(at)
+    assert at.title[0].value == "Latent spirals"
+    assert [m.label for m in at.metric] == [LATENT, RNN]
+    assert metric(at, LATENT) < metric(at, RNN)  # the shipped models, on held-out spiral #0 from 30 points
+    assert charts(at) == 2
+    assert "first **30** of 200 points" in texts(at)
+    assert dict(at.query_params) == {}
+
+
+def test_k_slider_changes_the_view_and_the_link():
+    at = open_page("latent_spirals")
+    before = metric(at, LATENT)
+    at.slider(key="latent.k").set_value(80).run()
+    assert_clean(at)
+    assert at.query_params["k"] == "80"
+    assert "first **80** of 200 points" in texts(at) and metric(at, LATENT) != before
+
+
+def test_a_random_spiral_by_seed_and_the_new_spiral_button():
+    at = open_page("latent_spirals")
+    at.selectbox(key="latent.source").set_value("random").run()
+    assert_clean(at)
+    first = metric(at, RNN)
+    at.button(key="latent.new_seed").click().run()
+    assert_clean(at)
+    assert at.query_params["source"] == "random" and at.query_params["seed"] == "1"
+    assert metric(at, RNN) != first
+
+
+def test_held_out_spiral_slider():
+    at = open_page("latent_spirals")
+    at.slider(key="latent.spiral").set_value(1).run()
+    assert_clean(at)
+    assert at.query_params["spiral"] == "1"
+    assert "A counter-clockwise spiral" in texts(at)
+
+
+@pytest.mark.parametrize(
+    ("view", "expect", "n_charts"),
+    [
+        ("latent-path", "fixed projection", 1),
+        ("interpolation", "smooth latent space", 3),
+        ("prior-samples", "prior N(0, I)", 1),
+        ("table-2", "Table 2 (Chen et al.", 0),
+    ],
+)
+def test_each_tab_opens_from_a_link(view, expect, n_charts):
+    at = open_page("latent_spirals", view=view)
+    assert_clean(at)
+    assert expect in texts(at)
+    assert charts(at) == n_charts
+    assert at.query_params["view"] == view
+
+
+def test_table_tab_lists_both_models_for_30_50_100_points():
+    at = open_page("latent_spirals", view="table-2")
+    table = at.dataframe[0].value
+    assert list(table["observed points"]) == [30, 50, 100]
+    assert list(table["RNN (paper)"]) == [0.3937, 0.3202, 0.1813]
+    assert (table["latent ODE (ours)"] < table["RNN (ours)"]).all()
+    assert len(at.get("vega_lite_chart")) == 1
+
+
+def test_alpha_slider_moves_the_decoded_trajectory():
+    at = open_page("latent_spirals", view="interpolation")
+    assert at.selectbox(key="latent.a").value == "0" and at.selectbox(key="latent.b").value == "1"
+    before = at.get("plotly_chart")[0].proto.spec
+    at.slider(key="latent.alpha").set_value(0.9).run()
+    assert_clean(at)
+    assert at.query_params["alpha"] == "0.9"
+    assert at.get("plotly_chart")[0].proto.spec != before
+    at.selectbox(key="latent.b").set_value("3").run()
+    assert_clean(at)
+    assert at.query_params["b"] == "3"
+
+
+def test_prior_samples_controls():
+    at = open_page("latent_spirals", view="prior-samples")
+    at.slider(key="latent.n").set_value(3).run()
+    at.number_input(key="latent.prior_seed").set_value(5).run()
+    assert_clean(at)
+    assert at.query_params["n"] == "3" and at.query_params["prior_seed"] == "5"
+
+
+def test_deep_link_reproduces_a_view():
+    at = open_page(
+        "latent_spirals", source="random", seed="7", k="50", view="interpolation", a="2", b="5", alpha="0.3"
+    )
+    assert_clean(at)
+    assert at.selectbox(key="latent.source").value == "random"
+    assert at.number_input(key="latent.seed").value == 7
+    assert at.slider(key="latent.k").value == 50
+    assert at.selectbox(key="latent.b").value == "5" and at.slider(key="latent.alpha").value == 0.3
+    assert "decoded at α = 0.30" in at.get("plotly_chart")[0].proto.spec
+
+
+def test_bad_link_values_fall_back_with_a_note():
+    at = open_page("latent_spirals", k="999", source="__import__('os')", spiral="-3", view="nope")
+    assert_clean(at)
+    notes = "\n".join(i.value for i in at.info)
+    for param in ("k=999", "source=__import__('os')", "spiral=-3", "view=nope"):
+        assert f"`{param}` was ignored" in notes
+    assert at.slider(key="latent.k").value == 30 and [m.label for m in at.metric] == [LATENT, RNN]
+
+
+def test_bad_interpolation_link_values_fall_back():
+    at = open_page("latent_spirals", view="interpolation", a="1e9", alpha="nan", b="x")
+    assert_clean(at)
+    assert at.slider(key="latent.alpha").value == 0.5 and at.selectbox(key="latent.a").value == "0"
+    assert sum("was ignored" in i.value for i in at.info) == 3
+
+
+@pytest.mark.parametrize("problem", ["missing", "corrupt"])
+def test_a_missing_or_corrupt_checkpoint_shows_a_notice(tmp_path, monkeypatch, problem):
+    if problem == "corrupt":
+        (tmp_path / "latent_ode.pt").write_bytes(b"\x00garbage")
+        (tmp_path / "rnn.pt").write_bytes(b"\x00garbage")
+    monkeypatch.setenv("LATENT_CHECKPOINT_DIR", str(tmp_path))
+    at = open_page("latent_spirals")
+    assert_clean(at)
+    assert at.title[0].value == "Latent spirals"
+    warning = at.warning[0].value
+    assert "not available" in warning and ("not found" if problem == "missing" else "unreadable") in warning
+    assert "python -m scripts.train_latent" in warning

@@ -1,0 +1,115 @@
+"""Builders of the Latent spirals page: traces, colours and encodings from plain arrays."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from components.latent_figures import (
+    LATENT_COLOR,
+    RNN_COLOR,
+    extrapolation_figure,
+    family_figure,
+    interpolation_figure,
+    latent_path_figure,
+    morph_animation_figure,
+    prior_samples_figure,
+    rmse_chart,
+    rmse_rows,
+)
+
+T = np.linspace(0.0, 10.0, 50)
+CURVE = np.stack([np.exp(-0.1 * T) * np.cos(T), np.exp(-0.1 * T) * np.sin(T)], axis=1)
+PAPER = {30: (0.3937, 0.1642), 50: (0.3202, 0.1502), 100: (0.1813, 0.1346)}
+
+
+def test_extrapolation_figure_shows_observed_points_by_time_and_both_parts():
+    fig = extrapolation_figure(T, CURVE + 0.01, CURVE, 12, CURVE[12:], "latent ODE", LATENT_COLOR, CURVE[:12])
+    names = [tr.name for tr in fig.data]
+    assert names == [
+        "true curve",
+        "latent ODE: reconstruction",
+        "latent ODE: extrapolation",
+        "first 12 observed points",
+    ]
+    points = fig.data[-1]
+    assert len(points.x) == 12 and np.allclose(points.marker.color, T[:12]) and points.marker.cmax == 10.0
+    extra = fig.data[2]
+    assert extra.line.color == LATENT_COLOR and len(extra.x) == 50 - 12 + 1  # joined to the reconstruction
+    assert fig.layout.yaxis.scaleanchor == "x"
+
+
+def test_extrapolation_figure_without_reconstruction_starts_at_the_last_observation():
+    obs = CURVE + 0.05
+    fig = extrapolation_figure(T, obs, CURVE, 20, CURVE[20:], "RNN", RNN_COLOR)
+    assert [tr.name for tr in fig.data] == ["true curve", "RNN: extrapolation", "first 20 observed points"]
+    assert fig.data[1].x[0] == pytest.approx(obs[19, 0]) and fig.data[1].line.color == RNN_COLOR
+
+
+def test_latent_path_figure_colours_by_time_and_marks_the_last_observation():
+    path = np.stack([CURVE[:, 0], CURVE[:, 1], T], axis=1)
+    fig = latent_path_figure(T, path, 7, others=[path * 0.5, path * 2])
+    assert [type(tr).__name__ for tr in fig.data] == ["Scatter3d"] * 4
+    assert sum(tr.showlegend is not False for tr in fig.data[:2]) == 1  # one legend entry for the others
+    assert np.allclose(fig.data[2].line.color, T)
+    assert np.allclose(fig.data[3].z, [path[0, 2], path[6, 2]])
+    assert fig.layout.scene.xaxis.title.text == "PC1"
+
+
+def test_interpolation_figure_draws_the_endpoints_and_the_current_curve():
+    fig = interpolation_figure(CURVE * 0.5, CURVE, -CURVE, 0.25, ("#0", "#1"))
+    assert [tr.name for tr in fig.data] == ["α = 0: #0", "α = 1: #1", "decoded at α = 0.25", "start"]
+    assert np.allclose(fig.data[2].x, CURVE[:, 0] * 0.5)
+
+
+def test_family_figure_is_a_surface_over_alpha_with_one_curve_each():
+    alphas = np.linspace(0, 1, 5)
+    family = np.stack([CURVE * (1 - 2 * a) for a in alphas])
+    fig = family_figure(family, alphas, family[2], 0.5)
+    assert isinstance(fig.data[0], go.Surface)
+    assert np.asarray(fig.data[0].z).shape == (5, 50) and np.allclose(np.asarray(fig.data[0].z)[:, 0], alphas)
+    curves = [tr for tr in fig.data[1:] if isinstance(tr, go.Scatter3d)]
+    assert len(curves) == 6 and np.allclose(curves[-1].z, 0.5)
+    assert fig.layout.scene.zaxis.title.text == "α"
+
+
+def test_morph_animation_has_one_frame_per_alpha_and_play_controls():
+    alphas = np.linspace(0, 1, 7)
+    family = np.stack([CURVE * (1 + a) for a in alphas])
+    fig = morph_animation_figure(family, alphas)
+    assert len(fig.frames) == 7 and fig.frames[-1].name == "1.00"
+    assert np.allclose(fig.frames[3].data[0].x, family[3, :, 0])
+    assert [b.label for b in fig.layout.updatemenus[0].buttons] == ["Play", "Pause"]
+    assert len(fig.layout.sliders[0].steps) == 7
+    low, high = fig.layout.xaxis.range
+    assert low <= family[..., 0].min() and high >= family[..., 0].max()  # fixed axes: frames do not rescale
+
+
+def test_prior_samples_figure_draws_each_sample_and_its_start():
+    fig = prior_samples_figure(T, np.stack([CURVE, -CURVE, 2 * CURVE]))
+    assert len([tr for tr in fig.data if tr.showlegend is not False]) == 3
+    assert len(fig.data) == 6
+
+
+def test_rmse_rows_put_ours_beside_the_paper():
+    rows = rmse_rows([(30, 0.4, 0.1), (50, 0.3, 0.15), (70, 0.2, 0.2)], PAPER)
+    assert rows[0]["RNN / latent (ours)"] == pytest.approx(4.0)
+    assert rows[0]["RNN (paper)"] == 0.3937 and rows[0]["RNN / latent (paper)"] == pytest.approx(
+        0.3937 / 0.1642
+    )
+    assert rows[2]["latent ODE (paper)"] is None and rows[2]["RNN / latent (paper)"] is None
+    assert "predict (0, 0) (ours)" not in rows[0]
+    with_floor = rmse_rows([(30, 0.4, 0.1)], PAPER, origin={30: 0.5})
+    assert with_floor[0]["predict (0, 0) (ours)"] == 0.5
+
+
+def test_rmse_chart_groups_bars_by_model_and_source():
+    spec = rmse_chart([(30, 0.4, 0.1), (50, 0.3, 0.15)], PAPER).to_dict()
+    values = spec["data"]["values"]
+    assert len(values) == 8 and {v["source"] for v in values} == {"ours", "paper"}
+    enc = spec["encoding"]
+    assert (
+        enc["x"]["field"] == "k" and enc["xOffset"]["field"] == "model" and enc["column"]["field"] == "source"
+    )
+    assert enc["color"]["scale"]["range"] == [LATENT_COLOR, RNN_COLOR]
