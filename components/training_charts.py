@@ -63,19 +63,21 @@ def history_frame(runs: Sequence[Run]) -> pd.DataFrame:
 
 def _panel(frame: pd.DataFrame, x: XAxis, color: alt.Color, title: str, log: bool, width: int, height: int):
     y_scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
-    base = alt.Chart(frame, title=title, width=width, height=height)
-    line = base.mark_line(strokeWidth=2.5).encode(
-        x=alt.X(f"{x}:Q", title=X_TITLES[x]),
-        y=alt.Y("value:Q", title=None, scale=y_scale),
-        color=color,
-        tooltip=[
-            alt.Tooltip("model:N"),
-            alt.Tooltip("step:Q"),
-            alt.Tooltip("value:Q", format=".4g"),
-            alt.Tooltip("nfe_spent:Q", title="NFE spent", format=",.0f"),
-        ],
+    return (
+        alt.Chart(frame, title=title, width=width, height=height)
+        .mark_line(strokeWidth=2.5)
+        .encode(
+            x=alt.X(f"{x}:Q", title=X_TITLES[x], axis=alt.Axis(format="~g")),
+            y=alt.Y("value:Q", title=None, scale=y_scale, axis=alt.Axis(format="~g")),
+            color=color,
+            tooltip=[
+                alt.Tooltip("model:N"),
+                alt.Tooltip("step:Q"),
+                alt.Tooltip("value:Q", format=".4g"),
+                alt.Tooltip("nfe_spent:Q", title="NFE spent", format=",.0f"),
+            ],
+        )
     )
-    return line
 
 
 def training_chart(

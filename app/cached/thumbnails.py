@@ -9,8 +9,10 @@ import plotly.graph_objects as go
 from cached.latent import checkpoint_dir
 from cached.latent import extrapolation as latent_extrapolation
 from cached.latent import models as latent_models
+from cached.node_anode import MODEL_LABELS, SHIPPED_DATA, ViewError, data_arrays, preset_ref, view
 from cached.phase import PORTRAIT, STABLE, UNSTABLE, fixed_points, trajectories
 from cached.solver import reference, trajectory
+from components.flow_figures import CLASS_COLORS, Coloring, decision_regions_figure
 from components.latent_figures import LATENT_COLOR, extrapolation_figure
 from components.phase_figures import (
     STABLE_COLOR,
@@ -21,6 +23,7 @@ from components.phase_figures import (
 )
 from components.solver_figures import phase_figure
 from components.style import Curve
+from models.flow_analysis import padded_window
 from models.phase import PortraitConfig, SeedConfig
 from models.phase_systems import SystemSpec
 from models.solve import SolverConfig
@@ -59,6 +62,28 @@ def phase_portraits() -> go.Figure:
     return _thumbnail(phase_plane_figure(layers))
 
 
+def node_anode_lab() -> go.Figure:
+    """The page's opening view: NODE and ANODE decision regions on half moons (the data alone if the
+    shipped models cannot be loaded)."""
+    arrays = data_arrays(SHIPPED_DATA["moons"])
+    grids = []
+    for kind in ("node", "anode"):
+        ref = preset_ref(kind, "moons", 2, 2)
+        grid = view("regions", ref, padded_window(arrays.x, 0.15), 60) if ref is not None else None
+        if grid is not None and not isinstance(grid, ViewError):
+            grids.append((MODEL_LABELS[kind], grid))
+    if not grids:
+        colors = [CLASS_COLORS[int(k)] for k in arrays.y]
+        fig = go.Figure(
+            go.Scatter(x=arrays.x[:, 0], y=arrays.x[:, 1], mode="markers", marker={"color": colors})
+        )
+        return _thumbnail(fig)
+    fig = decision_regions_figure(grids, arrays.x, Coloring(arrays.y.astype(int)))
+    fig.update_layout(annotations=[], coloraxis_showscale=False)
+    fig.update_traces(marker_size=4, selector={"type": "scatter"})
+    return _thumbnail(fig)
+
+
 def how_they_learn() -> go.Figure:
     """The learning-dynamics view: the shipped linear field fitted to the noisy spiral."""
     from cached.learning import shipped_field_view
@@ -91,6 +116,7 @@ def latent_spirals() -> go.Figure:
 THUMBNAILS: dict[str, Callable[[], go.Figure]] = {
     "solver_lab": solver_lab,
     "phase_portraits": phase_portraits,
+    "node_anode_lab": node_anode_lab,
     "how_they_learn": how_they_learn,
     "latent_spirals": latent_spirals,
 }

@@ -57,4 +57,12 @@ PAGES: tuple[PageInfo, ...] = (
         "latent path in 3-D, a slider that morphs one spiral into another through latent space, prior "
         "samples, and the paper's Table 2.",
     ),
+    PageInfo(
+        "views/node_anode_lab.py",
+        "node_anode_lab",
+        "NODE vs ANODE lab",
+        ":material/scatter_plot:",
+        "Neural ODEs and Augmented Neural ODEs on half moons, circles and the 1-D flip, trained live side by "
+        "side: decision regions, flows in 2-D and 3-D, the vector field, and the race in function evaluations.",
+    ),
 )

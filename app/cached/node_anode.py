@@ -1,0 +1,315 @@
+"""Models and views of the NODE vs ANODE lab: shipped checkpoints (shared, read-only), the visitor's own
+trained models (session only), and the arrays each view draws, cached per model reference.
+
+Shipped and untrained models are cached server-wide; anything computed from a visitor's model is kept
+in that visitor's session, never in a shared cache.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import streamlit as st
+import torch
+from torch import Tensor, nn
+
+from models.checkpoints import CheckpointError, LoadedCheckpoint, load_checkpoint
+from models.classifiers import ModelConfig, build_model
+from models.flow_analysis import decision_regions, flow_paths, rebuild, vector_field
+from models.odefunc import NFEBudgetExceeded
+from models.toy_data import ToyDataConfig, ToySplits, make_dataset
+from models.training import evaluate, loss_for_task
+
+ROOT = Path(__file__).resolve().parents[2]
+#: Where the shipped checkpoints live; a deployment (or a test) may point elsewhere.
+CHECKPOINT_ENV = "EXPLORER_NODE_CHECKPOINTS"
+#: Views are bounded: an adaptive solve that needs more evaluations than this ends with a message.
+PAGE_MAX_NFE = 2000
+RUNS_KEY = "node_anode.__runs"
+MEMO_KEY = "node_anode.__memo"
+MAX_SESSION_RUNS = 9
+MAX_SESSION_MEMO = 48
+
+#: The shipped presets' architectures (scripts/make_node_checkpoints.py), by (model, data set).
+ARCHITECTURES: dict[tuple[str, str], ModelConfig] = {
+    ("node", "moons"): ModelConfig(kind="node"),
+    ("anode", "moons"): ModelConfig(kind="anode", augment_dim=1),
+    ("node", "circles"): ModelConfig(kind="node", layers=2),
+    ("anode", "circles"): ModelConfig(kind="anode", augment_dim=1),
+    ("node", "flip1d"): ModelConfig(kind="node"),
+    ("anode", "flip1d"): ModelConfig(kind="anode", augment_dim=1, readout="identity"),
+    ("resnet", "flip1d"): ModelConfig(kind="resnet", resnet_depth=3, resnet_step=1.0),
+}
+#: The data each shipped preset was trained on.
+SHIPPED_DATA: dict[str, ToyDataConfig] = {
+    "moons": ToyDataConfig(name="moons"),
+    "circles": ToyDataConfig(name="circles"),
+    "flip1d": ToyDataConfig(name="flip1d", n=200),
+}
+MODEL_LABELS = {"node": "NODE", "anode": "ANODE", "resnet": "ResNet"}
+_SOLVER_DEFAULTS = ModelConfig()
+
+
+def architecture(cfg: ModelConfig) -> ModelConfig:
+    """`cfg` with its solver settings reset: two models with equal architectures share weights' shapes
+    and meaning, whatever solver runs them."""
+    d = _SOLVER_DEFAULTS
+    return replace(
+        cfg,
+        solver=d.solver,
+        rtol=d.rtol,
+        atol=d.atol,
+        step_size=d.step_size,
+        adjoint=d.adjoint,
+        max_nfe=d.max_nfe,
+    )
+
+
+def same_data(a: ToyDataConfig, b: ToyDataConfig) -> bool:
+    return (a.name, a.n, a.resolved_noise, a.seed) == (b.name, b.n, b.resolved_noise, b.seed)
+
+
+# --- shipped checkpoints ----------------------------------------------------------------------------------
+
+
+def checkpoint_dir() -> Path:
+    return Path(os.environ.get(CHECKPOINT_ENV, ROOT / "checkpoints" / "node_anode"))
+
+
+def checkpoint_path(kind: str, dataset: str) -> Path:
+    return checkpoint_dir() / f"{kind}_{dataset}.pt"
+
+
+@st.cache_resource(max_entries=16, ttl=6 * 3600, show_spinner=False)
+def _load(path: str, stamp: tuple[int, int]) -> LoadedCheckpoint | str:
+    """The checkpoint at `path` (shared, eval mode, never called: views rebuild from its weights), or
+    a one-line reason it cannot be used. `stamp` (mtime, size) makes a replaced file load afresh."""
+    try:
+        return load_checkpoint(path)
+    except CheckpointError as err:
+        return str(err)
+
+
+def shipped(kind: str, dataset: str) -> LoadedCheckpoint | str:
+    """The shipped checkpoint of a preset, or why there is none."""
+    path = checkpoint_path(kind, dataset)
+    try:
+        info = path.stat()
+    except OSError:
+        return f"checkpoint {path.name} not found"
+    return _load(str(path), (info.st_mtime_ns, info.st_size))
+
+
+# --- the visitor's own models -----------------------------------------------------------------------------
+
+
+@dataclass
+class SessionRun:
+    """A model trained in this session: weights, the metrics of every step, and weight snapshots."""
+
+    kind: str
+    cfg: ModelConfig  # as trained (solver included)
+    data: ToyDataConfig
+    seed: int
+    in_dim: int
+    n_out: int
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    state: dict[str, Tensor] | None = None
+    history: list[dict[str, float]] = field(default_factory=list)
+    snapshots: list[tuple[int, dict[str, Tensor]]] = field(default_factory=list)
+    stop_reason: str = "running"
+    seconds: float = 0.0
+
+
+def run_key(kind: str, cfg: ModelConfig, data: ToyDataConfig, seed: int) -> tuple:
+    return (kind, architecture(cfg), data.name, data.n, data.resolved_noise, data.seed, seed)
+
+
+def session_runs() -> OrderedDict:
+    return st.session_state.setdefault(RUNS_KEY, OrderedDict())
+
+
+def find_run(kind: str, cfg: ModelConfig, data: ToyDataConfig, seed: int) -> SessionRun | None:
+    run = session_runs().get(run_key(kind, cfg, data, seed))
+    return run if run is not None and run.state is not None and run.history else None
+
+
+def store_run(run: SessionRun) -> None:
+    """Keep `run` (replacing one of the same settings); the oldest runs go beyond MAX_SESSION_RUNS."""
+    runs = session_runs()
+    key = run_key(run.kind, run.cfg, run.data, run.seed)
+    runs.pop(key, None)
+    runs[key] = run
+    while len(runs) > MAX_SESSION_RUNS:
+        runs.popitem(last=False)
+
+
+def forget_runs(keys: list[tuple]) -> int:
+    """Drop these runs and every view computed from the session's models; returns how many went."""
+    runs = session_runs()
+    gone = sum(runs.pop(k, None) is not None for k in keys)
+    st.session_state[MEMO_KEY] = OrderedDict()
+    return gone
+
+
+def run_by_id(run_id: str) -> SessionRun | None:
+    return next((r for r in session_runs().values() if r.run_id == run_id), None)
+
+
+# --- references to a model, and the views computed from one ------------------------------------------------
+
+Source = Literal["shipped", "init", "session"]
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """Which weights to show, run with which solver.
+
+    Attributes:
+        kind: "node", "anode" or "resnet".
+        cfg: the page's model config: architecture plus the solver the views use.
+        in_dim, n_out: data dimensions.
+        source: "shipped" (a checkpoint), "init" (untrained, from `seed`) or "session" (trained here).
+        path: the shipped checkpoint's path.
+        seed: initialisation seed of an untrained model.
+        run_id: the session run; `snapshot` >= 0 picks one of its snapshots instead of its final weights.
+    """
+
+    kind: str
+    cfg: ModelConfig
+    in_dim: int
+    n_out: int
+    source: Source
+    path: str = ""
+    seed: int = 0
+    run_id: str = ""
+    snapshot: int = -1
+
+
+@dataclass(frozen=True)
+class ViewError:
+    """A view that could not be computed, with a one-line reason."""
+
+    message: str
+
+
+def preset_ref(kind: str, dataset: str, in_dim: int, n_out: int) -> ModelRef | None:
+    """The shipped model of a preset as the page shows it by default, or None if it cannot be loaded."""
+    if isinstance(shipped(kind, dataset), str):
+        return None
+    cfg = replace(ARCHITECTURES[(kind, dataset)], max_nfe=PAGE_MAX_NFE)
+    return ModelRef(kind, cfg, in_dim, n_out, "shipped", path=str(checkpoint_path(kind, dataset)))
+
+
+def materialise(ref: ModelRef) -> nn.Module:
+    """A fresh model object for `ref` (its own NFE counter), in eval mode."""
+    if ref.source == "init":
+        return build_model(ref.cfg, ref.in_dim, ref.n_out, seed=ref.seed).eval()
+    if ref.source == "shipped":
+        path = Path(ref.path)
+        loaded = _load(ref.path, (path.stat().st_mtime_ns, path.stat().st_size))
+        if isinstance(loaded, str):
+            raise CheckpointError(loaded)
+        return rebuild(ref.cfg, ref.in_dim, ref.n_out, loaded.model.state_dict())
+    run = run_by_id(ref.run_id)
+    if run is None or run.state is None:
+        raise CheckpointError("this session's trained model is gone; train again")
+    state = run.state if ref.snapshot < 0 else run.snapshots[ref.snapshot][1]
+    return rebuild(ref.cfg, ref.in_dim, ref.n_out, state)
+
+
+def _paths(model: nn.Module, x: np.ndarray, n_times: int):
+    return flow_paths(model, torch.from_numpy(x).float(), n_times)
+
+
+def _regions(model: nn.Module, window, resolution: int):
+    return decision_regions(model, window, resolution)
+
+
+def _field(model: nn.Module, window, t: float):
+    return vector_field(model.func, window, t=t)
+
+
+def _outputs(model: nn.Module, x: np.ndarray) -> np.ndarray:
+    return model(torch.from_numpy(x).float()).numpy()
+
+
+def _metrics(model: nn.Module, data: ToyDataConfig) -> dict[str, float]:
+    splits = make_dataset(data)
+    return evaluate(model, splits.test, loss_for_task(splits.task))
+
+
+VIEWS: dict[str, Callable[..., Any]] = {
+    "paths": _paths,
+    "regions": _regions,
+    "field": _field,
+    "outputs": _outputs,
+    "metrics": _metrics,
+}
+
+
+def _compute(view: str, ref: ModelRef, args: tuple) -> Any:
+    try:
+        with torch.inference_mode():
+            return VIEWS[view](materialise(ref), *args)
+    except NFEBudgetExceeded:
+        return ViewError(
+            f"the solver needed more than {ref.cfg.max_nfe} evaluations of f; try a looser tolerance"
+        )
+    except (CheckpointError, OSError, ValueError, RuntimeError) as err:
+        return ViewError(str(err).splitlines()[0][:200] if str(err) else type(err).__name__)
+
+
+@st.cache_data(max_entries=160, ttl=3600, show_spinner=False)
+def _shared_view(view: str, ref: ModelRef, args: tuple) -> Any:
+    return _compute(view, ref, args)
+
+
+def view(name: str, ref: ModelRef, *args: Any) -> Any:
+    """The view `name` of the model `ref` ("paths", "regions", "field", "outputs" or "metrics"), or a
+    `ViewError`. Views of the visitor's own models are memoised in the session only."""
+    if ref.source != "session":
+        return _shared_view(name, ref, args)
+    memo = st.session_state.setdefault(MEMO_KEY, OrderedDict())
+    key = (name, ref, _hashable(args))
+    if key not in memo:
+        memo[key] = _compute(name, ref, args)
+        while len(memo) > MAX_SESSION_MEMO:
+            memo.popitem(last=False)
+    return memo[key]
+
+
+def _hashable(args: tuple) -> tuple:
+    return tuple((a.shape, a.tobytes()) if isinstance(a, np.ndarray) else a for a in args)
+
+
+# --- data --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DataArrays:
+    """A data set as numpy for drawing: the training inputs and labels, and a subsample to trace."""
+
+    x: np.ndarray  # (n_train, d)
+    y: np.ndarray  # (n_train,) labels, or (n_train,) targets for regression
+    shown_x: np.ndarray  # (m, d) points whose paths are drawn
+    shown_y: np.ndarray  # (m,)
+    task: str
+    n_out: int
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+def data_arrays(cfg: ToyDataConfig, shown: int = 240) -> DataArrays:
+    """The training split, and an evenly spread subsample of it (at most `shown`) for paths."""
+    splits: ToySplits = make_dataset(cfg)
+    x, y = splits.train.x.numpy(), splits.train.y.numpy().reshape(len(splits.train.x), -1)[:, 0]
+    order = np.argsort(x[:, 0], kind="stable") if x.shape[1] == 1 else np.arange(len(x))
+    pick = order[np.linspace(0, len(x) - 1, min(shown, len(x))).round().astype(int)]
+    return DataArrays(x, y, x[pick], y[pick], splits.task, splits.n_out)

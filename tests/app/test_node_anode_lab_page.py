@@ -1,0 +1,197 @@
+"""AppTest of the NODE vs ANODE lab: shipped models on first load, each main control, deep and bad links,
+a short live training, Reset, an interrupted training, and broken or missing checkpoints."""
+
+from __future__ import annotations
+
+import importlib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.app.apptest_helpers import assert_clean, open_page, texts
+
+URL = "node_anode_lab"
+SHIPPED = Path(__file__).resolve().parents[2] / "checkpoints" / "node_anode"
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def captions(at) -> str:
+    return "\n".join(c.value for c in at.caption)
+
+
+def reported_nfe(at) -> list[int]:
+    """The forward NFE each model's summary reports for the test set."""
+    return [int(n) for n in re.findall(r"forward NFE (\d+) on the test set", captions(at))]
+
+
+def test_default_view_shows_both_shipped_models_side_by_side():
+    at = open_page(URL)
+    assert_clean(at)
+    assert at.title[0].value == "NODE vs ANODE lab"
+    assert metrics(at) == {"NODE: test accuracy": "1.000", "ANODE: test accuracy": "1.000"}
+    assert captions(at).count("shipped checkpoint") == 2
+    assert "322 parameters" in captions(at) and "459 parameters" in captions(at)
+    text = texts(at)
+    assert "Measured now for the test set with dopri5 at tolerance 1e-3: NODE **38**, ANODE **26**" in text
+    assert len(at.get("plotly_chart")) == 1  # decision regions: only the open tab computes
+    assert not at.button(key="node_anode.train").disabled and at.button(key="node_anode.stop").label == "Stop"
+    assert dict(at.query_params) == {}
+
+
+@pytest.mark.parametrize(
+    ("view", "expect"),
+    [
+        ("depth", "Depth is time"),
+        ("3-d", "A flow keeps topology"),
+        ("animation", "The point cloud flowing"),
+        ("vector-field", "The learned vector field"),
+        ("training-replay", "Press Train above to record one"),
+    ],
+)
+def test_each_tab_opens_from_a_link(view, expect):
+    at = open_page(URL, view=view)
+    assert_clean(at)
+    assert expect in texts(at)
+    assert len(at.get("plotly_chart")) == (0 if view == "training-replay" else 1)
+    assert len(at.get("vega_lite_chart")) == (1 if view == "training-replay" else 0)  # the shipped record
+    assert at.query_params["view"] == view
+
+
+def test_deep_link_to_circles_with_a_tighter_tolerance():
+    at = open_page(URL, data="circles", tol="1e-5", view="3-d")
+    assert_clean(at)
+    assert "4,482 parameters" in captions(at)  # the tutorial's 2-64-64-2 circles NODE
+    assert "forward NFE" in captions(at) and "tolerance 1e-5" in captions(at)
+    loose = open_page(URL, data="circles")
+    tight_nfe, loose_nfe = reported_nfe(at), reported_nfe(loose)
+    assert len(tight_nfe) == 2
+    assert all(
+        tight > lo for tight, lo in zip(tight_nfe, loose_nfe, strict=True)
+    )  # tighter tolerance, more NFE
+    assert {k: at.query_params[k] for k in ("data", "tol", "view")} == {
+        "data": "circles",
+        "tol": "1e-5",
+        "view": "3-d",
+    }
+
+
+def test_the_1d_task_compares_node_resnet_and_anode():
+    at = open_page(URL, data="flip1d")
+    assert_clean(at)
+    assert set(metrics(at)) == {"NODE: test MSE", "ANODE: test MSE", "ResNet: test MSE"}
+    assert float(metrics(at)["NODE: test MSE"]) > 0.3 > 0.01 > float(metrics(at)["ANODE: test MSE"])
+    text = texts(at)
+    assert "NODE **0**" in text  # no pair of points swaps order under a 1-D flow
+    assert "ResNet **12,720**" in text and "ANODE **12,720**" in text  # every pair of 160 swaps
+
+
+def test_controls_change_models_and_links():
+    at = open_page(URL)
+    at.selectbox(key="node_anode.data").set_value("circles").run()
+    at.multiselect(key="node_anode.circles.models").set_value(["anode"]).run()
+    assert_clean(at)
+    assert list(metrics(at)) == ["ANODE: test accuracy"]
+    assert at.query_params["data"] == "circles" and at.query_params["models"] == "anode"
+    at.slider(key="node_anode.p").set_value(2).run()
+    assert "untrained: press Train" in captions(at)  # no shipped ANODE with p = 2
+    at.slider(key="node_anode.p").set_value(1).run()
+    at.selectbox(key="node_anode.solver").set_value("euler").run()
+    at.slider(key="node_anode.h").set_value(1.0).run()
+    assert_clean(at)
+    assert "euler with h = 1" in captions(at) and "shipped checkpoint" in captions(at)
+    at.toggle(key="node_anode.adjoint").set_value(True).run()
+    at.toggle(key="node_anode.timedep").set_value(True).run()
+    assert_clean(at)
+    assert at.query_params["adjoint"] == "1" and at.query_params["timedep"] == "1"
+    assert "untrained: press Train" in captions(at)  # the shipped fields do not depend on t
+
+
+def test_another_seed_has_no_shipped_model():
+    at = open_page(URL, seed="7")
+    assert_clean(at)
+    assert captions(at).count("untrained: press Train") == 2
+
+
+def test_bad_link_values_fall_back_with_a_note():
+    at = open_page(URL, data="__import__('os')", tol="zzz", steps="-3", models="node,evil", view="nope")
+    assert_clean(at)
+    notes = "\n".join(i.value for i in at.info)
+    for param in ("data=__import__('os')", "steps=-3", "models=node,evil", "view=nope"):
+        assert f"`{param}` was ignored" in notes
+    assert list(metrics(at)) == ["NODE: test accuracy", "ANODE: test accuracy"]
+
+
+def test_a_short_training_shows_curves_and_the_trained_models():
+    at = open_page(URL, steps="3")
+    at.button(key="node_anode.train").click().run()
+    assert_clean(at)
+    assert captions(at).count("trained here: 3 steps") == 2
+    assert "Trained on the same data and seed" in captions(at)
+    assert len(at.get("vega_lite_chart")) == 1
+    assert "To 99% validation accuracy" in texts(at)
+    replay = open_page(URL, steps="3", view="training-replay")
+    replay.button(key="node_anode.train").click().run()
+    assert_clean(replay)
+    slider = replay.select_slider(key="node_anode.replay")
+    assert slider.options == ["0", "1", "2", "3"]
+    slider.set_value(0).run()
+    assert_clean(replay)
+    assert "Training loss at step 0" not in texts(replay) and len(replay.get("plotly_chart")) == 2
+
+    at.button(key="node_anode.reset").click().run()
+    assert_clean(at)
+    assert captions(at).count("shipped checkpoint") == 2
+
+
+def test_adjoint_training_reports_backward_nfe():
+    at = open_page(URL, steps="2", adjoint="1", models="anode")
+    at.button(key="node_anode.train").click().run()
+    assert_clean(at)
+    runs = at.session_state["node_anode.__runs"]
+    (run,) = runs.values()
+    assert all(m["nfe_backward"] > 0 for m in run.history)
+
+
+def test_an_interrupted_training_keeps_what_it_learned():
+    at = open_page(URL, steps="2", models="node")
+    at.button(key="node_anode.train").click().run()
+    cached = importlib.import_module("cached.node_anode")
+    classifiers = importlib.import_module("models.classifiers")
+    (run,) = at.session_state["node_anode.__runs"].values()
+    # As if Stop had cut the run short after its first step: the run and its live model are still marked active.
+    cut = cached.SessionRun(
+        run.kind, run.cfg, run.data, run.seed, run.in_dim, run.n_out, history=run.history[:1]
+    )
+    cached_runs = at.session_state["node_anode.__runs"]
+    cached_runs[next(iter(cached_runs))] = cut
+    model = classifiers.build_model(run.cfg, run.in_dim, run.n_out, seed=0)
+    at.session_state["node_anode.__active"] = {"node": (cut, model)}
+    at.run()
+    assert_clean(at)
+    assert "trained here: 1 steps" in captions(at) and "(stopped)" in captions(at)
+    assert "Training stopped: NODE kept what it learned in 1 steps." in captions(at)
+
+
+def test_a_corrupt_checkpoint_means_a_notice_and_live_training(tmp_path, monkeypatch):
+    (tmp_path / "node_moons.pt").write_bytes(b"not a checkpoint at all")
+    shutil.copy(SHIPPED / "anode_moons.pt", tmp_path / "anode_moons.pt")
+    monkeypatch.setenv("EXPLORER_NODE_CHECKPOINTS", str(tmp_path))
+    at = open_page(URL, steps="2")
+    assert_clean(at)
+    warning = "\n".join(w.value for w in at.warning)
+    assert "Shipped NODE unavailable (checkpoint node_moons.pt is unreadable" in warning
+    assert "showing the one trained live in this session" in warning
+    assert captions(at).count("trained here: 2 steps") == 2  # trained live, both on the same data and seed
+
+
+def test_missing_checkpoints_fall_back_without_a_crash(tmp_path, monkeypatch):
+    monkeypatch.setenv("EXPLORER_NODE_CHECKPOINTS", str(tmp_path))
+    at = open_page(URL, steps="1", data="flip1d")
+    assert_clean(at)
+    assert "checkpoint resnet_flip1d.pt not found" in "\n".join(w.value for w in at.warning)
+    assert captions(at).count("trained here: 1 steps") == 3

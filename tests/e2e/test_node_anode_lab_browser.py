@@ -1,0 +1,67 @@
+"""The NODE vs ANODE lab in a real browser: a deep link reproduces a view, the 3-D views and the animation
+render and play, and Train (and Stop) run a live training in the page's fragment."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import DONE, open_and_wait
+
+pytestmark = pytest.mark.e2e
+
+
+def main(page):
+    return page.locator("[data-testid='stMain']")
+
+
+def button(page, label: str):
+    # The accessible name starts with the Material icon's ligature, e.g. "play_arrow Train".
+    return main(page).get_by_role("button", name=re.compile(rf"^\w*\s*{label}$")).first
+
+
+def test_deep_link_reproduces_the_3d_view(server, page):
+    open_and_wait(page, f"{server}/node_anode_lab?data=circles&tol=1e-4&view=3-d")
+    expect(main(page)).to_contain_text("4,482 parameters")  # the circles NODE
+    expect(main(page)).to_contain_text("dopri5 at tolerance 1e-4")
+    expect(main(page)).to_contain_text("A flow keeps topology")  # the 3-D tab is the open one
+    chart = main(page).locator("[data-testid='stPlotlyChart']").first
+    expect(chart.locator(".gl-container canvas").first).to_be_visible(timeout=30_000)
+    assert chart.locator("#scene").count() == 1 and chart.locator("#scene2").count() == 1  # one per model
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_the_point_cloud_animation_plays(server, page):
+    open_and_wait(page, f"{server}/node_anode_lab?data=circles&view=animation")
+    chart = main(page).locator("[data-testid='stPlotlyChart']").first
+    label = chart.locator(".slider-label", has_text="t / t₁")
+    expect(label).to_have_text(re.compile(r"t / t₁ = 0\.00"), timeout=30_000)
+    chart.locator(".updatemenu-button", has_text="Play").click()
+    expect(label).not_to_have_text(re.compile(r"t / t₁ = 0\.00"), timeout=15_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_train_runs_a_short_live_training(server, page):
+    open_and_wait(page, f"{server}/node_anode_lab?steps=4")
+    expect(main(page)).to_contain_text("shipped checkpoint")
+    button(page, "Train").click()
+    expect(main(page)).to_contain_text("trained here: 4 steps", timeout=90_000)
+    page.wait_for_selector(DONE, timeout=60_000)
+    expect(main(page)).to_contain_text("Trained on the same data and seed")
+    expect(main(page).locator("[data-testid='stVegaLiteChart']").first).to_be_visible()
+    assert main(page).get_by_text(re.compile("trained here: 4 steps")).count() == 2
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_stop_keeps_what_was_learned(server, page):
+    open_and_wait(page, f"{server}/node_anode_lab?steps=400&models=node")
+    button(page, "Train").click()
+    expect(main(page)).to_contain_text("Training NODE (1 of 1)", timeout=60_000)
+    button(page, "Stop").click()
+    expect(main(page)).to_contain_text("(stopped)", timeout=60_000)
+    text = main(page).inner_text()
+    steps = int(re.search(r"trained here: (\d+) steps", text).group(1))
+    assert 1 <= steps < 400
+    assert page.locator("[data-testid='stException']").count() == 0
