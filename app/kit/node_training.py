@@ -211,7 +211,7 @@ def training_panel(plan: Plan, trained: list[Run]) -> None:
         st.rerun(scope="app")
     if st.session_state.pop(RESET_KEY, False):
         gone = forget_runs(plan.keys())
-        st.session_state[NOTE_KEY] = f"Reset: forgot {gone} model(s) trained here; showing the shipped ones."
+        st.session_state[NOTE_KEY] = f"Reset: forgot {gone} model(s) trained here for these settings."
         st.rerun(scope="app")
     tried = st.session_state.setdefault(AUTO_KEY, set())
     auto = plan.auto and tuple(plan.keys()) not in tried

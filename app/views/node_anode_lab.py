@@ -68,6 +68,7 @@ SOLVER_LABELS = {
 TOLERANCES = ["1e-1", "1e-2", "1e-3", "1e-4", "1e-5"]
 LEARNING_RATES = ["0.005", "0.01", "0.02", "0.05"]
 X_AXES = {"step": "step", "wall_s": "wall time", "nfe_spent": "evaluations of f spent"}
+REPLAY_KEY = "node_anode.replay"  # session only: snapshots cannot travel in a link
 TABS = ["What it learned", "Depth", "3-D", "Animation", "Vector field", "Training replay"]
 
 
@@ -463,11 +464,12 @@ if chosen:
                     )
             else:
                 all_steps = sorted({s for r in trained.values() for s, _ in r.snapshots})
+                if st.session_state.get(REPLAY_KEY) not in all_steps:
+                    st.session_state[REPLAY_KEY] = all_steps[-1]  # a new training: start at its end
                 at = st.select_slider(
                     "Training step",
                     all_steps,
-                    value=all_steps[-1],
-                    key="node_anode.replay",
+                    key=REPLAY_KEY,
                     help="Snapshots of this session's training; scrub to watch the flow being learned.",
                 )
                 snapshots = {
