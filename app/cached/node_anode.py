@@ -263,7 +263,7 @@ def _compute(view: str, ref: ModelRef, args: tuple) -> Any:
         return ViewError(
             f"the solver needed more than {ref.cfg.max_nfe} evaluations of f; try a looser tolerance"
         )
-    except (CheckpointError, OSError, ValueError, RuntimeError) as err:
+    except (CheckpointError, OSError, ValueError, RuntimeError, AssertionError) as err:
         return ViewError(str(err).splitlines()[0][:200] if str(err) else type(err).__name__)
 
 

@@ -31,6 +31,7 @@ ACTIVE_KEY = "node_anode.__active"
 PENDING_KEY = "node_anode.__pending"
 RESET_KEY = "node_anode.__reset"
 NOTE_KEY = "node_anode.__note"
+PROBLEMS_KEY = "node_anode.__problems"
 AUTO_KEY = "node_anode.__auto_tried"
 
 
@@ -89,6 +90,7 @@ def stop_words(reason: str) -> str:
         "time_budget": f"{MAX_WALL_S:.0f} s budget",
         "non_finite": "loss became non-finite",
         "nfe_budget": "solver budget exceeded",
+        "solver_failed": "solver failed",
     }.get(reason, reason)
 
 
@@ -158,6 +160,11 @@ def train_race(plan: Plan) -> list[str]:
                     f"{MODEL_LABELS[kind]}: the solver needed more than {cfg.max_nfe} evaluations of f in "
                     "one solve; try a looser tolerance or fewer steps"
                 )
+            except (AssertionError, RuntimeError, ValueError) as err:
+                # torchdiffeq reports a collapsing step size ("underflow in dt") as an AssertionError.
+                reason = "solver_failed"
+                first = str(err).splitlines()[0][:160] if str(err) else type(err).__name__
+                problems.append(f"{MODEL_LABELS[kind]}: the solver failed ({first}); training stopped there")
             if reason == "non_finite":
                 problems.append(
                     f"{MODEL_LABELS[kind]}: the loss became non-finite; try a smaller learning rate"
@@ -246,9 +253,10 @@ def training_panel(plan: Plan, trained: list[Run]) -> None:
                 "A shipped model for these settings could not be loaded, so it is being trained live.",
                 icon=":material/model_training:",
             )
-        for problem in train_race(plan):
-            st.session_state[NOTE_KEY] = problem
+        st.session_state[PROBLEMS_KEY] = train_race(plan)
         st.rerun(scope="app")
+    for problem in st.session_state.pop(PROBLEMS_KEY, []):
+        st.error(problem, icon=":material/block:")
     if not any(r.history for r in trained):
         return
     st.altair_chart(training_chart(trained, plan.x_axis))

@@ -195,3 +195,23 @@ def test_missing_checkpoints_fall_back_without_a_crash(tmp_path, monkeypatch):
     assert_clean(at)
     assert "checkpoint resnet_flip1d.pt not found" in "\n".join(w.value for w in at.warning)
     assert captions(at).count("trained here: 1 steps") == 3
+
+
+def test_a_solver_failure_during_training_is_one_line_and_keeps_the_steps_done(monkeypatch):
+    at = open_page(URL, steps="3", models="node")
+    training = importlib.import_module("kit.node_training")
+    odefunc = importlib.import_module("models.odefunc")
+    real_fit = training.fit
+
+    def fit_failing_after_one_step(model, splits, cfg, loss_fn, on_step):
+        def step_then_fail(step, metrics):
+            on_step(step, metrics)
+            raise odefunc.NFEBudgetExceeded("the solver needed more than 2000 evaluations of f")
+
+        return real_fit(model, splits, cfg, loss_fn, step_then_fail)
+
+    monkeypatch.setattr(training, "fit", fit_failing_after_one_step)
+    at.button(key="node_anode.train").click().run()
+    assert_clean(at)
+    assert any("NODE: the solver needed more than 2000 evaluations of f" in e.value for e in at.error)
+    assert "trained here: 1 steps" in captions(at) and "(solver budget exceeded)" in captions(at)
