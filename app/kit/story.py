@@ -97,6 +97,19 @@ ALL_STEPS: tuple[StoryStep, ...] = (
         "to watch the learned field turn into the true one.",
         {"view": "learning-dynamics", "field": "mlp"},
     ),
+    StoryStep(
+        "A latent ODE extrapolates a spiral",
+        "latent_spirals",
+        "A GRU reads the first 30 points backwards, infers the initial state of a hidden Neural ODE, and the "
+        "decoded path carries on far past the data; an RNN given the same points loses the spiral.",
+    ),
+    StoryStep(
+        "Sliding through latent space",
+        "latent_spirals",
+        "Move z₀ from a clockwise spiral's encoding to a counter-clockwise one: every intermediate point decodes "
+        "to a trajectory, and the whole family is one surface over α.",
+        {"view": "interpolation", "alpha": "0.3"},
+    ),
 )
 
 
