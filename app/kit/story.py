@@ -143,6 +143,9 @@ def tour_bar() -> None:
         return
     all_steps = steps()
     step = all_steps[k - 1]
+    # A page link to the page already open runs it with the new parameters but leaves the address bar
+    # as it was; writing the parameters back puts the step's own link there.
+    st.query_params.from_dict(st.query_params.to_dict())
     with st.container(border=True):
         left, mid, right = st.columns([1, 6, 1], vertical_alignment="center")
         if k > 1:
