@@ -33,12 +33,12 @@ PAGES: tuple[PageInfo, ...] = (
         "field, nullclines, classified fixed points, trajectories from a click, a flowing cloud, and 3-D.",
     ),
     PageInfo(
-        "views/tour.py",
-        "tour",
-        "Guided tour",
-        ":material/co_present:",
-        "A prepared sequence of views for a twenty-minute talk, each step a link with its caption and "
-        "Previous / Next.",
+        "views/node_anode_lab.py",
+        "node_anode_lab",
+        "NODE vs ANODE lab",
+        ":material/scatter_plot:",
+        "Neural ODEs and Augmented Neural ODEs on half moons, circles and the 1-D flip, trained live side by "
+        "side: decision regions, flows in 2-D and 3-D, the vector field, and the race in function evaluations.",
     ),
     PageInfo(
         "views/how_they_learn.py",
@@ -58,11 +58,11 @@ PAGES: tuple[PageInfo, ...] = (
         "samples, and the paper's Table 2.",
     ),
     PageInfo(
-        "views/node_anode_lab.py",
-        "node_anode_lab",
-        "NODE vs ANODE lab",
-        ":material/scatter_plot:",
-        "Neural ODEs and Augmented Neural ODEs on half moons, circles and the 1-D flip, trained live side by "
-        "side: decision regions, flows in 2-D and 3-D, the vector field, and the race in function evaluations.",
+        "views/tour.py",
+        "tour",
+        "Guided tour",
+        ":material/co_present:",
+        "A prepared sequence of views for a twenty-minute talk, each step a link with its caption and "
+        "Previous / Next.",
     ),
 )

@@ -69,6 +69,33 @@ ALL_STEPS: tuple[StoryStep, ...] = (
         {"system": "lorenz", "view": "3-d"},
     ),
     StoryStep(
+        "A Neural ODE classifies half moons",
+        "node_anode_lab",
+        "Depth becomes time: the points flow for one unit of time under a learned vector field until a straight "
+        "line separates the classes. Trained models open instantly; Train retrains them live.",
+    ),
+    StoryStep(
+        "Circles: the Neural ODE has to cheat",
+        "node_anode_lab",
+        "A flow is a homeomorphism, so it cannot lift the inner disc out of the ring. The NODE squeezes the "
+        "points through gaps between training points, at a higher cost in function evaluations.",
+        {"data": "circles", "view": "animation"},
+    ),
+    StoryStep(
+        "One extra dimension: the ANODE lifts the disc",
+        "node_anode_lab",
+        "Augmented with one zero dimension, the flow lifts the inner disc along the new axis in 3-D, and a plane "
+        "separates the classes — with fewer evaluations than the NODE.",
+        {"data": "circles", "view": "3-d"},
+    ),
+    StoryStep(
+        "Flows cannot cross; ResNets can",
+        "node_anode_lab",
+        "The 1-D task g(x) = −x: NODE trajectories cannot cross and fail, a ResNet's discrete steps jump over "
+        "each other, and an ANODE goes around through the extra dimension.",
+        {"data": "flip1d"},
+    ),
+    StoryStep(
         "Memory: backprop through the solver against the adjoint",
         "how_they_learn",
         "Bytes autograd keeps for the backward pass, measured: backpropagating through the solver stores every "
