@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -15,14 +18,23 @@ PLOTLY_CONFIG = {
 }
 
 
-def show_figure(fig: go.Figure, key: str, name: str | None = None) -> None:
+def show_figure(
+    fig: go.Figure,
+    key: str,
+    name: str | None = None,
+    on_select: Callable[[], None] | str = "ignore",
+    selection_mode: tuple[str, ...] = ("points", "box", "lasso"),
+) -> Any:
     """Draw `fig`; outside presenter mode, offer its HTML and CSV under a small Export menu.
 
     The exports are built only when clicked (deferred download data), so they cost nothing per rerun.
+    `on_select` / `selection_mode` pass through to `st.plotly_chart`; its return value is returned.
     """
-    st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG)
+    event = st.plotly_chart(
+        fig, key=key, config=PLOTLY_CONFIG, on_select=on_select, selection_mode=selection_mode
+    )
     if presenter_mode():
-        return
+        return event
     stem = name or key
     with st.popover("Export", icon=":material/download:"):
         st.download_button(
@@ -43,3 +55,4 @@ def show_figure(fig: go.Figure, key: str, name: str | None = None) -> None:
             key=f"{key}.csv",
             icon=":material/table:",
         )
+    return event

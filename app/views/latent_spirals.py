@@ -28,6 +28,7 @@ from components.latent_figures import (
     rmse_rows,
 )
 from kit.chrome import presenter_mode
+from kit.figures import show_figure
 from kit.links import PageLinks
 from models.latent_analysis import PAPER_TABLE2
 
@@ -119,7 +120,7 @@ with tab_extra:
                 f"{ex.latent_rmse:.3f}",
                 help=f"Against the noise-free curve at the {len(ex.t) - k} times after t = {ex.t[k - 1]:.1f}.",
             )
-            st.plotly_chart(
+            show_figure(
                 extrapolation_figure(
                     ex.t, ex.obs, ex.true, k, ex.latent[k:], "latent ODE", LATENT_COLOR, ex.latent[:k]
                 ),
@@ -131,7 +132,7 @@ with tab_extra:
                 f"{ex.rnn_rmse:.3f}",
                 help="The RNN reads the same k points, then feeds its own predictions back in.",
             )
-            st.plotly_chart(
+            show_figure(
                 extrapolation_figure(ex.t, ex.obs, ex.true, k, ex.rnn, "RNN", RNN_COLOR),
                 key="rnn_extrapolation",
             )
@@ -146,7 +147,7 @@ with tab_latent:
     if tab_latent.open:
         ex = extrapolation(directory, source, index, seed, k)
         _, _, others = latent_pca(directory)
-        st.plotly_chart(latent_path_figure(ex.t, ex.path, k, others=list(others[:16])), key="latent_path")
+        show_figure(latent_path_figure(ex.t, ex.path, k, others=list(others[:16])), key="latent_path")
         st.markdown(
             f"The hidden state z(t) of the latent ODE ({loaded.latent.cfg.latent_dim} dimensions) seen through "
             "a fixed projection: the top three principal directions of the latent paths of the held-out "
@@ -173,14 +174,14 @@ with tab_interp:
         alphas, curves = all_alphas[::FAMILY_EVERY], all_curves[::FAMILY_EVERY]
         left, right = st.columns(2)
         with left:
-            st.plotly_chart(
+            show_figure(
                 interpolation_figure(
                     current, curves[0], curves[-1], alpha, (_spiral_label(str(a)), _spiral_label(str(b)))
                 ),
                 key="interpolation",
             )
         with right:
-            st.plotly_chart(family_figure(curves, alphas, current, alpha), key="family")
+            show_figure(family_figure(curves, alphas, current, alpha), key="family")
         st.markdown(
             f"Both spirals are encoded from their first {INTERP_OBSERVED} points; the slider moves z₀ along the "
             "straight line between the two encodings and the decoder draws the ODE's path from there. Because "
@@ -188,7 +189,7 @@ with tab_interp:
             "turns the other way. Right: the whole family of decoded curves stacked over α."
         )
         st.subheader("The morph, animated")
-        st.plotly_chart(
+        show_figure(
             morph_animation_figure(all_curves[::ANIMATION_EVERY], all_alphas[::ANIMATION_EVERY]), key="morph"
         )
 
@@ -200,7 +201,7 @@ with tab_prior:
         with c_seed:
             prior_seed = int(links.number("Seed", "prior_seed", 0, MAX_SEED - 1, 0, step=1.0, format="%.0f"))
         t, samples = prior(directory, n_samples, prior_seed)
-        st.plotly_chart(prior_samples_figure(t, samples), key="prior")
+        show_figure(prior_samples_figure(t, samples), key="prior")
         st.markdown(
             "New spirals made from nothing: z₀ is drawn from the prior N(0, I) and the latent ODE and decoder do "
             "the rest. The KL term of the loss pulls the encodings towards this prior; with the small fixed "

@@ -34,6 +34,7 @@ from components.phase_figures import (
     trajectories_3d_figure,
 )
 from kit.chrome import presenter_mode
+from kit.figures import show_figure
 from kit.links import BadValue, PageLinks, parse_choice
 from models.expressions import FUNCTIONS, ExpressionError
 from models.fixed_points import FixedPoint
@@ -354,7 +355,7 @@ else:
                     ]
                     st.session_state[CHART_VERSION] += 1
 
-            st.plotly_chart(
+            show_figure(
                 phase_plane_figure(layers),
                 key=chart_key,
                 on_select=take_click if dim == 2 else "ignore",
@@ -429,7 +430,7 @@ else:
                         )
                 if right is not None:
                     with right:
-                        st.plotly_chart(trace_determinant_figure(shown), key="phase.tracedet")
+                        show_figure(trace_determinant_figure(shown), key="phase.tracedet")
                         st.caption(
                             "A planar fixed point's type depends only on the trace τ and determinant Δ of J."
                         )
@@ -449,7 +450,7 @@ else:
                     points_drawn = points_drawn.copy()
                     theta = points_drawn[..., 0]
                     points_drawn[..., 0] = theta - 2 * np.pi * np.ceil((theta - np.pi) / (2 * np.pi))
-                st.plotly_chart(
+                show_figure(
                     flow_animation_figure(
                         window,
                         names,
@@ -474,7 +475,7 @@ else:
             rows = rows[:: max(1, len(rows) // 80)]
             curves = view.y[:, rows]
             if dim == 3:
-                st.plotly_chart(
+                show_figure(
                     trajectories_3d_figure(curves, names, points or (), color_by=view.t), key="phase.3d"
                 )
                 st.caption(
@@ -485,7 +486,7 @@ else:
                 cylinder = system_key in ANGULAR and links.toggle("Draw on the cylinder", "cylinder", False)
                 if cylinder:
                     theta, mom = curves[..., 0], curves[..., 1]
-                    st.plotly_chart(
+                    show_figure(
                         trajectories_3d_figure(
                             np.stack((np.cos(theta), np.sin(theta), mom), axis=-1),
                             ("cos θ", "sin θ", names[1]),
@@ -500,7 +501,7 @@ else:
                 else:
                     times = view.t[:, None] * view.direction[rows][None, :]
                     lifted = np.concatenate((curves, times[..., None]), axis=-1)
-                    st.plotly_chart(
+                    show_figure(
                         trajectories_3d_figure(drawn(lifted), (*names, "t"), color_by=None), key="phase.xyt"
                     )
                     st.caption(
