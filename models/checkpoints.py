@@ -74,6 +74,11 @@ def save_checkpoint(
         "state_dict": {k: v.detach().cpu().clone() for k, v in state_dict.items()},
         "meta": meta,
     }
+    save_atomically(path, payload)
+
+
+def save_atomically(path: str | Path, payload: dict[str, Any]) -> None:
+    """torch.save to a temporary file beside `path`, then rename: a reader never sees half a file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")

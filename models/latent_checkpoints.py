@@ -8,14 +8,12 @@ they get this sibling format. Loading uses `torch.load(..., weights_only=True)` 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 import torch
 
-from models.checkpoints import CheckpointError
+from models.checkpoints import CheckpointError, save_atomically
 from models.latent_ode import LatentODE, LatentODEConfig
 from models.rnn_baseline import RNNBaseline, RNNConfig
 
@@ -51,16 +49,7 @@ def save_latent_checkpoint(
         "state_dict": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()},
         "meta": meta,
     }
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    os.close(fd)
-    try:
-        torch.save(payload, tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    save_atomically(path, payload)
 
 
 def load_latent_checkpoint(path: str | Path, kind: Kind) -> LoadedLatent:

@@ -7,14 +7,13 @@ Plain primitives and tensors only, read back with `torch.load(..., weights_only=
 from __future__ import annotations
 
 import dataclasses
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import torch
 from torch import Tensor
 
+from models.checkpoints import save_atomically
 from models.dynamics_fit import DynamicsDataConfig, FitConfig
 from models.resnet_vs_odenet import RegressionConfig
 
@@ -43,19 +42,6 @@ class RegressionCheckpoint(NamedTuple):
     odenet_losses: list[float]
 
 
-def _save(path: str | Path, payload: dict[str, Any]) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    os.close(fd)
-    try:
-        torch.save(payload, tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-
-
 def _load(path: str | Path, fmt: str) -> dict[str, Any]:
     path = Path(path)
     if not path.is_file():
@@ -75,7 +61,7 @@ def _plain(cfg: Any) -> dict[str, Any]:
 
 def save_dynamics(path: str | Path, ckpt: DynamicsCheckpoint) -> None:
     """Write a fitted field's snapshots (step, state dict) with its data and fit configs."""
-    _save(
+    save_atomically(
         path,
         {
             "format": DYNAMICS_FORMAT,
@@ -106,7 +92,7 @@ def load_dynamics(path: str | Path) -> DynamicsCheckpoint:
 
 def save_regression(path: str | Path, ckpt: RegressionCheckpoint) -> None:
     """Write the trained ResNets (one per depth) and the ODE-Net of one regression config."""
-    _save(
+    save_atomically(
         path,
         {
             "format": REGRESSION_FORMAT,
