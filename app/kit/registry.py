@@ -12,6 +12,7 @@ class PageInfo:
     title: str
     icon: str
     blurb: str  # one or two sentences for the home page
+    charts: bool = True  # False for a page of text and links (the tour)
 
 
 PAGES: tuple[PageInfo, ...] = (
@@ -64,5 +65,6 @@ PAGES: tuple[PageInfo, ...] = (
         ":material/co_present:",
         "A prepared sequence of views for a twenty-minute talk, each step a link with its caption and "
         "Previous / Next.",
+        charts=False,
     ),
 )

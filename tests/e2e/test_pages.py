@@ -21,8 +21,11 @@ CHARTS = "[data-testid='stPlotlyChart'], [data-testid='stVegaLiteChart']"
 def test_page_renders_charts_without_exceptions(server, page, info):
     open_and_wait(page, f"{server}/{info.url}")
     assert page.locator("[data-testid='stException']").count() == 0
-    page.wait_for_selector(CHARTS, timeout=30_000)
-    assert page.locator(CHARTS).count() >= 1
+    if info.charts:
+        page.wait_for_selector(CHARTS, timeout=30_000)
+        assert page.locator(CHARTS).count() >= 1
+    else:
+        assert page.locator("[data-testid='stPageLink']").count() >= 2
     assert page.locator("h1").first.inner_text().strip() == (
         "Neural ODE Explorer" if not info.url else info.title
     )
