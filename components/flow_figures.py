@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
-from components.style import styled
+from components.style import add_play_controls, styled
 from models.flow_analysis import FieldGrid, RegionGrid
 
 #: One colour per model, shared with the training charts.
@@ -411,48 +411,13 @@ def cloud_figure(
                 data.append(go.Scatter(x=coords[0], y=coords[1]))
         frame_list.append(go.Frame(data=data, traces=list(range(len(panels))), name=name))
     fig.frames = frame_list
-    still = {"frame": {"duration": 0, "redraw": redraw}, "mode": "immediate", "transition": {"duration": 0}}
     bottom = 150
     # Paper coordinates scale with the plot's height: place the controls a fixed 70 px under the axes.
     below = -70 / max(height - 100 - bottom, 100)
-    fig.update_layout(
-        updatemenus=[
-            {
-                "type": "buttons",
-                "direction": "left",
-                "x": 0.0,
-                "y": below,
-                "xanchor": "left",
-                "yanchor": "top",
-                "showactive": False,
-                "buttons": [
-                    {
-                        "label": "Play",
-                        "method": "animate",
-                        "args": [
-                            None,
-                            {**still, "frame": {"duration": 90, "redraw": redraw}, "fromcurrent": True},
-                        ],
-                    },
-                    {"label": "Pause", "method": "animate", "args": [[None], still]},
-                ],
-            }
-        ],
-        sliders=[
-            {
-                "active": 0,
-                "x": 0.16,
-                "len": 0.84,
-                "y": below + 0.02,
-                "yanchor": "top",
-                "pad": {"t": 0},
-                "currentvalue": {"prefix": "t / t₁ = ", "xanchor": "right"},
-                "steps": [{"label": n, "method": "animate", "args": [[n], still]} for n in names],
-            }
-        ],
-        margin={"b": bottom},
+    fig.update_layout(margin={"b": bottom})
+    return add_play_controls(
+        fig, names, prefix="t / t₁ = ", frame_ms=90, redraw=redraw, y=below, slider_x=0.16
     )
-    return fig
 
 
 def vector_field_figure(

@@ -10,7 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from components.style import styled
+from components.style import add_play_controls, styled
 from models.fixed_points import SADDLE, FixedPoint
 from models.phase import FieldSample
 
@@ -353,42 +353,7 @@ def flow_animation_figure(
         go.Frame(data=[go.Scatter(x=c[:, i], y=c[:, j])], traces=[cloud_trace], name=name)
         for c, name in zip(clouds, names_, strict=True)
     ]
-    still = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate", "transition": {"duration": 0}}
-    fig.update_layout(
-        updatemenus=[
-            {
-                "type": "buttons",
-                "direction": "left",
-                "x": 0.0,
-                "y": -0.12,
-                "xanchor": "left",
-                "yanchor": "top",
-                "showactive": False,
-                "buttons": [
-                    {
-                        "label": "Play",
-                        "method": "animate",
-                        "args": [
-                            None,
-                            {**still, "frame": {"duration": 70, "redraw": False}, "fromcurrent": True},
-                        ],
-                    },
-                    {"label": "Pause", "method": "animate", "args": [[None], still]},
-                ],
-            }
-        ],
-        sliders=[
-            {
-                "active": 0,
-                "x": 0.15,
-                "len": 0.85,
-                "y": -0.08,
-                "yanchor": "top",
-                "currentvalue": {"prefix": "t = "},
-                "steps": [{"label": name, "method": "animate", "args": [[name], still]} for name in names_],
-            }
-        ],
-    )
+    add_play_controls(fig, names_, prefix="t = ", frame_ms=70, y=-0.1)
     fig.update_xaxes(title_text=names[i], range=list(window[i]), showgrid=False, zeroline=False)
     fig.update_yaxes(title_text=names[j], range=list(window[j]), showgrid=False, zeroline=False)
     fig = styled(fig, height=640)

@@ -57,3 +57,51 @@ def styled(fig: go.Figure, *, height: int = 420, title: str | None = None) -> go
 def line_style(curve: Curve, index: int) -> dict:
     color = REFERENCE_COLOR if curve.dash else color_for(curve.key, index)
     return {"color": color, "width": 2 if curve.dash else 3, "dash": curve.dash}
+
+
+def add_play_controls(
+    fig: go.Figure,
+    frame_names: list[str],
+    *,
+    prefix: str,
+    frame_ms: int,
+    redraw: bool = False,
+    y: float = -0.12,
+    slider_x: float = 0.15,
+) -> go.Figure:
+    """Play / Pause buttons and a frame slider under an animated figure, `y` in paper coordinates.
+
+    `redraw` must be True when frames hold 3-D traces (plotly only re-renders those on redraw).
+    """
+    still = {"frame": {"duration": 0, "redraw": redraw}, "mode": "immediate", "transition": {"duration": 0}}
+    play = {**still, "frame": {"duration": frame_ms, "redraw": redraw}, "fromcurrent": True}
+    fig.update_layout(
+        updatemenus=[
+            {
+                "type": "buttons",
+                "direction": "left",
+                "x": 0.0,
+                "y": y,
+                "xanchor": "left",
+                "yanchor": "top",
+                "showactive": False,
+                "buttons": [
+                    {"label": "Play", "method": "animate", "args": [None, play]},
+                    {"label": "Pause", "method": "animate", "args": [[None], still]},
+                ],
+            }
+        ],
+        sliders=[
+            {
+                "active": 0,
+                "x": slider_x,
+                "len": 1.0 - slider_x,
+                "y": y + 0.02,
+                "yanchor": "top",
+                "pad": {"t": 0},
+                "currentvalue": {"prefix": prefix, "xanchor": "right"},
+                "steps": [{"label": n, "method": "animate", "args": [[n], still]} for n in frame_names],
+            }
+        ],
+    )
+    return fig
