@@ -77,6 +77,26 @@ def save_checkpoint(
     save_atomically(path, payload)
 
 
+def read_payload(path: Path, fmt: str) -> dict[str, Any]:
+    """Load a checkpoint dict with `weights_only=True` and check its format tag.
+
+    Raises:
+        CheckpointError: one line, if the file is missing, unreadable or of another format.
+    """
+    if not path.is_file():
+        raise CheckpointError(f"checkpoint {path.name} not found")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:
+        # torch's own messages run over many lines; the cause stays chained for debugging.
+        raise CheckpointError(
+            f"checkpoint {path.name} is unreadable (corrupt, truncated, or not just tensors and primitives)"
+        ) from exc
+    if not isinstance(payload, dict) or payload.get("format") != fmt:
+        raise CheckpointError(f"checkpoint {path.name} is not a {fmt} checkpoint")
+    return payload
+
+
 def save_atomically(path: str | Path, payload: dict[str, Any]) -> None:
     """torch.save to a temporary file beside `path`, then rename: a reader never sees half a file."""
     path = Path(path)
@@ -104,17 +124,7 @@ def load_checkpoint(path: str | Path) -> LoadedCheckpoint:
         CheckpointError: with a one-line message if the file is missing, corrupt or inconsistent.
     """
     path = Path(path)
-    if not path.is_file():
-        raise CheckpointError(f"checkpoint {path.name} not found")
-    try:
-        payload = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:
-        # torch's own messages run over many lines; the cause stays chained for debugging.
-        raise CheckpointError(
-            f"checkpoint {path.name} is unreadable (corrupt, truncated, or not just tensors and primitives)"
-        ) from exc
-    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        raise CheckpointError(f"checkpoint {path.name} is not a {FORMAT} checkpoint")
+    payload = read_payload(path, FORMAT)
     try:
         cfg = ModelConfig(**payload["model_config"])
         model = build_model(cfg, int(payload["in_dim"]), int(payload["n_out"]), seed=0)

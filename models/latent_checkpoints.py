@@ -11,9 +11,7 @@ import json
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
-import torch
-
-from models.checkpoints import CheckpointError, save_atomically
+from models.checkpoints import CheckpointError, read_payload, save_atomically
 from models.latent_ode import LatentODE, LatentODEConfig
 from models.rnn_baseline import RNNBaseline, RNNConfig
 
@@ -59,16 +57,7 @@ def load_latent_checkpoint(path: str | Path, kind: Kind) -> LoadedLatent:
         CheckpointError: one line, if the file is missing, unreadable, of another kind or does not fit.
     """
     path = Path(path)
-    if not path.is_file():
-        raise CheckpointError(f"checkpoint {path.name} not found")
-    try:
-        payload = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:
-        raise CheckpointError(
-            f"checkpoint {path.name} is unreadable (corrupt, truncated, or not just tensors and primitives)"
-        ) from exc
-    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        raise CheckpointError(f"checkpoint {path.name} is not a {FORMAT} checkpoint")
+    payload = read_payload(path, FORMAT)
     if payload.get("kind") != kind:
         raise CheckpointError(f"checkpoint {path.name} holds a {payload.get('kind')!r} model, not {kind!r}")
     try:
