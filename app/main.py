@@ -1,16 +1,18 @@
 """Neural ODE Explorer: the router. Sets the page up once, then runs the page the URL asks for."""
 
-import streamlit as st
-import torch
+import os
 
-# These models are tiny: one thread measured several times faster than two on a 2-core machine, and a
-# hosted server runs many sessions at once.
-if torch.get_num_threads() != 1:
-    torch.set_num_threads(1)
+# One torch thread (several times faster for these tiny models on a 2-core machine). Set before torch is
+# first imported, which happens in the background warm-up or in a page, never here: the landing page
+# stays free of torch so that it appears while torch is still loading.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import streamlit as st  # noqa: E402
 
 from kit.chrome import apply_presenter_mode  # noqa: E402
 from kit.registry import PAGES  # noqa: E402
 from kit.story import tour_bar  # noqa: E402
+from kit.warmup import start_warmup  # noqa: E402
 
 st.set_page_config(page_title="Neural ODE Explorer", page_icon=":material/all_inclusive:", layout="wide")
 
@@ -20,3 +22,5 @@ navigation = st.navigation(
 apply_presenter_mode()
 tour_bar()
 navigation.run()
+# After the page, not before: the first visitor's page should not share the interpreter with the warm-up.
+start_warmup()

@@ -1,9 +1,17 @@
-"""Load on the real server: N concurrent browser sessions (Playwright contexts in Chromium) each open a
-page, wait for it to finish, move a control and wait again. Prints P50/P95 time to a finished page,
-errors, and the server's memory growth; then the cold start (server start to first chart) and the memory
-growth over many distinct parameter requests.
+"""Load on the real server (`streamlit run app/main.py`), driven by Playwright in Debian's Chromium.
 
-Run: python benchmarks/bench_load.py [--sessions 50] [--distinct 500]
+Three measurements, each against a fresh server:
+- cold start: server start to the first chart in an already open browser, for the landing page (the link
+  an audience is given) and for a deep link to the Solver lab (which must import torch and solve first);
+- load: N browser sessions (one Playwright context each) arrive every `--arrival` seconds, open a page
+  (alternately the Solver lab and Phase portraits), wait for it to finish, change its step size and wait
+  again; every session stays connected until the last one is done, so all N are live at once at the end.
+  Prints P50/P95 time to a finished page, errors, server memory growth after a warm-up session, and the
+  CPU seconds the server used against the whole machine's (the browsers share these 2 cores);
+- distinct: one session asks for `--distinct` different step sizes (each a new solve and a new cache
+  entry), half on each page; prints the server's memory growth.
+
+Run: python benchmarks/bench_load.py [--only cold,load,distinct] [--sessions 50] [--arrival 0.5]
 Targets (issue 7): 50 sessions, P95 <= 5 s, 0 errors, memory growth <= 100 MB after warm-up;
 500 distinct requests, growth <= 150 MB; cold start <= 6 s.
 """
@@ -12,12 +20,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import socket
 import statistics
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,8 +42,12 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--disable-dev-shm-usage",
 ]
+TITLE = "[data-testid='stMain'] h1"
+RUNNING = "[data-testid='stApp'][data-test-script-state='running']"
 DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CHART = "[data-testid='stPlotlyChart'], [data-testid='stVegaLiteChart']"
+PAGES = ("solver_lab", "phase_portraits")  # both have a "Step size h" number input
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -48,159 +63,249 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def start_server() -> tuple[subprocess.Popen, str, float]:
+def process_cpu_s(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
+
+
+def machine_busy_cpu_s() -> float:
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return (sum(values) - values[3] - values[4]) / TICKS  # all but idle and iowait
+
+
+@contextmanager
+def server():
+    """A fresh server as the README starts it; yields (process, base url, time.perf_counter() at start)."""
     port = free_port()
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app/main.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-        ],
+        [sys.executable, "-m", "streamlit", "run", "app/main.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1"],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-    )
+    )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    while True:
-        try:
-            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=1).read() == b"ok":
-                return proc, base, start
-        except OSError:
-            time.sleep(0.1)
-
-
-async def finished(page, timeout_ms: int = 120_000) -> None:
-    await page.wait_for_selector("[data-testid='stMain'] h1", timeout=timeout_ms)
-    await page.wait_for_selector(DONE, timeout=timeout_ms)
-    await page.wait_for_timeout(300)
-    await page.wait_for_selector(DONE, timeout=timeout_ms)
-
-
-async def one_session(browser, base: str, k: int, times: list[float], errors: list[str]) -> None:
-    context = await browser.new_context(viewport={"width": 1280, "height": 800})
-    page = await context.new_page()
     try:
-        t0 = time.perf_counter()
-        await page.goto(f"{base}/solver_lab?h={0.1 + 0.01 * (k % 10):.2f}")
-        await finished(page)
-        await page.wait_for_selector(CHART, timeout=60_000)
-        times.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        field = page.get_by_label("Step size h")
-        await field.fill(f"{0.05 + 0.01 * (k % 7):.2f}")
-        await field.press("Enter")
-        await page.wait_for_timeout(200)
-        await finished(page)
-        times.append(time.perf_counter() - t0)
-        if await page.locator("[data-testid='stException']").count():
-            errors.append(f"session {k}: exception shown")
-    except Exception as exc:  # a benchmark reports failures instead of stopping at the first
-        errors.append(f"session {k}: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
+        while True:
+            try:
+                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError("server exited during start-up") from None
+                time.sleep(0.05)
+        yield proc, base, start
     finally:
-        await context.close()
+        proc.terminate()
+        proc.wait(timeout=20)
 
 
-async def load(base: str, pid: int, sessions: int) -> None:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        warm: list[float] = []
-        await one_session(browser, base, 0, warm, [])  # warm-up: imports and caches
-        before = rss_mb(pid)
-        times: list[float] = []
-        errors: list[str] = []
-        t0 = time.perf_counter()
-        await asyncio.gather(*(one_session(browser, base, k, times, errors) for k in range(sessions)))
-        wall = time.perf_counter() - t0
-        after = rss_mb(pid)
-        await browser.close()
-    times.sort()
-    p95 = times[int(0.95 * (len(times) - 1))] if times else float("nan")
-    print(f"{sessions} concurrent sessions (open Solver lab, change h), {wall:.1f} s wall:")
-    print(
-        f"  finished pages: {len(times)}, P50 {statistics.median(times) if times else float('nan'):.2f} s, "
-        f"P95 {p95:.2f} s (target <= 5 s: {'met' if p95 <= 5 else 'NOT met'})"
-    )
-    print(f"  errors: {len(errors)} (target 0)")
-    for e in errors[:5]:
-        print("   ", e)
-    growth = after - before
-    print(
-        f"  server RSS {before:.0f} MB -> {after:.0f} MB, growth {growth:.0f} MB "
-        f"(target <= 100 MB: {'met' if growth <= 100 else 'NOT met'})"
-    )
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def distinct_requests(base: str, pid: int, n: int) -> None:
-    """Many different views through the app's own script runs (AppTest would not touch the server)."""
-    from playwright.sync_api import sync_playwright
+def verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.goto(f"{base}/solver_lab")
-        page.wait_for_selector(DONE, timeout=120_000)
-        before = rss_mb(pid)
-        t0 = time.perf_counter()
-        for k in range(n):
-            page.goto(
-                f"{base}/solver_lab?system=harmonic&omega={0.5 + 4.0 * k / n:.4f}&h={0.05 + 0.2 * (k % 13) / 13:.4f}"
-            )
-            page.wait_for_selector("[data-testid='stMain'] h1", timeout=120_000)
-            page.wait_for_selector(DONE, timeout=120_000)
-        after = rss_mb(pid)
-        browser.close()
-    growth = after - before
-    print(
-        f"{n} distinct parameter requests in {time.perf_counter() - t0:.0f} s: server RSS {before:.0f} -> "
-        f"{after:.0f} MB, growth {growth:.0f} MB (target <= 150 MB: {'met' if growth <= 150 else 'NOT met'})"
-    )
+
+# --- cold start ---------------------------------------------------------------------------------------
 
 
 def cold_start() -> None:
     from playwright.sync_api import sync_playwright
 
-    proc, base, start = start_server()
+    with sync_playwright() as p:
+        # The visitor's browser is already open: launching it is not the server's start-up.
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        for label, path in (("landing page", ""), ("deep link /solver_lab", "solver_lab")):
+            page = browser.new_context().new_page()
+            with server() as (_, base, start):
+                healthy = time.perf_counter() - start
+                page.goto(f"{base}/{path}")
+                page.wait_for_selector(TITLE, timeout=120_000)
+                title = time.perf_counter() - start
+                page.wait_for_selector(CHART, timeout=120_000)
+                chart = time.perf_counter() - start
+            page.context.close()
+            print(
+                f"cold start, {label}: server healthy {healthy:.1f} s, title {title:.1f} s, first chart "
+                f"{chart:.1f} s (target <= 6 s: {verdict(chart <= 6)})"
+            )
+        browser.close()
+
+
+# --- concurrent sessions ------------------------------------------------------------------------------
+
+
+@dataclass
+class LoadResult:
+    opened: list[float] = field(default_factory=list)  # goto to a finished page with a chart
+    changed: list[float] = field(default_factory=list)  # control change to a finished page
+    errors: list[str] = field(default_factory=list)
+    live: int = 0
+    most_live: int = 0
+
+
+async def _finished(page, timeout_ms: int) -> None:
+    await page.wait_for_selector(TITLE, timeout=timeout_ms)
+    await page.wait_for_selector(DONE, timeout=timeout_ms)
+
+
+async def _change_step(page, value: float, timeout_ms: int) -> None:
+    field_ = page.get_by_label("Step size h")
+    await field_.fill(f"{value:.4f}")
+    await field_.press("Enter")
+    # A warm rerun can start and end between two polls: then there is no running state to wait for.
+    with suppress(Exception):
+        await page.wait_for_selector(RUNNING, timeout=1500)
+    await page.wait_for_selector(DONE, timeout=timeout_ms)
+
+
+async def one_session(browser, base: str, k: int, out: LoadResult, all_done: asyncio.Event, timeout_ms: int):
+    context = await browser.new_context(viewport={"width": 1280, "height": 800})
+    page = await context.new_page()
+    out.live += 1
+    out.most_live = max(out.most_live, out.live)
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            page.goto(f"{base}/solver_lab")
-            page.wait_for_selector(CHART, timeout=120_000)
-            elapsed = time.perf_counter() - start
-            browser.close()
+        t0 = time.perf_counter()
+        await page.goto(f"{base}/{PAGES[k % 2]}", timeout=timeout_ms)
+        await _finished(page, timeout_ms)
+        await page.wait_for_selector(CHART, timeout=timeout_ms)
+        out.opened.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        await _change_step(page, 0.05 + 0.001 * (k % 50), timeout_ms)
+        out.changed.append(time.perf_counter() - t0)
+        if await page.locator("[data-testid='stException']").count():
+            out.errors.append(f"session {k}: exception shown")
+    except Exception as exc:  # noqa: BLE001 - a benchmark counts failures instead of stopping
+        out.errors.append(f"session {k}: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        await all_done.wait()  # stay connected: the sessions are concurrent, not one after another
+        out.live -= 1
+        await context.close()
+
+
+async def _load(base: str, pid: int, sessions: int, arrival: float, timeout_ms: int) -> None:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        for k in range(2):  # warm-up: imports, both pages' caches, the server's first-run costs
+            await one_session(browser, base, k, LoadResult(), _set(asyncio.Event()), timeout_ms)
+        await asyncio.sleep(2)
+        rss_before, cpu_server, cpu_machine = rss_mb(pid), process_cpu_s(pid), machine_busy_cpu_s()
+        out, all_done = LoadResult(), asyncio.Event()
+        t0 = time.perf_counter()
+        tasks = []
+        for k in range(sessions):
+            tasks.append(asyncio.create_task(one_session(browser, base, k, out, all_done, timeout_ms)))
+            await asyncio.sleep(arrival)
+        while len(out.opened) + len(out.errors) < sessions or len(out.changed) + len(out.errors) < sessions:
+            if all(t.done() for t in tasks):
+                break
+            await asyncio.sleep(0.2)
+        wall = time.perf_counter() - t0
+        rss_live = rss_mb(pid)
+        cpu_server, cpu_machine = process_cpu_s(pid) - cpu_server, machine_busy_cpu_s() - cpu_machine
+        all_done.set()
+        await asyncio.gather(*tasks)
+        await browser.close()
+    await asyncio.sleep(3)
+    rss_after = rss_mb(pid)
+    both = out.opened + out.changed
     print(
-        f"cold start, server start to first chart in a browser: {elapsed:.1f} s "
-        f"(target <= 6 s: {'met' if elapsed <= 6 else 'NOT met'})"
+        f"{sessions} sessions arriving every {arrival:g} s ({out.most_live} connected at once), "
+        f"{wall:.1f} s from first arrival to last finished page:"
+    )
+    for label, values in (("open a page", out.opened), ("change h", out.changed), ("all", both)):
+        print(
+            f"  {label:12s} n={len(values):3d}  P50 {statistics.median(values) if values else float('nan'):.2f} s"
+            f"  P95 {percentile(values, 0.95):.2f} s  max {max(values, default=float('nan')):.2f} s"
+        )
+    p95 = percentile(both, 0.95)
+    print(f"  P95 time to a finished page {p95:.2f} s (target <= 5 s: {verdict(p95 <= 5)})")
+    print(f"  errors: {len(out.errors)} (target 0: {verdict(not out.errors)})")
+    for e in out.errors[:5]:
+        print("   ", e)
+    growth = max(rss_live, rss_after) - rss_before
+    print(
+        f"  server RSS {rss_before:.0f} MB after warm-up -> {rss_live:.0f} MB with all sessions live -> "
+        f"{rss_after:.0f} MB after they left; growth {growth:.0f} MB (target <= 100 MB: {verdict(growth <= 100)})"
+    )
+    print(
+        f"  CPU over the run: server {cpu_server:.1f} s, whole machine {cpu_machine:.1f} s of "
+        f"{2 * wall:.1f} s available on 2 cores (the rest is Chromium and this script)"
+    )
+
+
+def _set(event: asyncio.Event) -> asyncio.Event:
+    event.set()
+    return event
+
+
+def load(sessions: int, arrival: float, timeout_s: float) -> None:
+    with server() as (proc, base, _):
+        asyncio.run(_load(base, proc.pid, sessions, arrival, int(timeout_s * 1000)))
+
+
+# --- many distinct views ------------------------------------------------------------------------------
+
+
+def distinct(n: int) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with server() as (proc, base, _), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        for path in PAGES:  # warm-up
+            page.goto(f"{base}/{path}")
+            page.wait_for_selector(TITLE, timeout=120_000)
+            page.wait_for_selector(DONE, timeout=120_000)
+        time.sleep(2)
+        before = rss_mb(proc.pid)
+        t0 = time.perf_counter()
+        for half, path in enumerate(PAGES):
+            page.goto(f"{base}/{path}")
+            page.wait_for_selector(TITLE, timeout=120_000)
+            page.wait_for_selector(DONE, timeout=120_000)
+            field_ = page.get_by_label("Step size h")
+            for k in range(half, n, 2):
+                field_.fill(f"{0.02 + 0.001 * k:.4f}")  # distinct for every k: a new solve each time
+                field_.press("Enter")
+                with suppress(Exception):  # the run may be quicker than the poll
+                    page.wait_for_selector(RUNNING, timeout=1500)
+                page.wait_for_selector(DONE, timeout=120_000)
+        wall = time.perf_counter() - t0
+        after = rss_mb(proc.pid)
+        browser.close()
+    growth = after - before
+    print(
+        f"{n} distinct step sizes ({n // 2} per page) in {wall:.0f} s: server RSS {before:.0f} -> {after:.0f} MB, "
+        f"growth {growth:.0f} MB (target <= 150 MB: {verdict(growth <= 150)})"
     )
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--only", default="cold,load,distinct", help="comma-separated: cold, load, distinct")
     ap.add_argument("--sessions", type=int, default=50)
+    ap.add_argument(
+        "--arrival", type=float, default=0.5, help="seconds between session arrivals (0: at once)"
+    )
+    ap.add_argument("--timeout", type=float, default=120.0, help="per-step timeout of a session, seconds")
     ap.add_argument("--distinct", type=int, default=500)
     args = ap.parse_args()
-    cold_start()
-    proc, base, _ = start_server()
-    try:
-        asyncio.run(load(base, proc.pid, args.sessions))
-        distinct_requests(base, proc.pid, args.distinct)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    parts = set(args.only.split(","))
+    if "cold" in parts:
+        cold_start()
+    if "load" in parts:
+        load(args.sessions, args.arrival, args.timeout)
+    if "distinct" in parts:
+        distinct(args.distinct)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,16 @@
-"""Small live pictures of each page for the home page, built from the pages' own cached results."""
+"""Small pictures of each page for the home page, built from the pages' own cached results.
+
+Two users: scripts/make_thumbnails.py stores them (compacted) in app/assets/thumbnails.json for the home
+page, and kit.warmup calls every builder once at server start, which fills the caches of each page's
+opening view before the first visitor opens it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 
 from cached.latent import checkpoint_dir
@@ -120,3 +127,25 @@ THUMBNAILS: dict[str, Callable[[], go.Figure]] = {
     "how_they_learn": how_they_learn,
     "latent_spirals": latent_spirals,
 }
+
+
+def _rounded(value: Any) -> Any:
+    """Plotly JSON with arrays as lists of 4-significant-digit numbers: plenty for a 220-pixel picture."""
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_rounded(v) for v in value]
+    if isinstance(value, float | np.floating):
+        return None if not np.isfinite(value) else float(f"{value:.4g}")
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def compact_figure(fig: go.Figure) -> dict:
+    """`fig` as small JSON-ready plotly data, the template named rather than inlined (saves ~10 KB)."""
+    spec = _rounded(fig.to_plotly_json())
+    spec.setdefault("layout", {})["template"] = "plotly_white"
+    return spec

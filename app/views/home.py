@@ -1,8 +1,8 @@
-"""Home: what the explorer shows, one card per page with a small live picture."""
+"""Home: what the explorer shows, one card per page with a small picture of its opening view."""
 
 import streamlit as st
 
-from cached.thumbnails import THUMBNAILS
+from kit.home_pictures import thumbnails
 from kit.registry import PAGES
 
 st.title("Neural ODE Explorer")
@@ -13,11 +13,12 @@ st.markdown(
 )
 
 cards = [p for p in PAGES if p.url]
+pictures = thumbnails()
 for row in range(0, len(cards), 3):
     for col, page in zip(st.columns(3), cards[row : row + 3], strict=False):
         with col.container(border=True):
             st.subheader(page.title)
-            if page.url in THUMBNAILS:
-                st.plotly_chart(THUMBNAILS[page.url](), key=f"thumb_{page.url}", config={"staticPlot": True})
+            if page.url in pictures:
+                st.plotly_chart(pictures[page.url], key=f"thumb_{page.url}", config={"staticPlot": True})
             st.markdown(page.blurb)
             st.page_link(page.path, label=f"Open {page.title}", icon=":material/arrow_forward:")

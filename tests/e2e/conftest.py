@@ -55,7 +55,8 @@ def server() -> Iterator[str]:
         "127.0.0.1",
     ]
     log = open(ROOT / "e2e-server.log", "w")  # noqa: SIM115 - closed in the teardown below
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    env = {**os.environ, "EXPLORER_WARMUP": "views"}  # as served: tests/conftest.py turns it off for AppTests
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while True:
