@@ -29,6 +29,13 @@ ALL_STEPS: tuple[StoryStep, ...] = (
         "and gains energy every turn; RK4 averages four slopes and stays on the closed orbit.",
     ),
     StoryStep(
+        "A solution is a curve through (x, y, t)",
+        "solver_lab",
+        "Lift the same solutions into 3-D with time as the third axis: the phase portrait is their shadow on "
+        "the floor. Euler's curve climbs away from the helix that RK4 and the reference trace together.",
+        {"view": "3-d"},
+    ),
+    StoryStep(
         "Measured orders of convergence",
         "solver_lab",
         "Halve h and Euler's error halves, RK4's drops sixteen-fold: the slopes on log-log axes are the "

@@ -125,8 +125,11 @@ curves = [Curve("reference", f"reference ({ref_how})", ref_t, ref_y, dash="dash"
     if len(r.t)
 ]
 
-tab_traj, tab_order, tab_work, tab_adapt, tab_maths = links.tabs(
-    ["Trajectories", "Error vs step size", "Work–precision", "Adaptive steps", "The maths"]
+# The 3-D view has a tab of its own: plotly's WebGL scene redraws 60 times a second for as long as it is
+# on screen (measured: ~13% of a core per open page, idle), which a projector laptop and a server hosting
+# many visitors' pages should only pay when someone looks at it.
+tab_traj, tab_3d, tab_order, tab_work, tab_adapt, tab_maths = links.tabs(
+    ["Trajectories", "3-D", "Error vs step size", "Work–precision", "Adaptive steps", "The maths"]
 )
 
 with tab_traj:
@@ -153,6 +156,9 @@ with tab_traj:
             show_figure(
                 components_figure(curves, spec.state_names), key="components", name="solver-components"
             )
+
+with tab_3d:
+    if tab_3d.open:
         show_figure(trajectory_3d_figure(curves, spec.state_names), key="traj3d", name="solver-3d")
         st.caption(
             "Drag to rotate the 3-D view. For a 2-D system the third axis is time: the solution is a curve "

@@ -20,13 +20,14 @@ def test_default_view_is_the_sources_figure():
     euler, rk4 = (float(m.value) for m in at.metric[:2])
     assert euler > 0.5 and rk4 < 1e-3  # Euler leaves the orbit; RK4 stays on it
     assert "60 evaluations of f" in texts(at) and "240 evaluations of f" in texts(at)
-    assert charts(at) == 3  # components, phase plane, 3-D
+    assert charts(at) == 2  # components and phase plane; the 3-D scene waits in its own tab
     assert dict(at.query_params) == {}  # the default view has a clean link
 
 
 @pytest.mark.parametrize(
     ("view", "expect"),
     [
+        ("3-d", "Drag to rotate the 3-D view"),
         ("error-vs-step-size", "Measured orders"),
         ("work-precision", "Cost is counted in evaluations"),
         ("adaptive-steps", "accepted steps"),
@@ -129,7 +130,7 @@ def test_blow_up_shows_a_message_and_keeps_the_page():
     at = open_page("solver_lab", system="blowup", t1="2")
     assert_clean(at)
     assert any("blew up" in e.value for e in at.error)
-    assert charts(at) >= 2  # what was computed before the blow-up is still drawn
+    assert charts(at) == 1  # what was computed before the blow-up is still drawn (1-D: components)
 
 
 def test_home_page_lists_every_page_with_a_picture():
