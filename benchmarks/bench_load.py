@@ -11,7 +11,11 @@ Three measurements, each against a fresh server:
 - distinct: one session asks for `--distinct` different step sizes (each a new solve and a new cache
   entry), half on each page; prints the server's memory growth.
 
-Run: python benchmarks/bench_load.py [--only cold,load,distinct] [--sessions 50] [--arrival 0.5]
+Each load run is made twice, first against benchmarks/reference_app.py (a title, the same input, one plotly
+chart: Streamlit and the browser alone) and then against the explorer, so the floor set by Chromium on this
+machine is printed beside our figures.
+
+Run: python benchmarks/bench_load.py [--only cold,load,distinct] [--sessions 5,50] [--arrival 1]
 Targets (issue 7): 50 sessions, P95 <= 5 s, 0 errors, memory growth <= 100 MB after warm-up;
 500 distinct requests, growth <= 150 MB; cold start <= 6 s.
 """
@@ -47,6 +51,9 @@ RUNNING = "[data-testid='stApp'][data-test-script-state='running']"
 DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CHART = "[data-testid='stPlotlyChart'], [data-testid='stVegaLiteChart']"
 PAGES = ("solver_lab", "phase_portraits")  # both have a "Step size h" number input
+#: What each load run serves: the explorer, and the reference page (benchmarks/reference_app.py) that shows
+#: what a browser session costs on this machine with Streamlit and plotly alone.
+APPS = {"explorer": ("app/main.py", PAGES), "reference": ("benchmarks/reference_app.py", ("",))}
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -74,12 +81,12 @@ def machine_busy_cpu_s() -> float:
 
 
 @contextmanager
-def server():
+def server(script: str = "app/main.py"):
     """A fresh server as the README starts it; yields (process, base url, time.perf_counter() at start)."""
     port = free_port()
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app/main.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1"],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -165,14 +172,16 @@ async def _change_step(page, value: float, timeout_ms: int) -> None:
     await page.wait_for_selector(DONE, timeout=timeout_ms)
 
 
-async def one_session(browser, base: str, k: int, out: LoadResult, all_done: asyncio.Event, timeout_ms: int):
+async def one_session(
+    browser, url: str, k: int, out: LoadResult, all_done: asyncio.Event, timeout_ms: int
+) -> None:
     context = await browser.new_context(viewport={"width": 1280, "height": 800})
     page = await context.new_page()
     out.live += 1
     out.most_live = max(out.most_live, out.live)
     try:
         t0 = time.perf_counter()
-        await page.goto(f"{base}/{PAGES[k % 2]}", timeout=timeout_ms)
+        await page.goto(url, timeout=timeout_ms)
         await _finished(page, timeout_ms)
         await page.wait_for_selector(CHART, timeout=timeout_ms)
         out.opened.append(time.perf_counter() - t0)
@@ -189,20 +198,23 @@ async def one_session(browser, base: str, k: int, out: LoadResult, all_done: asy
         await context.close()
 
 
-async def _load(base: str, pid: int, sessions: int, arrival: float, timeout_ms: int) -> None:
+async def _load(
+    app: str, base: str, paths: tuple[str, ...], pid: int, sessions: int, arrival: float, timeout_ms: int
+) -> None:
     from playwright.async_api import async_playwright
 
+    urls = [f"{base}/{paths[k % len(paths)]}" for k in range(sessions)]
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        for k in range(2):  # warm-up: imports, both pages' caches, the server's first-run costs
-            await one_session(browser, base, k, LoadResult(), _set(asyncio.Event()), timeout_ms)
+        for k, path in enumerate(paths):  # warm-up: imports, each page's caches, first-run costs
+            await one_session(browser, f"{base}/{path}", k, LoadResult(), _set(asyncio.Event()), timeout_ms)
         await asyncio.sleep(2)
         rss_before, cpu_server, cpu_machine = rss_mb(pid), process_cpu_s(pid), machine_busy_cpu_s()
         out, all_done = LoadResult(), asyncio.Event()
         t0 = time.perf_counter()
         tasks = []
         for k in range(sessions):
-            tasks.append(asyncio.create_task(one_session(browser, base, k, out, all_done, timeout_ms)))
+            tasks.append(asyncio.create_task(one_session(browser, urls[k], k, out, all_done, timeout_ms)))
             await asyncio.sleep(arrival)
         while len(out.opened) + len(out.errors) < sessions or len(out.changed) + len(out.errors) < sessions:
             if all(t.done() for t in tasks):
@@ -218,7 +230,7 @@ async def _load(base: str, pid: int, sessions: int, arrival: float, timeout_ms: 
     rss_after = rss_mb(pid)
     both = out.opened + out.changed
     print(
-        f"{sessions} sessions arriving every {arrival:g} s ({out.most_live} connected at once), "
+        f"{app}: {sessions} sessions arriving every {arrival:g} s ({out.most_live} connected at once), "
         f"{wall:.1f} s from first arrival to last finished page:"
     )
     for label, values in (("open a page", out.opened), ("change h", out.changed), ("all", both)):
@@ -247,9 +259,11 @@ def _set(event: asyncio.Event) -> asyncio.Event:
     return event
 
 
-def load(sessions: int, arrival: float, timeout_s: float) -> None:
-    with server() as (proc, base, _):
-        asyncio.run(_load(base, proc.pid, sessions, arrival, int(timeout_s * 1000)))
+def load(sessions: int, arrival: float, timeout_s: float, apps: list[str]) -> None:
+    for app in apps:
+        script, paths = APPS[app]
+        with server(script) as (proc, base, _):
+            asyncio.run(_load(app, base, paths, proc.pid, sessions, arrival, int(timeout_s * 1000)))
 
 
 # --- many distinct views ------------------------------------------------------------------------------
@@ -292,7 +306,8 @@ def distinct(n: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", default="cold,load,distinct", help="comma-separated: cold, load, distinct")
-    ap.add_argument("--sessions", type=int, default=50)
+    ap.add_argument("--sessions", default="50", help="comma-separated session counts, e.g. 5,10,50")
+    ap.add_argument("--apps", default="reference,explorer", help="comma-separated: reference, explorer")
     ap.add_argument(
         "--arrival", type=float, default=0.5, help="seconds between session arrivals (0: at once)"
     )
@@ -303,7 +318,8 @@ def main() -> None:
     if "cold" in parts:
         cold_start()
     if "load" in parts:
-        load(args.sessions, args.arrival, args.timeout)
+        for sessions in (int(n) for n in args.sessions.split(",")):
+            load(sessions, args.arrival, args.timeout, args.apps.split(","))
     if "distinct" in parts:
         distinct(args.distinct)
 

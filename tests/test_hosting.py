@@ -26,3 +26,17 @@ def test_streamlit_config_is_safe_for_strangers():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["fileWatcherType"] == "none"
     assert config["client"]["showErrorDetails"] == "none"
+
+
+def test_no_forced_full_garbage_collection_after_each_run():
+    """Streamlit's default gc.collect(2) after every script run held the GIL for ~40% of a warm page run
+    once torch was loaded, stalling every other session (py-spy on the Solver lab)."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False
+
+
+def test_dockerfile_ships_the_home_page_pictures():
+    """The landing page reads app/assets/thumbnails.json; .dockerignore must not leave it out."""
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert (ROOT / "app" / "assets" / "thumbnails.json").is_file()
+    assert not any(p.strip("/*") in {"app", "app/assets", "assets"} or p.endswith(".json") for p in ignored)

@@ -1,0 +1,147 @@
+"""The server alone under many simultaneous sessions: Streamlit's own websocket protocol, no browser.
+
+bench_load.py drives real Chromium, which on this 2-core machine costs 6-17 CPU-seconds per page load and
+so measures the load generator as much as the server. Here each session is what a browser sends and
+receives, nothing else: it connects to /_stcore/stream, asks for a page (BackMsg rerun_script), waits
+for the server's script_finished, then sets "Step size h" by its widget id, exactly as the frontend
+would, and waits again. Sessions stay connected until all are done. Run against the explorer and against
+benchmarks/reference_app.py in the same run.
+
+Prints P50/P95 from request to script_finished (server time only: no rendering), errors (exception
+elements or failed runs), server memory growth and CPU.
+
+Run: python benchmarks/bench_sessions.py [--sessions 50] [--arrival 0] [--same-view]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import time
+from dataclasses import dataclass, field
+
+from bench_load import APPS, percentile, process_cpu_s, rss_mb, server, verdict
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ClientState_pb2 import ClientState
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
+
+QUERY = ""
+FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
+
+
+@dataclass
+class Result:
+    opened: list[float] = field(default_factory=list)
+    changed: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _rerun(page: str, widget: WidgetState | None = None) -> bytes:
+    state = ClientState(page_name=page, query_string=QUERY)
+    if widget is not None:
+        state.widget_states.CopyFrom(WidgetStates(widgets=[widget]))
+    return BackMsg(rerun_script=state).SerializeToString()
+
+
+async def _until_finished(ws, seen: dict) -> None:
+    """Read ForwardMsgs until the script run ends; note the step-size widget's id and any exception."""
+    while True:
+        msg = ForwardMsg()
+        msg.ParseFromString(await ws.recv())
+        kind = msg.WhichOneof("type")
+        if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            element = msg.delta.new_element
+            which = element.WhichOneof("type")
+            if which == "number_input" and element.number_input.label == "Step size h":
+                seen["h"] = element.number_input.id
+            elif which == "exception":
+                seen["exception"] = element.exception.message[:120]
+        elif kind == "script_finished" and msg.script_finished in FINISHED:
+            return
+
+
+async def one_session(url: str, page: str, k: int, h: float, out: Result, all_done: asyncio.Event) -> None:
+    import websockets
+
+    try:
+        async with websockets.connect(url, subprotocols=["streamlit"], max_size=None) as ws:
+            try:
+                seen: dict = {}
+                t0 = time.perf_counter()
+                await ws.send(_rerun(page))
+                await _until_finished(ws, seen)
+                out.opened.append(time.perf_counter() - t0)
+                if "h" not in seen:
+                    raise RuntimeError("no 'Step size h' input on the page")
+                t0 = time.perf_counter()
+                await ws.send(_rerun(page, WidgetState(id=seen["h"], double_value=h)))
+                await _until_finished(ws, seen)
+                out.changed.append(time.perf_counter() - t0)
+                if "exception" in seen:
+                    out.errors.append(f"session {k}: exception shown: {seen['exception']}")
+            finally:
+                await all_done.wait()  # stay connected until every session is done
+    except Exception as exc:  # noqa: BLE001 - a benchmark counts failures instead of stopping
+        out.errors.append(f"session {k}: {type(exc).__name__}: {str(exc)[:120]}")
+
+
+async def _run(app: str, base: str, pages: tuple[str, ...], pid: int, args) -> None:
+    url = base.replace("http://", "ws://") + "/_stcore/stream"
+    done = asyncio.Event()
+    done.set()
+    for k, page in enumerate(pages):  # warm-up: imports, caches, first-run costs
+        await one_session(url, page, k, 0.1, Result(), done)
+    await asyncio.sleep(1)
+    rss_before, cpu_before = rss_mb(pid), process_cpu_s(pid)
+    out, all_done = Result(), asyncio.Event()
+    t0 = time.perf_counter()
+    tasks = []
+    for k in range(args.sessions):
+        h = 0.2 if args.same_view else 0.05 + 0.001 * k  # one shared view, or a new solve per session
+        tasks.append(asyncio.create_task(one_session(url, pages[k % len(pages)], k, h, out, all_done)))
+        if args.arrival:
+            await asyncio.sleep(args.arrival)
+    while len(out.changed) + len(out.errors) < args.sessions and not all(t.done() for t in tasks):
+        await asyncio.sleep(0.05)
+    wall = time.perf_counter() - t0
+    rss_live, cpu = rss_mb(pid), process_cpu_s(pid) - cpu_before
+    all_done.set()
+    await asyncio.gather(*tasks)
+    both = out.opened + out.changed
+    print(
+        f"{app}: {args.sessions} websocket sessions, arriving every {args.arrival:g} s, "
+        f"{'one shared view' if args.same_view else 'a different h each'}; {wall:.1f} s in all:"
+    )
+    for label, values in (("open a page", out.opened), ("change h", out.changed), ("all", both)):
+        print(
+            f"  {label:12s} n={len(values):3d}  P50 {statistics.median(values) if values else float('nan'):.2f} s"
+            f"  P95 {percentile(values, 0.95):.2f} s  max {max(values, default=float('nan')):.2f} s"
+        )
+    p95 = percentile(both, 0.95)
+    print(f"  P95 {p95:.2f} s (target <= 5 s: {verdict(p95 <= 5)}); errors {len(out.errors)}")
+    for e in out.errors[:3]:
+        print("   ", e)
+    print(
+        f"  server CPU {cpu:.1f} s ({cpu / max(1, args.sessions):.2f} s per session), RSS {rss_before:.0f} -> "
+        f"{rss_live:.0f} MB (growth {rss_live - rss_before:.0f} MB, target <= 100 MB: "
+        f"{verdict(rss_live - rss_before <= 100)})"
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sessions", type=int, default=50)
+    ap.add_argument("--arrival", type=float, default=0.0, help="seconds between arrivals (0: all at once)")
+    ap.add_argument("--same-view", action="store_true", help="every session asks for the same h")
+    ap.add_argument("--apps", default="reference,explorer")
+    args = ap.parse_args()
+    for app in args.apps.split(","):
+        script, pages = APPS[app]
+        with server(script) as (proc, base, _):
+            asyncio.run(_run(app, base, pages, proc.pid, args))
+
+
+if __name__ == "__main__":
+    main()
