@@ -21,7 +21,7 @@ import statistics
 import time
 from dataclasses import dataclass, field
 
-from bench_load import APPS, percentile, process_cpu_s, rss_mb, server, verdict
+from bench_load import APPS, percentile, process_cpu_s, rss_mb, server, verdict, wait_until_idle
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -93,7 +93,7 @@ async def _run(app: str, base: str, pages: tuple[str, ...], pid: int, args) -> N
     done.set()
     for k, page in enumerate(pages):  # warm-up: imports, caches, first-run costs
         await one_session(url, page, k, 0.1, Result(), done)
-    await asyncio.sleep(1)
+    await asyncio.to_thread(wait_until_idle, pid)
     rss_before, cpu_before = rss_mb(pid), process_cpu_s(pid)
     out, all_done = Result(), asyncio.Event()
     t0 = time.perf_counter()
