@@ -11,6 +11,7 @@ Prints P50/P95 from request to script_finished (server time only: no rendering),
 elements or failed runs), server memory growth and CPU.
 
 Run: python benchmarks/bench_sessions.py [--sessions 50] [--arrival 0] [--same-view]
+     python benchmarks/bench_sessions.py --distinct 500    # server memory over many distinct views
 """
 
 from __future__ import annotations
@@ -130,13 +131,49 @@ async def _run(app: str, base: str, pages: tuple[str, ...], pid: int, args) -> N
     )
 
 
+async def _distinct(base: str, pages: tuple[str, ...], pid: int, n: int) -> None:
+    """One session per page asks for n / len(pages) different step sizes, each a new solve and cache entry."""
+    import websockets
+
+    url = base.replace("http://", "ws://") + "/_stcore/stream"
+    done = asyncio.Event()
+    done.set()
+    for k, page in enumerate(pages):  # warm-up
+        await one_session(url, page, k, 0.1, Result(), done)
+    await asyncio.to_thread(wait_until_idle, pid)
+    before, t0, asked = rss_mb(pid), time.perf_counter(), 0
+    for half, page in enumerate(pages):
+        async with websockets.connect(url, subprotocols=["streamlit"], max_size=None) as ws:
+            seen: dict = {}
+            await ws.send(_rerun(page))
+            await _until_finished(ws, seen)
+            for k in range(half, n, len(pages)):
+                await ws.send(_rerun(page, WidgetState(id=seen["h"], double_value=0.02 + 0.001 * k)))
+                await _until_finished(ws, seen)
+                asked += 1
+    after = rss_mb(pid)
+    print(
+        f"{asked} distinct step sizes over {len(pages)} pages in {time.perf_counter() - t0:.0f} s: server RSS "
+        f"{before:.0f} -> {after:.0f} MB, growth {after - before:.0f} MB (target <= 150 MB: "
+        f"{verdict(after - before <= 150)}); exception shown: {seen.get('exception', 'none')}"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sessions", type=int, default=50)
     ap.add_argument("--arrival", type=float, default=0.0, help="seconds between arrivals (0: all at once)")
     ap.add_argument("--same-view", action="store_true", help="every session asks for the same h")
     ap.add_argument("--apps", default="reference,explorer")
+    ap.add_argument(
+        "--distinct", type=int, default=0, help="instead: this many distinct views, explorer only"
+    )
     args = ap.parse_args()
+    if args.distinct:
+        script, pages = APPS["explorer"]
+        with server(script) as (proc, base, _):
+            asyncio.run(_distinct(base, pages, proc.pid, args.distinct))
+        return
     for app in args.apps.split(","):
         script, pages = APPS[app]
         with server(script) as (proc, base, _):

@@ -1,7 +1,7 @@
 """Warm the server once, in the background, as soon as the first visitor arrives.
 
 Streamlit runs no code at server start, so the router calls `start_warmup()` on every run and the first
-call starts one daemon thread per process that
+call starts one daemon thread per process that, a few seconds after that first page,
 1. imports torch (about 3 s here) and sets it to one thread, then the models and figure builders; and
 2. computes every page's opening view into the shared caches (the home page builders, which call the
    pages' own cached functions), so the first visitor to open a page finds it ready.
@@ -20,6 +20,9 @@ import time
 
 LOG = logging.getLogger("explorer.warmup")
 MODES = ("views", "imports", "off")
+#: Seconds between the first page run and the warm-up: the first visitor's browser is still drawing that
+#: page, and on a 2-core machine the warm-up (a core for ~10 s) slowed the landing page's first chart.
+DELAY_S = 3.0
 
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
@@ -59,13 +62,19 @@ def warm_up(mode: str = "views") -> list[str]:
     return done
 
 
-def start_warmup() -> threading.Thread | None:
-    """Start the warm-up thread if this process has none yet; return it when started by this call."""
+def start_warmup(delay_s: float = DELAY_S) -> threading.Thread | None:
+    """Start the warm-up thread (after `delay_s`) if this process has none yet; return it when started
+    by this call."""
     global _thread
     mode = warmup_mode()
     with _lock:
         if _thread is not None or mode == "off":
             return None
-        _thread = threading.Thread(target=warm_up, args=(mode,), name="explorer-warmup", daemon=True)
+        _thread = threading.Thread(target=_after, args=(delay_s, mode), name="explorer-warmup", daemon=True)
         _thread.start()
         return _thread
+
+
+def _after(delay_s: float, mode: str) -> None:
+    time.sleep(delay_s)
+    warm_up(mode)

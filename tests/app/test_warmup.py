@@ -55,9 +55,10 @@ def test_a_failing_view_is_logged_and_the_rest_still_warm(monkeypatch, caplog):
 def test_start_warmup_starts_one_thread_per_process(monkeypatch):
     monkeypatch.setenv("EXPLORER_WARMUP", "imports")
     monkeypatch.setattr(warmup, "_thread", None)
-    first = warmup.start_warmup()
+    first = warmup.start_warmup(delay_s=0.0)
     assert first is not None
     first.join(timeout=60)
+    assert not first.is_alive()
     assert warmup.start_warmup() is None  # already started in this process
 
 
