@@ -67,7 +67,9 @@ def fixed_points(spec: SystemSpec, window: Window) -> tuple[FixedPoint, ...] | N
     return tuple(find_fixed_points(spec.field(), window, cfg))
 
 
-@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)  # up to ~2 MB each
+# Up to ~2 MB each: 16 entries keep the server within its memory target over 500 distinct views
+# (benchmarks/bench_sessions.py --distinct 500), and a portrait is recomputed in well under a second.
+@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
 def trajectories(
     spec: SystemSpec,
     seeds: SeedConfig,
