@@ -111,8 +111,8 @@ def server(script: str = "app/main.py"):
 def wait_until_idle(pid: int, quiet_s: float = 1.0, limit_s: float = 120.0) -> None:
     """Wait until the server has used under 5% of a core for `quiet_s`: its background warm-up (kit.warmup)
     has finished, so the measurement that follows is not sharing the interpreter with it. The warm-up
-    starts 3 s (kit.warmup.DELAY_S) after the first page: wait that out first."""
-    time.sleep(4.0)
+    starts 8 s (kit.warmup.DELAY_S) after the first page: wait that out first."""
+    time.sleep(9.0)
     end = time.perf_counter() + limit_s
     while time.perf_counter() < end:
         before = process_cpu_s(pid)

@@ -21,8 +21,8 @@ import time
 LOG = logging.getLogger("explorer.warmup")
 MODES = ("views", "imports", "off")
 #: Seconds between the first page run and the warm-up: the first visitor's browser is still drawing that
-#: page, and on a 2-core machine the warm-up (a core for ~10 s) slowed the landing page's first chart.
-DELAY_S = 3.0
+#: page (3-5 s here), and on a 2-core machine the warm-up (a core for ~10 s) slowed its first chart.
+DELAY_S = 8.0
 
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
