@@ -128,6 +128,17 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def print_latencies(opened: list[float], changed: list[float]) -> float:
+    """Print P50 / P95 / max of opening a page, changing h, and both; return the P95 of both."""
+    both = opened + changed
+    for label, values in (("open a page", opened), ("change h", changed), ("all", both)):
+        print(
+            f"  {label:12s} n={len(values):3d}  P50 {statistics.median(values) if values else float('nan'):.2f} s"
+            f"  P95 {percentile(values, 0.95):.2f} s  max {max(values, default=float('nan')):.2f} s"
+        )
+    return percentile(both, 0.95)
+
+
 def verdict(ok: bool) -> str:
     return "met" if ok else "NOT met"
 
@@ -241,17 +252,11 @@ async def _load(
         await browser.close()
     await asyncio.sleep(3)
     rss_after = rss_mb(pid)
-    both = out.opened + out.changed
     print(
         f"{app}: {sessions} sessions arriving every {arrival:g} s ({out.most_live} connected at once), "
         f"{wall:.1f} s from first arrival to last finished page:"
     )
-    for label, values in (("open a page", out.opened), ("change h", out.changed), ("all", both)):
-        print(
-            f"  {label:12s} n={len(values):3d}  P50 {statistics.median(values) if values else float('nan'):.2f} s"
-            f"  P95 {percentile(values, 0.95):.2f} s  max {max(values, default=float('nan')):.2f} s"
-        )
-    p95 = percentile(both, 0.95)
+    p95 = print_latencies(out.opened, out.changed)
     print(f"  P95 time to a finished page {p95:.2f} s (target <= 5 s: {verdict(p95 <= 5)})")
     print(f"  errors: {len(out.errors)} (target 0: {verdict(not out.errors)})")
     for e in out.errors[:5]:

@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
 import time
 from dataclasses import dataclass, field
 
-from bench_load import APPS, percentile, process_cpu_s, rss_mb, server, verdict, wait_until_idle
+from bench_load import APPS, print_latencies, process_cpu_s, rss_mb, server, verdict, wait_until_idle
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -110,17 +109,11 @@ async def _run(app: str, base: str, pages: tuple[str, ...], pid: int, args) -> N
     rss_live, cpu = rss_mb(pid), process_cpu_s(pid) - cpu_before
     all_done.set()
     await asyncio.gather(*tasks)
-    both = out.opened + out.changed
     print(
         f"{app}: {args.sessions} websocket sessions, arriving every {args.arrival:g} s, "
         f"{'one shared view' if args.same_view else 'a different h each'}; {wall:.1f} s in all:"
     )
-    for label, values in (("open a page", out.opened), ("change h", out.changed), ("all", both)):
-        print(
-            f"  {label:12s} n={len(values):3d}  P50 {statistics.median(values) if values else float('nan'):.2f} s"
-            f"  P95 {percentile(values, 0.95):.2f} s  max {max(values, default=float('nan')):.2f} s"
-        )
-    p95 = percentile(both, 0.95)
+    p95 = print_latencies(out.opened, out.changed)
     print(f"  P95 {p95:.2f} s (target <= 5 s: {verdict(p95 <= 5)}); errors {len(out.errors)}")
     for e in out.errors[:3]:
         print("   ", e)
