@@ -147,5 +147,5 @@ def _rounded(value: Any) -> Any:
 def compact_figure(fig: go.Figure) -> dict:
     """`fig` as small JSON-ready plotly data, the template named rather than inlined (saves ~10 KB)."""
     spec = _rounded(fig.to_plotly_json())
-    spec.setdefault("layout", {})["template"] = "plotly_white"
+    spec.setdefault("layout", {})["template"] = "plotly_white"  # kit.home_pictures.TEMPLATE
     return spec

@@ -11,17 +11,24 @@ import json
 from pathlib import Path
 
 import plotly.graph_objects as go
+import plotly.io as pio
 import streamlit as st
 
 THUMBNAIL_FILE = Path(__file__).resolve().parents[1] / "assets" / "thumbnails.json"
 FORMAT = 1
+TEMPLATE = "plotly_white"
+#: The trace types the home-page builders draw (app/cached/thumbnails.py).
+TRACE_TYPES = frozenset({"scatter", "heatmap", "contour"})
 
 
 @st.cache_resource(show_spinner=False)
 def thumbnails() -> dict[str, go.Figure]:
     """Page url -> its picture; a missing or unreadable file gives no pictures rather than an error.
 
-    Built once per server process and shared: st.plotly_chart only reads the figure.
+    Built once per server process and shared: st.plotly_chart only reads the figure. The file is ours,
+    written from valid figures and re-validated by tests/app/test_home_pictures.py, so it is loaded
+    without plotly's validation: 0.11 s instead of 0.69 s, on the landing page's first run (cold start).
+    A picture whose shape is not what the script writes is skipped.
     """
     try:
         raw = json.loads(THUMBNAIL_FILE.read_text())
@@ -29,10 +36,22 @@ def thumbnails() -> dict[str, go.Figure]:
         return {}
     if not isinstance(raw, dict) or raw.get("format") != FORMAT or not isinstance(raw.get("figures"), dict):
         return {}
+    template = pio.templates[TEMPLATE]
     figures = {}
     for url, spec in raw["figures"].items():
-        try:
-            figures[url] = go.Figure(spec)
-        except (ValueError, TypeError):  # plotly's validation errors: skip that picture only
+        if not _well_formed(spec):
             continue
+        layout = {k: v for k, v in spec.get("layout", {}).items() if k != "template"}
+        fig = go.Figure({"data": spec["data"], "layout": layout}, _validate=False)
+        fig.layout.template = template
+        figures[url] = fig
     return figures
+
+
+def _well_formed(spec: object) -> bool:
+    return (
+        isinstance(spec, dict)
+        and isinstance(spec.get("layout", {}), dict)
+        and isinstance(spec.get("data"), list)
+        and all(isinstance(t, dict) and t.get("type") in TRACE_TYPES for t in spec["data"])
+    )

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 
 from tests.app.apptest_helpers import assert_clean, open_page
@@ -45,6 +46,16 @@ def test_every_page_with_a_builder_has_a_stored_picture(stored):
 
 
 @pytest.mark.parametrize("url", sorted(THUMBNAILS))
+def test_stored_picture_is_valid_plotly_and_loads_with_its_template(stored, url):
+    """The home page loads the file without plotly's validation (cold start); validate it here instead."""
+    go.Figure(stored[url])  # raises on anything plotly would reject
+    home_pictures.thumbnails.clear()
+    loaded = home_pictures.thumbnails()[url]
+    assert loaded.layout.template.layout.plot_bgcolor == "white"
+    assert [t.type for t in loaded.data] == [t["type"] for t in stored[url]["data"]]
+
+
+@pytest.mark.parametrize("url", sorted(THUMBNAILS))
 def test_stored_picture_matches_the_page_opening_view(stored, url):
     """Fails when a page's opening view or a checkpoint changed: rerun scripts/make_thumbnails.py."""
     fresh = compact_figure(THUMBNAILS[url]())
@@ -61,7 +72,7 @@ def test_home_page_shows_a_picture_per_page():
     assert len(at.get("plotly_chart")) == len(THUMBNAILS)
 
 
-@pytest.mark.parametrize("content", [None, "{not json", '{"format": 99, "figures": {}}', '{"format": 1, "figures": {"solver_lab": {"data": [{"type": "nope"}]}}}'])  # fmt: skip
+@pytest.mark.parametrize("content", [None, "{not json", '{"format": 99, "figures": {}}', '{"format": 1, "figures": {"solver_lab": {"data": [{"type": "nope"}]}}}', '{"format": 1, "figures": {"solver_lab": {"data": "x", "layout": []}}}'])  # fmt: skip
 def test_missing_or_broken_picture_file_leaves_the_home_page_working(tmp_path, monkeypatch, content):
     path = tmp_path / "thumbnails.json"
     if content is not None:
