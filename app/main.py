@@ -23,6 +23,8 @@ navigation = st.navigation(
 )
 apply_presenter_mode()
 tour_bar()
-navigation.run()
-# After the page, not before: the first visitor's page should not share the interpreter with the warm-up.
-start_warmup()
+try:
+    navigation.run()
+finally:  # also when the page stops or reruns (st.stop / st.rerun raise through here)
+    # After the page, not before: the first visitor's page should not share the interpreter with the warm-up.
+    start_warmup()

@@ -1,4 +1,4 @@
-"""Warm the server once, in the background, as soon as the first visitor arrives.
+"""Warm the server once, in the background, shortly after its first visitor arrives.
 
 Streamlit runs no code at server start, so the router calls `start_warmup()` on every run and the first
 call starts one daemon thread per process that, a few seconds after that first page,
