@@ -1,8 +1,8 @@
 """The server alone under many simultaneous sessions: Streamlit's own websocket protocol, no browser.
 
-bench_load.py drives real Chromium, which on this 2-core machine costs 6-17 CPU-seconds per page load and
-so measures the load generator as much as the server. Here each session is what a browser sends and
-receives, nothing else: it connects to /_stcore/stream, asks for a page (BackMsg rerun_script), waits
+bench_load.py drives real Chromium, which on this 2-core machine costs 6-17 CPU-seconds per session (one
+open, one change) and so measures the load generator as much as the server. Here each session is what a
+browser sends and receives, nothing else: it connects to /_stcore/stream, asks for a page (BackMsg rerun_script), waits
 for the server's script_finished, then sets "Step size h" by its widget id, exactly as the frontend
 would, and waits again. Sessions stay connected until all are done. Run against the explorer and against
 benchmarks/reference_app.py in the same run.

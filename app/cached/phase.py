@@ -68,7 +68,8 @@ def fixed_points(spec: SystemSpec, window: Window) -> tuple[FixedPoint, ...] | N
 
 
 # Up to ~2 MB each: 16 entries keep the server within its memory target over 500 distinct views
-# (benchmarks/bench_sessions.py --distinct 500), and a portrait is recomputed in well under a second.
+# (benchmarks/bench_sessions.py --distinct 500); a miss recomputes the portrait (~50 ms for the pendulum,
+# 0.5-1 s for the 1000-step Lotka-Volterra preset).
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
 def trajectories(
     spec: SystemSpec,

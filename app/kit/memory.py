@@ -11,25 +11,23 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 
 M_ARENA_MAX = -8  # from glibc's malloc.h
 ARENAS = 2
 
-_done = False
 
-
+@functools.cache
 def limit_malloc_arenas(arenas: int = ARENAS) -> bool:
-    """Cap glibc's malloc arenas for threads created from now on; False where there is no glibc."""
-    global _done
-    if _done:
-        return True
+    """Cap glibc's malloc arenas for threads created from now on; False where there is no glibc.
+
+    Tried once per process and remembered (the router calls this on every run, and find_library may
+    spawn a subprocess where there is no glibc).
+    """
     name = ctypes.util.find_library("c")
     if name is None:
         return False
     try:
-        libc = ctypes.CDLL(name)
-        ok = bool(libc.mallopt(M_ARENA_MAX, arenas))
+        return bool(ctypes.CDLL(name).mallopt(M_ARENA_MAX, arenas))
     except (OSError, AttributeError):  # not glibc (macOS, musl without mallopt): nothing to do
         return False
-    _done = ok
-    return ok
