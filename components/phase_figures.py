@@ -90,7 +90,10 @@ def _bin_color(k: int, bins: int = SPEED_BINS) -> str:
 
 
 def _speed_colorbar(fig: go.Figure, low: float, high: float) -> None:
-    """A legend for the field colours: an invisible marker carrying the colour bar."""
+    """A legend for the field colours: an invisible marker carrying the colour bar (none when f is defined
+    nowhere, since speed_bins then has no range)."""
+    if not low > 0:
+        return
     fig.add_trace(
         go.Scatter(
             x=[None],

@@ -260,6 +260,11 @@ class FieldSample:
     def speed(self) -> np.ndarray:
         return np.hypot(self.u, self.v)
 
+    @property
+    def defined(self) -> bool:
+        """Whether f is finite at one grid point at least (a field like 1/0 is finite nowhere)."""
+        return bool(np.isfinite(self.u).any() and np.isfinite(self.v).any())
+
 
 def sample_field(f: Field, window: Window, n: int, t: float = 0.0) -> FieldSample:
     """f(t, ·) on an n × n grid spanning the window's first two dimensions (corners included)."""

@@ -22,6 +22,14 @@ def test_readme_gives_exactly_two_commands_and_ci_runs_the_test_one():
 
 
 def test_requirements_pin_cpu_torch_and_install_the_project():
-    lines = (ROOT / "requirements.txt").read_text().splitlines()
-    assert "torch==2.13.0" in lines
-    assert "-e ." in lines
+    for name in ("requirements.in", "requirements.txt"):
+        lines = (ROOT / name).read_text().splitlines()
+        assert "torch==2.13.0" in lines
+        assert "-e ." in lines
+
+
+def test_ci_installs_from_the_lock_into_its_own_virtualenv():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "-m venv .ci-venv" in ci and "source .ci-venv/bin/activate" in ci
+    assert "-r requirements-dev.txt" in ci and "requirements-dev.in" not in ci
+    assert ".ci-venv/" in (ROOT / ".gitignore").read_text().split()

@@ -289,6 +289,12 @@ else:
     else:
         if view.message:
             st.error(f"{view.message}. The part computed before is drawn.", icon=":material/timer:")
+    if dim == 2 and not arrows(spec, window).defined:
+        st.error(
+            "f is not finite anywhere in this window (a division by zero?), so there is nothing to draw; "
+            "change the equations or the window.",
+            icon=":material/function:",
+        )
 
     tab_plane, tab_fixed, tab_flow, tab_3d, tab_maths = links.tabs(
         ["Phase plane", "Fixed points", "Flow", "3-D", "The maths"]

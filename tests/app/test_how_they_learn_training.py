@@ -7,26 +7,21 @@ within that same `run()`; so one `run()` ends on the page that shows the trained
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 
-import pyarrow as pa
-
-from tests.app.apptest_helpers import assert_clean, open_page, texts
+from tests.app.apptest_helpers import assert_clean, chart_rows, open_page, plotly_figure, texts
 
 TRAIN_TIMEOUT = 120
 
 
 def plotly_traces(at, key: str) -> list[dict]:
-    chart = next(c for c in at.get("plotly_chart") if c.key == key)
-    return json.loads(chart.proto.spec)["data"]
+    return plotly_figure(at, key=key)["data"]
 
 
 def curve_runs(at) -> Counter:
-    """Rows per `run` of the page's first altair chart (its data travels as Arrow, not in the spec)."""
-    data = at.get("vega_lite_chart")[0].proto.data.data
-    return Counter(pa.ipc.open_stream(data).read_all().column("run").to_pylist())
+    """Rows per `run` of the page's first altair chart."""
+    return Counter(row["run"] for row in chart_rows(at))
 
 
 def trained_live(at, pattern: str) -> tuple[float, float]:
@@ -78,7 +73,7 @@ def test_train_live_fits_the_field():
     assert_clean(at)
     assert not at.get("progress")
     live = plotly_traces(at, "field")
-    assert json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["title"]["text"] == "your training"
+    assert plotly_figure(at)["layout"]["title"]["text"] == "your training"
     assert live != shipped
     assert curve_runs(at)["your training"] == 50 and curve_runs(at)["shipped fit"] > 50
     first, last = trained_live(at, r"Trained live: window MSE ([\d.e+-]+) → ([\d.e+-]+) over 50 steps")

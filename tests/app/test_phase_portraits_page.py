@@ -3,21 +3,12 @@ hostile input, blow-ups and clicked starts carried by the link."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from tests.app.apptest_helpers import assert_clean, open_page, texts
+from tests.app.apptest_helpers import assert_clean, open_page, plotly_figure, texts, trace_names
 
 URL = "phase_portraits"
-
-
-def figure(at, index: int = 0) -> dict:
-    return json.loads(at.get("plotly_chart")[index].proto.spec)
-
-
-def trace_names(at, index: int = 0) -> list[str]:
-    return [t.get("name") for t in figure(at, index)["data"]]
+figure = plotly_figure
 
 
 def test_default_view_is_the_sources_pendulum():
@@ -186,6 +177,25 @@ def test_a_blow_up_stops_those_rows_with_a_message():
     at = open_page(URL, dx="x**2", dy="-y")
     assert_clean(at)
     assert "left the window far behind" in texts(at) and "followed no further" in texts(at)
+    assert at.get("plotly_chart")
+
+
+@pytest.mark.parametrize("dx", ["1/0", "log(0)*0", "sqrt(-1-x**2)"])
+def test_a_field_finite_nowhere_says_so_in_one_line(dx):
+    at = open_page(URL, dx=dx, dy="y")
+    assert_clean(at)
+    (error,) = at.error
+    assert "not finite anywhere in this window" in error.value and "\n" not in error.value
+    # The page keeps working: its controls still rerun it, and a sound field clears the message.
+    at.text_input(key="phase.dx").set_value("y").run()
+    assert_clean(at)
+    assert not at.error and at.get("plotly_chart")
+
+
+def test_a_field_finite_somewhere_draws_without_that_message():
+    at = open_page(URL, dx="1/x", dy="y")
+    assert_clean(at)
+    assert "not finite anywhere" not in texts(at)
     assert at.get("plotly_chart")
 
 
