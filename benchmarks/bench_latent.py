@@ -21,9 +21,9 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from models.latent_analysis import PAPER_TABLE2, TABLE_KS, extrapolation_scores  # noqa: E402
-from models.latent_checkpoints import load_latent_checkpoint  # noqa: E402
-from models.spirals import SpiralConfig, make_spirals  # noqa: E402
+from models.latent.analysis import PAPER_TABLE2, TABLE_KS, extrapolation_scores  # noqa: E402
+from models.latent.checkpoints import load_latent_checkpoint  # noqa: E402
+from models.latent.spirals import SpiralConfig, make_spirals  # noqa: E402
 
 torch.set_num_threads(1)
 CHECKPOINTS = ROOT / "checkpoints" / "latent"

@@ -15,7 +15,7 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from models.adjoint_memory import MemoryStudyConfig, step_sweep, tolerance_sweep  # noqa: E402
+from models.learning.adjoint_memory import MemoryStudyConfig, step_sweep, tolerance_sweep  # noqa: E402
 from tests.app.apptest_helpers import open_page  # noqa: E402
 
 

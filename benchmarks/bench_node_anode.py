@@ -16,9 +16,9 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from models.classifiers import ModelConfig, build_model, count_parameters  # noqa: E402
-from models.toy_data import ToyDataConfig, ToySplits, make_dataset  # noqa: E402
-from models.training import TrainConfig, evaluate, fit  # noqa: E402
+from models.nn.training import TrainConfig, evaluate, fit  # noqa: E402
+from models.node_anode.classifiers import ModelConfig, build_model, count_parameters  # noqa: E402
+from models.node_anode.data import ToyDataConfig, ToySplits, make_dataset  # noqa: E402
 
 FULL_BATCH = 100_000
 

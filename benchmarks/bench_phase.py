@@ -16,9 +16,9 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from models.fixed_step import rk4_step  # noqa: E402
-from models.phase import PortraitConfig, grid_seeds, solve_portrait  # noqa: E402
-from models.phase_systems import SystemSpec  # noqa: E402
+from models.ode.fixed_step import rk4_step  # noqa: E402
+from models.phase.portrait import PortraitConfig, grid_seeds, solve_portrait  # noqa: E402
+from models.systems.spec import SystemSpec  # noqa: E402
 
 TARGET_SPEEDUP = 20.0
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import torch
 
-from models.convergence import SweepConfig, error_sweep, reference_solution, step_counts
-from models.solve import SolveError, SolverConfig, solve
-from models.systems import Problem
+from models.ode.convergence import SweepConfig, error_sweep, reference_solution, step_counts
+from models.ode.solve import SolveError, SolverConfig, solve
+from models.systems.library import Problem
 
 torch.set_num_threads(1)
 ROOT = Path(__file__).resolve().parents[1]

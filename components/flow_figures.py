@@ -13,7 +13,7 @@ from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
 from components.style import add_play_controls, styled
-from models.flow_analysis import FieldGrid, RegionGrid
+from models.node_anode.analysis import FieldGrid, RegionGrid
 
 #: One colour per model, shared with the training charts.
 MODEL_COLORS = {"node": "#0072B2", "anode": "#D55E00", "resnet": "#009E73"}

@@ -11,8 +11,8 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from components.style import add_play_controls, styled
-from models.fixed_points import SADDLE, FixedPoint
-from models.phase import FieldSample
+from models.phase.fixed_points import SADDLE, FixedPoint
+from models.phase.portrait import FieldSample
 
 Window = tuple[tuple[float, float], ...]
 #: Field colour by speed: pale and cool where slow, warm where fast; drawn under dark trajectories.

@@ -15,7 +15,13 @@ from pathlib import Path
 
 import torch
 
-from models.dynamics_fit import (
+from models.learning.checkpoints import (
+    DynamicsCheckpoint,
+    RegressionCheckpoint,
+    save_dynamics,
+    save_regression,
+)
+from models.learning.dynamics_fit import (
     DynamicsDataConfig,
     FitConfig,
     build_field,
@@ -23,13 +29,7 @@ from models.dynamics_fit import (
     observe,
     trajectory_mse,
 )
-from models.learning_checkpoints import (
-    DynamicsCheckpoint,
-    RegressionCheckpoint,
-    save_dynamics,
-    save_regression,
-)
-from models.resnet_vs_odenet import (
+from models.learning.resnet_vs_odenet import (
     RegressionConfig,
     build_odenet,
     build_resnet,

@@ -15,10 +15,10 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from models.checkpoints import save_checkpoint  # noqa: E402
-from models.classifiers import ModelConfig, build_model, count_parameters  # noqa: E402
-from models.toy_data import ToyDataConfig, make_dataset  # noqa: E402
-from models.training import TrainConfig, fit, loss_for_task  # noqa: E402
+from models.nn.checkpoints import save_checkpoint  # noqa: E402
+from models.nn.training import TrainConfig, fit, loss_for_task  # noqa: E402
+from models.node_anode.classifiers import ModelConfig, build_model, count_parameters  # noqa: E402
+from models.node_anode.data import ToyDataConfig, make_dataset  # noqa: E402
 
 OUT = ROOT / "checkpoints" / "node_anode"
 MODEL_SEED = 0

@@ -18,13 +18,13 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from models.latent_analysis import PAPER_TABLE2, TABLE_KS, extrapolation_scores  # noqa: E402
-from models.latent_checkpoints import save_latent_checkpoint  # noqa: E402
-from models.latent_ode import LatentODE, LatentODEConfig  # noqa: E402
-from models.latent_training import ELBOLoss, ExtrapolationLoss, WindowConfig  # noqa: E402
-from models.rnn_baseline import RNNBaseline, RNNConfig  # noqa: E402
-from models.spirals import SpiralConfig, make_spirals  # noqa: E402
-from models.training import TrainConfig, fit  # noqa: E402
+from models.latent.analysis import PAPER_TABLE2, TABLE_KS, extrapolation_scores  # noqa: E402
+from models.latent.checkpoints import save_latent_checkpoint  # noqa: E402
+from models.latent.losses import ELBOLoss, ExtrapolationLoss, WindowConfig  # noqa: E402
+from models.latent.model import LatentODE, LatentODEConfig  # noqa: E402
+from models.latent.rnn import RNNBaseline, RNNConfig  # noqa: E402
+from models.latent.spirals import SpiralConfig, make_spirals  # noqa: E402
+from models.nn.training import TrainConfig, fit  # noqa: E402
 
 OUT = ROOT / "checkpoints" / "latent"
 MODEL_SEED = 0

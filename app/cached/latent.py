@@ -17,8 +17,7 @@ import numpy as np
 import streamlit as st
 import torch
 
-from models.checkpoints import CheckpointError
-from models.latent_analysis import (
+from models.latent.analysis import (
     TABLE_KS,
     ExtrapolationScore,
     encode_mean,
@@ -30,10 +29,11 @@ from models.latent_analysis import (
     project,
     rnn_extrapolation,
 )
-from models.latent_checkpoints import load_latent_checkpoint
-from models.latent_ode import LatentODE
-from models.rnn_baseline import RNNBaseline
-from models.spirals import SpiralConfig, Spirals, make_spirals, random_spiral
+from models.latent.checkpoints import load_latent_checkpoint
+from models.latent.model import LatentODE
+from models.latent.rnn import RNNBaseline
+from models.latent.spirals import SpiralConfig, Spirals, make_spirals, random_spiral
+from models.nn.checkpoints import CheckpointError
 
 #: Tests point the page at other checkpoints (missing, corrupt) through this variable.
 DIR_VARIABLE = "LATENT_CHECKPOINT_DIR"

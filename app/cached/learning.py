@@ -12,9 +12,9 @@ import streamlit as st
 import torch
 from torch.nn import functional as F
 
-from models.adjoint_memory import MemoryStudyConfig, compare
-from models.checkpoints import CheckpointError, load_checkpoint
-from models.dynamics_fit import (
+from models.learning.adjoint_memory import MemoryStudyConfig, compare
+from models.learning.checkpoints import LearningCheckpointError, load_dynamics, load_regression
+from models.learning.dynamics_fit import (
     DynamicsDataConfig,
     Observations,
     build_field,
@@ -23,11 +23,17 @@ from models.dynamics_fit import (
     rollout,
     true_field,
 )
-from models.learning_checkpoints import LearningCheckpointError, load_dynamics, load_regression
-from models.nfe_study import NFEStudyConfig, NFESweep, tolerance_sweep
-from models.odefunc import NFEBudgetExceeded
-from models.resnet_vs_odenet import RegressionConfig, build_odenet, build_resnet, target, training_data
-from models.toy_data import ToyDataConfig, make_dataset
+from models.learning.nfe_study import NFEStudyConfig, NFESweep, tolerance_sweep
+from models.learning.resnet_vs_odenet import (
+    RegressionConfig,
+    build_odenet,
+    build_resnet,
+    target,
+    training_data,
+)
+from models.nn.checkpoints import CheckpointError, load_checkpoint
+from models.nn.odefunc import NFEBudgetExceeded
+from models.node_anode.data import ToyDataConfig, make_dataset
 
 ROOT = Path(__file__).resolve().parents[2]
 DYNAMICS_DIR = ROOT / "checkpoints" / "dynamics"
@@ -37,7 +43,7 @@ GRID_N = 15
 
 @dataclass(frozen=True)
 class MemoryPoint:
-    """One setting of the memory study, both methods (see models.adjoint_memory.Measurement)."""
+    """One setting of the memory study, both methods (see models.learning.adjoint_memory.Measurement)."""
 
     steps: int
     tol: float | None

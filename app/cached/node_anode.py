@@ -20,12 +20,12 @@ import streamlit as st
 import torch
 from torch import Tensor, nn
 
-from models.checkpoints import CheckpointError, LoadedCheckpoint, load_checkpoint
-from models.classifiers import ModelConfig, build_model
-from models.flow_analysis import decision_regions, flow_paths, rebuild, vector_field
-from models.odefunc import NFEBudgetExceeded
-from models.toy_data import ToyDataConfig, ToySplits, make_dataset
-from models.training import evaluate, loss_for_task
+from models.nn.checkpoints import CheckpointError, LoadedCheckpoint, load_checkpoint
+from models.nn.odefunc import NFEBudgetExceeded
+from models.nn.training import evaluate, loss_for_task
+from models.node_anode.analysis import decision_regions, flow_paths, rebuild, vector_field
+from models.node_anode.classifiers import ModelConfig, build_model
+from models.node_anode.data import ToyDataConfig, ToySplits, make_dataset
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Where the shipped checkpoints live; a deployment (or a test) may point elsewhere.

@@ -10,8 +10,9 @@ import numpy as np
 import streamlit as st
 import torch
 
-from models.fixed_points import FixedPoint, NewtonConfig, find_fixed_points, separatrix_seeds
-from models.phase import (
+from models.ode.solve import SolveError
+from models.phase.fixed_points import FixedPoint, NewtonConfig, find_fixed_points, separatrix_seeds
+from models.phase.portrait import (
     FieldSample,
     PortraitConfig,
     SeedConfig,
@@ -25,8 +26,7 @@ from models.phase import (
     streamlets,
     thin,
 )
-from models.phase_systems import SystemSpec
-from models.solve import SolveError
+from models.systems.spec import SystemSpec
 
 #: What each row of a view's batch is, for colours and legends.
 PORTRAIT, UNSTABLE, STABLE, FORWARD, BACKWARD = range(5)

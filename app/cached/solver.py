@@ -11,9 +11,9 @@ import numpy as np
 import streamlit as st
 import torch
 
-from models.convergence import SweepConfig, adaptive_work, error_sweep, reference_solution
-from models.solve import SolveError, SolverConfig, solve
-from models.systems import Problem
+from models.ode.convergence import SweepConfig, adaptive_work, error_sweep, reference_solution
+from models.ode.solve import SolveError, SolverConfig, solve
+from models.systems.library import Problem
 
 REFERENCE_POINTS = 600
 #: The page promises an answer in about two seconds, whatever was asked.

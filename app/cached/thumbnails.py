@@ -30,11 +30,11 @@ from components.phase_figures import (
 )
 from components.solver_figures import phase_figure
 from components.style import Curve
-from models.flow_analysis import padded_window
-from models.phase import PortraitConfig, SeedConfig
-from models.phase_systems import SystemSpec
-from models.solve import SolverConfig
-from models.systems import Problem
+from models.node_anode.analysis import padded_window
+from models.ode.solve import SolverConfig
+from models.phase.portrait import PortraitConfig, SeedConfig
+from models.systems.library import Problem
+from models.systems.spec import SystemSpec
 
 
 def _thumbnail(fig: go.Figure) -> go.Figure:

@@ -38,17 +38,17 @@ from kit.chrome import presenter_mode
 from kit.figures import show_figure
 from kit.links import BadValue, PageLinks
 from kit.training_slots import training_slot
-from models.adjoint_memory import MemoryStudyConfig
-from models.dynamics_fit import DynamicsDataConfig, FitConfig, build_field, fit_dynamics
-from models.learning_checkpoints import load_regression
-from models.nfe_study import (
+from models.learning.adjoint_memory import MemoryStudyConfig
+from models.learning.checkpoints import load_regression
+from models.learning.dynamics_fit import DynamicsDataConfig, FitConfig, build_field, fit_dynamics
+from models.learning.nfe_study import (
     TrainingNFEConfig,
     backward_forward_ratio,
     seconds_per_evaluation,
     train_recording_nfe,
 )
-from models.resnet_vs_odenet import RegressionConfig, build_odenet, build_resnet, train_regressor
-from models.training import TrainConfig
+from models.learning.resnet_vs_odenet import RegressionConfig, build_odenet, build_resnet, train_regressor
+from models.nn.training import TrainConfig
 
 TITLE = "How Neural ODEs learn"
 STEP_COUNTS = (4, 8, 16, 32, 64, 128, 256)

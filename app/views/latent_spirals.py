@@ -30,7 +30,7 @@ from components.latent_figures import (
 from kit.chrome import presenter_mode
 from kit.figures import show_figure
 from kit.links import PageLinks
-from models.latent_analysis import PAPER_TABLE2
+from models.latent.analysis import PAPER_TABLE2
 
 FAMILY_EVERY = 10  # 11 curves: the blog's ten steps from one spiral to the other
 ANIMATION_EVERY = 5  # 21 frames

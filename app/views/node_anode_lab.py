@@ -44,10 +44,10 @@ from kit.node_training import (
     stop_words,
     training_panel,
 )
-from models.classifiers import ADAPTIVE_SOLVERS, ModelConfig, build_model, count_parameters
-from models.flow_analysis import order_flips, padded_window
-from models.toy_data import DATASETS, ToyDataConfig, default_noise
-from models.training import TrainConfig
+from models.nn.training import TrainConfig
+from models.node_anode.analysis import order_flips, padded_window
+from models.node_anode.classifiers import ADAPTIVE_SOLVERS, ModelConfig, build_model, count_parameters
+from models.node_anode.data import DATASETS, ToyDataConfig, default_noise
 
 TITLE = "NODE vs ANODE lab"
 DATASET_LABELS = {"moons": "Half moons", "circles": "Concentric circles", "flip1d": "1-D flip g(x) = −x"}

@@ -36,11 +36,13 @@ from components.phase_figures import (
 from kit.chrome import presenter_mode
 from kit.figures import show_figure
 from kit.links import BadValue, PageLinks, parse_choice
-from models.expressions import FUNCTIONS, ExpressionError
-from models.fixed_points import FixedPoint
-from models.linear_systems import LINEAR_TYPES
-from models.phase import PORTRAIT_METHODS, PortraitConfig, SeedConfig, source_seeds, wrap_angles
-from models.phase_systems import (
+from models.ode.solve import METHODS
+from models.phase.fixed_points import FixedPoint
+from models.phase.portrait import PORTRAIT_METHODS, PortraitConfig, SeedConfig, source_seeds, wrap_angles
+from models.systems.expressions import FUNCTIONS, ExpressionError
+from models.systems.library import SYSTEMS
+from models.systems.linear import LINEAR_TYPES
+from models.systems.spec import (
     ANGULAR,
     CUSTOM,
     CUSTOM_DEFAULT,
@@ -50,8 +52,6 @@ from models.phase_systems import (
     custom_equations,
     portrait_defaults,
 )
-from models.solve import METHODS
-from models.systems import SYSTEMS
 
 MAX_EXPRESSION = 300
 MAX_STARTS = 20

@@ -23,9 +23,9 @@ from components.style import Curve
 from kit.chrome import presenter_mode
 from kit.figures import show_figure
 from kit.links import PageLinks
-from models.convergence import SweepConfig
-from models.solve import METHODS, InvalidSolve, SolverConfig, check_request
-from models.systems import SYSTEMS, Problem
+from models.ode.convergence import SweepConfig
+from models.ode.solve import METHODS, InvalidSolve, SolverConfig, check_request
+from models.systems.library import SYSTEMS, Problem
 
 FIXED = [k for k, m in METHODS.items() if not m.adaptive]
 ADAPTIVE = [k for k, m in METHODS.items() if m.adaptive]

@@ -161,7 +161,7 @@ def test_an_interrupted_training_keeps_what_it_learned():
     at = open_page(URL, steps="2", models="node")
     at.button(key="node_anode.train").click().run()
     cached = importlib.import_module("cached.node_anode")
-    classifiers = importlib.import_module("models.classifiers")
+    classifiers = importlib.import_module("models.node_anode.classifiers")
     (run,) = at.session_state["node_anode.__runs"].values()
     # As if Stop had cut the run short after its first step: the run and its live model are still marked active.
     cut = cached.SessionRun(
@@ -200,7 +200,7 @@ def test_missing_checkpoints_fall_back_without_a_crash(tmp_path, monkeypatch):
 def test_a_solver_failure_during_training_is_one_line_and_keeps_the_steps_done(monkeypatch):
     at = open_page(URL, steps="3", models="node")
     training = importlib.import_module("kit.node_training")
-    odefunc = importlib.import_module("models.odefunc")
+    odefunc = importlib.import_module("models.nn.odefunc")
     real_fit = training.fit
 
     def fit_failing_after_one_step(model, splits, cfg, loss_fn, on_step):

@@ -16,7 +16,7 @@ from components.flow_figures import (
     polylines,
     vector_field_figure,
 )
-from models.flow_analysis import FieldGrid, RegionGrid
+from models.node_anode.analysis import FieldGrid, RegionGrid
 
 N = 6
 LABELS = np.array([0, 1, 0, 1, 1, 0])

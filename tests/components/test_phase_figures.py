@@ -20,9 +20,9 @@ from components.phase_figures import (
     trace_determinant_figure,
     trajectories_3d_figure,
 )
-from models.fixed_points import find_fixed_points
-from models.phase import sample_field, streamlets
-from models.phase_systems import SystemSpec
+from models.phase.fixed_points import find_fixed_points
+from models.phase.portrait import sample_field, streamlets
+from models.systems.spec import SystemSpec
 
 WINDOW = ((-4.0, 4.0), (-3.0, 3.0))
 PENDULUM = SystemSpec("pendulum").field()

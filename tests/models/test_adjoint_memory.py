@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from models.adjoint_memory import MemoryStudyConfig, SavedTensorMeter, compare, measure, step_sweep
+from models.learning.adjoint_memory import MemoryStudyConfig, SavedTensorMeter, compare, measure, step_sweep
 
 SMALL = MemoryStudyConfig(hidden=16, batch=8, t1=1.0, steps=(4, 16, 64))
 

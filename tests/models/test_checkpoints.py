@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 import torch
 
-from models.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
-from models.classifiers import ModelConfig, build_model
-from models.toy_data import ToyDataConfig, make_dataset
-from models.training import evaluate, loss_for_task
+from models.nn.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
+from models.nn.training import evaluate, loss_for_task
+from models.node_anode.classifiers import ModelConfig, build_model
+from models.node_anode.data import ToyDataConfig, make_dataset
 
 SHIPPED = Path(__file__).resolve().parents[2] / "checkpoints" / "node_anode"
 PRESETS = [

@@ -3,7 +3,8 @@
 import pytest
 import torch
 
-from models.classifiers import (
+from models.nn.odefunc import NFEBudgetExceeded, ODEFunc, count_nfe, reset_nfe
+from models.node_anode.classifiers import (
     AugmentedNeuralODE,
     ModelConfig,
     NeuralODE,
@@ -11,7 +12,6 @@ from models.classifiers import (
     build_model,
     count_parameters,
 )
-from models.odefunc import NFEBudgetExceeded, ODEFunc, count_nfe, reset_nfe
 
 
 def _x(n=6, d=2, seed=0):

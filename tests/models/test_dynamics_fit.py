@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from models.dynamics_fit import (
+from models.learning.dynamics_fit import (
     DynamicsDataConfig,
     FitConfig,
     build_field,

@@ -12,9 +12,9 @@ import pytest
 import torch
 from torchdiffeq import odeint
 
-import models.expression_parser as expression_parser
-import models.expressions as expressions
-from models.expressions import (
+import models.systems.expressions as expressions
+import models.systems.parser as expression_parser
+from models.systems.expressions import (
     FUNCTIONS,
     ExpressionError,
     ExpressionLimits,

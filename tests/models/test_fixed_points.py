@@ -8,10 +8,10 @@ import math
 import pytest
 import torch
 
-from models.fixed_points import NewtonConfig, classify, find_fixed_points, jacobians, separatrix_seeds
-from models.linear_systems import LINEAR_TYPES, linear_params
-from models.phase_systems import SystemSpec, custom_system
-from models.systems import SYSTEMS
+from models.phase.fixed_points import NewtonConfig, classify, find_fixed_points, jacobians, separatrix_seeds
+from models.systems.library import SYSTEMS
+from models.systems.linear import LINEAR_TYPES, linear_params
+from models.systems.spec import SystemSpec, custom_system
 
 EXPECTED_KIND = {
     "saddle": "saddle",

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from models.classifiers import ModelConfig, build_model
-from models.flow_analysis import (
+from models.nn.odefunc import count_nfe
+from models.node_anode.analysis import (
     decision_regions,
     flow_paths,
     order_flips,
@@ -13,7 +13,7 @@ from models.flow_analysis import (
     rebuild,
     vector_field,
 )
-from models.odefunc import count_nfe
+from models.node_anode.classifiers import ModelConfig, build_model
 
 
 def _x(n=12, d=2, seed=0):

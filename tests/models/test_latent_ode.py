@@ -8,8 +8,7 @@ import pytest
 import torch
 from torch.distributions import Normal, kl_divergence
 
-from models.checkpoints import CheckpointError
-from models.latent_analysis import (
+from models.latent.analysis import (
     encode_mean,
     extrapolation_scores,
     interpolate_z0,
@@ -19,12 +18,13 @@ from models.latent_analysis import (
     prior_samples,
     project,
 )
-from models.latent_checkpoints import load_latent_checkpoint, save_latent_checkpoint
-from models.latent_ode import LatentODE, LatentODEConfig, kl_to_standard_normal, negative_elbo
-from models.latent_training import ELBOLoss, ExtrapolationLoss, WindowConfig
-from models.rnn_baseline import RNNBaseline, RNNConfig
-from models.spirals import SpiralConfig, make_spirals
-from models.training import TrainConfig, evaluate, fit
+from models.latent.checkpoints import load_latent_checkpoint, save_latent_checkpoint
+from models.latent.losses import ELBOLoss, ExtrapolationLoss, WindowConfig
+from models.latent.model import LatentODE, LatentODEConfig, kl_to_standard_normal, negative_elbo
+from models.latent.rnn import RNNBaseline, RNNConfig
+from models.latent.spirals import SpiralConfig, make_spirals
+from models.nn.checkpoints import CheckpointError
+from models.nn.training import TrainConfig, evaluate, fit
 
 DATA = SpiralConfig(dynamics="shared", n_spirals=24, n_val=4, n_test=4, n_points=40, t_max=6.0)
 DT = DATA.dt

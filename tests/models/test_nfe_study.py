@@ -8,9 +8,7 @@ import pytest
 import torch
 from torch.nn import functional as F
 
-from models.checkpoints import load_checkpoint
-from models.classifiers import ModelConfig
-from models.nfe_study import (
+from models.learning.nfe_study import (
     NFEStudyConfig,
     TrainingNFEConfig,
     backward_forward_ratio,
@@ -18,8 +16,10 @@ from models.nfe_study import (
     tolerance_sweep,
     train_recording_nfe,
 )
-from models.toy_data import ToyDataConfig, make_dataset
-from models.training import TrainConfig
+from models.nn.checkpoints import load_checkpoint
+from models.nn.training import TrainConfig
+from models.node_anode.classifiers import ModelConfig
+from models.node_anode.data import ToyDataConfig, make_dataset
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def test_time_and_ratio_summaries(sweep):
 
 def test_time_budget_keeps_the_first_point():
     gen = torch.Generator().manual_seed(0)
-    from models.odefunc import ODEFunc
+    from models.nn.odefunc import ODEFunc
 
     func = ODEFunc(2, 8, gen)
     cfg = NFEStudyConfig(tolerances=(1e-2, 1e-4), time_budget_s=0.0)

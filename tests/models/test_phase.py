@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import torch
 
-from models.expressions import ExpressionError
-from models.phase import (
+from models.ode.solve import InvalidSolve, SolverConfig, solve
+from models.phase.portrait import (
     PortraitConfig,
     SeedConfig,
     grid_seeds,
@@ -24,9 +24,9 @@ from models.phase import (
     thin,
     wrap_angles,
 )
-from models.phase_systems import CUSTOM, SystemSpec, custom_equations, custom_system
-from models.solve import InvalidSolve, SolverConfig, solve
-from models.systems import SYSTEMS
+from models.systems.expressions import ExpressionError
+from models.systems.library import SYSTEMS
+from models.systems.spec import CUSTOM, SystemSpec, custom_equations, custom_system
 
 PENDULUM = SystemSpec("pendulum")
 #: A deadline no test reaches even on a busy machine, where the test is not about the deadline.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from models.resnet_vs_odenet import (
+from models.learning.resnet_vs_odenet import (
     RegressionConfig,
     build_odenet,
     build_resnet,

@@ -11,9 +11,9 @@ import pytest
 import torch
 from torchdiffeq._impl.rk_common import rk4_step_func
 
-from models.convergence import SweepConfig, error_sweep, final_states, fit_order
-from models.fixed_step import FIXED_METHODS, rk4_step
-from models.solve import (
+from models.ode.convergence import SweepConfig, error_sweep, final_states, fit_order
+from models.ode.fixed_step import FIXED_METHODS, rk4_step
+from models.ode.solve import (
     METHODS,
     BudgetExceeded,
     Diverged,
@@ -22,7 +22,7 @@ from models.solve import (
     fixed_grid,
     solve,
 )
-from models.systems import SYSTEMS, Problem, get_system
+from models.systems.library import SYSTEMS, Problem, get_system
 
 F64 = torch.float64
 #: Tests assert numbers, not speed: a generous deadline keeps them green on a loaded machine.
@@ -140,8 +140,8 @@ def test_budget_stops_a_blow_up_quickly():
 def test_nfe_cap_raises_budget_exceeded_under_any_optimisation_level():
     code = (
         "import torch\n"
-        "from models.solve import solve, SolverConfig, BudgetExceeded\n"
-        "from models.systems import Problem\n"
+        "from models.ode.solve import solve, SolverConfig, BudgetExceeded\n"
+        "from models.systems.library import Problem\n"
         "p = Problem(system='van_der_pol', params=(('mu', 10.0),))\n"
         "try:\n"
         "    solve(p.field(), p.initial()[None], p.span, SolverConfig(method='dopri5', rtol=1e-10, atol=1e-10, max_nfe=300, deadline_s=120))\n"
@@ -247,7 +247,7 @@ def test_stage_counts_match_method_table():
 
 def test_import_models_pulls_in_no_streamlit_or_plotting():
     code = (
-        "import sys, models, models.systems, models.solve, models.convergence, models.expressions\n"
+        "import sys, models, models.systems.library, models.ode.solve, models.ode.convergence, models.systems.expressions\n"
         "bad = [m for m in ('streamlit', 'plotly', 'altair') if m in sys.modules]\n"
         "print(','.join(bad) or 'clean')\n"
     )

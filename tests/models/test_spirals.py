@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from models.spirals import SpiralConfig, make_spirals, random_spiral, sample_spirals
+from models.latent.spirals import SpiralConfig, make_spirals, random_spiral, sample_spirals
 
 SMALL = SpiralConfig(n_spirals=40, n_val=5, n_test=5, n_points=120)
 

@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from models.toy_data import ToyDataConfig, default_noise, make_dataset, task_of
+from models.node_anode.data import ToyDataConfig, default_noise, make_dataset, task_of
 
 
 def _all(splits):

@@ -5,9 +5,9 @@ import math
 import pytest
 import torch
 
-from models.classifiers import ModelConfig, build_model
-from models.toy_data import ToyDataConfig, make_dataset
-from models.training import TrainConfig, cross_entropy_loss, evaluate, fit, loss_for_task, mse_loss
+from models.nn.training import TrainConfig, cross_entropy_loss, evaluate, fit, loss_for_task, mse_loss
+from models.node_anode.classifiers import ModelConfig, build_model
+from models.node_anode.data import ToyDataConfig, make_dataset
 
 MOONS = make_dataset(ToyDataConfig(name="moons", n=200, seed=0))
 FAST = ModelConfig(kind="node", hidden=16, solver="rk4", step_size=0.25)

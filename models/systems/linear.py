@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import torch
 
-from models.systems import Param, Params, System
+from models.systems.library import Param, Params, System
 
 
 @dataclass(frozen=True)

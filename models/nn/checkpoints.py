@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 import torch
 from torch import Tensor, nn
 
-from models.classifiers import ModelConfig, build_model
+from models.node_anode.classifiers import ModelConfig, build_model
 
 FORMAT = "node_anode/1"
 _PRIMITIVES = (str, int, float, bool, type(None))

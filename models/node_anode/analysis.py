@@ -10,8 +10,8 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from models.classifiers import ModelConfig, ResNet, build_model
-from models.odefunc import ODEFunc, count_nfe, reset_nfe
+from models.nn.odefunc import ODEFunc, count_nfe, reset_nfe
+from models.node_anode.classifiers import ModelConfig, ResNet, build_model
 
 Window = tuple[tuple[float, float], tuple[float, float]]
 

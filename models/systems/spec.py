@@ -9,9 +9,9 @@ from functools import lru_cache
 
 import torch
 
-from models.expressions import ExpressionError, compile_vector_field, find_parameters
-from models.linear_systems import linear_system
-from models.systems import SYSTEMS, Param, System
+from models.systems.expressions import ExpressionError, compile_vector_field, find_parameters
+from models.systems.library import SYSTEMS, Param, System
+from models.systems.linear import linear_system
 
 Field = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 

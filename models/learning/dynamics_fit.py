@@ -13,9 +13,9 @@ import torch
 from torch import Tensor, nn
 from torchdiffeq import odeint
 
-from models.odefunc import NFEBudgetExceeded, ODEFunc
-from models.systems import Problem
-from models.training import OnStep
+from models.nn.odefunc import NFEBudgetExceeded, ODEFunc
+from models.nn.training import OnStep
+from models.systems.library import Problem
 
 SystemName = Literal["spiral", "nonlinear"]
 FieldKind = Literal["linear", "mlp"]

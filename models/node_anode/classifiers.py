@@ -14,7 +14,7 @@ import torch
 from torch import Tensor, nn
 from torchdiffeq import odeint, odeint_adjoint
 
-from models.odefunc import ACTIVATIONS, Activation, ODEFunc, seeded_linear
+from models.nn.odefunc import ACTIVATIONS, Activation, ODEFunc, seeded_linear
 
 ModelKind = Literal["node", "anode", "resnet"]
 Readout = Literal["auto", "linear", "identity"]

@@ -1,4 +1,4 @@
-"""Losses that plug the latent ODE and the RNN baseline into `models.training.fit`.
+"""Losses that plug the latent ODE and the RNN baseline into `models.nn.training.fit`.
 
 Both models train on the same task: from the first m points of a random window, reproduce the whole
 window (the seen points and the extrapolation beyond them). The latent ODE is scored by its ELBO, the
@@ -14,9 +14,9 @@ import torch
 from torch import Tensor, nn
 from torch.nn import functional as F
 
-from models.latent_ode import LatentODE, negative_elbo
-from models.rnn_baseline import RNNBaseline
-from models.training import Batch
+from models.latent.model import LatentODE, negative_elbo
+from models.latent.rnn import RNNBaseline
+from models.nn.training import Batch
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Small `.pt` checkpoints of the latent ODE and the RNN baseline: kind, config as primitives, state dict, meta.
 
-`models.checkpoints` is built around the NODE/ANODE `ModelConfig`; these models have their own configs, so
+`models.nn.checkpoints` is built around the NODE/ANODE `ModelConfig`; these models have their own configs, so
 they get this sibling format. Loading uses `torch.load(..., weights_only=True)` and raises the shared
 `CheckpointError` with one line.
 """
@@ -11,9 +11,9 @@ import json
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
-from models.checkpoints import CheckpointError, read_payload, save_atomically
-from models.latent_ode import LatentODE, LatentODEConfig
-from models.rnn_baseline import RNNBaseline, RNNConfig
+from models.latent.model import LatentODE, LatentODEConfig
+from models.latent.rnn import RNNBaseline, RNNConfig
+from models.nn.checkpoints import CheckpointError, read_payload, save_atomically
 
 FORMAT = "latent/1"
 Kind = Literal["latent_ode", "rnn"]

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
-from models.latent_ode import LatentODE
-from models.rnn_baseline import RNNBaseline
-from models.spirals import Spirals
+from models.latent.model import LatentODE
+from models.latent.rnn import RNNBaseline
+from models.latent.spirals import Spirals
 
 #: Chen et al. (2018) Table 2, predictive RMSE on spirals: observed points -> (RNN, latent ODE).
 PAPER_TABLE2: dict[int, tuple[float, float]] = {

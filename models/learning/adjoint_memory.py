@@ -16,7 +16,7 @@ import torch
 from torch import Tensor, nn
 from torchdiffeq import odeint, odeint_adjoint
 
-from models.odefunc import ODEFunc
+from models.nn.odefunc import ODEFunc
 
 Method = Literal["direct", "adjoint"]
 METHODS: tuple[Method, ...] = ("direct", "adjoint")

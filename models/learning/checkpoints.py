@@ -13,9 +13,9 @@ from typing import Any, NamedTuple
 import torch
 from torch import Tensor
 
-from models.checkpoints import save_atomically
-from models.dynamics_fit import DynamicsDataConfig, FitConfig
-from models.resnet_vs_odenet import RegressionConfig
+from models.learning.dynamics_fit import DynamicsDataConfig, FitConfig
+from models.learning.resnet_vs_odenet import RegressionConfig
+from models.nn.checkpoints import save_atomically
 
 DYNAMICS_FORMAT = "dynamics_fit/1"
 REGRESSION_FORMAT = "resnet_odenet/1"

@@ -14,10 +14,10 @@ import torch
 from torch import Tensor
 from torchdiffeq import odeint_adjoint
 
-from models.classifiers import ModelConfig, build_model
-from models.odefunc import ODEFunc
-from models.toy_data import ToyDataConfig, make_dataset
-from models.training import OnStep, TrainConfig, TrainResult, cross_entropy_loss, fit
+from models.nn.odefunc import ODEFunc
+from models.nn.training import OnStep, TrainConfig, TrainResult, cross_entropy_loss, fit
+from models.node_anode.classifiers import ModelConfig, build_model
+from models.node_anode.data import ToyDataConfig, make_dataset
 
 LossHead = Callable[[Tensor], Tensor]
 

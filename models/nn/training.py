@@ -15,7 +15,7 @@ import torch
 from torch import Tensor, nn
 from torch.nn import functional as F
 
-from models.odefunc import count_nfe, reset_nfe
+from models.nn.odefunc import count_nfe, reset_nfe
 
 Batch = tuple[Tensor, ...]
 LossFn = Callable[[nn.Module, Batch], tuple[Tensor, dict[str, float]]]

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from models.fixed_step import FIXED_METHODS, rk4_step
-from models.solve import SolveError, SolverConfig, check_request, fixed_grid, solve
+from models.ode.fixed_step import FIXED_METHODS, rk4_step
+from models.ode.solve import SolveError, SolverConfig, check_request, fixed_grid, solve
 
 Field = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 #: Plotting box per state dimension: ((low, high), ...).

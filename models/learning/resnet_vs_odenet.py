@@ -15,8 +15,8 @@ import torch
 from torch import Tensor, nn
 from torchdiffeq import odeint
 
-from models.odefunc import NFEBudgetExceeded, seeded_linear
-from models.training import OnStep
+from models.nn.odefunc import NFEBudgetExceeded, seeded_linear
+from models.nn.training import OnStep
 
 Optimizer = Literal["sgd", "adam"]
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor, nn
 
-from models.latent_ode import seeded_gru
-from models.odefunc import seeded_linear
+from models.latent.model import seeded_gru
+from models.nn.odefunc import seeded_linear
 
 
 @dataclass(frozen=True)

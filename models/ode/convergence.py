@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from models.fixed_step import FIXED_METHODS, Field
-from models.solve import SolveError, SolverConfig, solve
-from models.systems import Problem
+from models.ode.fixed_step import FIXED_METHODS, Field
+from models.ode.solve import SolveError, SolverConfig, solve
+from models.systems.library import Problem
 
 #: Butcher tableaus (A, b, c) of the hand-written methods, padded to four stages below.
 _TABLEAUS: dict[str, tuple[list[list[float]], list[float], list[float]]] = {

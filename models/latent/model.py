@@ -13,8 +13,8 @@ import torch
 from torch import Tensor, nn
 from torchdiffeq import odeint
 
-from models.odefunc import ODEFunc, seeded_linear
-from models.spirals import SpiralConfig
+from models.latent.spirals import SpiralConfig
+from models.nn.odefunc import ODEFunc, seeded_linear
 
 #: The spiral time grid, on which training queries fall exactly (so rk4 steps land on them).
 _GRID_STEP = SpiralConfig().dt

@@ -1,6 +1,6 @@
 """Safe compiler from typed maths such as ``"-sin(x) - b*y"`` to batched torch closures.
 
-The text is vetted by :mod:`models.expression_parser`; Python never evaluates any of it.
+The text is vetted by :mod:`models.systems.parser`; Python never evaluates any of it.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from types import MappingProxyType
 
 import torch
 
-from models.expression_parser import (
+from models.systems.parser import (
     BINARY_FUNCTIONS,
     CONSTANTS,
     DEFAULT_LIMITS,

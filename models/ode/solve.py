@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import torch
 from torchdiffeq import odeint
 
-from models.fixed_step import FIXED_METHODS, Field
+from models.ode.fixed_step import FIXED_METHODS, Field
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class MethodInfo:
     adaptive: bool
     order: int
     stages: int | None
-    source: str  # "hand" (written out in models/fixed_step.py) or "torchdiffeq"
+    source: str  # "hand" (written out in models/ode/fixed_step.py) or "torchdiffeq"
 
 
 METHODS: dict[str, MethodInfo] = {

@@ -1,0 +1,2 @@
+"""Phase portraits: batched, guarded solves of many trajectories and field samples (phase.portrait), and
+fixed points found by Newton's method and classified (phase.fixed_points)."""
