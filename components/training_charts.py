@@ -11,7 +11,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from components.flow_figures import MODEL_COLORS
+from components.flow_panels import MODEL_COLORS
 
 XAxis = Literal["step", "wall_s", "nfe_spent"]
 X_TITLES: dict[str, str] = {"step": "step", "wall_s": "wall time (s)", "nfe_spent": "evaluations of f spent"}

@@ -19,15 +19,11 @@ from cached.latent import models as latent_models
 from cached.node_anode import MODEL_LABELS, SHIPPED_DATA, ViewError, data_arrays, preset_ref, view
 from cached.phase import PORTRAIT, STABLE, UNSTABLE, fixed_points, trajectories
 from cached.solver import reference, trajectory
-from components.flow_figures import CLASS_COLORS, Coloring, decision_regions_figure
+from components.fixed_point_figures import STABLE_COLOR, UNSTABLE_COLOR
+from components.flow_panels import CLASS_COLORS, Coloring
+from components.flow_plane_figures import decision_regions_figure
 from components.latent_figures import LATENT_COLOR, extrapolation_figure
-from components.phase_figures import (
-    STABLE_COLOR,
-    UNSTABLE_COLOR,
-    PlaneLayers,
-    TrajectorySet,
-    phase_plane_figure,
-)
+from components.phase_figures import PlaneLayers, TrajectorySet, phase_plane_figure
 from components.solver_figures import phase_figure
 from components.style import Curve
 from models.node_anode.analysis import padded_window

@@ -15,17 +15,13 @@ from cached.latent import (
     prior,
     rmse_table,
 )
-from components.latent_figures import (
-    LATENT_COLOR,
-    RNN_COLOR,
-    extrapolation_figure,
+from components.latent_figures import LATENT_COLOR, RNN_COLOR, extrapolation_figure, latent_path_figure
+from components.latent_rmse import rmse_chart, rmse_rows
+from components.latent_space_figures import (
     family_figure,
     interpolation_figure,
-    latent_path_figure,
     morph_animation_figure,
     prior_samples_figure,
-    rmse_chart,
-    rmse_rows,
 )
 from kit.chrome import presenter_mode
 from kit.figures import show_figure

@@ -21,16 +21,10 @@ from cached.node_anode import (
     shipped,
     view,
 )
-from components.flow_figures import (
-    Coloring,
-    Panel,
-    cloud_figure,
-    decision_regions_figure,
-    depth_figure,
-    flip1d_figure,
-    flow_3d_figure,
-    vector_field_figure,
-)
+from components.flow_cloud_figures import cloud_figure
+from components.flow_panels import Coloring, Panel
+from components.flow_path_figures import depth_figure, flip1d_figure, flow_3d_figure
+from components.flow_plane_figures import decision_regions_figure, vector_field_figure
 from components.training_charts import Run, training_chart
 from kit.chrome import presenter_mode
 from kit.figures import show_figure

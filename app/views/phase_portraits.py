@@ -21,16 +21,18 @@ from cached.phase import (
     nullclines,
     trajectories,
 )
-from components.phase_figures import (
-    CLICK_COLOR,
+from components.fixed_point_figures import (
     STABLE_COLOR,
     UNSTABLE_COLOR,
+    format_complex,
+    trace_determinant_figure,
+)
+from components.phase_figures import (
+    CLICK_COLOR,
     PlaneLayers,
     TrajectorySet,
     flow_animation_figure,
-    format_complex,
     phase_plane_figure,
-    trace_determinant_figure,
     trajectories_3d_figure,
 )
 from kit.chrome import presenter_mode

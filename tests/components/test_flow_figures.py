@@ -4,18 +4,10 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from components.flow_figures import (
-    CLASS_COLORS,
-    Coloring,
-    Panel,
-    cloud_figure,
-    decision_regions_figure,
-    depth_figure,
-    flip1d_figure,
-    flow_3d_figure,
-    polylines,
-    vector_field_figure,
-)
+from components.flow_cloud_figures import cloud_figure
+from components.flow_panels import CLASS_COLORS, Coloring, Panel, polylines
+from components.flow_path_figures import depth_figure, flip1d_figure, flow_3d_figure
+from components.flow_plane_figures import decision_regions_figure, vector_field_figure
 from models.node_anode.analysis import FieldGrid, RegionGrid
 
 N = 6

@@ -6,17 +6,13 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from components.latent_figures import (
-    LATENT_COLOR,
-    RNN_COLOR,
-    extrapolation_figure,
+from components.latent_figures import LATENT_COLOR, RNN_COLOR, extrapolation_figure, latent_path_figure
+from components.latent_rmse import rmse_chart, rmse_rows
+from components.latent_space_figures import (
     family_figure,
     interpolation_figure,
-    latent_path_figure,
     morph_animation_figure,
     prior_samples_figure,
-    rmse_chart,
-    rmse_rows,
 )
 
 T = np.linspace(0.0, 10.0, 50)

@@ -7,19 +7,17 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
+from components.fixed_point_figures import format_complex, trace_determinant_figure
 from components.phase_figures import (
     CLICK_TARGET_NAME,
-    SPEED_BINS,
     PlaneLayers,
     TrajectorySet,
     flow_animation_figure,
-    format_complex,
     phase_plane_figure,
     polyline,
-    speed_bins,
-    trace_determinant_figure,
     trajectories_3d_figure,
 )
+from components.phase_marks import SPEED_BINS, speed_bins
 from models.phase.fixed_points import find_fixed_points
 from models.phase.portrait import sample_field, streamlets
 from models.systems.spec import SystemSpec

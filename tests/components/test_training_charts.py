@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from components.flow_figures import MODEL_COLORS
+from components.flow_panels import MODEL_COLORS
 from components.training_charts import Run, first_reach, history_frame, race_table, training_chart
 
 

@@ -1,0 +1,130 @@
+"""Fixed points of a phase portrait: their markers by type and a saddle's eigen-directions in the plane,
+their eigenvalues as text, and the trace–determinant plane."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from components.phase_marks import Window
+from components.style import styled
+from models.phase.fixed_points import SADDLE, FixedPoint
+
+UNSTABLE_COLOR = "#d62728"
+STABLE_COLOR = "#1f77b4"
+#: kind -> (marker symbol, fill colour); open symbols are unstable, filled ones stable.
+KIND_MARKERS = {
+    "saddle": ("x", "#000000"),
+    "stable node": ("circle", "#000000"),
+    "unstable node": ("circle-open", "#000000"),
+    "stable spiral": ("circle", "#0072B2"),
+    "unstable spiral": ("circle-open", "#0072B2"),
+    "centre": ("circle-dot", "#009E73"),
+    "saddle-focus": ("x", "#0072B2"),
+    "non-hyperbolic": ("diamond-open", "#7f7f7f"),
+}
+
+
+def add_fixed_points(
+    fig: go.Figure, points: Sequence[FixedPoint], window: Window, dims: tuple[int, int]
+) -> None:
+    """Each fixed point as a marker of its type in the plane of state dimensions `dims`, with a saddle's
+    eigen-directions as short strokes (red unstable, blue stable)."""
+    i, j = dims
+    spans = np.array([window[i][1] - window[i][0], window[j][1] - window[j][0]])
+    for point in points:
+        if point.kind != SADDLE or len(point.point) != 2:
+            continue
+        for value, vector in point.real_directions():
+            v = np.array(vector) / spans
+            v = 0.07 * v / np.linalg.norm(v) * spans
+            p = np.array(point.point)
+            color = UNSTABLE_COLOR if value > 0 else STABLE_COLOR
+            fig.add_trace(
+                go.Scatter(
+                    x=[p[0] - v[0], p[0] + v[0]],
+                    y=[p[1] - v[1], p[1] + v[1]],
+                    mode="lines",
+                    name="unstable eigen-direction" if value > 0 else "stable eigen-direction",
+                    line={"color": color, "width": 5},
+                    hoverinfo="skip",
+                    showlegend=False,
+                )
+            )
+    for kind in dict.fromkeys(p.kind for p in points):
+        mine = [p for p in points if p.kind == kind]
+        symbol, color = KIND_MARKERS.get(kind, ("circle", "#000000"))
+        fig.add_trace(
+            go.Scatter(
+                x=[p.point[i] for p in mine],
+                y=[p.point[j] for p in mine],
+                mode="markers",
+                name=kind,
+                marker={"symbol": symbol, "size": 14, "color": color, "line": {"width": 2.5, "color": color}},
+                text=[eigen_text(p) for p in mine],
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+
+
+def format_complex(value: complex, digits: int = 3) -> str:
+    """A complex number as text, e.g. '-0.1 + 1i' or '2' when real."""
+    re, im = round(value.real, digits) + 0.0, round(value.imag, digits) + 0.0
+    if im == 0:
+        return f"{re:g}"
+    sign = "+" if im > 0 else "−"
+    return f"{re:g} {sign} {abs(im):g}i" if re != 0 else f"{im:g}i"
+
+
+def eigen_text(point: FixedPoint) -> str:
+    """Hover text of a fixed point: its type, where it is and its eigenvalues."""
+    where = ", ".join(f"{v:.3g}" for v in point.point)
+    values = ", ".join(format_complex(v) for v in point.eigenvalues)
+    return f"{point.kind} at ({where})<br>eigenvalues {values}"
+
+
+def trace_determinant_figure(points: Sequence[FixedPoint]) -> go.Figure:
+    """Planar fixed points on the trace–determinant plane, with the parabola det = tr²/4 that separates
+    nodes from spirals and the axes that separate saddles (det < 0) and stable from unstable (tr < 0)."""
+    planar = [p for p in points if len(p.point) == 2]
+    reach = max(
+        [3.0] + [1.3 * abs(p.trace) for p in planar] + [1.3 * np.sqrt(abs(p.determinant)) for p in planar]
+    )
+    tr = np.linspace(-reach, reach, 200)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=tr, y=tr**2 / 4, mode="lines", name="det = tr²/4", line={"color": "#7f7f7f", "dash": "dash"}
+        )
+    )
+    fig.add_hline(y=0, line={"color": "#7f7f7f", "width": 1})
+    fig.add_vline(x=0, line={"color": "#7f7f7f", "width": 1})
+    top = reach**2 / 4
+    for x, y, text in (
+        (0.5 * reach, -0.5 * top, "saddles"),
+        (-0.75 * reach, 0.05 * top, "stable nodes"),
+        (0.75 * reach, 0.05 * top, "unstable nodes"),
+        (-0.35 * reach, 0.8 * top, "stable spirals"),
+        (0.35 * reach, 0.8 * top, "unstable spirals"),
+        (0, 0.95 * top, "centres"),
+    ):
+        fig.add_annotation(x=x, y=y, text=text, showarrow=False, font={"color": "#555555"})
+    for kind in dict.fromkeys(p.kind for p in planar):
+        mine = [p for p in planar if p.kind == kind]
+        symbol, color = KIND_MARKERS.get(kind, ("circle", "#000000"))
+        fig.add_trace(
+            go.Scatter(
+                x=[p.trace for p in mine],
+                y=[p.determinant for p in mine],
+                mode="markers",
+                name=kind,
+                marker={"symbol": symbol, "size": 14, "color": color, "line": {"width": 2.5, "color": color}},
+                text=[eigen_text(p) for p in mine],
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+    fig.update_xaxes(title_text="trace τ", range=[-reach, reach])
+    fig.update_yaxes(title_text="determinant Δ", range=[-top, top])
+    return styled(fig, height=440)

@@ -1,0 +1,114 @@
+"""The point cloud of the NODE vs ANODE lab flowing from t = 0 to t1, one panel per model, animated with
+play / pause and a time slider."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from components.flow_panels import Coloring, Panel, finish
+from components.style import add_play_controls
+
+
+def _at_fraction(panel: Panel, s: float) -> np.ndarray:
+    """States (n, D) at fraction `s` of the panel's own time span, linear between stored times."""
+    tq = panel.t[0] + s * (panel.t[-1] - panel.t[0])
+    k = int(np.clip(np.searchsorted(panel.t, tq, side="right") - 1, 0, len(panel.t) - 2))
+    w = (tq - panel.t[k]) / max(panel.t[k + 1] - panel.t[k], 1e-12)
+    return panel.states[k] * (1 - w) + panel.states[k + 1] * w
+
+
+def _cloud_xyz(panel: Panel, s: float) -> tuple[np.ndarray, ...]:
+    """A 1-D state moves along x with the input on y (the order of the points is the story)."""
+    z = _at_fraction(panel, s)
+    if panel.dim == 1:
+        return z[:, 0], panel.states[0, :, 0]
+    if panel.dim == 2:
+        return z[:, 0], z[:, 1]
+    return z[:, 0], z[:, 1], z[:, 2]
+
+
+def _span(values: np.ndarray) -> list[float]:
+    low, high = float(np.nanmin(values)), float(np.nanmax(values))
+    pad = 0.06 * max(high - low, 1e-3)
+    return [low - pad, high + pad]
+
+
+def cloud_figure(
+    panels: Sequence[Panel],
+    coloring: Coloring,
+    frames: int = 26,
+    animate: bool = True,
+    height: int = 560,
+) -> go.Figure:
+    """The point cloud flowing from t = 0 to t1, one panel per model (3-D for states of three dims or
+    more), with play / pause and a time slider; `animate=False` draws only the end state."""
+    specs = [[{"type": "scene" if p.dim >= 3 else "xy"} for p in panels]]
+    fig = make_subplots(
+        rows=1,
+        cols=len(panels),
+        specs=specs,
+        subplot_titles=[p.label for p in panels],
+        horizontal_spacing=0.08,
+    )
+    colors = coloring.marker_colors()
+    fractions = np.linspace(0.0, 1.0, frames) if animate else np.array([1.0])
+    first = fractions[0]
+    scenes = 0
+    for c, panel in enumerate(panels, start=1):
+        coords = _cloud_xyz(panel, first)
+        marker = {"size": 3.5 if panel.dim >= 3 else 6, "color": colors, "line": {"width": 0}}
+        if panel.dim >= 3:
+            trace = go.Scatter3d(
+                x=coords[0], y=coords[1], z=coords[2], mode="markers", marker=marker, hoverinfo="skip"
+            )
+        else:
+            trace = go.Scatter(x=coords[0], y=coords[1], mode="markers", marker=marker, hoverinfo="skip")
+        fig.add_trace(trace, row=1, col=c)
+        ranges = [_span(panel.states[:, :, d]) for d in range(min(panel.dim, 3))]
+        if panel.dim == 1:
+            ranges.append(_span(panel.states[0, :, 0]))
+        if panel.dim >= 3:
+            scenes += 1
+            fig.update_layout(
+                {
+                    ("scene" if scenes == 1 else f"scene{scenes}"): {
+                        "xaxis": {"range": ranges[0], "title": {"text": panel.dim_names[0]}},
+                        "yaxis": {"range": ranges[1], "title": {"text": panel.dim_names[1]}},
+                        "zaxis": {"range": ranges[2], "title": {"text": panel.dim_names[2]}},
+                        "aspectmode": "cube",
+                        "camera": {"eye": {"x": 1.6, "y": -1.6, "z": 0.9}},
+                    }
+                }
+            )
+        else:
+            y_title = "input x" if panel.dim == 1 else panel.dim_names[1]
+            fig.update_xaxes(range=ranges[0], title_text=panel.dim_names[0], row=1, col=c)
+            fig.update_yaxes(range=ranges[1], title_text=y_title, row=1, col=c)
+    fig = finish(fig, height)
+    fig.update_layout(showlegend=False)
+    if not animate:
+        return fig
+    redraw = any(p.dim >= 3 for p in panels)
+    names = [f"{s:.2f}" for s in fractions]
+    frame_list = []
+    for s, name in zip(fractions, names, strict=True):
+        data = []
+        for panel in panels:
+            coords = _cloud_xyz(panel, s)
+            if panel.dim >= 3:
+                data.append(go.Scatter3d(x=coords[0], y=coords[1], z=coords[2]))
+            else:
+                data.append(go.Scatter(x=coords[0], y=coords[1]))
+        frame_list.append(go.Frame(data=data, traces=list(range(len(panels))), name=name))
+    fig.frames = frame_list
+    bottom = 150
+    # Paper coordinates scale with the plot's height: place the controls a fixed 70 px under the axes.
+    below = -70 / max(height - 100 - bottom, 100)
+    fig.update_layout(margin={"b": bottom})
+    return add_play_controls(
+        fig, names, prefix="t / t₁ = ", frame_ms=90, redraw=redraw, y=below, slider_x=0.16
+    )

@@ -1,0 +1,200 @@
+"""Figures of the NODE vs ANODE lab that follow each point's path, one panel per model: each state
+dimension against depth, the paths in 3-D, and the 1-D flip task's paths and outputs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from components.flow_panels import Coloring, Panel, finish, polylines, time_columns, value_colorbar
+
+
+def depth_figure(panels: Sequence[Panel], coloring: Coloring, height_per_row: int = 200) -> go.Figure:
+    """Each state dimension against t ("depth"): one row per dimension, one column per model."""
+    rows = max(p.dim for p in panels)
+    titles = [p.label if r == 0 else "" for r in range(rows) for p in panels]
+    fig = make_subplots(
+        rows=rows,
+        cols=len(panels),
+        subplot_titles=titles,
+        vertical_spacing=0.08,
+        horizontal_spacing=0.1,
+    )
+    for c, panel in enumerate(panels, start=1):
+        times = time_columns(panel)
+        for d in range(panel.dim):
+            for mask, color, name in coloring.groups():
+                x, y = polylines(panel.states, mask, [times, panel.states[:, :, d]])
+                fig.add_trace(
+                    go.Scatter(
+                        x=x,
+                        y=y,
+                        mode="lines+markers" if panel.discrete else "lines",
+                        name=name,
+                        legendgroup=name,
+                        showlegend=c == 1 and d == 0 and coloring.categorical,
+                        line={"color": color, "width": 1.2},
+                        marker={"size": 4},
+                        opacity=0.7,
+                        hoverinfo="skip",
+                    ),
+                    row=d + 1,
+                    col=c,
+                )
+            fig.update_yaxes(title_text=panel.dim_names[d], row=d + 1, col=c)
+            fig.update_xaxes(range=[panel.t[0], panel.t[-1]], row=d + 1, col=c)
+        fig.update_xaxes(title_text="layer" if panel.discrete else "t", row=panel.dim, col=c)
+    value_colorbar(fig, coloring)
+    return finish(fig, max(380, 120 + height_per_row * rows))
+
+
+def _xyz(panel: Panel) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, str, str]]:
+    """The three coordinates of a 3-D view: (z0, z1, t) for a 2-D state, (z0, z1, z2) from 3-D up."""
+    s = panel.states
+    if panel.dim == 2:
+        return s[:, :, 0], s[:, :, 1], time_columns(panel), (*panel.dim_names[:2], "t")
+    return s[:, :, 0], s[:, :, 1], s[:, :, 2], panel.dim_names[:3]
+
+
+def flow_3d_figure(panels: Sequence[Panel], coloring: Coloring, height: int = 560) -> go.Figure:
+    """Paths in 3-D, one scene per model: (z0, z1, t) for a 2-D state, (z0, z1, a) for an augmented one.
+
+    Raises:
+        ValueError: if a panel has a 1-D state (it has no 3-D view).
+    """
+    if any(p.dim < 2 for p in panels):
+        raise ValueError("3-D paths need states of at least two dimensions")
+    fig = make_subplots(
+        rows=1,
+        cols=len(panels),
+        specs=[[{"type": "scene"}] * len(panels)],
+        subplot_titles=[p.label for p in panels],
+        horizontal_spacing=0.02,
+    )
+    for c, panel in enumerate(panels, start=1):
+        x, y, z, names = _xyz(panel)
+        for mask, color, name in coloring.groups():
+            xs, ys, zs = polylines(panel.states, mask, [x, y, z])
+            fig.add_trace(
+                go.Scatter3d(
+                    x=xs,
+                    y=ys,
+                    z=zs,
+                    mode="lines",
+                    name=name,
+                    legendgroup=name,
+                    showlegend=c == 1 and coloring.categorical,
+                    line={"color": color, "width": 2.5},
+                    hoverinfo="skip",
+                ),
+                row=1,
+                col=c,
+            )
+            fig.add_trace(
+                go.Scatter3d(
+                    x=x[-1, mask],
+                    y=y[-1, mask],
+                    z=z[-1, mask],
+                    mode="markers",
+                    name=f"{name} at the end",
+                    legendgroup=name,
+                    showlegend=False,
+                    marker={"size": 2.5, "color": color},
+                    hoverinfo="skip",
+                ),
+                row=1,
+                col=c,
+            )
+        scene = "scene" if c == 1 else f"scene{c}"
+        fig.update_layout(
+            {
+                scene: {
+                    "xaxis_title": names[0],
+                    "yaxis_title": names[1],
+                    "zaxis_title": names[2],
+                    "aspectmode": "cube",
+                    "camera": {"eye": {"x": 1.6, "y": -1.6, "z": 0.9}},
+                }
+            }
+        )
+    fig = finish(fig, height)
+    fig.update_layout(margin={"l": 0, "r": 0, "b": 0})
+    return fig
+
+
+def flip1d_figure(panels: Sequence[Panel], inputs: np.ndarray, outputs: Sequence[np.ndarray]) -> go.Figure:
+    """The 1-D task g(x) = −x: top, the first state coordinate of each input against t (coloured by
+    the input); bottom, the model's output against the input, with the target −x.
+
+    Args:
+        panels: per model, paths of the points `inputs: (n,)`.
+        outputs: per model, (n,) predictions for `inputs`.
+    """
+    coloring = Coloring(inputs, categorical=False, title="input x")
+    fig = make_subplots(
+        rows=2,
+        cols=len(panels),
+        subplot_titles=[p.label for p in panels] + [""] * len(panels),
+        vertical_spacing=0.14,
+        horizontal_spacing=0.06,
+        row_heights=[0.62, 0.38],
+    )
+    order = np.argsort(inputs)
+    for c, (panel, out) in enumerate(zip(panels, outputs, strict=True), start=1):
+        times = time_columns(panel)
+        for mask, color, name in coloring.groups():
+            x, y = polylines(panel.states, mask, [times, panel.states[:, :, 0]])
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=y,
+                    mode="lines+markers" if panel.discrete else "lines",
+                    name=name,
+                    legendgroup=name,
+                    showlegend=False,
+                    line={"color": color, "width": 1.5},
+                    marker={"size": 5},
+                    hoverinfo="skip",
+                ),
+                row=1,
+                col=c,
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=inputs[order],
+                y=-inputs[order],
+                mode="lines",
+                name="target −x",
+                showlegend=c == 1,
+                line={"color": "#999999", "dash": "dash", "width": 2},
+                hoverinfo="skip",
+            ),
+            row=2,
+            col=c,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=inputs[order],
+                y=np.asarray(out)[order],
+                mode="lines",
+                name="output",
+                showlegend=c == 1,
+                line={"color": "#333333", "width": 2.5},
+                hovertemplate="x = %{x:.2f}: output %{y:.2f}<extra></extra>",
+            ),
+            row=2,
+            col=c,
+        )
+        fig.update_xaxes(title_text="layer" if panel.discrete else "t", row=1, col=c)
+        fig.update_xaxes(title_text="input x", row=2, col=c)
+    fig.update_yaxes(title_text=panels[0].dim_names[0], row=1, col=1)
+    fig.update_yaxes(title_text="output", row=2, col=1)
+    value_colorbar(fig, coloring)
+    fig = finish(fig, 660)
+    fig.update_traces(
+        marker_colorbar={"y": 0.75, "len": 0.5}, selector={"showlegend": False, "mode": "markers"}
+    )
+    return fig

@@ -1,0 +1,183 @@
+"""Figures of the NODE vs ANODE lab over a plane, one panel per model: the decision regions of the input
+plane, and the learned vector field with the data's paths through the state space."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from components.flow_panels import Coloring, Panel, finish, polylines
+from models.node_anode.analysis import FieldGrid, RegionGrid
+
+PROB_SCALE = [[0.0, "#c6e2f5"], [0.5, "#ffffff"], [1.0, "#fbdcae"]]
+SPEED_SCALE = [[0.0, "#ffffff"], [1.0, "#9a9a9a"]]
+
+
+def decision_regions_figure(
+    grids: Sequence[tuple[str, RegionGrid]],
+    points: np.ndarray,
+    coloring: Coloring,
+    height: int = 480,
+) -> go.Figure:
+    """Probability of class 1 over the input plane with the 0.5 boundary, data on top, one panel per model.
+
+    Args:
+        grids: (title, grid) per model.
+        points: (n, 2) data drawn over every panel.
+        coloring: the points' classes.
+    """
+    fig = make_subplots(
+        rows=1, cols=len(grids), subplot_titles=[g[0] for g in grids], horizontal_spacing=0.06
+    )
+    for c, (_, grid) in enumerate(grids, start=1):
+        fig.add_trace(
+            go.Heatmap(
+                x=grid.xs,
+                y=grid.ys,
+                z=grid.prob.astype(np.float32),
+                coloraxis="coloraxis",
+                name="P(class 1)",
+                hovertemplate="(%{x:.2f}, %{y:.2f}): P(class 1) = %{z:.2f}<extra></extra>",
+            ),
+            row=1,
+            col=c,
+        )
+        fig.add_trace(
+            go.Contour(
+                x=grid.xs,
+                y=grid.ys,
+                z=grid.prob.astype(np.float32),
+                contours={"start": 0.5, "end": 0.5, "size": 1, "coloring": "lines"},
+                line={"color": "#333333", "width": 2},
+                colorscale=[[0, "#333333"], [1, "#333333"]],
+                showscale=False,
+                name="boundary P = 0.5",
+                showlegend=c == 1,
+                hoverinfo="skip",
+            ),
+            row=1,
+            col=c,
+        )
+        for mask, color, name in coloring.groups():
+            fig.add_trace(
+                go.Scatter(
+                    x=points[mask, 0],
+                    y=points[mask, 1],
+                    mode="markers",
+                    name=name,
+                    legendgroup=name,
+                    showlegend=c == 1,
+                    marker={"size": 6, "color": color, "line": {"width": 0.5, "color": "#333333"}},
+                    hoverinfo="skip",
+                ),
+                row=1,
+                col=c,
+            )
+        fig.update_xaxes(title_text="x₁", range=[grid.xs[0], grid.xs[-1]], row=1, col=c)
+        fig.update_yaxes(range=[grid.ys[0], grid.ys[-1]], row=1, col=c)
+    fig.update_yaxes(title_text="x₂", row=1, col=1)
+    fig = finish(fig, height)
+    fig.update_layout(
+        coloraxis={"colorscale": PROB_SCALE, "cmin": 0, "cmax": 1, "colorbar": {"title": {"text": "P(1)"}}}
+    )
+    return fig
+
+
+def vector_field_figure(
+    fields: Sequence[tuple[str, FieldGrid, tuple[str, str]]],
+    paths: Sequence[Panel | None],
+    coloring: Coloring,
+    height: int = 520,
+) -> go.Figure:
+    """|f| as a heat map with streamlines of f in the plane, and the data's paths through that plane
+    (the state-space diagram), one panel per model.
+
+    Args:
+        fields: (title, field grid, names of the plane's two axes) per model.
+        paths: per model, the data's paths to draw over the field (its first two state dimensions), or None.
+        coloring: the paths' colours.
+    """
+    fig = make_subplots(
+        rows=1, cols=len(fields), subplot_titles=[f[0] for f in fields], horizontal_spacing=0.08
+    )
+    top = max(float(np.nanmax(grid.speed)) for _, grid, _ in fields)
+    for c, ((_, grid, names), panel) in enumerate(zip(fields, paths, strict=True), start=1):
+        fig.add_trace(
+            go.Heatmap(
+                x=grid.xs,
+                y=grid.ys,
+                z=grid.speed.astype(np.float32),
+                coloraxis="coloraxis",
+                name="|f|",
+                hovertemplate="(%{x:.2f}, %{y:.2f}): |f| = %{z:.3g}<extra></extra>",
+            ),
+            row=1,
+            col=c,
+        )
+        lines = grid.lines
+        ok = np.isfinite(lines).all(axis=(1, 2))
+        padded = np.concatenate([lines[ok], np.full((int(ok.sum()), 1, 2), np.nan)], axis=1).reshape(-1, 2)
+        sizes = np.zeros((int(ok.sum()), lines.shape[1] + 1))
+        sizes[:, -2] = 8
+        fig.add_trace(
+            go.Scatter(
+                x=padded[:, 0],
+                y=padded[:, 1],
+                mode="lines+markers",
+                line={"color": "#333333", "width": 1.2},
+                marker={"symbol": "arrow", "angleref": "previous", "size": sizes.ravel(), "color": "#333333"},
+                name="streamlines of f",
+                showlegend=c == 1,
+                hoverinfo="skip",
+            ),
+            row=1,
+            col=c,
+        )
+        if panel is not None:
+            for mask, color, name in coloring.groups():
+                x, y = polylines(panel.states, mask, [panel.states[:, :, 0], panel.states[:, :, 1]])
+                fig.add_trace(
+                    go.Scatter(
+                        x=x,
+                        y=y,
+                        mode="lines",
+                        name=name,
+                        legendgroup=name,
+                        showlegend=c == 1 and coloring.categorical,
+                        line={"color": color, "width": 1},
+                        opacity=0.6,
+                        hoverinfo="skip",
+                    ),
+                    row=1,
+                    col=c,
+                )
+                fig.add_trace(
+                    go.Scatter(
+                        x=panel.states[-1, mask, 0],
+                        y=panel.states[-1, mask, 1],
+                        mode="markers",
+                        name=f"{name} at t₁",
+                        legendgroup=name,
+                        showlegend=False,
+                        marker={"size": 4, "color": color, "line": {"width": 0.5, "color": "#222222"}},
+                        hoverinfo="skip",
+                    ),
+                    row=1,
+                    col=c,
+                )
+        fig.update_xaxes(title_text=names[0], range=[grid.xs[0], grid.xs[-1]], row=1, col=c)
+        fig.update_yaxes(title_text=names[1], range=[grid.ys[0], grid.ys[-1]], row=1, col=c)
+    fig = finish(fig, height)
+    # One shared scale: the models' speeds are comparable at a glance (a stretched flow is a fast one).
+    fig.update_layout(
+        coloraxis={
+            "colorscale": SPEED_SCALE,
+            "cmin": 0.0,
+            "cmax": top,
+            "colorbar": {"title": {"text": "|f|"}, "len": 0.8, "thickness": 12},
+        }
+    )
+    return fig
