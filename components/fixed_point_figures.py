@@ -3,7 +3,7 @@ their eigenvalues as text, and the trace–determinant plane."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
@@ -53,13 +53,21 @@ def add_fixed_points(
                     showlegend=False,
                 )
             )
+    _markers_by_kind(fig, points, lambda p: (p.point[i], p.point[j]))
+
+
+def _markers_by_kind(
+    fig: go.Figure, points: Sequence[FixedPoint], where: Callable[[FixedPoint], tuple[float, float]]
+) -> None:
+    """One marker trace per type of fixed point, at `where(point)`, with the eigenvalues on hover."""
     for kind in dict.fromkeys(p.kind for p in points):
         mine = [p for p in points if p.kind == kind]
         symbol, color = KIND_MARKERS.get(kind, ("circle", "#000000"))
+        xy = [where(p) for p in mine]
         fig.add_trace(
             go.Scatter(
-                x=[p.point[i] for p in mine],
-                y=[p.point[j] for p in mine],
+                x=[x for x, _ in xy],
+                y=[y for _, y in xy],
                 mode="markers",
                 name=kind,
                 marker={"symbol": symbol, "size": 14, "color": color, "line": {"width": 2.5, "color": color}},
@@ -111,20 +119,7 @@ def trace_determinant_figure(points: Sequence[FixedPoint]) -> go.Figure:
         (0, 0.95 * top, "centres"),
     ):
         fig.add_annotation(x=x, y=y, text=text, showarrow=False, font={"color": "#555555"})
-    for kind in dict.fromkeys(p.kind for p in planar):
-        mine = [p for p in planar if p.kind == kind]
-        symbol, color = KIND_MARKERS.get(kind, ("circle", "#000000"))
-        fig.add_trace(
-            go.Scatter(
-                x=[p.trace for p in mine],
-                y=[p.determinant for p in mine],
-                mode="markers",
-                name=kind,
-                marker={"symbol": symbol, "size": 14, "color": color, "line": {"width": 2.5, "color": color}},
-                text=[eigen_text(p) for p in mine],
-                hovertemplate="%{text}<extra></extra>",
-            )
-        )
+    _markers_by_kind(fig, planar, lambda p: (p.trace, p.determinant))
     fig.update_xaxes(title_text="trace τ", range=[-reach, reach])
     fig.update_yaxes(title_text="determinant Δ", range=[-top, top])
     return styled(fig, height=440)

@@ -10,7 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from components.style import styled
+from components.style import colorbar_trace, styled
 
 #: One colour per model, shared with the training charts.
 MODEL_COLORS = {"node": "#0072B2", "anode": "#D55E00", "resnet": "#009E73"}
@@ -106,25 +106,8 @@ def value_colorbar(fig: go.Figure, coloring: Coloring, row: int = 1, col: int = 
     if coloring.categorical:
         return
     low, high = float(np.min(coloring.values)), float(np.max(coloring.values))
-    fig.add_trace(
-        go.Scatter(
-            x=[None],
-            y=[None],
-            mode="markers",
-            showlegend=False,
-            hoverinfo="skip",
-            marker={
-                "color": [low],
-                "cmin": low,
-                "cmax": high,
-                "colorscale": VALUE_SCALE,
-                "showscale": True,
-                "colorbar": {"title": {"text": coloring.title}, "thickness": 12, "len": 0.6},
-            },
-        ),
-        row=row,
-        col=col,
-    )
+    colorbar = {"title": {"text": coloring.title}, "thickness": 12, "len": 0.6}
+    fig.add_trace(colorbar_trace(low, high, VALUE_SCALE, colorbar), row=row, col=col)
 
 
 def time_columns(panel: Panel) -> np.ndarray:

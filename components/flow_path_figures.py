@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from components.flow_panels import Coloring, Panel, finish, polylines, time_columns, value_colorbar
+from components.style import scene
 
 
 def depth_figure(panels: Sequence[Panel], coloring: Coloring, height_per_row: int = 200) -> go.Figure:
@@ -108,17 +109,9 @@ def flow_3d_figure(panels: Sequence[Panel], coloring: Coloring, height: int = 56
                 row=1,
                 col=c,
             )
-        scene = "scene" if c == 1 else f"scene{c}"
+        camera = {"eye": {"x": 1.6, "y": -1.6, "z": 0.9}}
         fig.update_layout(
-            {
-                scene: {
-                    "xaxis_title": names[0],
-                    "yaxis_title": names[1],
-                    "zaxis_title": names[2],
-                    "aspectmode": "cube",
-                    "camera": {"eye": {"x": 1.6, "y": -1.6, "z": 0.9}},
-                }
-            }
+            {"scene" if c == 1 else f"scene{c}": scene(names, aspectmode="cube", camera=camera)}
         )
     fig = finish(fig, height)
     fig.update_layout(margin={"l": 0, "r": 0, "b": 0})

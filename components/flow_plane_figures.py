@@ -16,6 +16,26 @@ PROB_SCALE = [[0.0, "#c6e2f5"], [0.5, "#ffffff"], [1.0, "#fbdcae"]]
 SPEED_SCALE = [[0.0, "#ffffff"], [1.0, "#9a9a9a"]]
 
 
+def _heatmap(
+    fig: go.Figure, col: int, xs: np.ndarray, ys: np.ndarray, z: np.ndarray, name: str, value_format: str
+) -> None:
+    """`z: (ny, nx)` at (xs, ys) as panel `col`'s heat map on the shared colour axis; the axes span the grid."""
+    fig.add_trace(
+        go.Heatmap(
+            x=xs,
+            y=ys,
+            z=z.astype(np.float32),
+            coloraxis="coloraxis",
+            name=name,
+            hovertemplate=f"(%{{x:.2f}}, %{{y:.2f}}): {name} = %{{z:{value_format}}}<extra></extra>",
+        ),
+        row=1,
+        col=col,
+    )
+    fig.update_xaxes(range=[xs[0], xs[-1]], row=1, col=col)
+    fig.update_yaxes(range=[ys[0], ys[-1]], row=1, col=col)
+
+
 def decision_regions_figure(
     grids: Sequence[tuple[str, RegionGrid]],
     points: np.ndarray,
@@ -33,18 +53,7 @@ def decision_regions_figure(
         rows=1, cols=len(grids), subplot_titles=[g[0] for g in grids], horizontal_spacing=0.06
     )
     for c, (_, grid) in enumerate(grids, start=1):
-        fig.add_trace(
-            go.Heatmap(
-                x=grid.xs,
-                y=grid.ys,
-                z=grid.prob.astype(np.float32),
-                coloraxis="coloraxis",
-                name="P(class 1)",
-                hovertemplate="(%{x:.2f}, %{y:.2f}): P(class 1) = %{z:.2f}<extra></extra>",
-            ),
-            row=1,
-            col=c,
-        )
+        _heatmap(fig, c, grid.xs, grid.ys, grid.prob, "P(class 1)", ".2f")
         fig.add_trace(
             go.Contour(
                 x=grid.xs,
@@ -76,8 +85,7 @@ def decision_regions_figure(
                 row=1,
                 col=c,
             )
-        fig.update_xaxes(title_text="x₁", range=[grid.xs[0], grid.xs[-1]], row=1, col=c)
-        fig.update_yaxes(range=[grid.ys[0], grid.ys[-1]], row=1, col=c)
+        fig.update_xaxes(title_text="x₁", row=1, col=c)
     fig.update_yaxes(title_text="x₂", row=1, col=1)
     fig = finish(fig, height)
     fig.update_layout(
@@ -105,18 +113,7 @@ def vector_field_figure(
     )
     top = max(float(np.nanmax(grid.speed)) for _, grid, _ in fields)
     for c, ((_, grid, names), panel) in enumerate(zip(fields, paths, strict=True), start=1):
-        fig.add_trace(
-            go.Heatmap(
-                x=grid.xs,
-                y=grid.ys,
-                z=grid.speed.astype(np.float32),
-                coloraxis="coloraxis",
-                name="|f|",
-                hovertemplate="(%{x:.2f}, %{y:.2f}): |f| = %{z:.3g}<extra></extra>",
-            ),
-            row=1,
-            col=c,
-        )
+        _heatmap(fig, c, grid.xs, grid.ys, grid.speed, "|f|", ".3g")
         lines = grid.lines
         ok = np.isfinite(lines).all(axis=(1, 2))
         padded = np.concatenate([lines[ok], np.full((int(ok.sum()), 1, 2), np.nan)], axis=1).reshape(-1, 2)
@@ -168,8 +165,8 @@ def vector_field_figure(
                     row=1,
                     col=c,
                 )
-        fig.update_xaxes(title_text=names[0], range=[grid.xs[0], grid.xs[-1]], row=1, col=c)
-        fig.update_yaxes(title_text=names[1], range=[grid.ys[0], grid.ys[-1]], row=1, col=c)
+        fig.update_xaxes(title_text=names[0], row=1, col=c)
+        fig.update_yaxes(title_text=names[1], row=1, col=c)
     fig = finish(fig, height)
     # One shared scale: the models' speeds are comparable at a glance (a stretched flow is a fast one).
     fig.update_layout(

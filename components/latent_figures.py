@@ -4,11 +4,12 @@ its latent path in 3-D; with the page's colours and equal x-y axes, shared by it
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
 
-from components.style import REFERENCE_COLOR, styled
+from components.style import REFERENCE_COLOR, scene, styled
 
 LATENT_COLOR = "#0072B2"
 RNN_COLOR = "#D55E00"
@@ -22,10 +23,14 @@ def equal_axes(fig: go.Figure) -> go.Figure:
     return fig
 
 
+def plane_trace(xy: np.ndarray, mode: str = "lines", **style: Any) -> go.Scatter:
+    """Points `xy: (n, 2)` of the x-y plane as one trace: a curve, or markers with `mode="markers"`."""
+    return go.Scatter(x=xy[:, 0], y=xy[:, 1], mode=mode, **style)
+
+
 def _time_points(t: np.ndarray, xy: np.ndarray, t_max: float, name: str, colorbar: bool) -> go.Scatter:
-    return go.Scatter(
-        x=xy[:, 0],
-        y=xy[:, 1],
+    return plane_trace(
+        xy,
         mode="markers",
         name=name,
         marker={
@@ -64,20 +69,16 @@ def extrapolation_figure(
     """
     fig = go.Figure()
     fig.add_trace(
-        go.Scatter(
-            x=true[:, 0],
-            y=true[:, 1],
-            mode="lines",
+        plane_trace(
+            true,
             name="true curve",
             line={"color": REFERENCE_COLOR, "width": 2, "dash": "dash"},
         )
     )
     if reconstruction is not None:
         fig.add_trace(
-            go.Scatter(
-                x=reconstruction[:, 0],
-                y=reconstruction[:, 1],
-                mode="lines",
+            plane_trace(
+                reconstruction,
                 name=f"{label}: reconstruction",
                 line={"color": color, "width": 2},
                 opacity=0.6,
@@ -87,10 +88,8 @@ def extrapolation_figure(
         [obs[k - 1 : k] if reconstruction is None else reconstruction[-1:], extrapolation]
     )
     fig.add_trace(
-        go.Scatter(
-            x=joined[:, 0],
-            y=joined[:, 1],
-            mode="lines",
+        plane_trace(
+            joined,
             name=f"{label}: extrapolation",
             line={"color": color, "width": 3},
         )
@@ -154,12 +153,5 @@ def latent_path_figure(
             marker={"size": 6, "color": "black", "symbol": "diamond"},
         )
     )
-    fig.update_layout(
-        scene={
-            "xaxis_title": names[0],
-            "yaxis_title": names[1],
-            "zaxis_title": names[2],
-            "aspectmode": "cube",
-        }
-    )
+    fig.update_layout(scene=scene(names, aspectmode="cube"))
     return styled(fig, height=560)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from components.latent_figures import LATENT_COLOR, equal_axes
-from components.style import REFERENCE_COLOR, styled
+from components.latent_figures import LATENT_COLOR, equal_axes, plane_trace
+from components.style import REFERENCE_COLOR, scene, styled
 
 ALPHA_SCALE = "Plasma"
 
@@ -24,27 +24,22 @@ def interpolation_figure(
     fig = go.Figure()
     for curve, name, dash in ((start, f"α = 0: {labels[0]}", "dot"), (end, f"α = 1: {labels[1]}", "dash")):
         fig.add_trace(
-            go.Scatter(
-                x=curve[:, 0],
-                y=curve[:, 1],
-                mode="lines",
+            plane_trace(
+                curve,
                 name=name,
                 line={"color": REFERENCE_COLOR, "width": 2, "dash": dash},
             )
         )
     fig.add_trace(
-        go.Scatter(
-            x=current[:, 0],
-            y=current[:, 1],
-            mode="lines",
+        plane_trace(
+            current,
             name=f"decoded at α = {alpha:.2f}",
             line={"color": LATENT_COLOR, "width": 4},
         )
     )
     fig.add_trace(
-        go.Scatter(
-            x=current[:1, 0],
-            y=current[:1, 1],
+        plane_trace(
+            current[:1],
             mode="markers",
             name="start",
             marker={"size": 11, "color": "black"},
@@ -101,9 +96,7 @@ def family_figure(family: np.ndarray, alphas: np.ndarray, current: np.ndarray, a
             name=f"α = {alpha:.2f}",
         )
     )
-    fig.update_layout(
-        scene={"xaxis_title": "x", "yaxis_title": "y", "zaxis_title": "α", "aspectmode": "cube"}
-    )
+    fig.update_layout(scene=scene(("x", "y", "α"), aspectmode="cube"))
     return styled(fig, height=560)
 
 
@@ -123,9 +116,7 @@ def morph_animation_figure(family: np.ndarray, alphas: np.ndarray) -> go.Figure:
     def frame_data(i: int) -> list[go.Scatter]:
         # One trace per frame keeps the figure quick to build and to send on every rerun of the page.
         curve = family[i]
-        return [
-            go.Scatter(x=curve[:, 0], y=curve[:, 1], mode="lines", line={"color": LATENT_COLOR, "width": 4})
-        ]
+        return [plane_trace(curve, line={"color": LATENT_COLOR, "width": 4})]
 
     names = [f"{a:.2f}" for a in alphas]
     fig = go.Figure(
@@ -175,19 +166,16 @@ def prior_samples_figure(t: np.ndarray, samples: np.ndarray) -> go.Figure:
     fig = go.Figure()
     for i, curve in enumerate(samples):
         fig.add_trace(
-            go.Scatter(
-                x=curve[:, 0],
-                y=curve[:, 1],
-                mode="lines",
+            plane_trace(
+                curve,
                 name=f"sample {i + 1}",
                 line={"width": 2},
                 hovertemplate=f"sample {i + 1}<extra></extra>",
             )
         )
         fig.add_trace(
-            go.Scatter(
-                x=curve[:1, 0],
-                y=curve[:1, 1],
+            plane_trace(
+                curve[:1],
                 mode="markers",
                 marker={"size": 8, "color": "black"},
                 showlegend=False,

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from components.fixed_point_figures import KIND_MARKERS, add_fixed_points, eigen_text
 from components.phase_marks import Window, add_arrows, add_streamlets
-from components.style import add_play_controls, styled
+from components.style import add_play_controls, scene, styled
 from models.phase.fixed_points import FixedPoint
 from models.phase.portrait import FieldSample
 
@@ -232,14 +232,12 @@ def trajectories_3d_figure(
                 )
             )
     fig.update_layout(
-        scene={
-            "xaxis_title": names[0],
-            "yaxis_title": names[1],
-            "zaxis_title": names[2],
-            "aspectmode": "manual",
-            "aspectratio": {"x": 1, "y": 1, "z": 0.9},
+        scene=scene(
+            names,
+            aspectmode="manual",
+            aspectratio={"x": 1, "y": 1, "z": 0.9},
             # Off the x = y diagonal, where the two wings of the Lorenz attractor would hide each other.
-            "camera": {"eye": {"x": 1.5, "y": -1.7, "z": 0.8}},
-        }
+            camera={"eye": {"x": 1.5, "y": -1.7, "z": 0.8}},
+        )
     )
     return styled(fig, height=620)

@@ -7,6 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from components.style import colorbar_trace
 from models.phase.portrait import FieldSample
 
 #: The range shown of each state dimension, ((low, high), ...).
@@ -38,29 +39,14 @@ def _speed_colorbar(fig: go.Figure, low: float, high: float) -> None:
     nowhere, since speed_bins then has no range)."""
     if not low > 0:
         return
-    fig.add_trace(
-        go.Scatter(
-            x=[None],
-            y=[None],
-            mode="markers",
-            showlegend=False,
-            hoverinfo="skip",
-            marker={
-                "color": [np.log10(low)],
-                "cmin": np.log10(low),
-                "cmax": np.log10(high),
-                "colorscale": SPEED_SCALE,
-                "showscale": True,
-                "colorbar": {
-                    "title": {"text": "|f|"},
-                    "thickness": 12,
-                    "len": 0.6,
-                    "tickvals": [np.log10(low), np.log10(high)],
-                    "ticktext": [f"{low:.2g}", f"{high:.2g}"],
-                },
-            },
-        )
-    )
+    colorbar = {
+        "title": {"text": "|f|"},
+        "thickness": 12,
+        "len": 0.6,
+        "tickvals": [np.log10(low), np.log10(high)],
+        "ticktext": [f"{low:.2g}", f"{high:.2g}"],
+    }
+    fig.add_trace(colorbar_trace(np.log10(low), np.log10(high), SPEED_SCALE, colorbar))
 
 
 def _head(tip: np.ndarray, back: np.ndarray, size: float) -> np.ndarray:

@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.style import Curve, color_for, line_style, styled
+from components.style import Curve, color_for, line_style, scene, styled
 
 
 def components_figure(curves: Sequence[Curve], state_names: Sequence[str]) -> go.Figure:
@@ -113,15 +113,7 @@ def trajectory_3d_figure(curves: Sequence[Curve], state_names: Sequence[str]) ->
         titles = (state_names[0], state_names[1], "t")
     else:
         titles = ("t", state_names[0], "")
-    fig.update_layout(
-        scene={
-            "xaxis_title": titles[0],
-            "yaxis_title": titles[1],
-            "zaxis_title": titles[2],
-            "aspectmode": "manual",
-            "aspectratio": {"x": 1, "y": 1, "z": 0.9},
-        }
-    )
+    fig.update_layout(scene=scene(titles, aspectmode="manual", aspectratio={"x": 1, "y": 1, "z": 0.9}))
     return styled(fig, height=560)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -62,6 +63,31 @@ def styled(fig: go.Figure, *, height: int = 420, title: str | None = None) -> go
 def line_style(curve: Curve, index: int) -> dict:
     color = REFERENCE_COLOR if curve.dash else color_for(curve.key, index)
     return {"color": color, "width": 2 if curve.dash else 3, "dash": curve.dash}
+
+
+def colorbar_trace(low: float, high: float, colorscale: str | list, colorbar: dict) -> go.Scatter:
+    """An invisible marker that only carries a colour bar from `low` to `high` (a legend for colours
+    drawn by traces that cannot show one themselves)."""
+    return go.Scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        showlegend=False,
+        hoverinfo="skip",
+        marker={
+            "color": [low],
+            "cmin": low,
+            "cmax": high,
+            "colorscale": colorscale,
+            "showscale": True,
+            "colorbar": colorbar,
+        },
+    )
+
+
+def scene(names: Sequence[str], **settings: object) -> dict:
+    """A 3-D scene's layout: its x, y and z axes named `names`, then `settings` (aspect, camera...)."""
+    return {"xaxis_title": names[0], "yaxis_title": names[1], "zaxis_title": names[2], **settings}
 
 
 def add_play_controls(

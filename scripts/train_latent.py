@@ -88,28 +88,21 @@ def main(argv: list[str] | None = None) -> None:
     }
     common = {"data": dataclasses.asdict(DATA), "model_seed": MODEL_SEED, "script_wall_s": round(wall_s, 1)}
     common["extrapolation_rmse"] = table
-    save_latent_checkpoint(
-        args.out / "latent_ode.pt",
-        latent,
-        {
-            **common,
-            "windows": dataclasses.asdict(LATENT_WINDOWS),
-            "train": dataclasses.asdict(latent_train),
-            "train_wall_s": round(latent_result.history[-1]["wall_s"], 1),
-            "history": {"loss": _history(latent_result, "loss"), "rmse": _history(latent_result, "rmse")},
-        },
-    )
-    save_latent_checkpoint(
-        args.out / "rnn.pt",
-        rnn,
-        {
-            **common,
-            "windows": dataclasses.asdict(RNN_WINDOWS),
-            "train": dataclasses.asdict(rnn_train),
-            "train_wall_s": round(rnn_result.history[-1]["wall_s"], 1),
-            "history": {"loss": _history(rnn_result, "loss"), "rmse": _history(rnn_result, "rmse")},
-        },
-    )
+    for file, model, windows, train, result in (
+        ("latent_ode.pt", latent, LATENT_WINDOWS, latent_train, latent_result),
+        ("rnn.pt", rnn, RNN_WINDOWS, rnn_train, rnn_result),
+    ):
+        save_latent_checkpoint(
+            args.out / file,
+            model,
+            {
+                **common,
+                "windows": dataclasses.asdict(windows),
+                "train": dataclasses.asdict(train),
+                "train_wall_s": round(result.history[-1]["wall_s"], 1),
+                "history": {"loss": _history(result, "loss"), "rmse": _history(result, "rmse")},
+            },
+        )
 
     print(f"\nextrapolation RMSE on {len(data.held_out)} held-out spirals (first k points seen)")
     print(

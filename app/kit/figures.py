@@ -16,6 +16,11 @@ PLOTLY_CONFIG = {
     "displaylogo": False,
     "toImageButtonOptions": {"format": "png", "filename": "neural-ode-explorer"},
 }
+#: (label, builder, file ending, MIME type, icon) of each export offered beside a figure.
+EXPORTS: tuple[tuple[str, Callable[[go.Figure], str], str, str, str], ...] = (
+    ("Interactive HTML", figure_html, "html", "text/html", ":material/html:"),
+    ("Data (CSV)", figure_csv, "csv", "text/csv", ":material/table:"),
+)
 
 
 def show_figure(
@@ -37,22 +42,14 @@ def show_figure(
         return event
     stem = name or key
     with st.popover("Export", icon=":material/download:"):
-        st.download_button(
-            "Interactive HTML",
-            data=lambda: figure_html(fig),
-            file_name=f"{stem}.html",
-            mime="text/html",
-            on_click="ignore",
-            key=f"{key}.html",
-            icon=":material/html:",
-        )
-        st.download_button(
-            "Data (CSV)",
-            data=lambda: figure_csv(fig),
-            file_name=f"{stem}.csv",
-            mime="text/csv",
-            on_click="ignore",
-            key=f"{key}.csv",
-            icon=":material/table:",
-        )
+        for label, build, ending, mime, icon in EXPORTS:
+            st.download_button(
+                label,
+                data=lambda build=build: build(fig),
+                file_name=f"{stem}.{ending}",
+                mime=mime,
+                on_click="ignore",
+                key=f"{key}.{ending}",
+                icon=icon,
+            )
     return event

@@ -38,26 +38,26 @@ def parse_choice(options: Sequence[str]) -> Callable[[str], str]:
 
 
 def parse_float(low: float, high: float) -> Callable[[str], float]:
-    def parse(raw: str) -> float:
-        try:
-            value = float(raw)
-        except ValueError:
-            raise BadValue("not a number") from None
-        if not math.isfinite(value) or not low <= value <= high:
-            raise BadValue(f"outside [{low:g}, {high:g}]")
-        return value
-
-    return parse
+    return _parse_number(float, "not a number", low, high, f"[{low:g}, {high:g}]")
 
 
 def parse_int(low: int, high: int) -> Callable[[str], int]:
-    def parse(raw: str) -> int:
+    return _parse_number(int, "not a whole number", low, high, f"[{low}, {high}]")
+
+
+def _parse_number(
+    convert: Callable[[str], T], not_one: str, low: T, high: T, bounds: str
+) -> Callable[[str], T]:
+    """A parser of finite numbers in [low, high]; `not_one` and `bounds` word its two complaints."""
+
+    def parse(raw: str) -> T:
         try:
-            value = int(raw)
+            value = convert(raw)
         except ValueError:
-            raise BadValue("not a whole number") from None
-        if not low <= value <= high:
-            raise BadValue(f"outside [{low}, {high}]")
+            raise BadValue(not_one) from None
+        # The range first: a huge whole number is out of it, and too large for math.isfinite.
+        if not low <= value <= high or not math.isfinite(value):
+            raise BadValue(f"outside {bounds}")
         return value
 
     return parse

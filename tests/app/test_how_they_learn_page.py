@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.apptest_helpers import assert_clean, open_page, texts
+from tests.app.apptest_helpers import assert_clean, open_page, open_tab, texts
 
 SMALL = {"hidden": "16", "batch": "16", "most": "16"}
 
@@ -29,10 +29,7 @@ def test_default_view_measures_the_adjoint_memory():
     ],
 )
 def test_each_tab_opens_from_a_link(view, expect):
-    at = open_page("how_they_learn", view=view)
-    assert_clean(at)
-    assert expect in texts(at)
-    assert at.query_params["view"] == view
+    open_tab("how_they_learn", view, expect)
 
 
 def test_memory_sweep_control_switches_to_tolerances():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.apptest_helpers import assert_clean, open_page, plotly_figure, texts
+from tests.app.apptest_helpers import assert_clean, open_page, open_tab, plotly_figure, texts
 
 
 def charts(at) -> int:
@@ -73,11 +73,8 @@ def test_held_out_spiral_slider():
     ],
 )
 def test_each_tab_opens_from_a_link(view, expect, n_charts):
-    at = open_page("latent_spirals", view=view)
-    assert_clean(at)
-    assert expect in texts(at)
+    at = open_tab("latent_spirals", view, expect)
     assert charts(at) == n_charts
-    assert at.query_params["view"] == view
 
 
 def test_table_tab_lists_both_models_for_30_50_100_points():

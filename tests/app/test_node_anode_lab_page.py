@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.apptest_helpers import assert_clean, open_page, texts
+from tests.app.apptest_helpers import assert_clean, open_page, open_tab, texts
 
 URL = "node_anode_lab"
 SHIPPED = Path(__file__).resolve().parents[2] / "checkpoints" / "node_anode"
@@ -54,12 +54,9 @@ def test_default_view_shows_both_shipped_models_side_by_side():
     ],
 )
 def test_each_tab_opens_from_a_link(view, expect):
-    at = open_page(URL, view=view)
-    assert_clean(at)
-    assert expect in texts(at)
+    at = open_tab(URL, view, expect)
     assert len(at.get("plotly_chart")) == (0 if view == "training-replay" else 1)
     assert len(at.get("vega_lite_chart")) == (1 if view == "training-replay" else 0)  # the shipped record
-    assert at.query_params["view"] == view
 
 
 def test_deep_link_to_circles_with_a_tighter_tolerance():

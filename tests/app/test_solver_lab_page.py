@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.apptest_helpers import assert_clean, open_page, texts
+from tests.app.apptest_helpers import assert_clean, open_page, open_tab, texts
 
 
 def charts(at) -> int:
@@ -35,10 +35,7 @@ def test_default_view_is_the_sources_figure():
     ],
 )
 def test_each_tab_opens_from_a_link(view, expect):
-    at = open_page("solver_lab", view=view)
-    assert_clean(at)
-    assert expect in texts(at)
-    assert at.query_params["view"] == view
+    open_tab("solver_lab", view, expect)
 
 
 def test_measured_orders_are_shown_on_the_page():

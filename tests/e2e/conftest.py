@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -108,5 +109,20 @@ def open_and_wait(page, url: str, timeout_ms: int = 120_000) -> None:
     page.wait_for_selector(DONE, timeout=timeout_ms)
 
 
+def main(page):
+    """The page's main area (everything but the sidebar)."""
+    return page.locator("[data-testid='stMain']")
+
+
 def main_text(page) -> str:
-    return page.locator("[data-testid='stMain']").inner_text()
+    return main(page).inner_text()
+
+
+def expect_main(page, *texts: str) -> None:
+    """The main area shows each of `texts` (waiting for it, as Playwright's expect does)."""
+    for text in texts:
+        expect(main(page)).to_contain_text(text)
+
+
+def assert_no_exception(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0

@@ -3,27 +3,23 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
 
-from tests.e2e.conftest import open_and_wait
+from tests.e2e.conftest import assert_no_exception, expect_main, open_and_wait
 
 pytestmark = pytest.mark.e2e
 
 
 def test_deep_link_to_the_learned_field(server, page):
     open_and_wait(page, f"{server}/how_they_learn?view=learning-dynamics&system=nonlinear&field=mlp&snap=3")
-    main = page.locator("[data-testid='stMain']")
-    expect(main).to_contain_text("shipped fit after 300 steps")  # snapshots every 100 steps
+    expect_main(page, "shipped fit after 300 steps")  # snapshots every 100 steps
     assert "field=mlp" in page.url and "system=nonlinear" in page.url  # the link survives the run
     assert page.locator("[data-testid='stPlotlyChart']").count() >= 1
-    assert page.locator("[data-testid='stException']").count() == 0
+    assert_no_exception(page)
 
 
 def test_deep_link_to_a_small_memory_sweep_with_a_bad_value(server, page):
     open_and_wait(
         page, f"{server}/how_they_learn?hidden=16&batch=16&most=16&depth=zzz&view=resnet-to-ode-net"
     )
-    main = page.locator("[data-testid='stMain']")
-    expect(main).to_contain_text("one Euler step")
-    expect(main).to_contain_text("depth=zzz")
-    assert page.locator("[data-testid='stException']").count() == 0
+    expect_main(page, "one Euler step", "depth=zzz")
+    assert_no_exception(page)

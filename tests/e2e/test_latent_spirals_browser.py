@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DONE, main_text, open_and_wait
+from tests.e2e.conftest import DONE, assert_no_exception, expect_main, main_text, open_and_wait
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +23,7 @@ def test_deep_link_to_a_random_spiral_and_k(server, page):
     assert "first 50 of 200 points" in text
     assert "Latent ODE extrapolation RMSE" in text and "RNN extrapolation RMSE" in text
     expect(page.locator(PLOT).first).to_contain_text("latent ODE: extrapolation")
-    assert page.locator("[data-testid='stException']").count() == 0
+    assert_no_exception(page)
 
 
 def test_deep_link_to_the_interpolation(server, page):
@@ -32,7 +32,7 @@ def test_deep_link_to_the_interpolation(server, page):
     expect(page.locator(PLOT).first).to_contain_text("decoded at α = 0.30")
     expect(page.locator(PLOT).nth(2)).to_contain_text("Play")  # the morph animation's controls
     assert page.locator(PLOT).count() == 3
-    assert page.locator("[data-testid='stException']").count() == 0
+    assert_no_exception(page)
 
 
 def test_new_random_spiral_button_lands_in_the_link(server, page):
@@ -46,8 +46,5 @@ def test_new_random_spiral_button_lands_in_the_link(server, page):
 
 def test_bad_link_values_fall_back_with_a_note(server, page):
     open_and_wait(page, f"{server}/latent_spirals?k=abc&view=zzz&alpha=<script>")
-    main = page.locator("[data-testid='stMain']")
-    expect(main).to_contain_text("k=abc was ignored")
-    expect(main).to_contain_text("view=zzz was ignored")
-    expect(main).to_contain_text("first 30 of 200 points")
-    assert page.locator("[data-testid='stException']").count() == 0
+    expect_main(page, "k=abc was ignored", "view=zzz was ignored", "first 30 of 200 points")
+    assert_no_exception(page)

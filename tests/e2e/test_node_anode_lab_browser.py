@@ -8,13 +8,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DONE, open_and_wait
+from tests.e2e.conftest import DONE, assert_no_exception, expect_main, main, open_and_wait
 
 pytestmark = pytest.mark.e2e
-
-
-def main(page):
-    return page.locator("[data-testid='stMain']")
 
 
 def button(page, label: str):
@@ -24,13 +20,12 @@ def button(page, label: str):
 
 def test_deep_link_reproduces_the_3d_view(server, page):
     open_and_wait(page, f"{server}/node_anode_lab?data=circles&tol=1e-4&view=3-d")
-    expect(main(page)).to_contain_text("4,482 parameters")  # the circles NODE
-    expect(main(page)).to_contain_text("dopri5 at tolerance 1e-4")
-    expect(main(page)).to_contain_text("A flow keeps topology")  # the 3-D tab is the open one
+    # The circles NODE, at the tolerance of the link, in the 3-D tab.
+    expect_main(page, "4,482 parameters", "dopri5 at tolerance 1e-4", "A flow keeps topology")
     chart = main(page).locator("[data-testid='stPlotlyChart']").first
     expect(chart.locator(".gl-container canvas").first).to_be_visible(timeout=30_000)
     assert chart.locator("#scene").count() == 1 and chart.locator("#scene2").count() == 1  # one per model
-    assert page.locator("[data-testid='stException']").count() == 0
+    assert_no_exception(page)
 
 
 def test_the_point_cloud_animation_plays(server, page):
@@ -40,7 +35,7 @@ def test_the_point_cloud_animation_plays(server, page):
     expect(label).to_have_text(re.compile(r"t / t₁ = 0\.00"), timeout=30_000)
     chart.locator(".updatemenu-button", has_text="Play").click()
     expect(label).not_to_have_text(re.compile(r"t / t₁ = 0\.00"), timeout=15_000)
-    assert page.locator("[data-testid='stException']").count() == 0
+    assert_no_exception(page)
 
 
 def test_train_runs_a_short_live_training(server, page):
@@ -52,7 +47,7 @@ def test_train_runs_a_short_live_training(server, page):
     expect(main(page)).to_contain_text("Trained on the same data and seed")
     expect(main(page).locator("[data-testid='stVegaLiteChart']").first).to_be_visible()
     assert main(page).get_by_text(re.compile("trained here: 4 steps")).count() == 2
-    assert page.locator("[data-testid='stException']").count() == 0
+    assert_no_exception(page)
 
 
 def test_stop_keeps_what_was_learned(server, page):
@@ -64,4 +59,4 @@ def test_stop_keeps_what_was_learned(server, page):
     text = main(page).inner_text()
     steps = int(re.search(r"trained here: (\d+) steps", text).group(1))
     assert 1 <= steps < 400
-    assert page.locator("[data-testid='stException']").count() == 0
+    assert_no_exception(page)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import open_and_wait
+from tests.e2e.conftest import assert_no_exception, open_and_wait
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "app"))
 from kit.registry import PAGES  # noqa: E402
@@ -20,7 +20,7 @@ CHARTS = "[data-testid='stPlotlyChart'], [data-testid='stVegaLiteChart']"
 @pytest.mark.parametrize("info", PAGES, ids=[p.url or "home" for p in PAGES])
 def test_page_renders_charts_without_exceptions(server, page, info):
     open_and_wait(page, f"{server}/{info.url}")
-    assert page.locator("[data-testid='stException']").count() == 0
+    assert_no_exception(page)
     if info.charts:
         page.wait_for_selector(CHARTS, timeout=30_000)
         assert page.locator(CHARTS).count() >= 1

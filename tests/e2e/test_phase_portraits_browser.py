@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DONE, main_text, open_and_wait
+from tests.e2e.conftest import DONE, assert_no_exception, expect_main, main, main_text, open_and_wait
 
 pytestmark = pytest.mark.e2e
 
@@ -22,7 +22,7 @@ def test_a_custom_system_link_draws_its_portrait(server, page):
     text = main_text(page)
     assert "144 trajectories" in text and "in one batched solve" in text
     expect(page.locator(PLOT).first).to_contain_text("centre")  # the fixed point at the origin, in the legend
-    assert page.locator("[data-testid='stException']").count() == 0
+    assert_no_exception(page)
 
 
 def test_a_hostile_link_shows_one_line_and_nothing_runs(server, page):
@@ -30,7 +30,7 @@ def test_a_hostile_link_shows_one_line_and_nothing_runs(server, page):
     message = page.locator("[data-testid='stAlert'] [data-testid='stMarkdownContainer']").first
     expect(message).to_contain_text("dx/dt:")
     assert "\n" not in message.inner_text().strip()
-    assert page.locator("[data-testid='stException']").count() == 0
+    assert_no_exception(page)
     assert page.locator(PLOT).count() == 0
 
 
@@ -41,23 +41,22 @@ def test_clicking_the_plane_starts_a_trajectory_that_lands_in_the_link(server, p
     page.mouse.click(area["x"] + 0.7 * area["width"], area["y"] + 0.3 * area["height"])
     page.wait_for_url("**starts=**", timeout=30_000)
     page.wait_for_selector(DONE, timeout=30_000)
-    expect(page.locator("[data-testid='stMain']")).to_contain_text("1 of yours (both ways)")
+    expect_main(page, "1 of yours (both ways)")
     expect(page.locator(PLOT).first).to_contain_text("your starts")
     open_and_wait(page, page.url)  # the link alone reproduces it
-    expect(page.locator("[data-testid='stMain']")).to_contain_text("1 of yours (both ways)")
+    expect_main(page, "1 of yours (both ways)")
     page.get_by_role("button", name="Clear my trajectories").click()
     page.wait_for_timeout(500)
     page.wait_for_selector(DONE, timeout=30_000)
-    expect(page.locator("[data-testid='stMain']")).not_to_contain_text("of yours")
+    expect(main(page)).not_to_contain_text("of yours")
     assert "starts=" not in page.url
 
 
 def test_deep_link_to_the_fixed_points_of_a_linear_type(server, page):
     open_and_wait(page, f"{server}/phase_portraits?system=linear&type=stable_spiral&view=fixed-points")
-    main = page.locator("[data-testid='stMain']")
-    expect(main).to_contain_text("1 fixed point")
+    expect_main(page, "1 fixed point")
     expect(page.locator("[data-testid='stDataFrame']")).to_be_visible()
-    assert page.locator("[data-testid='stException']").count() == 0
+    assert_no_exception(page)
 
 
 def test_the_flow_tab_has_play_and_a_time_slider(server, page):
