@@ -1,8 +1,10 @@
 """NODE vs ANODE lab: Neural ODEs and Augmented Neural ODEs on half moons, concentric circles and the 1-D
 flip, trained live side by side, with their flows in 2-D and 3-D and the race in function evaluations."""
 
+from collections.abc import Callable
 from dataclasses import replace
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from cached.node_anode import (
@@ -257,6 +259,20 @@ def panels_for(kinds: list[str], models: dict[str, ModelRef] | None = None) -> d
     }
 
 
+def show_panels(
+    build: Callable[[list[Panel]], go.Figure],
+    kinds: list[str],
+    key: str,
+    name: str,
+    models: dict[str, ModelRef] | None = None,
+) -> bool:
+    """Draw `build(panels)` for the models of `kinds` that could be solved; whether it was drawn."""
+    panels = panels_for(kinds, models)
+    if panels:
+        show_figure(build(list(panels.values())), key=key, name=name)
+    return bool(panels)
+
+
 def flip_figure(models: dict[str, ModelRef], key: str, name: str) -> dict[str, Panel]:
     """The 1-D task's paths and outputs for `models`; returns the panels drawn."""
     panels = panels_for(list(models), models)
@@ -354,10 +370,9 @@ if chosen:
         if tab_depth.open:
             main, side = st.columns([3.2, 1])
             with main:
-                panels = panels_for(chosen)
-                if panels:
-                    figure = depth_figure(list(panels.values()), coloring)
-                    show_figure(figure, key="node_anode.depth", name="node-anode-depth")
+                show_panels(
+                    lambda ps: depth_figure(ps, coloring), chosen, "node_anode.depth", "node-anode-depth"
+                )
             with side:
                 st.markdown(
                     "**Depth is time.** A ResNet applies a few discrete layers; a Neural ODE follows the "
@@ -376,9 +391,9 @@ if chosen:
             with main:
                 if not plane_kinds:
                     st.info("The 3-D view needs a state of two dimensions or more (ANODE on the 1-D task).")
-                elif panels := panels_for(plane_kinds):
-                    figure = flow_3d_figure(list(panels.values()), coloring)
-                    show_figure(figure, key="node_anode.3d", name="node-anode-3d")
+                elif show_panels(
+                    lambda ps: flow_3d_figure(ps, coloring), plane_kinds, "node_anode.3d", "node-anode-3d"
+                ):
                     st.caption(
                         "Drag to rotate. A 2-D state is drawn as (z0, z1, t), an augmented one as (z0, z1, a1)."
                     )
@@ -390,10 +405,9 @@ if chosen:
         if tab_anim.open:
             main, side = st.columns([3.2, 1])
             with main:
-                panels = panels_for(chosen)
-                if panels:
-                    figure = cloud_figure(list(panels.values()), coloring)
-                    show_figure(figure, key="node_anode.cloud", name="node-anode-flow")
+                show_panels(
+                    lambda ps: cloud_figure(ps, coloring), chosen, "node_anode.cloud", "node-anode-flow"
+                )
             with side:
                 st.markdown(
                     "**The point cloud flowing** from t = 0 to t₁: press Play, or drag the slider. Augmented "
@@ -478,12 +492,13 @@ if chosen:
                     st.caption(f"Training loss at step {at}: {losses}.")
                 if classification:
                     regions_figure(snapshots, "node_anode.replay_regions", "node-anode-replay-regions", 50)
-                    panels = panels_for(list(snapshots), snapshots)
-                    if panels:
-                        figure = cloud_figure(list(panels.values()), coloring, animate=False, height=440)
-                        show_figure(
-                            figure, key="node_anode.replay_cloud", name="node-anode-replay-end-states"
-                        )
+                    show_panels(
+                        lambda ps: cloud_figure(ps, coloring, animate=False, height=440),
+                        list(snapshots),
+                        "node_anode.replay_cloud",
+                        "node-anode-replay-end-states",
+                        snapshots,
+                    )
                     st.caption(
                         "Top: decision regions at that step. Bottom: where the flow takes the points at t₁."
                     )
