@@ -8,9 +8,9 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from components.phase_marks import Window
 from components.style import styled
 from models.phase.fixed_points import SADDLE, FixedPoint
+from models.phase.portrait import Window
 
 UNSTABLE_COLOR = "#d62728"
 STABLE_COLOR = "#1f77b4"

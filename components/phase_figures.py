@@ -10,10 +10,10 @@ import numpy as np
 import plotly.graph_objects as go
 
 from components.fixed_point_figures import KIND_MARKERS, add_fixed_points, eigen_text
-from components.phase_marks import Window, add_arrows, add_streamlets
+from components.phase_marks import add_arrows, add_streamlets
 from components.style import add_play_controls, scene, styled
 from models.phase.fixed_points import FixedPoint
-from models.phase.portrait import FieldSample
+from models.phase.portrait import FieldSample, Window
 
 TRAJECTORY_COLOR = "#08306b"
 CLICK_COLOR = "#D55E00"

@@ -8,10 +8,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from components.style import colorbar_trace
-from models.phase.portrait import FieldSample
-
-#: The range shown of each state dimension, ((low, high), ...).
-Window = tuple[tuple[float, float], ...]
+from models.phase.portrait import FieldSample, Window
 
 #: Field colour by speed: pale and cool where slow, warm where fast; drawn under dark trajectories.
 SPEED_SCALE = [[0.0, "#c6dbef"], [0.35, "#6baed6"], [0.65, "#fd8d3c"], [1.0, "#a50f15"]]
