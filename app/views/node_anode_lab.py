@@ -1,10 +1,8 @@
 """NODE vs ANODE lab: Neural ODEs and Augmented Neural ODEs on half moons, concentric circles and the 1-D
 flip, trained live side by side, with their flows in 2-D and 3-D and the race in function evaluations."""
 
-from collections.abc import Callable
 from dataclasses import replace
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from cached.node_anode import (
@@ -13,36 +11,32 @@ from cached.node_anode import (
     PAGE_MAX_NFE,
     SHIPPED_DATA,
     DataArrays,
-    ModelRef,
     ViewError,
-    architecture,
-    checkpoint_path,
     data_arrays,
     find_run,
-    same_data,
-    shipped,
     view,
 )
 from components.flow_cloud_figures import cloud_figure
-from components.flow_panels import Coloring, Panel
-from components.flow_path_figures import depth_figure, flip1d_figure, flow_3d_figure
-from components.flow_plane_figures import decision_regions_figure, vector_field_figure
-from components.training_charts import Run, training_chart
+from components.flow_panels import Coloring
+from components.flow_path_figures import depth_figure, flow_3d_figure
+from components.flow_plane_figures import vector_field_figure
+from components.training_charts import training_chart
 from kit.chrome import presenter_mode
 from kit.figures import show_figure
 from kit.links import PageLinks, parse_int, parse_subset
+from kit.node_anode_figures import ModelFigures, dim_names, show_errors
+from kit.node_anode_models import choose_models, show_summary
+from kit.node_anode_notes import CIRCLES, EXTRA, FLIP, HOMEOMORPHISM, nfe_note
 from kit.node_training import (
-    AUTO_KEY,
     MAX_WALL_S,
     Plan,
     finalize_interrupted,
     stop_button,
-    stop_words,
     training_panel,
 )
 from models.nn.training import TrainConfig
 from models.node_anode.analysis import order_flips, padded_window
-from models.node_anode.classifiers import ADAPTIVE_SOLVERS, ModelConfig, build_model, count_parameters
+from models.node_anode.classifiers import ADAPTIVE_SOLVERS, ModelConfig
 from models.node_anode.data import DATASETS, ToyDataConfig, default_noise
 
 TITLE = "NODE vs ANODE lab"
@@ -66,11 +60,6 @@ LEARNING_RATES = ["0.005", "0.01", "0.02", "0.05"]
 X_AXES = {"step": "step", "wall_s": "wall time", "nfe_spent": "evaluations of f spent"}
 REPLAY_KEY = "node_anode.replay"  # session only: snapshots cannot travel in a link
 TABS = ["What it learned", "Depth", "3-D", "Animation", "Vector field", "Training replay"]
-
-
-def dim_names(kind: str, in_dim: int, cfg: ModelConfig) -> tuple[str, ...]:
-    augment = cfg.augment_dim if kind == "anode" else 0
-    return tuple(f"z{i}" for i in range(in_dim)) + tuple(f"a{i + 1}" for i in range(augment))
 
 
 # --- page ------------------------------------------------------------------------------------------------
@@ -164,46 +153,8 @@ def page_config(kind: str) -> ModelConfig:
 
 
 # --- which weights each model shows ------------------------------------------------------------------------
-refs: dict[str, ModelRef] = {}
-origin: dict[str, str] = {}
-trained_runs: list[Run] = []  # trained in this session: curves above the tabs
-recorded_runs: list[Run] = []  # the shipped models' recorded training: curves in the replay tab
-needs_live = False
-tried_before = st.session_state.get(AUTO_KEY, set())
-for kind in chosen:
-    cfg = page_config(kind)
-    run = find_run(kind, cfg, data_cfg, seed)
-    is_preset = (
-        same_data(data_cfg, SHIPPED_DATA[dataset])
-        and seed == 0
-        and architecture(cfg) == architecture(ARCHITECTURES[(kind, dataset)])
-    )
-    loaded = shipped(kind, dataset) if is_preset else None
-    if isinstance(loaded, str):
-        needs_live = needs_live or run is None
-        then = (
-            "showing the one trained live in this session."
-            if run is not None
-            else ("press Train to train it live." if tried_before else "training it live instead.")
-        )
-        st.warning(f"Shipped {MODEL_LABELS[kind]} unavailable ({loaded}); {then}", icon=":material/warning:")
-    if run is not None:
-        refs[kind] = ModelRef(kind, cfg, in_dim, arrays.n_out, "session", run_id=run.run_id)
-        origin[kind] = (
-            f"trained here: {len(run.history)} steps, {run.seconds:.1f} s ({stop_words(run.stop_reason)})"
-        )
-        trained_runs.append(Run(kind, MODEL_LABELS[kind], run.history))
-    elif loaded is None or isinstance(loaded, str):
-        refs[kind] = ModelRef(kind, cfg, in_dim, arrays.n_out, "init", seed=seed)
-        origin[kind] = "untrained: press Train" if loaded is None else "untrained (shipped model unavailable)"
-    else:
-        path = str(checkpoint_path(kind, dataset))
-        refs[kind] = ModelRef(kind, cfg, in_dim, arrays.n_out, "shipped", path=path)
-        origin[kind] = "shipped checkpoint"
-        recorded = loaded.meta.get("history", {})
-        losses, nfes = recorded.get("loss", []), recorded.get("nfe_forward", [])
-        history = [{"loss": float(v), "nfe_forward": float(n)} for v, n in zip(losses, nfes, strict=False)]
-        recorded_runs.append(Run(kind, MODEL_LABELS[kind], history))
+shown = choose_models({k: page_config(k) for k in chosen}, data_cfg, seed, in_dim, arrays.n_out)
+refs, trained_runs, recorded_runs = shown.refs, shown.trained_runs, shown.recorded_runs
 
 classification = arrays.task == "classification"
 solver_words = (
@@ -215,23 +166,7 @@ measured: dict[str, dict | ViewError] = {k: view("metrics", ref, data_cfg) for k
 if not chosen:
     st.info("Choose at least one model in the sidebar.", icon=":material/arrow_back:")
 else:
-    for col, kind in zip(st.columns(len(chosen)), chosen, strict=True):
-        result = measured[kind]
-        params = count_parameters(build_model(refs[kind].cfg, in_dim, arrays.n_out, seed=0))
-        if isinstance(result, ViewError):
-            col.metric(MODEL_LABELS[kind], "—")
-            col.error(f"{MODEL_LABELS[kind]}: {result.message}", icon=":material/block:")
-            continue
-        if classification:
-            col.metric(f"{MODEL_LABELS[kind]}: test accuracy", f"{result['accuracy']:.3f}")
-        else:
-            col.metric(f"{MODEL_LABELS[kind]}: test MSE", f"{result['loss']:.3g}")
-        nfe_words = (
-            f"{result['nfe_forward']:.0f} layer evaluations"
-            if kind == "resnet"
-            else f"forward NFE {result['nfe_forward']:.0f} on the test set ({solver_words})"
-        )
-        col.caption(f"{origin[kind]} · {params:,} parameters · {nfe_words}")
+    show_summary(shown, measured, in_dim, arrays.n_out, classification, solver_words)
 
 train_area = st.container()
 
@@ -241,60 +176,6 @@ def nfe_of(kind: str) -> str:
     return "—" if result is None or isinstance(result, ViewError) else f"{result['nfe_forward']:.0f}"
 
 
-def show_errors(results: dict[str, object]) -> None:
-    for kind, result in results.items():
-        if isinstance(result, ViewError):
-            st.error(f"{MODEL_LABELS[kind]}: {result.message}", icon=":material/block:")
-
-
-def panels_for(kinds: list[str], models: dict[str, ModelRef] | None = None) -> dict[str, Panel]:
-    """Paths of the shown points for each model that could be solved (the others get an error line)."""
-    models = models or refs
-    results = {k: view("paths", models[k], arrays.shown_x, 26) for k in kinds}
-    show_errors(results)
-    return {
-        k: Panel(MODEL_LABELS[k], r.t, r.states, dim_names(k, in_dim, models[k].cfg), r.discrete)
-        for k, r in results.items()
-        if not isinstance(r, ViewError)
-    }
-
-
-def show_panels(
-    build: Callable[[list[Panel]], go.Figure],
-    kinds: list[str],
-    key: str,
-    name: str,
-    models: dict[str, ModelRef] | None = None,
-) -> bool:
-    """Draw `build(panels)` for the models of `kinds` that could be solved; whether it was drawn."""
-    panels = panels_for(kinds, models)
-    if panels:
-        show_figure(build(list(panels.values())), key=key, name=name)
-    return bool(panels)
-
-
-def flip_figure(models: dict[str, ModelRef], key: str, name: str) -> dict[str, Panel]:
-    """The 1-D task's paths and outputs for `models`; returns the panels drawn."""
-    panels = panels_for(list(models), models)
-    outputs = {k: view("outputs", models[k], arrays.shown_x) for k in panels}
-    show_errors(outputs)
-    kept = {k: pn for k, pn in panels.items() if not isinstance(outputs[k], ViewError)}
-    if kept:
-        figure = flip1d_figure(list(kept.values()), arrays.shown_x[:, 0], [outputs[k][:, 0] for k in kept])
-        show_figure(figure, key=key, name=name)
-    return kept
-
-
-def regions_figure(models: dict[str, ModelRef], key: str, name: str, resolution: int = 60) -> None:
-    grids = {k: view("regions", models[k], window, resolution) for k in models}
-    show_errors(grids)
-    good = [(MODEL_LABELS[k], g) for k, g in grids.items() if not isinstance(g, ViewError)]
-    if good:
-        show_figure(
-            decision_regions_figure(good, arrays.x, Coloring(arrays.y.astype(int))), key=key, name=name
-        )
-
-
 coloring = (
     Coloring(arrays.shown_y.astype(int))
     if classification
@@ -302,37 +183,8 @@ coloring = (
 )
 window = padded_window(arrays.x, 0.15) if in_dim == 2 else None
 
-HOMEOMORPHISM = (
-    "**A flow keeps topology.** The map from z(0) to z(t₁) of an ODE is a homeomorphism: continuous and "
-    "invertible. Two paths can never cross, since where they met they would share their whole future and "
-    "past. So a Neural ODE may bend and stretch the plane but never tear it or pass points through each other."
-)
-CIRCLES = (
-    "**Why NODE must cheat on circles.** The inner disc is enclosed by the ring; no homeomorphism of the "
-    "plane takes it outside, so no NODE whose logits are its state can separate the two whole regions. With "
-    "finitely many training points it squeezes the inner class through gaps between the points of the ring "
-    "instead, stretching space hard: a fast, twisted flow, thin wrong regions, and more evaluations of f."
-)
-FLIP = (
-    "**g(x) = −x needs paths to cross.** On a line an ODE flow keeps the order of points, so no NODE maps 1 "
-    "to −1 and −1 to 1: it settles for the best order-keeping map. The ResNet's three Euler steps of size 1 "
-    "jump over each other; the ANODE goes around in the (z, a) plane."
-)
-EXTRA = (
-    "**What the extra dimension buys.** ANODE starts on the plane a = 0 of (z, a) and may leave it: one more "
-    "dimension lets the inner class be lifted over the ring, after which a plane separates the classes. The flow "
-    "stays simple, so it is cheaper to solve."
-)
-
-
-def nfe_note() -> str:
-    parts = ", ".join(f"{MODEL_LABELS[k]} **{nfe_of(k)}**" for k in chosen)
-    return (
-        "**What NFE costs.** Every evaluation of f is one pass through the MLP; an adaptive solver spends more "
-        "where the flow is fast or twisted. Forward NFE is the price of a prediction, backward NFE the price of "
-        "the adjoint solve during training (0 when backpropagating through the solver, which stores its steps "
-        f"instead). Measured now for the test set with {solver_words}: {parts}."
-    )
+figures = ModelFigures(arrays, refs, window)
+nfe_costs = nfe_note({MODEL_LABELS[k]: nfe_of(k) for k in chosen}, solver_words)
 
 
 if chosen:
@@ -343,9 +195,9 @@ if chosen:
             main, side = st.columns([3.2, 1])
             with main:
                 if classification:
-                    regions_figure(refs, "node_anode.regions", "node-anode-decision-regions")
+                    figures.regions_figure(refs, "node_anode.regions", "node-anode-decision-regions")
                 else:
-                    flip_panels = flip_figure(refs, "node_anode.flip", "node-anode-flip1d")
+                    flip_panels = figures.flip_figure(refs, "node_anode.flip", "node-anode-flip1d")
             with side:
                 if classification:
                     st.markdown(
@@ -353,7 +205,7 @@ if chosen:
                         "the line is its decision boundary, the dots the training data."
                     )
                     st.markdown(CIRCLES if dataset == "circles" else HOMEOMORPHISM)
-                    st.markdown(nfe_note())
+                    st.markdown(nfe_costs)
                 else:
                     m = len(arrays.shown_x)
                     flips = ", ".join(
@@ -364,13 +216,13 @@ if chosen:
                         FLIP
                         + f" Pairs of the {m} points that swap order ({m * (m - 1) // 2:,} would): {flips}."
                     )
-                    st.markdown(nfe_note())
+                    st.markdown(nfe_costs)
 
     with tab_depth:
         if tab_depth.open:
             main, side = st.columns([3.2, 1])
             with main:
-                show_panels(
+                figures.show_panels(
                     lambda ps: depth_figure(ps, coloring), chosen, "node_anode.depth", "node-anode-depth"
                 )
             with side:
@@ -391,7 +243,7 @@ if chosen:
             with main:
                 if not plane_kinds:
                     st.info("The 3-D view needs a state of two dimensions or more (ANODE on the 1-D task).")
-                elif show_panels(
+                elif figures.show_panels(
                     lambda ps: flow_3d_figure(ps, coloring), plane_kinds, "node_anode.3d", "node-anode-3d"
                 ):
                     st.caption(
@@ -405,7 +257,7 @@ if chosen:
         if tab_anim.open:
             main, side = st.columns([3.2, 1])
             with main:
-                show_panels(
+                figures.show_panels(
                     lambda ps: cloud_figure(ps, coloring), chosen, "node_anode.cloud", "node-anode-flow"
                 )
             with side:
@@ -425,7 +277,7 @@ if chosen:
             with main:
                 if not plane_kinds:
                     st.info("The vector field view needs a state of two dimensions or more.")
-                panels = panels_for(plane_kinds) if plane_kinds else {}
+                panels = figures.panels_for(plane_kinds) if plane_kinds else {}
                 fields = {}
                 for k, pn in panels.items():
                     plane = padded_window(pn.states[:, :, :2].reshape(-1, 2), 0.08)
@@ -491,8 +343,10 @@ if chosen:
                     )
                     st.caption(f"Training loss at step {at}: {losses}.")
                 if classification:
-                    regions_figure(snapshots, "node_anode.replay_regions", "node-anode-replay-regions", 50)
-                    show_panels(
+                    figures.regions_figure(
+                        snapshots, "node_anode.replay_regions", "node-anode-replay-regions", 50
+                    )
+                    figures.show_panels(
                         lambda ps: cloud_figure(ps, coloring, animate=False, height=440),
                         list(snapshots),
                         "node_anode.replay_cloud",
@@ -503,7 +357,7 @@ if chosen:
                         "Top: decision regions at that step. Bottom: where the flow takes the points at t₁."
                     )
                 else:
-                    flip_figure(snapshots, "node_anode.replay_flip", "node-anode-replay-flip1d")
+                    figures.flip_figure(snapshots, "node_anode.replay_flip", "node-anode-replay-flip1d")
 
     train_cfg = TrainConfig(
         steps=steps,
@@ -518,7 +372,7 @@ if chosen:
         seed,
         tuple((k, refs[k].cfg) for k in chosen),
         train_cfg,
-        auto=needs_live,
+        auto=shown.needs_live,
         x_axis=x_axis,
         task=arrays.task,
     )

@@ -5,7 +5,6 @@ import math
 from dataclasses import replace
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from cached.phase import (
@@ -15,31 +14,19 @@ from cached.phase import (
     STABLE,
     UNSTABLE,
     arrows,
-    cloud,
     field_lines,
     fixed_points,
     nullclines,
     trajectories,
 )
-from components.fixed_point_figures import (
-    STABLE_COLOR,
-    UNSTABLE_COLOR,
-    format_complex,
-    trace_determinant_figure,
-)
-from components.phase_figures import (
-    CLICK_COLOR,
-    PlaneLayers,
-    TrajectorySet,
-    flow_animation_figure,
-    phase_plane_figure,
-    trajectories_3d_figure,
-)
+from components.fixed_point_figures import STABLE_COLOR, UNSTABLE_COLOR
+from components.phase_figures import CLICK_COLOR, PlaneLayers, TrajectorySet, phase_plane_figure
 from kit.chrome import presenter_mode
 from kit.figures import show_figure
-from kit.links import BadValue, PageLinks, parse_choice
+from kit.links import PageLinks, parse_choice
+from kit.phase_links import MAX_EXPRESSION, MAX_STARTS, encode_starts, parse_expression, parse_starts
+from kit.phase_tabs import fixed_points_tab, flow_tab, maths_tab, three_d_tab, wrap_points
 from models.ode.solve import METHODS
-from models.phase.fixed_points import FixedPoint
 from models.phase.portrait import PORTRAIT_METHODS, PortraitConfig, SeedConfig, source_seeds, wrap_angles
 from models.systems.expressions import FUNCTIONS, ExpressionError
 from models.systems.library import SYSTEMS
@@ -55,8 +42,6 @@ from models.systems.spec import (
     portrait_defaults,
 )
 
-MAX_EXPRESSION = 300
-MAX_STARTS = 20
 SYSTEM_LABELS = {k: SYSTEMS[k].name for k in PRESETS} | {
     LINEAR: "Linear system (by type or matrix)",
     CUSTOM: "Your own equations",
@@ -73,30 +58,6 @@ SOURCE_NOTES = {
 }
 
 
-def parse_expression(raw: str) -> str:
-    if len(raw) > MAX_EXPRESSION:
-        raise BadValue(f"longer than {MAX_EXPRESSION} characters")
-    return raw
-
-
-def parse_starts(raw: str) -> tuple[tuple[float, ...], ...]:
-    """`x,y;x,y;...`: at most MAX_STARTS finite points of two coordinates."""
-    points = []
-    for item in [s for s in raw.split(";") if s][:MAX_STARTS]:
-        try:
-            values = tuple(float(v) for v in item.split(","))
-        except ValueError:
-            raise BadValue("not a list of points x,y;x,y") from None
-        if len(values) != 2 or not all(math.isfinite(v) and abs(v) <= 1e4 for v in values):
-            raise BadValue("not a list of points x,y;x,y")
-        points.append(values)
-    return tuple(points)
-
-
-def encode_starts(points: tuple[tuple[float, ...], ...]) -> str:
-    return ";".join(",".join(f"{v:.4g}" for v in p) for p in points)
-
-
 def batch_summary(role: np.ndarray) -> str:
     """What the rows of a view's batch are, in words."""
     parts = [f"{int((role == PORTRAIT).sum())} trajectories"]
@@ -105,21 +66,6 @@ def batch_summary(role: np.ndarray) -> str:
     if (role == FORWARD).any():
         parts.append(f"{int((role == FORWARD).sum())} of yours (both ways)")
     return ", ".join(parts)
-
-
-def wrap_points(points: tuple[FixedPoint, ...], wrap: bool) -> tuple[FixedPoint, ...]:
-    """Fixed points with θ wrapped to (−π, π]; the copies at −π and π become one."""
-    if not wrap:
-        return points
-    seen, out = set(), []
-    for p in points:
-        theta = p.point[0] - 2 * math.pi * math.ceil((p.point[0] - math.pi) / (2 * math.pi))
-        moved = replace(p, point=(theta, *p.point[1:]))
-        where = tuple(round(v, 6) for v in moved.point)
-        if where not in seen:
-            seen.add(where)
-            out.append(moved)
-    return tuple(out)
 
 
 links = PageLinks("phase")
@@ -396,149 +342,19 @@ else:
 
     with tab_fixed:
         if tab_fixed.open:
-            found = fixed_points(spec, window)
-            if found is None:
-                st.info(
-                    "This field changes with t, so points where it vanishes do not stay fixed: there are no fixed "
-                    "points to classify. Set the forcing to zero to see them.",
-                    icon=":material/schedule:",
-                )
-            elif not found:
-                st.info("Newton's method found no fixed point in this window.", icon=":material/search_off:")
-            else:
-                shown = wrap_points(found, wrap)
-                rows = [
-                    {
-                        "point": "(" + ", ".join(f"{v:.4g}" for v in p.point) + ")",
-                        "type": p.kind,
-                        "eigenvalues": ",  ".join(format_complex(v, 4) for v in p.eigenvalues),
-                    }
-                    | (
-                        {"trace": round(p.trace, 4), "determinant": round(p.determinant, 4)}
-                        if dim == 2
-                        else {}
-                    )
-                    for p in shown
-                ]
-                left, right = st.columns([3, 2]) if dim == 2 else (st.container(), None)
-                with left:
-                    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-                    st.markdown(
-                        f"**{len(shown)} fixed point{'s' if len(shown) != 1 else ''}** found by Newton's method from "
-                        f"a grid of starting guesses all at once, with Jacobians from autograd. Each is classified by "
-                        "the eigenvalues λ of its Jacobian: real parts of opposite signs make a **saddle**; all "
-                        "negative, a **stable** node (real λ) or spiral (complex λ); all positive, an **unstable** "
-                        "one; purely imaginary λ, a **centre** of the linearisation (a nonlinear term can still "
-                        "make it a slow spiral)."
-                    )
-                    if any(p.kind == "non-hyperbolic" for p in shown):
-                        st.caption(
-                            "Non-hyperbolic: an eigenvalue has zero real part, so the linearisation does not decide "
-                            "the type (for a line of fixed points, no point is isolated)."
-                        )
-                if right is not None:
-                    with right:
-                        show_figure(trace_determinant_figure(shown), key="phase.tracedet")
-                        st.caption(
-                            "A planar fixed point's type depends only on the trace τ and determinant Δ of J."
-                        )
+            fixed_points_tab(spec, window, wrap, dim)
 
     with tab_flow:
         if tab_flow.open:
-            moving = cloud(spec, window, cfg)
-            if isinstance(moving, str):
-                st.error(moving, icon=":material/block:")
-            else:
-                if moving.message:
-                    st.error(
-                        f"{moving.message}. The part computed before is animated.", icon=":material/timer:"
-                    )
-                points_drawn = moving.points
-                if wrap:
-                    points_drawn = points_drawn.copy()
-                    theta = points_drawn[..., 0]
-                    points_drawn[..., 0] = theta - 2 * np.pi * np.ceil((theta - np.pi) / (2 * np.pi))
-                show_figure(
-                    flow_animation_figure(
-                        window,
-                        names,
-                        moving.times,
-                        points_drawn,
-                        moving.colors,
-                        arrows(spec, window, 15) if dim == 2 else None,
-                        projection,
-                    ),
-                    key="phase.flow",
-                )
-                st.caption(
-                    f"{points_drawn.shape[1]} points carried by the flow over [0, {t1:g}] (press Play, or drag the "
-                    "time slider). Each keeps its colour, so you can see where the flow stretches, folds and "
-                    "gathers the plane: a flow map is a smooth, invertible deformation, so the cloud never tears."
-                )
+            flow_tab(spec, window, cfg, wrap, names, t1, dim, projection)
 
     with tab_3d:
         if tab_3d.open and not isinstance(view, str):
-            # At most about 80 curves: a 3-D scene with hundreds of lines is slow to turn and hard to read.
-            rows = np.flatnonzero(view.role == PORTRAIT)
-            rows = rows[:: max(1, len(rows) // 80)]
-            curves = view.y[:, rows]
-            if dim == 3:
-                show_figure(
-                    trajectories_3d_figure(curves, names, points or (), color_by=view.t), key="phase.3d"
-                )
-                st.caption(
-                    "Drag to rotate. Colour is time. Fixed points are marked; near the Lorenz attractor every "
-                    "trajectory winds around the two outer ones, flipping between them unpredictably."
-                )
-            else:
-                cylinder = system_key in ANGULAR and links.toggle("Draw on the cylinder", "cylinder", False)
-                if cylinder:
-                    theta, mom = curves[..., 0], curves[..., 1]
-                    show_figure(
-                        trajectories_3d_figure(
-                            np.stack((np.cos(theta), np.sin(theta), mom), axis=-1),
-                            ("cos θ", "sin θ", names[1]),
-                            cylinder=True,
-                        ),
-                        key="phase.cylinder_chart",
-                    )
-                    st.caption(
-                        "θ is an angle, so the phase space of the pendulum is a cylinder: rotations (whirling "
-                        "over the top) are closed loops around it, oscillations are loops on one side."
-                    )
-                else:
-                    times = view.t[:, None] * view.direction[rows][None, :]
-                    lifted = np.concatenate((curves, times[..., None]), axis=-1)
-                    show_figure(
-                        trajectories_3d_figure(drawn(lifted), (*names, "t"), color_by=None), key="phase.xyt"
-                    )
-                    st.caption(
-                        "Each solution is a curve through (x, y, t); the phase portrait is its shadow on the floor. "
-                        "Curves never cross in this space, because a solution is fixed by where it is at a time."
-                    )
+            three_d_tab(view, names, points, system_key, links, drawn, dim)
 
     with tab_maths:
         if tab_maths.open:
-            st.markdown(f"**{system.name}**")
-            if system_key == CUSTOM:
-                st.code(
-                    "\n".join(f"d{v}/dt = {text}" for v, text in zip(names, equations, strict=True)),
-                    language=None,
-                )
-            else:
-                st.latex(system.equations)
-            if system_key == LINEAR:
-                (a, b), (c, d) = ((params[0][1], params[1][1]), (params[2][1], params[3][1]))
-                st.latex(rf"A = \begin{{pmatrix}} {a:g} & {b:g} \\ {c:g} & {d:g} \end{{pmatrix}}")
-            if system.note:
-                st.caption(system.note)
-            st.markdown(
-                "Near a fixed point y*, f(y) ≈ J (y − y*) with J the Jacobian, so the portrait nearby looks like "
-                "that of the linear system dz/dt = J z, whose solutions are sums of e^{λt} v over the eigenpairs "
-                "(λ, v) of J. The signs of the real parts of λ say whether nearby solutions approach or leave; "
-                "imaginary parts make them turn. The **nullclines** are the curves where one component of f "
-                "vanishes: trajectories cross them vertically or horizontally, and fixed points are where they meet."
-            )
+            maths_tab(system, system_key, names, equations, params)
 
 if not presenter_mode():
     st.caption(

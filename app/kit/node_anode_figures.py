@@ -1,0 +1,91 @@
+"""The figures of the NODE vs ANODE lab drawn from its models on its data: paths of the shown points,
+the 1-D task's outputs and decision regions, with an error line for each model that cannot be solved."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from cached.node_anode import MODEL_LABELS, DataArrays, ModelRef, ViewError, view
+from components.flow_panels import Coloring, Panel
+from components.flow_path_figures import flip1d_figure
+from components.flow_plane_figures import decision_regions_figure
+from kit.figures import show_figure
+from models.node_anode.analysis import Window
+from models.node_anode.classifiers import ModelConfig
+
+
+def dim_names(kind: str, in_dim: int, cfg: ModelConfig) -> tuple[str, ...]:
+    augment = cfg.augment_dim if kind == "anode" else 0
+    return tuple(f"z{i}" for i in range(in_dim)) + tuple(f"a{i + 1}" for i in range(augment))
+
+
+def show_errors(results: dict[str, object]) -> None:
+    for kind, result in results.items():
+        if isinstance(result, ViewError):
+            st.error(f"{MODEL_LABELS[kind]}: {result.message}", icon=":material/block:")
+
+
+@dataclass(frozen=True)
+class ModelFigures:
+    """The page's data and models (`refs`, by kind), and the window of the input plane (None in 1-D)."""
+
+    arrays: DataArrays
+    refs: dict[str, ModelRef]
+    window: Window | None
+
+    def panels_for(self, kinds: list[str], models: dict[str, ModelRef] | None = None) -> dict[str, Panel]:
+        """Paths of the shown points for each model that could be solved (the others get an error line)."""
+        models = models or self.refs
+        results = {k: view("paths", models[k], self.arrays.shown_x, 26) for k in kinds}
+        show_errors(results)
+        return {
+            k: Panel(
+                MODEL_LABELS[k],
+                r.t,
+                r.states,
+                dim_names(k, self.arrays.x.shape[1], models[k].cfg),
+                r.discrete,
+            )
+            for k, r in results.items()
+            if not isinstance(r, ViewError)
+        }
+
+    def show_panels(
+        self,
+        build: Callable[[list[Panel]], go.Figure],
+        kinds: list[str],
+        key: str,
+        name: str,
+        models: dict[str, ModelRef] | None = None,
+    ) -> bool:
+        """Draw `build(panels)` for the models of `kinds` that could be solved; whether it was drawn."""
+        panels = self.panels_for(kinds, models)
+        if panels:
+            show_figure(build(list(panels.values())), key=key, name=name)
+        return bool(panels)
+
+    def flip_figure(self, models: dict[str, ModelRef], key: str, name: str) -> dict[str, Panel]:
+        """The 1-D task's paths and outputs for `models`; returns the panels drawn."""
+        panels = self.panels_for(list(models), models)
+        outputs = {k: view("outputs", models[k], self.arrays.shown_x) for k in panels}
+        show_errors(outputs)
+        kept = {k: pn for k, pn in panels.items() if not isinstance(outputs[k], ViewError)}
+        if kept:
+            figure = flip1d_figure(
+                list(kept.values()), self.arrays.shown_x[:, 0], [outputs[k][:, 0] for k in kept]
+            )
+            show_figure(figure, key=key, name=name)
+        return kept
+
+    def regions_figure(self, models: dict[str, ModelRef], key: str, name: str, resolution: int = 60) -> None:
+        grids = {k: view("regions", models[k], self.window, resolution) for k in models}
+        show_errors(grids)
+        good = [(MODEL_LABELS[k], g) for k, g in grids.items() if not isinstance(g, ViewError)]
+        if good:
+            show_figure(
+                decision_regions_figure(good, self.arrays.x, Coloring(self.arrays.y.astype(int))),
+                key=key,
+                name=name,
+            )

@@ -1,0 +1,35 @@
+"""The notes of the NODE vs ANODE lab: why a flow keeps topology, why NODE must cheat on circles and the 1-D
+flip, what the extra dimension buys, and what NFE costs."""
+
+HOMEOMORPHISM = (
+    "**A flow keeps topology.** The map from z(0) to z(t₁) of an ODE is a homeomorphism: continuous and "
+    "invertible. Two paths can never cross, since where they met they would share their whole future and "
+    "past. So a Neural ODE may bend and stretch the plane but never tear it or pass points through each other."
+)
+CIRCLES = (
+    "**Why NODE must cheat on circles.** The inner disc is enclosed by the ring; no homeomorphism of the "
+    "plane takes it outside, so no NODE whose logits are its state can separate the two whole regions. With "
+    "finitely many training points it squeezes the inner class through gaps between the points of the ring "
+    "instead, stretching space hard: a fast, twisted flow, thin wrong regions, and more evaluations of f."
+)
+FLIP = (
+    "**g(x) = −x needs paths to cross.** On a line an ODE flow keeps the order of points, so no NODE maps 1 "
+    "to −1 and −1 to 1: it settles for the best order-keeping map. The ResNet's three Euler steps of size 1 "
+    "jump over each other; the ANODE goes around in the (z, a) plane."
+)
+EXTRA = (
+    "**What the extra dimension buys.** ANODE starts on the plane a = 0 of (z, a) and may leave it: one more "
+    "dimension lets the inner class be lifted over the ring, after which a plane separates the classes. The flow "
+    "stays simple, so it is cheaper to solve."
+)
+
+
+def nfe_note(nfes: dict[str, str], solver_words: str) -> str:
+    """What NFE costs, with the forward NFE measured for each model (label -> count)."""
+    parts = ", ".join(f"{label} **{nfe}**" for label, nfe in nfes.items())
+    return (
+        "**What NFE costs.** Every evaluation of f is one pass through the MLP; an adaptive solver spends more "
+        "where the flow is fast or twisted. Forward NFE is the price of a prediction, backward NFE the price of "
+        "the adjoint solve during training (0 when backpropagating through the solver, which stores its steps "
+        f"instead). Measured now for the test set with {solver_words}: {parts}."
+    )
