@@ -263,7 +263,7 @@ class FieldSample:
     @property
     def defined(self) -> bool:
         """Whether f is finite at one grid point at least (a field like 1/0 is finite nowhere)."""
-        return bool(np.isfinite(self.u).any() and np.isfinite(self.v).any())
+        return bool((np.isfinite(self.u) & np.isfinite(self.v)).any())
 
 
 def sample_field(f: Field, window: Window, n: int, t: float = 0.0) -> FieldSample:
