@@ -17,10 +17,10 @@ import torch
 from cached.node_anode import MODEL_LABELS, SessionRun, forget_runs, run_key, session_runs, store_run
 from components.training_charts import Run, race_table, training_chart
 from kit.training_slots import training_slot
-from models.nn.odefunc import NFEBudgetExceeded
 from models.nn.training import TrainConfig, fit, loss_for_task
 from models.node_anode.classifiers import ModelConfig, build_model
 from models.node_anode.data import ToyDataConfig, make_dataset
+from models.ode.solve import BudgetExceeded
 
 #: A live training stops at this wall time per model, whatever the step count.
 MAX_WALL_S = 30.0
@@ -154,7 +154,7 @@ def train_race(plan: Plan) -> list[str]:
             try:
                 result = fit(model, data, plan.train, loss_fn, on_step)
                 reason = result.stop_reason
-            except NFEBudgetExceeded:
+            except BudgetExceeded:
                 reason = "nfe_budget"
                 problems.append(
                     f"{MODEL_LABELS[kind]}: the solver needed more than {cfg.max_nfe} evaluations of f in "

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, NamedTuple
 
 import torch
 from torch import Tensor, nn
-from torchdiffeq import odeint
 
-from models.nn.odefunc import NFEBudgetExceeded, ODEFunc
+from models.nn.odefunc import ODEFunc
 from models.nn.training import OnStep
+from models.ode.solve import UNTIMED, BudgetExceeded, solve
 from models.systems.library import Problem
 
 SystemName = Literal["spiral", "nonlinear"]
@@ -75,7 +75,8 @@ def observe(cfg: DynamicsDataConfig) -> Observations:
     t = torch.linspace(0.0, cfg.t_max, cfg.n_points, dtype=torch.float64)
     z0 = torch.tensor(cfg.z0, dtype=torch.float64)
     with torch.no_grad():
-        clean = odeint(true_field(cfg.system), z0, t, rtol=1e-8, atol=1e-10, method="dopri5")
+        accurate = replace(UNTIMED, method="dopri5", rtol=1e-8, atol=1e-10, grad="none")
+        clean = solve(true_field(cfg.system), z0, t, accurate).y
     gen = torch.Generator().manual_seed(cfg.seed)
     noisy = clean + cfg.noise * torch.randn(clean.shape, generator=gen, dtype=torch.float64)
     return Observations(t.float(), clean.float(), noisy.float())
@@ -172,9 +173,15 @@ def sample_windows(obs: Observations, cfg: FitConfig, gen: torch.Generator) -> t
     return starts, offsets
 
 
-def rollout(field: nn.Module, z0: Tensor, t: Tensor, step_size: float) -> Tensor:
-    """z0: (2,) or (n, 2), t: (T,) -> (T, ..., 2), with rk4 at `step_size`."""
-    return odeint(field, z0, t, method="rk4", options={"step_size": step_size})
+def rollout(
+    field: nn.Module, z0: Tensor, t: Tensor, step_size: float, max_nfe: int = UNTIMED.max_nfe
+) -> Tensor:
+    """z0: (2,) or (n, 2), t: (T,) -> (T, ..., 2), with rk4 (3/8 rule) at `step_size`, backprop.
+
+    Raises:
+        BudgetExceeded: after `max_nfe` evaluations of f.
+    """
+    return solve(field, z0, t, replace(UNTIMED, method="rk4_38", step_size=step_size, max_nfe=max_nfe)).y
 
 
 def _snapshot(field: nn.Module) -> dict[str, Tensor]:
@@ -197,11 +204,9 @@ def fit_dynamics(
         target = obs.noisy[starts[None, :] + offsets[:, None]]  # (m, windows, 2)
         optimizer.zero_grad(set_to_none=True)
         field.nfe = 0
-        if isinstance(field, ODEFunc):
-            field.nfe_limit = max_nfe
         try:
-            pred = rollout(field, target[0], obs.t[offsets] - obs.t[0], cfg.step_size)
-        except NFEBudgetExceeded:
+            pred = rollout(field, target[0], obs.t[offsets] - obs.t[0], cfg.step_size, max_nfe)
+        except BudgetExceeded:
             result.stopped = "nfe_budget"
             break
         loss = torch.mean((pred - target) ** 2)
@@ -218,8 +223,6 @@ def fit_dynamics(
             result.stopped = "time_budget"
         if result.stopped != "completed":
             break
-    if isinstance(field, ODEFunc):
-        field.nfe_limit = None
     steps_done = len(result.losses)
     if cfg.snapshots_every and steps_done and result.snapshots[-1][0] != steps_done:
         result.snapshots.append((steps_done, _snapshot(field)))

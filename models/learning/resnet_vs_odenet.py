@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import torch
 from torch import Tensor, nn
-from torchdiffeq import odeint
 
-from models.nn.odefunc import NFEBudgetExceeded, seeded_linear
+from models.nn.odefunc import seeded_linear
 from models.nn.training import OnStep
+from models.ode.solve import UNTIMED, solve
 
 Optimizer = Literal["sgd", "adam"]
 
@@ -105,17 +105,14 @@ class ResNetRegressor(nn.Module):
 
 
 class TimeField(nn.Module):
-    """f(t, y) = MLP[2, hidden, 1]([y, t]), counting evaluations in `nfe` and bounded by `nfe_limit`."""
+    """f(t, y) = MLP[2, hidden, 1]([y, t]), counting evaluations in `nfe`."""
 
-    def __init__(self, hidden: int, generator: torch.Generator, nfe_limit: int) -> None:
+    def __init__(self, hidden: int, generator: torch.Generator) -> None:
         super().__init__()
         self.net = _mlp(2, hidden, generator)
         self.nfe = 0
-        self.nfe_limit = nfe_limit
 
     def forward(self, t: Tensor, y: Tensor) -> Tensor:
-        if self.nfe >= self.nfe_limit:
-            raise NFEBudgetExceeded(f"the ODE-Net needed more than {self.nfe_limit} evaluations of f")
         self.nfe += 1
         return self.net(torch.cat([y, t.to(y).expand(y.shape[0], 1)], dim=1))
 
@@ -125,13 +122,17 @@ class ODENetRegressor(nn.Module):
 
     def __init__(self, hidden: int, generator: torch.Generator, rtol: float, atol: float, max_nfe: int):
         super().__init__()
-        self.func = TimeField(hidden, generator, max_nfe)
-        self.rtol, self.atol, self.max_nfe = rtol, atol, max_nfe
+        self.func = TimeField(hidden, generator)
+        self.solver = replace(UNTIMED, method="dopri5", rtol=rtol, atol=atol, max_nfe=max_nfe)
 
     def trajectory(self, x: Tensor, t: Tensor) -> Tensor:
-        """x: (n, 1), t: (T,) from 0 to 1 -> (T, n, 1) states y(t)."""
+        """x: (n, 1), t: (T,) from 0 to 1 -> (T, n, 1) states y(t).
+
+        Raises:
+            BudgetExceeded: if the solve needs more than `max_nfe` evaluations of f.
+        """
         self.func.nfe = 0
-        return odeint(self.func, x, t.to(x), rtol=self.rtol, atol=self.atol, method="dopri5")
+        return solve(self.func, x, t.to(x), self.solver).y
 
     def forward(self, x: Tensor) -> Tensor:
         """x: (n, 1) -> (n, 1)."""
