@@ -18,7 +18,8 @@ from cached.node_anode import MODEL_LABELS, SessionRun, forget_runs, run_key, se
 from components.training_charts import Run, race_table, training_chart
 from kit.training_slots import training_slot
 from models.nn.odefunc import NFEBudgetExceeded
-from models.nn.training import TrainConfig, fit, loss_for_task
+from models.nn.supervised import fit_splits, loss_for_task
+from models.nn.training import TrainConfig, snapshot_state
 from models.node_anode.classifiers import ModelConfig, build_model
 from models.node_anode.data import ToyDataConfig, make_dataset
 
@@ -51,17 +52,13 @@ class Plan:
         return [run_key(kind, cfg, self.data, self.seed) for kind, cfg in self.entries]
 
 
-def copy_state(model: torch.nn.Module) -> dict[str, torch.Tensor]:
-    return {k: v.detach().clone() for k, v in model.state_dict().items()}
-
-
 def finish_run(run: SessionRun, model: torch.nn.Module, reason: str | None = None) -> None:
-    run.state = copy_state(model)
+    run.state = snapshot_state(model)
     if reason is not None:
         run.stop_reason = reason
     steps = len(run.history)
     if run.snapshots and run.snapshots[-1][0] != steps:
-        run.snapshots.append((steps, copy_state(model)))
+        run.snapshots.append((steps, snapshot_state(model)))
     run.seconds = run.history[-1]["wall_s"] if run.history else 0.0
 
 
@@ -126,14 +123,14 @@ def train_race(plan: Plan) -> list[str]:
         for i, (kind, cfg) in enumerate(plan.entries):
             model = build_model(cfg, data.in_dim, data.n_out, seed=plan.seed)
             run = SessionRun(kind, cfg, plan.data, plan.seed, data.in_dim, data.n_out)
-            run.snapshots.append((0, copy_state(model)))
+            run.snapshots.append((0, snapshot_state(model)))
             active[kind] = (run, model)
             store_run(run)
 
             def on_step(step: int, metrics: dict[str, float], run=run, model=model, i=i, kind=kind) -> None:
                 run.history.append(metrics)
                 if step % snap_every == 0:
-                    run.snapshots.append((step, copy_state(model)))
+                    run.snapshots.append((step, snapshot_state(model)))
                 now, last = time.perf_counter(), step == plan.train.steps
                 if now - drawn["progress"] < PROGRESS_EVERY_S and not last:
                     return
@@ -152,7 +149,7 @@ def train_race(plan: Plan) -> list[str]:
                     chart_area.altair_chart(training_chart(live_runs(done, run), plan.x_axis))
 
             try:
-                result = fit(model, data, plan.train, loss_fn, on_step)
+                result = fit_splits(model, data, loss_fn, plan.train, on_step)
                 reason = result.stop_reason
             except NFEBudgetExceeded:
                 reason = "nfe_budget"
