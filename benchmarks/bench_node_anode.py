@@ -11,7 +11,8 @@ import time
 from dataclasses import dataclass
 
 from benchmarks.common import setup, verdict
-from models.nn.training import TrainConfig, evaluate, fit
+from models.nn.supervised import cross_entropy_loss, evaluate, fit_splits
+from models.nn.training import TrainConfig
 from models.node_anode.classifiers import ModelConfig, build_model, count_parameters
 from models.node_anode.data import ToyDataConfig, ToySplits, make_dataset
 
@@ -49,14 +50,14 @@ def time_to_accuracy(data: ToySplits, recipe: Recipe, target: float, seed: int) 
         checks["seconds"] += time.perf_counter() - start
         return checks["hit"] is not None
 
-    result = fit(model, data, recipe.train, on_step=on_step)
+    result = fit_splits(model, data, cross_entropy_loss, recipe.train, on_step)
     return Hit(checks["hit"], result.steps_done, checks["accuracy"])
 
 
 def final_nfe(data: ToySplits, recipe: Recipe, seed: int) -> tuple[float, float]:
     """Train the full recipe; return (forward NFE on the whole test set, test accuracy)."""
     model = build_model(recipe.model, data.in_dim, data.n_out, seed=seed)
-    result = fit(model, data, recipe.train)
+    result = fit_splits(model, data, cross_entropy_loss, recipe.train)
     return result.test["nfe_forward"], result.test["accuracy"]
 
 

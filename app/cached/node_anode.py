@@ -21,7 +21,7 @@ import torch
 from torch import Tensor, nn
 
 from models.nn.checkpoints import CheckpointError, LoadedCheckpoint, load_checkpoint
-from models.nn.training import evaluate, loss_for_task
+from models.nn.supervised import evaluate, loss_for_task
 from models.node_anode.analysis import decision_regions, flow_paths, rebuild, vector_field
 from models.node_anode.classifiers import ModelConfig, build_model
 from models.node_anode.data import ToyDataConfig, ToySplits, make_dataset

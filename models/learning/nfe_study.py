@@ -14,7 +14,8 @@ import torch
 from torch import Tensor
 
 from models.nn.odefunc import ODEFunc
-from models.nn.training import OnStep, TrainConfig, TrainResult, cross_entropy_loss, fit
+from models.nn.supervised import cross_entropy_loss, fit_splits
+from models.nn.training import OnStep, TrainConfig, TrainResult
 from models.node_anode.classifiers import ModelConfig, build_model
 from models.node_anode.data import ToyDataConfig, make_dataset
 from models.ode.solve import UNTIMED, solve
@@ -142,4 +143,4 @@ def train_recording_nfe(cfg: TrainingNFEConfig, on_step: OnStep | None = None) -
     """
     splits = make_dataset(cfg.data)
     model = build_model(cfg.model, splits.in_dim, splits.n_out, seed=cfg.model_seed)
-    return fit(model, splits, cfg.train, cross_entropy_loss, on_step)
+    return fit_splits(model, splits, cross_entropy_loss, cfg.train, on_step)

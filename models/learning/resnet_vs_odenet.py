@@ -6,19 +6,16 @@ the ODE-Net solves dy/dt = f(y, t) (an MLP [2, hidden, 1]) over [0, 1] with dopr
 
 from __future__ import annotations
 
-import math
-import time
 from dataclasses import dataclass, replace
-from typing import Literal
 
 import torch
 from torch import Tensor, nn
 
 from models.nn.odefunc import seeded_linear
-from models.nn.training import OnStep
+from models.nn.samplers import full_batch
+from models.nn.supervised import mse_loss
+from models.nn.training import OnStep, Optimizer, StopReason, TrainConfig, fit
 from models.ode.solve import UNTIMED, solve
-
-Optimizer = Literal["sgd", "adam"]
 
 
 @dataclass(frozen=True)
@@ -153,37 +150,19 @@ class RegressionFit:
     """A trained regressor: its loss at every step, and whether it finished."""
 
     losses: tuple[float, ...]
-    stopped: Literal["completed", "callback", "non_finite", "time_budget"]
+    stopped: StopReason
     wall_s: float
 
 
 def train_regressor(model: nn.Module, cfg: RegressionConfig, on_step: OnStep | None = None) -> RegressionFit:
-    """Full-batch MSE training of either regressor on the textbook's points.
+    """Full-batch MSE training of either regressor on the textbook's points, left in eval mode.
 
     `on_step(step, {"loss": ...})` is called after each step (from 1); returning True stops.
     """
-    x, y = training_data(cfg)
-    opt_cls = torch.optim.SGD if cfg.optimizer == "sgd" else torch.optim.Adam
-    optimizer = opt_cls(model.parameters(), lr=cfg.lr)
-    losses: list[float] = []
-    stopped: Literal["completed", "callback", "non_finite", "time_budget"] = "completed"
-    start = time.perf_counter()
-    for step in range(1, cfg.iterations + 1):
-        optimizer.zero_grad(set_to_none=True)
-        loss = torch.nn.functional.mse_loss(model(x), y)
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
-        if on_step is not None and on_step(step, {"loss": losses[-1]}) is True:
-            stopped = "callback"
-        elif not math.isfinite(losses[-1]):
-            stopped = "non_finite"
-        elif cfg.max_wall_s is not None and time.perf_counter() - start > cfg.max_wall_s:
-            stopped = "time_budget"
-        if stopped != "completed":
-            break
+    train = TrainConfig(steps=cfg.iterations, lr=cfg.lr, optimizer=cfg.optimizer, max_wall_s=cfg.max_wall_s)
+    result = fit(model, full_batch(training_data(cfg)), mse_loss, train, on_step)
     model.eval()
-    return RegressionFit(tuple(losses), stopped, time.perf_counter() - start)
+    return RegressionFit(tuple(m["loss"] for m in result.history), result.stop_reason, result.wall_s)
 
 
 def predict(model: nn.Module, x: Tensor) -> Tensor:

@@ -101,3 +101,21 @@ def reset_nfe(module: nn.Module) -> None:
     for m in module.modules():
         if isinstance(getattr(m, "nfe", None), int):
             m.nfe = 0
+
+
+class NFEMetric:
+    """An `nn.training.Metric`: evaluations of f in each step's forward pass (`nfe_forward`) and backward pass
+    (`nfe_backward`: the adjoint solve; 0 when backpropagating through the solver, which re-evaluates nothing).
+    """
+
+    def __init__(self) -> None:
+        self.forward = 0
+
+    def begin(self, model: nn.Module) -> None:
+        reset_nfe(model)
+
+    def forward_done(self, model: nn.Module) -> None:
+        self.forward = count_nfe(model)
+
+    def end(self, model: nn.Module, step: int, last: bool) -> dict[str, float]:
+        return {"nfe_forward": float(self.forward), "nfe_backward": float(count_nfe(model) - self.forward)}
