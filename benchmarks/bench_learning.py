@@ -1,22 +1,13 @@
 """Benchmark of "How Neural ODEs learn": the memory sweep's run time, and the page's cold and warm rerun
 times through AppTest for each tab.
 
-    python benchmarks/bench_learning.py
+Run from the repository root: python -m benchmarks.bench_learning
 """
 
 from __future__ import annotations
 
-import sys
-import time
-from pathlib import Path
-
-import torch
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from models.learning.adjoint_memory import MemoryStudyConfig, step_sweep, tolerance_sweep  # noqa: E402
-from tests.app.apptest_helpers import open_page  # noqa: E402
+from benchmarks.common import setup, time_open, timed
+from models.learning.adjoint_memory import MemoryStudyConfig, step_sweep, tolerance_sweep
 
 
 def mib(n: int) -> str:
@@ -24,7 +15,7 @@ def mib(n: int) -> str:
 
 
 def main() -> None:
-    torch.set_num_threads(1)
+    setup()
     cfg = MemoryStudyConfig()
     study = step_sweep(cfg)
     print(f"memory sweep (rk4, hidden {cfg.hidden}, batch {cfg.batch}, {cfg.dtype}): {study.wall_s:.1f} s")
@@ -44,12 +35,8 @@ def main() -> None:
             f"adjoint {mib(c.adjoint.saved_bytes)}, rel diff {c.rel_diff:.1e}"
         )
     for view in ("adjoint-memory", "nfe-study", "resnet-to-ode-net", "learning-dynamics"):
-        start = time.perf_counter()
-        at = open_page("how_they_learn", timeout=300, view=view)
-        cold = time.perf_counter() - start
-        start = time.perf_counter()
-        at.run()
-        warm = time.perf_counter() - start
+        at, cold = time_open("how_they_learn", timeout=300, view=view)
+        warm, _ = timed(at.run)
         print(
             f"page ?view={view}: cold {cold:.2f} s, warm rerun {warm:.2f} s, exceptions {len(at.exception)}"
         )

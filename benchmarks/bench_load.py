@@ -15,7 +15,8 @@ Each load run is made twice, first against benchmarks/reference_app.py (a title,
 chart: Streamlit and the browser alone) and then against the explorer, so the floor set by Chromium on this
 machine is printed beside our figures.
 
-Run: python benchmarks/bench_load.py [--only cold,load,distinct] [--sessions 5,50] [--arrival 1]
+Run from the repository root:
+    python -m benchmarks.bench_load [--only cold,load,distinct] [--sessions 5,50] [--arrival 1]
 Targets (issue 7): 50 sessions, P95 <= 5 s, 0 errors, memory growth <= 100 MB after warm-up;
 500 distinct requests, growth <= 150 MB; cold start <= 6 s.
 """
@@ -24,18 +25,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import socket
-import statistics
-import subprocess
-import sys
 import time
-import urllib.request
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchmarks.common import (
+    APPS,
+    PAGES,
+    TICKS,
+    print_latencies,
+    process_cpu_s,
+    rss_mb,
+    server,
+    verdict,
+    wait_until_idle,
+)
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -50,97 +56,11 @@ TITLE = "[data-testid='stMain'] h1"
 RUNNING = "[data-testid='stApp'][data-test-script-state='running']"
 DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CHART = "[data-testid='stPlotlyChart'], [data-testid='stVegaLiteChart']"
-PAGES = ("solver_lab", "phase_portraits")  # both have a "Step size h" number input
-#: What each load run serves: the explorer, and the reference page (benchmarks/reference_app.py) that shows
-#: what a browser session costs on this machine with Streamlit and plotly alone.
-APPS = {"explorer": ("app/main.py", PAGES), "reference": ("benchmarks/reference_app.py", ("",))}
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def process_cpu_s(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
 
 
 def machine_busy_cpu_s() -> float:
     values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
     return (sum(values) - values[3] - values[4]) / TICKS  # all but idle and iowait
-
-
-@contextmanager
-def server(script: str = "app/main.py"):
-    """A fresh server as the README starts it; yields (process, base url, time.perf_counter() at start)."""
-    port = free_port()
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        while True:
-            try:
-                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError("server exited during start-up") from None
-                time.sleep(0.05)
-        yield proc, base, start
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-
-
-def wait_until_idle(pid: int, quiet_s: float = 1.0, limit_s: float = 120.0) -> None:
-    """Wait until the server has used under 5% of a core for `quiet_s`: its background warm-up (kit.warmup)
-    has finished, so the measurement that follows is not sharing the interpreter with it. The warm-up
-    starts 8 s (kit.warmup.DELAY_S) after the first page: wait that out first."""
-    time.sleep(9.0)
-    end = time.perf_counter() + limit_s
-    while time.perf_counter() < end:
-        before = process_cpu_s(pid)
-        time.sleep(quiet_s)
-        if process_cpu_s(pid) - before < 0.05 * quiet_s:
-            return
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def print_latencies(opened: list[float], changed: list[float]) -> float:
-    """Print P50 / P95 / max of opening a page, changing h, and both; return the P95 of both."""
-    both = opened + changed
-    for label, values in (("open a page", opened), ("change h", changed), ("all", both)):
-        print(
-            f"  {label:12s} n={len(values):3d}  P50 {statistics.median(values) if values else float('nan'):.2f} s"
-            f"  P95 {percentile(values, 0.95):.2f} s  max {max(values, default=float('nan')):.2f} s"
-        )
-    return percentile(both, 0.95)
-
-
-def verdict(ok: bool) -> str:
-    return "met" if ok else "NOT met"
 
 
 # --- cold start ---------------------------------------------------------------------------------------

@@ -1,24 +1,20 @@
 """NODE vs ANODE lab: time to target accuracy (fast settings vs the tutorial's own, same run) and NFE ratio.
 
-Run from the repository root: `python benchmarks/bench_node_anode.py [--seeds 3]` (a few minutes on one core).
+Run from the repository root: `python -m benchmarks.bench_node_anode [--seeds 3]` (a few minutes on one core).
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
-import torch
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from models.nn.training import TrainConfig, evaluate, fit  # noqa: E402
-from models.node_anode.classifiers import ModelConfig, build_model, count_parameters  # noqa: E402
-from models.node_anode.data import ToyDataConfig, ToySplits, make_dataset  # noqa: E402
+from benchmarks.common import setup, verdict
+from models.nn.supervised import cross_entropy_loss, evaluate, fit_splits
+from models.nn.training import TrainConfig
+from models.node_anode.classifiers import ModelConfig, build_model, count_parameters
+from models.node_anode.data import ToyDataConfig, ToySplits, make_dataset
 
 FULL_BATCH = 100_000
 
@@ -54,14 +50,14 @@ def time_to_accuracy(data: ToySplits, recipe: Recipe, target: float, seed: int) 
         checks["seconds"] += time.perf_counter() - start
         return checks["hit"] is not None
 
-    result = fit(model, data, recipe.train, on_step=on_step)
+    result = fit_splits(model, data, cross_entropy_loss, recipe.train, on_step)
     return Hit(checks["hit"], result.steps_done, checks["accuracy"])
 
 
 def final_nfe(data: ToySplits, recipe: Recipe, seed: int) -> tuple[float, float]:
     """Train the full recipe; return (forward NFE on the whole test set, test accuracy)."""
     model = build_model(recipe.model, data.in_dim, data.n_out, seed=seed)
-    result = fit(model, data, recipe.train)
+    result = fit_splits(model, data, cross_entropy_loss, recipe.train)
     return result.test["nfe_forward"], result.test["accuracy"]
 
 
@@ -81,17 +77,16 @@ def _race(title: str, data: ToySplits, fast: Recipe, tutorial: Recipe, target: f
     fast_times = [h.seconds for r, h in hits if r is fast]
     tutorial_time = next(h.seconds for r, h in hits if r is tutorial)
     if any(t is None for t in fast_times):
-        print("  fast settings missed the target on some seed: NOT MET")
+        print("  fast settings missed the target on some seed: NOT met")
         return
     worst = max(fast_times)
-    verdict = "MET" if worst <= limit_s else "NOT MET"
     speedup = (
         f", {tutorial_time / statistics.median(fast_times):.1f}x faster than the tutorial"
         if tutorial_time
         else ""
     )
     print(
-        f"  fast, worst seed: {worst:.2f} s, median {statistics.median(fast_times):.2f} s{speedup}: {verdict}"
+        f"  fast, worst seed: {worst:.2f} s, median {statistics.median(fast_times):.2f} s{speedup}: {verdict(worst <= limit_s)}"
     )
 
 
@@ -99,7 +94,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seeds", type=int, default=3, help="initialisation seeds of the fast settings")
     seeds = list(range(parser.parse_args().seeds))
-    torch.set_num_threads(1)
+    setup()
     moons = make_dataset(ToyDataConfig(name="moons"))
     circles = make_dataset(ToyDataConfig(name="circles"))
 
@@ -160,7 +155,7 @@ def main() -> None:
         )
         print(f"  {recipe.label}: mean {means[recipe.label]:.1f}; {per_seed}", flush=True)
     ratio = means[node.label] / means[anode.label]
-    print(f"  NODE / ANODE mean forward NFE: {ratio:.2f}: {'MET' if ratio >= 1.5 else 'NOT MET'}")
+    print(f"  NODE / ANODE mean forward NFE: {ratio:.2f}: {verdict(ratio >= 1.5)}")
 
 
 if __name__ == "__main__":

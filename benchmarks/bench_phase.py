@@ -1,24 +1,19 @@
 """Phase portraits: a 400-trajectory portrait in one batched solve against a per-trajectory RK4 loop as in
 the sources (same steps, same arithmetic, measured in the same run), and the page's rerun times.
 
-Run from the repository root: python benchmarks/bench_phase.py
+Run from the repository root: python -m benchmarks.bench_phase
 """
 
 from __future__ import annotations
 
 import statistics
-import sys
-import time
-from pathlib import Path
 
 import torch
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from models.ode.fixed_step import rk4_step  # noqa: E402
-from models.phase.portrait import PortraitConfig, grid_seeds, solve_portrait  # noqa: E402
-from models.systems.spec import SystemSpec  # noqa: E402
+from benchmarks.common import best_of, setup, time_open, time_reruns, verdict
+from models.ode.fixed_step import rk4_step
+from models.phase.portrait import PortraitConfig, grid_seeds, solve_portrait
+from models.systems.spec import SystemSpec
 
 TARGET_SPEEDUP = 20.0
 
@@ -36,15 +31,6 @@ def per_trajectory_loop(f, y0: torch.Tensor, h: float, steps: int) -> torch.Tens
     return torch.stack(curves, dim=1)
 
 
-def best_of(n: int, fn) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(n):
-        start = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), out
-
-
 def bench_batched() -> None:
     spec = SystemSpec("pendulum")
     f = spec.field()
@@ -52,22 +38,20 @@ def bench_batched() -> None:
     y0 = grid_seeds(window, 20)  # 400 initial values
     cfg = PortraitConfig(method="rk4", step_size=0.1, t1=7.0)  # the sources' pendulum settings: 70 steps
     with torch.no_grad():
-        loop_s, loop = best_of(2, lambda: per_trajectory_loop(f, y0, 0.1, 70))
-        batch_s, portrait = best_of(5, lambda: solve_portrait(f, y0, window, cfg, autonomous=True))
+        loop_s, loop = best_of(lambda: per_trajectory_loop(f, y0, 0.1, 70), 2)
+        batch_s, portrait = best_of(lambda: solve_portrait(f, y0, window, cfg, autonomous=True), 5)
     diff = float((portrait.y - loop).abs().max())
     speedup = loop_s / batch_s
     print(f"portrait of {len(y0)} pendulum trajectories, RK4 h = 0.1, 70 steps:")
     print(f"  per-trajectory loop (as in the sources): {loop_s * 1e3:8.1f} ms")
     print(f"  one batched solve (guarded, bounded):    {batch_s * 1e3:8.1f} ms")
     print(
-        f"  speed-up {speedup:.0f}x (target >= {TARGET_SPEEDUP:.0f}x): {'met' if speedup >= TARGET_SPEEDUP else 'NOT met'}"
+        f"  speed-up {speedup:.0f}x (target >= {TARGET_SPEEDUP:.0f}x): {verdict(speedup >= TARGET_SPEEDUP)}"
     )
     print(f"  max |batched - loop| = {diff:.1e}")
 
 
 def bench_page() -> None:
-    from tests.app.apptest_helpers import open_page
-
     print("page reruns (AppTest, the real router; cold = first run of that view in this process):")
     for label, params in (
         ("default (sources' pendulum)", {}),
@@ -75,19 +59,12 @@ def bench_page() -> None:
         ("custom link dx=y, dy=-sin(x)", {"dx": "y", "dy": "-sin(x)"}),
         ("Lorenz", {"system": "lorenz"}),
     ):
-        start = time.perf_counter()
-        at = open_page("phase_portraits", **params)
-        cold = time.perf_counter() - start
-        assert not at.exception, [e.value for e in at.exception]
-        warm = []
-        for _ in range(5):
-            start = time.perf_counter()
-            at.run()
-            warm.append(time.perf_counter() - start)
+        at, cold = time_open("phase_portraits", **params)
+        warm = time_reruns(at, 5)
         print(f"  {label:32s} cold {cold:5.2f} s   warm rerun median {statistics.median(warm) * 1e3:5.0f} ms")
 
 
 if __name__ == "__main__":
-    torch.set_num_threads(1)
+    setup()
     bench_batched()
     bench_page()

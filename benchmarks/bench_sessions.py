@@ -10,8 +10,9 @@ benchmarks/reference_app.py in the same run.
 Prints P50/P95 from request to script_finished (server time only: no rendering), errors (exception
 elements or failed runs), server memory growth and CPU.
 
-Run: python benchmarks/bench_sessions.py [--sessions 50] [--arrival 0] [--same-view]
-     python benchmarks/bench_sessions.py --distinct 500    # server memory over many distinct views
+Run from the repository root:
+    python -m benchmarks.bench_sessions [--sessions 50] [--arrival 0] [--same-view]
+    python -m benchmarks.bench_sessions --distinct 500    # server memory over many distinct views
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ import asyncio
 import time
 from dataclasses import dataclass, field
 
-from bench_load import APPS, print_latencies, process_cpu_s, rss_mb, server, verdict, wait_until_idle
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
+
+from benchmarks.common import APPS, print_latencies, process_cpu_s, rss_mb, server, verdict, wait_until_idle
 
 QUERY = ""
 FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR}

@@ -36,6 +36,7 @@ from models.learning.resnet_vs_odenet import (
     extrapolation_error,
     train_regressor,
 )
+from models.nn.training import snapshot_state
 
 OUT = Path(__file__).resolve().parents[1] / "checkpoints" / "dynamics"
 #: (system, field) -> (steps, lr, snapshot every). A linear field learns the spiral in a few hundred steps;
@@ -74,7 +75,7 @@ def make_regression() -> None:
         cfg = RegressionConfig(depth=depth, seed=SEED)
         model = build_resnet(cfg)
         fit = train_regressor(model, cfg)
-        resnets[depth] = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        resnets[depth] = snapshot_state(model)
         resnet_losses[depth] = list(fit.losses)
         print(
             f"resnet depth {depth}: loss {fit.losses[-1]:.4f}, RMSE on [-3, 3] {extrapolation_error(model):.3f}"
@@ -84,7 +85,7 @@ def make_regression() -> None:
     print(
         f"odenet: loss {fit.losses[-1]:.4f}, RMSE on [-3, 3] {extrapolation_error(odenet):.3f}, {fit.wall_s:.1f} s"
     )
-    state = {k: v.detach().clone() for k, v in odenet.state_dict().items()}
+    state = snapshot_state(odenet)
     save_regression(
         OUT / "regression.pt", RegressionCheckpoint(base, resnets, resnet_losses, state, list(fit.losses))
     )

@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from models.nn.checkpoints import save_checkpoint  # noqa: E402
-from models.nn.training import TrainConfig, fit, loss_for_task  # noqa: E402
+from models.nn.supervised import fit_splits, loss_for_task  # noqa: E402
+from models.nn.training import TrainConfig  # noqa: E402
 from models.node_anode.classifiers import ModelConfig, build_model, count_parameters  # noqa: E402
 from models.node_anode.data import ToyDataConfig, make_dataset  # noqa: E402
 
@@ -92,7 +93,7 @@ def make(preset: Preset) -> dict[str, float]:
     """Train one preset, save it, and return its headline figures."""
     data = make_dataset(preset.data)
     model = build_model(preset.model, data.in_dim, data.n_out, seed=MODEL_SEED)
-    result = fit(model, data, preset.train, loss_fn=loss_for_task(data.task))
+    result = fit_splits(model, data, loss_for_task(data.task), preset.train)
     wall_s = result.history[-1]["wall_s"]
     meta = {
         "name": preset.name,

@@ -24,7 +24,8 @@ from models.latent.losses import ELBOLoss, ExtrapolationLoss, WindowConfig  # no
 from models.latent.model import LatentODE, LatentODEConfig  # noqa: E402
 from models.latent.rnn import RNNBaseline, RNNConfig  # noqa: E402
 from models.latent.spirals import SpiralConfig, make_spirals  # noqa: E402
-from models.nn.training import TrainConfig, fit  # noqa: E402
+from models.nn.supervised import fit_splits  # noqa: E402
+from models.nn.training import TrainConfig  # noqa: E402
 
 OUT = ROOT / "checkpoints" / "latent"
 MODEL_SEED = 0
@@ -72,11 +73,13 @@ def main(argv: list[str] | None = None) -> None:
     latent = LatentODE(LATENT, seed=MODEL_SEED)
     rnn = RNNBaseline(RNN, seed=MODEL_SEED)
     print(f"latent ODE: {sum(p.numel() for p in latent.parameters())} parameters, {latent_train.steps} steps")
-    latent_result = fit(
-        latent, data, latent_train, ELBOLoss(data.t, LATENT_WINDOWS), _progress("latent ODE", 50)
+    latent_result = fit_splits(
+        latent, data, ELBOLoss(data.t, LATENT_WINDOWS), latent_train, _progress("latent ODE", 50)
     )
     print(f"RNN: {sum(p.numel() for p in rnn.parameters())} parameters, {rnn_train.steps} steps")
-    rnn_result = fit(rnn, data, rnn_train, ExtrapolationLoss(data.t, RNN_WINDOWS), _progress("RNN", 50))
+    rnn_result = fit_splits(
+        rnn, data, ExtrapolationLoss(data.t, RNN_WINDOWS), rnn_train, _progress("RNN", 50)
+    )
     latent.eval()
     rnn.eval()
     with torch.inference_mode():

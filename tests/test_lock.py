@@ -7,15 +7,12 @@ import os
 import sys
 from pathlib import Path
 
+import lock  # scripts/lock.py (pytest's pythonpath): the test reads the refresh command's own rules
 import pytest
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-import lock  # noqa: E402  (scripts/ is not a package; the test reads the refresh command's own rules)
-
-sys.path.pop(0)
 
 
 def locked(name: str) -> dict[str, str]:

@@ -32,8 +32,8 @@ from models.learning.resnet_vs_odenet import (
     training_data,
 )
 from models.nn.checkpoints import CheckpointError, load_checkpoint
-from models.nn.odefunc import NFEBudgetExceeded
 from models.node_anode.data import ToyDataConfig, make_dataset
+from models.ode.solve import BudgetExceeded
 
 ROOT = Path(__file__).resolve().parents[2]
 DYNAMICS_DIR = ROOT / "checkpoints" / "dynamics"
@@ -95,7 +95,7 @@ def nfe_sweep(seminorm: bool) -> tuple[NFESweep | None, str | None]:
             lambda z: F.cross_entropy(model.readout(z), test.y),
             NFEStudyConfig(seminorm=seminorm, time_budget_s=6.0),
         )
-    except NFEBudgetExceeded as err:
+    except BudgetExceeded as err:
         return None, str(err)
     return sweep, None
 

@@ -21,11 +21,11 @@ import torch
 from torch import Tensor, nn
 
 from models.nn.checkpoints import CheckpointError, LoadedCheckpoint, load_checkpoint
-from models.nn.odefunc import NFEBudgetExceeded
-from models.nn.training import evaluate, loss_for_task
+from models.nn.supervised import evaluate, loss_for_task
 from models.node_anode.analysis import decision_regions, flow_paths, rebuild, vector_field
 from models.node_anode.classifiers import ModelConfig, build_model
 from models.node_anode.data import ToyDataConfig, ToySplits, make_dataset
+from models.ode.solve import BudgetExceeded
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Where the shipped checkpoints live; a deployment (or a test) may point elsewhere.
@@ -259,7 +259,7 @@ def _compute(view: str, ref: ModelRef, args: tuple) -> Any:
     try:
         with torch.inference_mode():
             return VIEWS[view](materialise(ref), *args)
-    except NFEBudgetExceeded:
+    except BudgetExceeded:
         return ViewError(
             f"the solver needed more than {ref.cfg.max_nfe} evaluations of f; try a looser tolerance"
         )

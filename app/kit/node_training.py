@@ -1,5 +1,5 @@
-"""The NODE vs ANODE lab's training panel: Train / Stop / Reset in a fragment, models trained one after
-another on the same data and seed under the server-wide training limit, with progress and live curves.
+"""The NODE vs ANODE lab's training: models trained one after another on the same data and seed inside the
+one live-training fragment (kit.live_training), with progress and live curves.
 
 Each run is stored in the visitor's session as it trains, so Stop (which interrupts the fragment) keeps
 what was learned; the next script run finds the interrupted training and finishes its bookkeeping.
@@ -7,8 +7,7 @@ what was learned; the next script run finds the interrupted training and finishe
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import streamlit as st
@@ -16,22 +15,17 @@ import torch
 
 from cached.node_anode import MODEL_LABELS, SessionRun, forget_runs, run_key, session_runs, store_run
 from components.training_charts import Run, race_table, training_chart
-from kit.training_slots import training_slot
-from models.nn.odefunc import NFEBudgetExceeded
-from models.nn.training import TrainConfig, fit, loss_for_task
+from kit.live_training import LiveProgress, TrainButton, note, training_fragment
+from kit.live_training import stop_button as live_stop_button
+from models.nn.supervised import fit_splits, loss_for_task
+from models.nn.training import TrainConfig, snapshot_state
 from models.node_anode.classifiers import ModelConfig, build_model
 from models.node_anode.data import ToyDataConfig, make_dataset
+from models.ode.solve import BudgetExceeded
 
 #: A live training stops at this wall time per model, whatever the step count.
 MAX_WALL_S = 30.0
-#: Progress text is cheap; a chart costs ~0.2 s to build and send, and the browser's time to draw it.
-PROGRESS_EVERY_S = 0.3
-CHART_EVERY_S = 1.2
 ACTIVE_KEY = "node_anode.__active"
-PENDING_KEY = "node_anode.__pending"
-RESET_KEY = "node_anode.__reset"
-NOTE_KEY = "node_anode.__note"
-PROBLEMS_KEY = "node_anode.__problems"
 AUTO_KEY = "node_anode.__auto_tried"
 
 
@@ -51,17 +45,13 @@ class Plan:
         return [run_key(kind, cfg, self.data, self.seed) for kind, cfg in self.entries]
 
 
-def copy_state(model: torch.nn.Module) -> dict[str, torch.Tensor]:
-    return {k: v.detach().clone() for k, v in model.state_dict().items()}
-
-
 def finish_run(run: SessionRun, model: torch.nn.Module, reason: str | None = None) -> None:
-    run.state = copy_state(model)
+    run.state = snapshot_state(model)
     if reason is not None:
         run.stop_reason = reason
     steps = len(run.history)
     if run.snapshots and run.snapshots[-1][0] != steps:
-        run.snapshots.append((steps, copy_state(model)))
+        run.snapshots.append((steps, snapshot_state(model)))
     run.seconds = run.history[-1]["wall_s"] if run.history else 0.0
 
 
@@ -74,8 +64,9 @@ def finalize_interrupted() -> bool:
     for run, model in active.values():
         if run.history:
             finish_run(run, model, "stopped")
-            st.session_state[NOTE_KEY] = (
-                f"Training stopped: {MODEL_LABELS[run.kind]} kept what it learned in {len(run.history)} steps."
+            note(
+                PANEL,
+                f"Training stopped: {MODEL_LABELS[run.kind]} kept what it learned in {len(run.history)} steps.",
             )
         else:
             session_runs().pop(run_key(run.kind, run.cfg, run.data, run.seed), None)
@@ -94,10 +85,6 @@ def stop_words(reason: str) -> str:
     }.get(reason, reason)
 
 
-def _request(flag: str) -> None:
-    st.session_state[flag] = True
-
-
 def live_runs(done: list[SessionRun], current: SessionRun | None) -> list[Run]:
     runs = [Run(r.kind, MODEL_LABELS[r.kind], r.history) for r in done]
     if current is not None:
@@ -105,79 +92,68 @@ def live_runs(done: list[SessionRun], current: SessionRun | None) -> list[Run]:
     return runs
 
 
-def train_race(plan: Plan) -> list[str]:
+def train_race(plan: Plan, live: LiveProgress) -> list[str]:
     """Train every model of the plan one after another, drawing progress and live curves; returns
     one-line problems. Each run is stored in the session as it goes, so Stop keeps what was learned."""
-    progress = st.progress(0.0, text="Waiting for a training slot…")
-    chart_area = st.empty()
     problems: list[str] = []
-    with training_slot(st.empty()) as ok:
-        if not ok:
-            progress.empty()
-            return ["no training slot came free; try again in a minute"]
-        data = make_dataset(plan.data)
-        loss_fn = loss_for_task(data.task)
-        snap_every = max(1, plan.train.steps // 20)
-        active: dict[str, tuple[SessionRun, torch.nn.Module]] = {}
-        st.session_state[ACTIVE_KEY] = active
-        done: list[SessionRun] = []
-        drawn = {"progress": 0.0, "chart": 0.0}
-        total = len(plan.entries) * plan.train.steps
-        for i, (kind, cfg) in enumerate(plan.entries):
-            model = build_model(cfg, data.in_dim, data.n_out, seed=plan.seed)
-            run = SessionRun(kind, cfg, plan.data, plan.seed, data.in_dim, data.n_out)
-            run.snapshots.append((0, copy_state(model)))
-            active[kind] = (run, model)
-            store_run(run)
+    data = make_dataset(plan.data)
+    loss_fn = loss_for_task(data.task)
+    snap_every = max(1, plan.train.steps // 20)
+    active: dict[str, tuple[SessionRun, torch.nn.Module]] = {}
+    st.session_state[ACTIVE_KEY] = active
+    done: list[SessionRun] = []
+    total = len(plan.entries) * plan.train.steps
+    for i, (kind, cfg) in enumerate(plan.entries):
+        model = build_model(cfg, data.in_dim, data.n_out, seed=plan.seed)
+        run = SessionRun(kind, cfg, plan.data, plan.seed, data.in_dim, data.n_out)
+        run.snapshots.append((0, snapshot_state(model)))
+        active[kind] = (run, model)
+        store_run(run)
 
-            def on_step(step: int, metrics: dict[str, float], run=run, model=model, i=i, kind=kind) -> None:
-                run.history.append(metrics)
-                if step % snap_every == 0:
-                    run.snapshots.append((step, copy_state(model)))
-                now, last = time.perf_counter(), step == plan.train.steps
-                if now - drawn["progress"] < PROGRESS_EVERY_S and not last:
-                    return
-                drawn["progress"] = now
-                accuracy = metrics.get("val_accuracy", metrics.get("accuracy"))
-                progress.progress(
-                    min(1.0, (i * plan.train.steps + step) / total),
-                    text=f"Training {MODEL_LABELS[kind]} ({i + 1} of {len(plan.entries)}): step {step} / "
-                    f"{plan.train.steps} · loss {metrics['loss']:.3g}"
-                    + (f" · accuracy {accuracy:.3f}" if accuracy is not None else "")
-                    + f" · NFE {metrics['nfe_forward']:.0f} forward, {metrics['nfe_backward']:.0f} backward"
-                    + f" · {metrics['wall_s']:.1f} s",
+        def on_step(step: int, metrics: dict[str, float], run=run, model=model, i=i, kind=kind) -> None:
+            run.history.append(metrics)
+            if step % snap_every == 0:
+                run.snapshots.append((step, snapshot_state(model)))
+            last = step == plan.train.steps
+            accuracy = metrics.get("val_accuracy", metrics.get("accuracy"))
+            drawn = live.progress(
+                (i * plan.train.steps + step) / total,
+                f"Training {MODEL_LABELS[kind]} ({i + 1} of {len(plan.entries)}): step {step} / "
+                f"{plan.train.steps} · loss {metrics['loss']:.3g}"
+                + (f" · accuracy {accuracy:.3f}" if accuracy is not None else "")
+                + f" · NFE {metrics['nfe_forward']:.0f} forward, {metrics['nfe_backward']:.0f} backward"
+                + f" · {metrics['wall_s']:.1f} s",
+                force=last,
+            )
+            if drawn:
+                live.picture(
+                    lambda area: area.altair_chart(training_chart(live_runs(done, run), plan.x_axis)),
+                    force=last,
                 )
-                if now - drawn["chart"] >= CHART_EVERY_S or last:
-                    drawn["chart"] = now
-                    chart_area.altair_chart(training_chart(live_runs(done, run), plan.x_axis))
 
-            try:
-                result = fit(model, data, plan.train, loss_fn, on_step)
-                reason = result.stop_reason
-            except NFEBudgetExceeded:
-                reason = "nfe_budget"
-                problems.append(
-                    f"{MODEL_LABELS[kind]}: the solver needed more than {cfg.max_nfe} evaluations of f in "
-                    "one solve; try a looser tolerance or fewer steps"
-                )
-            except (AssertionError, RuntimeError, ValueError) as err:
-                # torchdiffeq reports a collapsing step size ("underflow in dt") as an AssertionError.
-                reason = "solver_failed"
-                first = str(err).splitlines()[0][:160] if str(err) else type(err).__name__
-                problems.append(f"{MODEL_LABELS[kind]}: the solver failed ({first}); training stopped there")
-            if reason == "non_finite":
-                problems.append(
-                    f"{MODEL_LABELS[kind]}: the loss became non-finite; try a smaller learning rate"
-                )
-            finish_run(run, model, reason)
-            del active[kind]
-            done.append(run)
-        st.session_state[ACTIVE_KEY] = None
-        progress.progress(1.0, text="Done.")
-        words = ", ".join(
-            f"{MODEL_LABELS[r.kind]} {r.seconds:.1f} s ({stop_words(r.stop_reason)})" for r in done
-        )
-        st.session_state[NOTE_KEY] = f"Trained on the same data and seed: {words}."
+        try:
+            result = fit_splits(model, data, loss_fn, plan.train, on_step)
+            reason = result.stop_reason
+        except BudgetExceeded:
+            reason = "nfe_budget"
+            problems.append(
+                f"{MODEL_LABELS[kind]}: the solver needed more than {cfg.max_nfe} evaluations of f in "
+                "one solve; try a looser tolerance or fewer steps"
+            )
+        except (AssertionError, RuntimeError, ValueError) as err:
+            # torchdiffeq reports a collapsing step size ("underflow in dt") as an AssertionError.
+            reason = "solver_failed"
+            first = str(err).splitlines()[0][:160] if str(err) else type(err).__name__
+            problems.append(f"{MODEL_LABELS[kind]}: the solver failed ({first}); training stopped there")
+        if reason == "non_finite":
+            problems.append(f"{MODEL_LABELS[kind]}: the loss became non-finite; try a smaller learning rate")
+        finish_run(run, model, reason)
+        del active[kind]
+        done.append(run)
+    st.session_state[ACTIVE_KEY] = None
+    live.progress(1.0, "Done.", force=True)
+    words = ", ".join(f"{MODEL_LABELS[r.kind]} {r.seconds:.1f} s ({stop_words(r.stop_reason)})" for r in done)
+    note(PANEL, f"Trained on the same data and seed: {words}.")
     return problems
 
 
@@ -198,68 +174,51 @@ def race_words(runs: list[Run], task: str) -> str:
     return f"To {goal}: " + "; ".join(parts) + "."
 
 
+PANEL = TrainButton(
+    "node_anode",
+    key="node_anode.train",
+    primary=True,
+    reset_help="Forget the models trained here for these settings.",
+)
+
+
 def stop_button() -> None:
-    """Stop, drawn outside the fragment on purpose: a click on a widget inside a fragment waits for that
-    fragment's run to end, while a click outside it reruns the app, which interrupts the training at its
-    next progress update; the next run then keeps what was learned (`finalize_interrupted`)."""
-    st.button(
-        "Stop",
-        icon=":material/stop:",
-        key="node_anode.stop",
-        help="Stop a training in progress, keeping what it has learned so far.",
-    )
+    """The lab's Stop, beside its panel (see kit.live_training.stop_button)."""
+    live_stop_button("node_anode.stop")
 
 
-@st.fragment
 def training_panel(plan: Plan, trained: list[Run]) -> None:
     """Train / Reset with progress and live curves; the rest of the page redraws when done. `trained`:
     the runs of the models trained in this session that the page shows, whose curves are drawn here."""
-    if finalize_interrupted():
-        st.rerun(scope="app")
-    if st.session_state.pop(RESET_KEY, False):
-        gone = forget_runs(plan.keys())
-        st.session_state[NOTE_KEY] = f"Reset: forgot {gone} model(s) trained here for these settings."
-        st.rerun(scope="app")
-    tried = st.session_state.setdefault(AUTO_KEY, set())
-    auto = plan.auto and tuple(plan.keys()) not in tried
-    training = st.session_state.pop(PENDING_KEY, False) or auto
-    buttons = st.columns([1, 1, 5])
-    buttons[0].button(
-        "Train",
-        type="primary",
-        icon=":material/play_arrow:",
-        key="node_anode.train",
-        on_click=_request,
-        args=(PENDING_KEY,),
-        disabled=training,
+
+    def reset() -> str:
+        return f"Reset: forgot {forget_runs(plan.keys())} model(s) trained here for these settings."
+
+    def auto() -> bool:
+        tried = st.session_state.setdefault(AUTO_KEY, set())
+        if not plan.auto or tuple(plan.keys()) in tried:
+            return False
+        tried.add(tuple(plan.keys()))
+        st.info(
+            "A shipped model for these settings could not be loaded, so it is being trained live.",
+            icon=":material/model_training:",
+        )
+        return True
+
+    def curves() -> None:
+        if not any(r.history for r in trained):
+            return
+        st.altair_chart(training_chart(trained, plan.x_axis))
+        words = race_words(trained, plan.task)
+        if words:
+            st.markdown(words)
+
+    button = replace(
+        PANEL,
         help=f"Train {' and '.join(MODEL_LABELS[k] for k, _ in plan.entries)} from scratch on the same data "
         f"and seed ({plan.train.steps} steps each, at most {MAX_WALL_S:.0f} s each).",
     )
-    buttons[1].button(
-        "Reset",
-        icon=":material/restart_alt:",
-        key="node_anode.reset",
-        on_click=_request,
-        args=(RESET_KEY,),
-        help="Forget the models trained here for these settings.",
-    )
-    note = st.session_state.pop(NOTE_KEY, None)
-    if note:
-        buttons[2].caption(note)
-    if training:
-        if auto:
-            tried.add(tuple(plan.keys()))
-            st.info(
-                "A shipped model for these settings could not be loaded, so it is being trained live.",
-                icon=":material/model_training:",
-            )
-        st.session_state[PROBLEMS_KEY] = train_race(plan)
-        st.rerun(scope="app")
-    for problem in st.session_state.pop(PROBLEMS_KEY, []):
-        st.error(problem, icon=":material/block:")
-    if not any(r.history for r in trained):
-        return
-    st.altair_chart(training_chart(trained, plan.x_axis))
-    words = race_words(trained, plan.task)
-    if words:
-        st.markdown(words)
+    training_fragment(
+        button, lambda _, live: train_race(plan, live), reset=reset, interrupted=finalize_interrupted, auto=auto,
+        after=curves,
+    )  # fmt: skip

@@ -38,6 +38,7 @@ from models.nn.training import TrainConfig
 from models.node_anode.analysis import order_flips, padded_window
 from models.node_anode.classifiers import ADAPTIVE_SOLVERS, ModelConfig
 from models.node_anode.data import DATASETS, ToyDataConfig, default_noise
+from models.ode.methods import BY_TORCHDIFFEQ_NAME
 
 TITLE = "NODE vs ANODE lab"
 DATASET_LABELS = {"moons": "Half moons", "circles": "Concentric circles", "flip1d": "1-D flip g(x) = −x"}
@@ -46,15 +47,11 @@ MODEL_OPTIONS = {
     "circles": ["node", "anode"],
     "flip1d": ["node", "anode", "resnet"],
 }
-SOLVERS = ["dopri5", "bosh3", "adaptive_heun", "rk4", "midpoint", "euler"]
-SOLVER_LABELS = {
-    "dopri5": "Dormand–Prince 5(4)",
-    "bosh3": "Bogacki–Shampine 3(2)",
-    "adaptive_heun": "Heun–Euler 2(1)",
-    "rk4": "RK4 (fixed step)",
-    "midpoint": "Midpoint (fixed step)",
-    "euler": "Euler (fixed step)",
-}
+#: The registry's methods by torchdiffeq's names (the models' and the links' names), in menu order.
+SOLVERS = [
+    s for s in ("dopri5", "bosh3", "adaptive_heun", "rk4", "midpoint", "euler") if s in BY_TORCHDIFFEQ_NAME
+]
+SOLVER_LABELS = {s: BY_TORCHDIFFEQ_NAME[s].label for s in SOLVERS}
 TOLERANCES = ["1e-1", "1e-2", "1e-3", "1e-4", "1e-5"]
 LEARNING_RATES = ["0.005", "0.01", "0.02", "0.05"]
 X_AXES = {"step": "step", "wall_s": "wall time", "nfe_spent": "evaluations of f spent"}

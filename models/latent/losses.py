@@ -1,4 +1,4 @@
-"""Losses that plug the latent ODE and the RNN baseline into `models.nn.training.fit`.
+"""Losses that plug the latent ODE and the RNN baseline into the trainer (`models.nn.supervised.fit_splits`).
 
 Both models train on the same task: from the first m points of a random window, reproduce the whole
 window (the seen points and the extrapolation beyond them). The latent ODE is scored by its ELBO, the

@@ -11,10 +11,11 @@ from typing import Literal
 
 import torch
 from torch import Tensor, nn
-from torchdiffeq import odeint
 
 from models.latent.spirals import SpiralConfig
 from models.nn.odefunc import ODEFunc, seeded_linear
+from models.ode.methods import BY_TORCHDIFFEQ_NAME
+from models.ode.solve import UNTIMED, solve
 
 #: The spiral time grid, on which training queries fall exactly (so rk4 steps land on them).
 _GRID_STEP = SpiralConfig().dt
@@ -147,20 +148,15 @@ class LatentODE(nn.Module):
         times = torch.cat([start.reshape(1), t]) if prepend else t
         if len(times) == 1:
             return z0[:, None]
-        if self.cfg.method == "dopri5":
-            path = odeint(self.func, z0, times, method="dopri5", rtol=self.cfg.rtol, atol=self.cfg.atol)
-            return path[1:].transpose(0, 1) if prepend else path.transpose(0, 1)
-        step = self.cfg.step_size if step_size is None else step_size
-
-        def grid(_func, _y0, ts: Tensor) -> Tensor:
-            # A grid from t0 in whole steps: the same steps whatever times are asked for, so a query
-            # on the grid gets the same value in any call. The small slack stops a sliver of a last step.
-            n = max(1, math.ceil(float(ts[-1] - ts[0]) / step - 1e-4))
-            g = ts[0] + torch.arange(n + 1, dtype=ts.dtype) * step
-            g[-1] = ts[-1]
-            return g
-
-        path = odeint(self.func, z0, times, method="rk4", options={"grid_constructor": grid})
+        # rk4 steps in whole steps from t0, so that a query on the grid gets the same value in any call.
+        solver = dataclasses.replace(
+            UNTIMED,
+            method=BY_TORCHDIFFEQ_NAME[self.cfg.method].key,
+            step_size=self.cfg.step_size if step_size is None else step_size,
+            rtol=self.cfg.rtol,
+            atol=self.cfg.atol,
+        )
+        path = solve(self.func, z0, times, solver).y
         return path[1:].transpose(0, 1) if prepend else path.transpose(0, 1)
 
     def decode(

@@ -9,14 +9,14 @@ import math
 import resource
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import torch
 from torch import Tensor, nn
-from torchdiffeq import odeint, odeint_adjoint
 
 from models.nn.odefunc import ODEFunc
+from models.ode.solve import UNTIMED, SolveResult, solve
 
 Method = Literal["direct", "adjoint"]
 METHODS: tuple[Method, ...] = ("direct", "adjoint")
@@ -204,18 +204,15 @@ def _flat_grads(func: nn.Module) -> Tensor:
     return torch.cat([p.grad.detach().reshape(-1).clone() for p in func.parameters()])
 
 
-def _solve(func: ODEFunc, z0: Tensor, cfg: MemoryStudyConfig, method: Method, solver: str, setting: float):
+def _solve(
+    func: ODEFunc, z0: Tensor, cfg: MemoryStudyConfig, method: Method, solver: str, setting: float
+) -> SolveResult:
     t = torch.tensor([0.0, cfg.t1], dtype=z0.dtype)
-    if solver == "rk4":
-        kwargs = {"method": "rk4", "options": {"step_size": cfg.t1 / int(setting)}}
-    else:
-        kwargs = {"method": "dopri5", "rtol": setting, "atol": setting}
-    if method == "adjoint":
-        extra = {"adjoint_params": tuple(func.parameters())}
-        if solver == "dopri5":
-            extra |= {"adjoint_rtol": setting, "adjoint_atol": setting}
-        return odeint_adjoint(func, z0, t, **kwargs, **extra)[-1]
-    return odeint(func, z0, t, **kwargs)[-1]
+    grad = "adjoint" if method == "adjoint" else "backprop"
+    base = replace(UNTIMED, grad=grad, max_nfe=cfg.max_nfe)
+    if solver == "rk4":  # torchdiffeq's rk4, the 3/8 rule
+        return solve(func, z0, t, replace(base, method="rk4_38", step_size=cfg.t1 / int(setting)))
+    return solve(func, z0, t, replace(base, method="dopri5", rtol=setting, atol=setting))
 
 
 def _loss(z1: Tensor) -> Tensor:
@@ -233,7 +230,7 @@ def measure(cfg: MemoryStudyConfig, method: Method, solver: str, setting: float)
 
     Raises:
         ValueError: for an unknown method/solver or a step count above `cfg.max_steps`.
-        NFEBudgetExceeded: if a pass needs more than `cfg.max_nfe` evaluations of f.
+        BudgetExceeded: if a pass needs more than `cfg.max_nfe` evaluations of f.
     """
     if method not in METHODS or solver not in ("rk4", "dopri5"):
         raise ValueError(f"unknown method {method!r} or solver {solver!r}")
@@ -241,29 +238,22 @@ def measure(cfg: MemoryStudyConfig, method: Method, solver: str, setting: float)
         raise ValueError(f"steps must lie in [1, {cfg.max_steps}], got {setting}")
     func, z0 = make_problem(cfg)
     params = tuple(func.parameters())
-    func.nfe_limit = cfg.max_nfe
-    accepted: list[float] = []
-    if solver == "dopri5":
-        func.callback_accept_step = lambda t0, y0, dt: accepted.append(float(dt.detach()))
 
     meter = SavedTensorMeter(exclude=params)
     with torch.autograd.graph.saved_tensors_hooks(meter.pack, meter.unpack):
-        z1 = _solve(func, z0, cfg, method, solver, setting)
-        loss = _loss(z1)
+        result = _solve(func, z0, cfg, method, solver, setting)
+        loss = _loss(result.y[-1])
         saved = meter.live_bytes
-        nfe_forward = func.nfe
         loss.backward()
-    nfe_backward = func.nfe - nfe_forward
+    nfe_forward, nfe_backward = result.nfe, result.nfe_backward
     grads = _flat_grads(func)
-    forward_accepted = len(accepted)
-    del z1, loss
+    forward_accepted = len(result.step_times)
+    del result, loss
 
     # Timings come from a second pass without hooks, whose Python calls would otherwise be timed too.
     func.zero_grad(set_to_none=True)
-    func.reset_nfe()
     start = time.perf_counter()
-    z1 = _solve(func, z0, cfg, method, solver, setting)
-    loss = _loss(z1)
+    loss = _loss(_solve(func, z0, cfg, method, solver, setting).y[-1])
     forward_s = time.perf_counter() - start
     start = time.perf_counter()
     loss.backward()

@@ -5,16 +5,16 @@ field to noisy samples of the linear spiral or of a non-linear field, on random 
 from __future__ import annotations
 
 import math
-import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, NamedTuple
 
 import torch
 from torch import Tensor, nn
-from torchdiffeq import odeint
 
-from models.nn.odefunc import NFEBudgetExceeded, ODEFunc
-from models.nn.training import OnStep
+from models.nn.odefunc import NFEMetric, ODEFunc
+from models.nn.samplers import draw_window, time_windows
+from models.nn.training import Batch, OnStep, TrainConfig, fit
+from models.ode.solve import UNTIMED, BudgetExceeded, solve
 from models.systems.library import Problem
 
 SystemName = Literal["spiral", "nonlinear"]
@@ -75,7 +75,8 @@ def observe(cfg: DynamicsDataConfig) -> Observations:
     t = torch.linspace(0.0, cfg.t_max, cfg.n_points, dtype=torch.float64)
     z0 = torch.tensor(cfg.z0, dtype=torch.float64)
     with torch.no_grad():
-        clean = odeint(true_field(cfg.system), z0, t, rtol=1e-8, atol=1e-10, method="dopri5")
+        accurate = replace(UNTIMED, method="dopri5", rtol=1e-8, atol=1e-10, grad="none")
+        clean = solve(true_field(cfg.system), z0, t, accurate).y
     gen = torch.Generator().manual_seed(cfg.seed)
     noisy = clean + cfg.noise * torch.randn(clean.shape, generator=gen, dtype=torch.float64)
     return Observations(t.float(), clean.float(), noisy.float())
@@ -152,33 +153,26 @@ class DynamicsFit:
 
 
 def sample_windows(obs: Observations, cfg: FitConfig, gen: torch.Generator) -> tuple[Tensor, Tensor]:
-    """Random windows sharing one relative time grid, so they are solved as one batch.
-
-    The observations are evenly spaced and both fields are autonomous, so window k's observations
-    `starts[k] + offsets` sit at times t[starts[k]] + t[offsets] - t[0]. The window length is uniform in
-    [min_window, max_window]; at most `max_points` offsets are kept (always the first, 0).
+    """Random windows sharing one relative time grid, so they are solved as one batch (nn.samplers).
 
     Returns:
         starts: (windows_per_step,) first indices; offsets: (m,) sorted index offsets, offsets[0] = 0.
     """
     dt = float(obs.t[1] - obs.t[0])
-    n = len(obs.t)
-    u = float(torch.rand(1, generator=gen))
-    length = cfg.min_window + (cfg.max_window - cfg.min_window) * u
-    span = min(max(int(length / dt), 1), n - 1)  # offsets 0..span
-    rest = torch.randperm(span, generator=gen)[: cfg.max_points - 1] + 1
-    offsets = torch.cat([torch.zeros(1, dtype=torch.long), rest.sort().values])
-    starts = torch.randint(0, n - span, (cfg.windows_per_step,), generator=gen)
-    return starts, offsets
+    return draw_window(
+        len(obs.t), dt, (cfg.min_window, cfg.max_window), cfg.max_points, cfg.windows_per_step, gen
+    )
 
 
-def rollout(field: nn.Module, z0: Tensor, t: Tensor, step_size: float) -> Tensor:
-    """z0: (2,) or (n, 2), t: (T,) -> (T, ..., 2), with rk4 at `step_size`."""
-    return odeint(field, z0, t, method="rk4", options={"step_size": step_size})
+def rollout(
+    field: nn.Module, z0: Tensor, t: Tensor, step_size: float, max_nfe: int = UNTIMED.max_nfe
+) -> Tensor:
+    """z0: (2,) or (n, 2), t: (T,) -> (T, ..., 2), with rk4 (3/8 rule) at `step_size`, backprop.
 
-
-def _snapshot(field: nn.Module) -> dict[str, Tensor]:
-    return {k: v.detach().clone() for k, v in field.state_dict().items()}
+    Raises:
+        BudgetExceeded: after `max_nfe` evaluations of f.
+    """
+    return solve(field, z0, t, replace(UNTIMED, method="rk4_38", step_size=step_size, max_nfe=max_nfe)).y
 
 
 def fit_dynamics(
@@ -186,45 +180,25 @@ def fit_dynamics(
 ) -> DynamicsFit:
     """Fit `field` so that solving from each window's first noisy observation matches the window (MSE).
 
-    `on_step(step, {"loss": ...})` is called after each step (from 1); returning True stops.
+    `on_step(step, metrics)` is called after each step (from 1) with the window loss `loss` and the NFE;
+    returning True stops. One step needing more than `max_nfe` evaluations of an ODEFunc stops training.
     """
-    gen = torch.Generator().manual_seed(cfg.seed)
-    optimizer = torch.optim.Adam(field.parameters(), lr=cfg.lr)
-    result = DynamicsFit([], [(0, _snapshot(field))] if cfg.snapshots_every else [], "completed", 0.0)
-    start = time.perf_counter()
-    for step in range(1, cfg.steps + 1):
-        starts, offsets = sample_windows(obs, cfg, gen)
-        target = obs.noisy[starts[None, :] + offsets[:, None]]  # (m, windows, 2)
-        optimizer.zero_grad(set_to_none=True)
-        field.nfe = 0
-        if isinstance(field, ODEFunc):
-            field.nfe_limit = max_nfe
-        try:
-            pred = rollout(field, target[0], obs.t[offsets] - obs.t[0], cfg.step_size)
-        except NFEBudgetExceeded:
-            result.stopped = "nfe_budget"
-            break
-        loss = torch.mean((pred - target) ** 2)
-        loss.backward()
-        optimizer.step()
-        result.losses.append(loss.item())
-        if cfg.snapshots_every and (step % cfg.snapshots_every == 0 or step == cfg.steps):
-            result.snapshots.append((step, _snapshot(field)))
-        if on_step is not None and on_step(step, {"loss": result.losses[-1]}) is True:
-            result.stopped = "callback"
-        elif not math.isfinite(result.losses[-1]):
-            result.stopped = "non_finite"
-        elif cfg.max_wall_s is not None and time.perf_counter() - start > cfg.max_wall_s:
-            result.stopped = "time_budget"
-        if result.stopped != "completed":
-            break
-    if isinstance(field, ODEFunc):
-        field.nfe_limit = None
-    steps_done = len(result.losses)
-    if cfg.snapshots_every and steps_done and result.snapshots[-1][0] != steps_done:
-        result.snapshots.append((steps_done, _snapshot(field)))
-    result.wall_s = time.perf_counter() - start
-    return result
+
+    def window_loss(model: nn.Module, batch: Batch) -> tuple[Tensor, dict[str, float]]:
+        t_rel, target = batch
+        loss = torch.mean((rollout(model, target[0], t_rel, cfg.step_size, max_nfe) - target) ** 2)
+        return loss, {"loss": loss.item()}
+
+    span = (cfg.min_window, cfg.max_window)
+    windows = time_windows(obs.t, obs.noisy, span, cfg.max_points, cfg.windows_per_step, cfg.seed)
+    train = TrainConfig(
+        steps=cfg.steps, lr=cfg.lr, snapshots_every=cfg.snapshots_every, max_wall_s=cfg.max_wall_s
+    )
+    result = fit(
+        field, windows, window_loss, train, on_step, metrics=(NFEMetric(),), stop_on=(BudgetExceeded,)
+    )
+    stopped = "nfe_budget" if result.stop_reason == "error" else result.stop_reason
+    return DynamicsFit([m["loss"] for m in result.history], result.snapshots, stopped, result.wall_s)
 
 
 def window_mse(

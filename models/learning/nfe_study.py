@@ -7,17 +7,18 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import torch
 from torch import Tensor
-from torchdiffeq import odeint_adjoint
 
 from models.nn.odefunc import ODEFunc
-from models.nn.training import OnStep, TrainConfig, TrainResult, cross_entropy_loss, fit
+from models.nn.supervised import cross_entropy_loss, fit_splits
+from models.nn.training import OnStep, TrainConfig, TrainResult
 from models.node_anode.classifiers import ModelConfig, build_model
 from models.node_anode.data import ToyDataConfig, make_dataset
+from models.ode.solve import UNTIMED, solve
 
 LossHead = Callable[[Tensor], Tensor]
 
@@ -75,17 +76,18 @@ def tolerance_sweep(func: ODEFunc, z0: Tensor, head: LossHead, cfg: NFEStudyConf
     """Solve z(t1) from z0 with dopri5 + adjoint at each tolerance, backpropagate `head(z(t1))`.
 
     Args:
-        func: the field; its `nfe` counter is reset and read, its gradients are overwritten.
+        func: the field; its gradients are overwritten.
         z0: (batch, dim) initial states.
         head: z(t1): (batch, dim) -> scalar loss.
         cfg: tolerances and budget.
 
     Raises:
-        NFEBudgetExceeded: if one pass needs more than `cfg.max_nfe` evaluations.
+        BudgetExceeded: if one pass needs more than `cfg.max_nfe` evaluations.
     """
     t = torch.tensor([0.0, cfg.t1], dtype=z0.dtype)
-    params = tuple(func.parameters())
-    adjoint_options = {"norm": "seminorm"} if cfg.seminorm else None
+    adjoint = replace(
+        UNTIMED, method="dopri5", grad="adjoint", adjoint_seminorm=cfg.seminorm, max_nfe=cfg.max_nfe
+    )
     start = time.perf_counter()
     points: list[NFEPoint] = []
     skipped: list[float] = []
@@ -94,21 +96,13 @@ def tolerance_sweep(func: ODEFunc, z0: Tensor, head: LossHead, cfg: NFEStudyConf
             skipped.append(tol)
             continue
         func.zero_grad(set_to_none=True)
-        func.reset_nfe()
-        func.nfe_limit = cfg.max_nfe
         began = time.perf_counter()
-        z1 = odeint_adjoint(
-            func, z0, t, rtol=tol, atol=tol, method="dopri5", adjoint_rtol=tol, adjoint_atol=tol,
-            adjoint_params=params, adjoint_options=adjoint_options,
-        )[-1]  # fmt: skip
-        loss = head(z1)
-        forward_s, nfe_forward = time.perf_counter() - began, func.nfe
+        result = solve(func, z0, t, replace(adjoint, rtol=tol, atol=tol))
+        loss = head(result.y[-1])
+        forward_s = time.perf_counter() - began
         began = time.perf_counter()
         loss.backward()
-        points.append(
-            NFEPoint(tol, nfe_forward, func.nfe - nfe_forward, forward_s, time.perf_counter() - began)
-        )
-    func.nfe_limit = None
+        points.append(NFEPoint(tol, result.nfe, result.nfe_backward, forward_s, time.perf_counter() - began))
     func.zero_grad(set_to_none=True)
     return NFESweep(tuple(points), tuple(skipped))
 
@@ -149,4 +143,4 @@ def train_recording_nfe(cfg: TrainingNFEConfig, on_step: OnStep | None = None) -
     """
     splits = make_dataset(cfg.data)
     model = build_model(cfg.model, splits.in_dim, splits.n_out, seed=cfg.model_seed)
-    return fit(model, splits, cfg.train, cross_entropy_loss, on_step)
+    return fit_splits(model, splits, cross_entropy_loss, cfg.train, on_step)

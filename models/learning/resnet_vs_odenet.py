@@ -6,19 +6,16 @@ the ODE-Net solves dy/dt = f(y, t) (an MLP [2, hidden, 1]) over [0, 1] with dopr
 
 from __future__ import annotations
 
-import math
-import time
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, replace
 
 import torch
 from torch import Tensor, nn
-from torchdiffeq import odeint
 
-from models.nn.odefunc import NFEBudgetExceeded, seeded_linear
-from models.nn.training import OnStep
-
-Optimizer = Literal["sgd", "adam"]
+from models.nn.odefunc import seeded_linear
+from models.nn.samplers import full_batch
+from models.nn.supervised import mse_loss
+from models.nn.training import OnStep, Optimizer, StopReason, TrainConfig, fit
+from models.ode.solve import UNTIMED, solve
 
 
 @dataclass(frozen=True)
@@ -105,17 +102,14 @@ class ResNetRegressor(nn.Module):
 
 
 class TimeField(nn.Module):
-    """f(t, y) = MLP[2, hidden, 1]([y, t]), counting evaluations in `nfe` and bounded by `nfe_limit`."""
+    """f(t, y) = MLP[2, hidden, 1]([y, t]), counting evaluations in `nfe`."""
 
-    def __init__(self, hidden: int, generator: torch.Generator, nfe_limit: int) -> None:
+    def __init__(self, hidden: int, generator: torch.Generator) -> None:
         super().__init__()
         self.net = _mlp(2, hidden, generator)
         self.nfe = 0
-        self.nfe_limit = nfe_limit
 
     def forward(self, t: Tensor, y: Tensor) -> Tensor:
-        if self.nfe >= self.nfe_limit:
-            raise NFEBudgetExceeded(f"the ODE-Net needed more than {self.nfe_limit} evaluations of f")
         self.nfe += 1
         return self.net(torch.cat([y, t.to(y).expand(y.shape[0], 1)], dim=1))
 
@@ -125,13 +119,17 @@ class ODENetRegressor(nn.Module):
 
     def __init__(self, hidden: int, generator: torch.Generator, rtol: float, atol: float, max_nfe: int):
         super().__init__()
-        self.func = TimeField(hidden, generator, max_nfe)
-        self.rtol, self.atol, self.max_nfe = rtol, atol, max_nfe
+        self.func = TimeField(hidden, generator)
+        self.solver = replace(UNTIMED, method="dopri5", rtol=rtol, atol=atol, max_nfe=max_nfe)
 
     def trajectory(self, x: Tensor, t: Tensor) -> Tensor:
-        """x: (n, 1), t: (T,) from 0 to 1 -> (T, n, 1) states y(t)."""
+        """x: (n, 1), t: (T,) from 0 to 1 -> (T, n, 1) states y(t).
+
+        Raises:
+            BudgetExceeded: if the solve needs more than `max_nfe` evaluations of f.
+        """
         self.func.nfe = 0
-        return odeint(self.func, x, t.to(x), rtol=self.rtol, atol=self.atol, method="dopri5")
+        return solve(self.func, x, t.to(x), self.solver).y
 
     def forward(self, x: Tensor) -> Tensor:
         """x: (n, 1) -> (n, 1)."""
@@ -152,37 +150,19 @@ class RegressionFit:
     """A trained regressor: its loss at every step, and whether it finished."""
 
     losses: tuple[float, ...]
-    stopped: Literal["completed", "callback", "non_finite", "time_budget"]
+    stopped: StopReason
     wall_s: float
 
 
 def train_regressor(model: nn.Module, cfg: RegressionConfig, on_step: OnStep | None = None) -> RegressionFit:
-    """Full-batch MSE training of either regressor on the textbook's points.
+    """Full-batch MSE training of either regressor on the textbook's points, left in eval mode.
 
     `on_step(step, {"loss": ...})` is called after each step (from 1); returning True stops.
     """
-    x, y = training_data(cfg)
-    opt_cls = torch.optim.SGD if cfg.optimizer == "sgd" else torch.optim.Adam
-    optimizer = opt_cls(model.parameters(), lr=cfg.lr)
-    losses: list[float] = []
-    stopped: Literal["completed", "callback", "non_finite", "time_budget"] = "completed"
-    start = time.perf_counter()
-    for step in range(1, cfg.iterations + 1):
-        optimizer.zero_grad(set_to_none=True)
-        loss = torch.nn.functional.mse_loss(model(x), y)
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
-        if on_step is not None and on_step(step, {"loss": losses[-1]}) is True:
-            stopped = "callback"
-        elif not math.isfinite(losses[-1]):
-            stopped = "non_finite"
-        elif cfg.max_wall_s is not None and time.perf_counter() - start > cfg.max_wall_s:
-            stopped = "time_budget"
-        if stopped != "completed":
-            break
+    train = TrainConfig(steps=cfg.iterations, lr=cfg.lr, optimizer=cfg.optimizer, max_wall_s=cfg.max_wall_s)
+    result = fit(model, full_batch(training_data(cfg)), mse_loss, train, on_step)
     model.eval()
-    return RegressionFit(tuple(losses), stopped, time.perf_counter() - start)
+    return RegressionFit(tuple(m["loss"] for m in result.history), result.stop_reason, result.wall_s)
 
 
 def predict(model: nn.Module, x: Tensor) -> Tensor:

@@ -11,11 +11,6 @@ from typing import Literal
 import torch
 from torch import Tensor, nn
 
-
-class NFEBudgetExceeded(RuntimeError):
-    """A solve needed more evaluations of f than its budget allows (stiff or blown-up dynamics)."""
-
-
 Activation = Literal["tanh", "relu", "elu", "softplus"]
 ACTIVATIONS: tuple[Activation, ...] = ("tanh", "relu", "elu", "softplus")
 _ACTIVATION_MODULES: dict[str, type[nn.Module]] = {
@@ -48,9 +43,8 @@ class ODEFunc(nn.Module):
     parameters (the tutorial's half-moons model).
 
     Attributes:
-        nfe: evaluations since the last `reset_nfe()`.
-        nfe_limit: if set, evaluating f once `nfe` has reached it raises `NFEBudgetExceeded`; a raise
-            from inside f is the one bound that holds for torchdiffeq under `python -O`.
+        nfe: evaluations since the last `reset_nfe()` (the model's own count, read by the trainer; the
+            one solve bounds the evaluations of each solve).
     """
 
     def __init__(
@@ -76,7 +70,6 @@ class ODEFunc(nn.Module):
         blocks.append(seeded_linear(hidden, dim, generator))
         self.net = nn.Sequential(*blocks)
         self.nfe = 0
-        self.nfe_limit: int | None = None
 
     def forward(self, t: Tensor, z: Tensor) -> Tensor:
         """Evaluate f.
@@ -88,8 +81,6 @@ class ODEFunc(nn.Module):
         Returns:
             (batch, dim) time derivative.
         """
-        if self.nfe_limit is not None and self.nfe >= self.nfe_limit:
-            raise NFEBudgetExceeded(f"the solver needed more than {self.nfe_limit} evaluations of f")
         self.nfe += 1
         if self.time_dependent:
             z = torch.cat([z, t.to(z).expand(z.shape[0], 1)], dim=1)
@@ -110,3 +101,21 @@ def reset_nfe(module: nn.Module) -> None:
     for m in module.modules():
         if isinstance(getattr(m, "nfe", None), int):
             m.nfe = 0
+
+
+class NFEMetric:
+    """An `nn.training.Metric`: evaluations of f in each step's forward pass (`nfe_forward`) and backward pass
+    (`nfe_backward`: the adjoint solve; 0 when backpropagating through the solver, which re-evaluates nothing).
+    """
+
+    def __init__(self) -> None:
+        self.forward = 0
+
+    def begin(self, model: nn.Module) -> None:
+        reset_nfe(model)
+
+    def forward_done(self, model: nn.Module) -> None:
+        self.forward = count_nfe(model)
+
+    def end(self, model: nn.Module, step: int, last: bool) -> dict[str, float]:
+        return {"nfe_forward": float(self.forward), "nfe_backward": float(count_nfe(model) - self.forward)}

@@ -1,39 +1,39 @@
-"""A model-agnostic training loop (Adam, seeded minibatches) reporting through `on_step(step, metrics)`.
+"""The one trainer: `fit(model, batches, loss, config, on_step)` knows nothing of the model.
 
-The loss is pluggable: `loss_fn(model, batch) -> (loss, metrics)`; batches are tuples of tensor rows.
+Batches come from any iterable (see nn.samplers), the loss is `loss(model, batch) -> (loss, metrics)`,
+extra per-step metrics plug in as `Metric`s (NFE, validation), and one rule decides when to stop.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 import torch
 from torch import Tensor, nn
-from torch.nn import functional as F
-
-from models.nn.odefunc import count_nfe, reset_nfe
 
 Batch = tuple[Tensor, ...]
 LossFn = Callable[[nn.Module, Batch], tuple[Tensor, dict[str, float]]]
 OnStep = Callable[[int, dict[str, float]], bool | None]
-StopReason = Literal["completed", "callback", "non_finite", "time_budget"]
+StopReason = Literal["completed", "callback", "non_finite", "time_budget", "error"]
+Optimizer = Literal["adam", "sgd"]
 
 
-class DataSplits(Protocol):
-    """Anything with train/val/test splits, each a tuple of tensors sharing their first dimension."""
+class Metric(Protocol):
+    """A per-step measurement around the optimiser step (e.g. nn.odefunc.NFEMetric, nn.supervised.Validation).
 
-    @property
-    def train(self) -> Sequence[Tensor]: ...
+    `begin` runs before the forward pass, `forward_done` between forward and backward, and `end` after the
+    optimiser step; the keys `end` returns join the step's metrics.
+    """
 
-    @property
-    def val(self) -> Sequence[Tensor]: ...
+    def begin(self, model: nn.Module) -> None: ...
 
-    @property
-    def test(self) -> Sequence[Tensor]: ...
+    def forward_done(self, model: nn.Module) -> None: ...
+
+    def end(self, model: nn.Module, step: int, last: bool) -> dict[str, float]: ...
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,9 @@ class TrainConfig:
 
     Attributes:
         steps: optimiser steps.
-        lr: Adam learning rate.
-        batch_size: rows per step (>= the training set size means full batch).
+        lr: learning rate.
+        optimizer: "adam" or "sgd" (plain, no momentum).
+        batch_size: rows per step for the minibatch sampler (>= the training set size means full batch).
         seed: seed of the minibatch order.
         eval_every: evaluate on the validation split every this many steps (and at the last); 0: never.
         snapshots_every: keep a copy of the weights every this many steps (and at steps 0 and last); 0: never.
@@ -52,6 +53,7 @@ class TrainConfig:
 
     steps: int = 300
     lr: float = 5e-3
+    optimizer: Optimizer = "adam"
     batch_size: int = 128
     seed: int = 0
     eval_every: int = 10
@@ -63,6 +65,8 @@ class TrainConfig:
             raise ValueError("steps, eval_every, snapshots_every must be >= 0 and batch_size >= 1")
         if not self.lr > 0:
             raise ValueError(f"lr must be positive, got {self.lr}")
+        if self.optimizer not in ("adam", "sgd"):
+            raise ValueError(f"optimizer must be adam or sgd, got {self.optimizer!r}")
 
 
 @dataclass
@@ -71,10 +75,12 @@ class TrainResult:
 
     Attributes:
         history: one metrics dict per step (the same dicts `on_step` received).
-        test: metrics on the test split after training (with its forward NFE).
+        test: metrics on a held-out split after training, where the caller measured them (nn.supervised).
         steps_done: optimiser steps taken.
         stop_reason: why training ended.
         snapshots: (step, state_dict copy) pairs, if requested.
+        wall_s: seconds the training took.
+        error: the exception (one of `stop_on`) that ended training, if one did.
     """
 
     history: list[dict[str, float]] = field(default_factory=list)
@@ -82,121 +88,97 @@ class TrainResult:
     steps_done: int = 0
     stop_reason: StopReason = "completed"
     snapshots: list[tuple[int, dict[str, Tensor]]] = field(default_factory=list)
+    wall_s: float = 0.0
+    error: Exception | None = None
 
 
-def cross_entropy_loss(model: nn.Module, batch: Batch) -> tuple[Tensor, dict[str, float]]:
-    """Classification loss: batch = (x: (n, d), y: (n,) int64); metrics loss and accuracy."""
-    x, y = batch[0], batch[1]
-    logits = model(x)
-    loss = F.cross_entropy(logits, y)
-    accuracy = (logits.argmax(dim=1) == y).float().mean().item()
-    return loss, {"loss": loss.item(), "accuracy": accuracy}
-
-
-def mse_loss(model: nn.Module, batch: Batch) -> tuple[Tensor, dict[str, float]]:
-    """Regression loss: batch = (x: (n, d), y: (n, k) float); metrics loss (MSE)."""
-    x, y = batch[0], batch[1]
-    loss = F.mse_loss(model(x), y)
-    return loss, {"loss": loss.item()}
-
-
-def loss_for_task(task: Literal["classification", "regression"]) -> LossFn:
-    """The loss matching a toy data set's task."""
-    return cross_entropy_loss if task == "classification" else mse_loss
-
-
-def evaluate(
-    model: nn.Module, split: Sequence[Tensor], loss_fn: LossFn = cross_entropy_loss
-) -> dict[str, float]:
-    """Metrics of `loss_fn` on a whole split without gradients, plus the forward NFE `nfe_forward`."""
-    was_training = model.training
-    model.eval()
-    reset_nfe(model)
-    with torch.no_grad():
-        _, metrics = loss_fn(model, tuple(split))
-    model.train(was_training)
-    return {**metrics, "nfe_forward": float(count_nfe(model))}
-
-
-def _batches(n: int, batch_size: int, generator: torch.Generator):
-    """Endless row indices: a fresh permutation each epoch, cut into batches."""
-    while True:
-        if batch_size >= n:
-            yield None
-            continue
-        perm = torch.randperm(n, generator=generator)
-        for start in range(0, n - batch_size + 1, batch_size):
-            yield perm[start : start + batch_size]
-
-
-def _snapshot(model: nn.Module) -> dict[str, Tensor]:
+def snapshot_state(model: nn.Module) -> dict[str, Tensor]:
+    """A detached copy of the model's state dict (later steps do not change it)."""
     return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+def stop_reason(stop: bool | None, loss: float, wall_s: float, max_wall_s: float | None) -> StopReason | None:
+    """The one stop rule: the callback asked, the loss stopped being finite, or time ran out."""
+    if stop is True:
+        return "callback"
+    if not math.isfinite(loss):
+        return "non_finite"
+    if max_wall_s is not None and wall_s >= max_wall_s:
+        return "time_budget"
+    return None
+
+
+def _optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimizer:
+    if config.optimizer == "sgd":
+        return torch.optim.SGD(model.parameters(), lr=config.lr)
+    return torch.optim.Adam(model.parameters(), lr=config.lr)
 
 
 def fit(
     model: nn.Module,
-    splits: DataSplits,
-    cfg: TrainConfig,
-    loss_fn: LossFn = cross_entropy_loss,
+    batches: Iterable[Batch],
+    loss: LossFn,
+    config: TrainConfig,
     on_step: OnStep | None = None,
+    *,
+    metrics: Sequence[Metric] = (),
+    stop_on: tuple[type[Exception], ...] = (),
 ) -> TrainResult:
-    """Train `model` with Adam on `splits.train`, report each step, then evaluate on `splits.test`.
+    """Train `model` for `config.steps` optimiser steps, one batch drawn from `batches` per step.
 
-    Each step's metrics hold the loss_fn metrics of the training batch, `nfe_forward` (evaluations
-    during the forward pass), `nfe_backward` (evaluations during backward: the adjoint solve; 0 when
-    backpropagating through the solver, which re-evaluates nothing), `wall_s` (seconds since fit
-    began) and, on evaluation steps, the validation metrics prefixed `val_`.
+    Each step's metrics hold the loss's metrics, those of every `Metric` in order, and `wall_s` (seconds
+    since fit began). Training stops early when `on_step` returns True, the loss is not finite, or
+    `config.max_wall_s` has passed; an exception of a type in `stop_on` raised by a step ends training
+    too (stop_reason "error", the exception in `result.error`), keeping the steps before it.
 
     Args:
-        model: any module `loss_fn` understands; NFE is read from submodules with an `nfe` counter.
-        splits: train/val/test tuples of tensors sharing their first dimension.
-        cfg: steps, learning rate, batch size, seed, evaluation and snapshot cadence.
-        loss_fn: (model, batch) -> (scalar loss, metrics dict).
+        model: any module `loss` understands.
+        batches: yields at least `config.steps` batches (nn.samplers: full batch, minibatches, time windows).
+        loss: (model, batch) -> (scalar loss, metrics dict).
+        config: steps, optimiser, learning rate, snapshot cadence, time budget.
         on_step: called as on_step(step, metrics) after each step (step starts at 1); returning True stops.
+        metrics: per-step measurements, e.g. NFE or validation.
+        stop_on: exception types that end training as a stop rather than propagate.
 
     Returns:
-        History, test metrics, steps done, why training stopped and optional weight snapshots.
+        History, steps done, why training stopped, optional weight snapshots, wall time.
     """
-    train = tuple(splits.train)
-    n_train = int(train[0].shape[0])
-    has_val = len(splits.val) > 0 and int(splits.val[0].shape[0]) > 0
-    optimizer = torch.optim.Adam(model.parameters(), lr=cfg.lr)
-    batches = _batches(n_train, cfg.batch_size, torch.Generator().manual_seed(cfg.seed))
+    optimizer = _optimizer(model, config)
+    draws = iter(batches)
     result = TrainResult()
-    if cfg.snapshots_every:
-        result.snapshots.append((0, _snapshot(model)))
+    every = config.snapshots_every
+    if every:
+        result.snapshots.append((0, snapshot_state(model)))
     model.train()
     start = time.perf_counter()
-    for step in range(1, cfg.steps + 1):
-        idx = next(batches)
-        batch = train if idx is None else tuple(t[idx] for t in train)
-        optimizer.zero_grad(set_to_none=True)
-        reset_nfe(model)
-        loss, metrics = loss_fn(model, batch)
-        nfe_forward = count_nfe(model)
-        loss.backward()
-        nfe_backward = count_nfe(model) - nfe_forward
-        optimizer.step()
-        metrics = {**metrics, "nfe_forward": float(nfe_forward), "nfe_backward": float(nfe_backward)}
-        is_last = step == cfg.steps
-        if has_val and cfg.eval_every and (step % cfg.eval_every == 0 or is_last):
-            val = evaluate(model, splits.val, loss_fn)
-            metrics.update({f"val_{k}": v for k, v in val.items() if k != "nfe_forward"})
-        if cfg.snapshots_every and (step % cfg.snapshots_every == 0 or is_last):
-            result.snapshots.append((step, _snapshot(model)))
-        metrics["wall_s"] = time.perf_counter() - start
-        result.history.append(metrics)
-        result.steps_done = step
-        stop = on_step(step, metrics) if on_step is not None else None
-        if stop is True:
-            result.stop_reason = "callback"
-        elif not math.isfinite(loss.item()):
-            result.stop_reason = "non_finite"
-        elif cfg.max_wall_s is not None and metrics["wall_s"] >= cfg.max_wall_s:
-            result.stop_reason = "time_budget"
-        if result.stop_reason != "completed":
+    for step in range(1, config.steps + 1):
+        try:
+            batch = next(draws)
+            optimizer.zero_grad(set_to_none=True)
+            for metric in metrics:
+                metric.begin(model)
+            value, step_metrics = loss(model, batch)
+            for metric in metrics:
+                metric.forward_done(model)
+            value.backward()
+            optimizer.step()
+        except stop_on as err:
+            result.stop_reason, result.error = "error", err
             break
-    if cfg.snapshots_every and result.snapshots[-1][0] != result.steps_done:
-        result.snapshots.append((result.steps_done, _snapshot(model)))
-    result.test = evaluate(model, splits.test, loss_fn)
+        last = step == config.steps
+        for metric in metrics:
+            step_metrics = {**step_metrics, **metric.end(model, step, last)}
+        if every and (step % every == 0 or last):
+            result.snapshots.append((step, snapshot_state(model)))
+        step_metrics["wall_s"] = time.perf_counter() - start
+        result.history.append(step_metrics)
+        result.steps_done = step
+        stop = on_step(step, step_metrics) if on_step is not None else None
+        reason = stop_reason(stop, value.item(), step_metrics["wall_s"], config.max_wall_s)
+        if reason is not None:
+            result.stop_reason = reason
+            break
+    if every and result.snapshots[-1][0] != result.steps_done:
+        result.snapshots.append((result.steps_done, snapshot_state(model)))
+    result.wall_s = time.perf_counter() - start
     return result

@@ -78,7 +78,7 @@ def flow_paths(model: nn.Module, x: Tensor, n_times: int = 26) -> Paths:
     """States of `x: (n, d)` at `n_times` even times over [0, t1] (at every layer for a ResNet).
 
     Raises:
-        NFEBudgetExceeded: if the solve needs more evaluations than the model's `max_nfe`.
+        BudgetExceeded: if the solve needs more evaluations than the model's `max_nfe`.
     """
     reset_nfe(model)
     with torch.no_grad():

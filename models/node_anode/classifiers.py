@@ -7,20 +7,23 @@ All three map x: (n, d) to outputs (n, n_out) and expose the hidden-state path t
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import torch
 from torch import Tensor, nn
-from torchdiffeq import odeint, odeint_adjoint
 
 from models.nn.odefunc import ACTIVATIONS, Activation, ODEFunc, seeded_linear
+from models.ode.methods import BY_TORCHDIFFEQ_NAME
+from models.ode.solve import UNTIMED, SolverConfig, solve
 
 ModelKind = Literal["node", "anode", "resnet"]
 Readout = Literal["auto", "linear", "identity"]
 MODEL_KINDS: tuple[ModelKind, ...] = ("node", "anode", "resnet")
-ADAPTIVE_SOLVERS = ("dopri5", "bosh3", "adaptive_heun", "fehlberg2", "dopri8")
-FIXED_SOLVERS = ("euler", "midpoint", "heun3", "rk4")
+#: Solvers by torchdiffeq's names (checkpoints and links say "rk4" for its 3/8 rule): the registry's methods
+#: torchdiffeq runs, adaptive or fixed-step.
+ADAPTIVE_SOLVERS = tuple(name for name, m in BY_TORCHDIFFEQ_NAME.items() if m.adaptive)
+FIXED_SOLVERS = tuple(name for name, m in BY_TORCHDIFFEQ_NAME.items() if not m.adaptive)
 
 
 @dataclass(frozen=True)
@@ -37,12 +40,13 @@ class ModelConfig:
         activation: non-linearity of f.
         readout: "linear" (a Linear head on the final state), "identity" (the first n_out coordinates of
             the final state) or "auto" (linear for anode, identity for node and resnet).
-        solver: torchdiffeq method, adaptive (dopri5, ...) or fixed-grid (euler, rk4, ...).
+        solver: torchdiffeq's name of a registered method, adaptive (dopri5, ...) or fixed-grid (euler,
+            rk4 = the 3/8 rule, ...).
         rtol, atol: tolerances of adaptive solvers.
         step_size: step of fixed-grid solvers (None: one step over [0, t1]).
         adjoint: train with the adjoint method (O(1) memory) instead of backprop through the solver.
         max_nfe: cap on evaluations of f per solve, its adjoint backward solve included; beyond it
-            `NFEBudgetExceeded` is raised.
+            the solve raises `BudgetExceeded`.
         resnet_depth: number of ResNet layers.
         resnet_step: ResNet step h (1.0: the classic ResNet, an Euler step with h = 1); layer l sits at
             time l * h.
@@ -92,6 +96,18 @@ class ModelConfig:
         if self.readout != "auto":
             return self.readout
         return "linear" if self.kind == "anode" else "identity"
+
+    def solver_config(self) -> SolverConfig:
+        """The one solve's config for this model's flow: backprop or adjoint, within `max_nfe`."""
+        return replace(
+            UNTIMED,
+            method=BY_TORCHDIFFEQ_NAME[self.solver].key,
+            step_size=self.step_size,
+            rtol=self.rtol,
+            atol=self.atol,
+            grad="adjoint" if self.adjoint else "backprop",
+            max_nfe=self.max_nfe,
+        )
 
     def to_dict(self) -> dict[str, object]:
         """The config as a dict of primitives (for checkpoints and URLs)."""
@@ -160,23 +176,10 @@ class NeuralODE(nn.Module):
             (T, n, d + p) states z(t).
 
         Raises:
-            NFEBudgetExceeded: if the solve (with its adjoint backward) needs more than `cfg.max_nfe`
+            BudgetExceeded: if the solve (with its adjoint backward) needs more than `cfg.max_nfe`
                 evaluations of f.
         """
-        options = {"step_size": self.cfg.step_size} if self.cfg.step_size is not None else None
-        solve = odeint_adjoint if self.cfg.adjoint else odeint
-        extra = {"adjoint_params": tuple(self.func.parameters())} if self.cfg.adjoint else {}
-        self.func.nfe_limit = self.func.nfe + self.cfg.max_nfe
-        return solve(
-            self.func,
-            self.initial_state(x),
-            t.to(x),
-            rtol=self.cfg.rtol,
-            atol=self.cfg.atol,
-            method=self.cfg.solver,
-            options=options,
-            **extra,
-        )
+        return solve(self.func, self.initial_state(x), t.to(x), self.cfg.solver_config()).y
 
     def forward(self, x: Tensor) -> Tensor:
         """x: (n, d) -> outputs (n, n_out) (class logits or regression predictions)."""

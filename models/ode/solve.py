@@ -1,74 +1,89 @@
-"""One bounded entry point for every solve: hand-written fixed-step methods and torchdiffeq's methods,
-with NFE counting, accepted-step tracking, an NFE cap, a wall-clock deadline and divergence checks.
+"""One bounded entry point for every solve, with or without gradients: hand-written fixed-step methods and
+torchdiffeq's, NFE counted one way, one budget (NFE cap, deadline, divergence) and one error family.
 
-The budget is enforced by raising from inside the vector field, so it holds under `python -O`
-(torchdiffeq's own `max_num_steps` is an assert, and counts per output interval).
+The only module of models/ that calls torchdiffeq's `odeint` / `odeint_adjoint`.
 """
 
 from __future__ import annotations
 
 import math
-import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Literal
 
 import torch
-from torchdiffeq import odeint
+from torch import nn
+from torchdiffeq import odeint, odeint_adjoint
 
+from models.ode.budget import (
+    AdaptiveTracked,
+    BudgetExceeded,
+    Diverged,
+    FixedGridTracked,
+    InvalidSolve,
+    SolveError,
+    Tracked,
+)
 from models.ode.fixed_step import FIXED_METHODS, Field
+from models.ode.methods import METHODS, MethodInfo
 
+__all__ = [
+    "METHODS",
+    "UNTIMED",
+    "BudgetExceeded",
+    "Diverged",
+    "Gradients",
+    "InvalidSolve",
+    "MethodInfo",
+    "SolveError",
+    "SolveResult",
+    "SolverConfig",
+    "check_request",
+    "fixed_grid",
+    "solve",
+]
 
-@dataclass(frozen=True)
-class MethodInfo:
-    """What a method is, for menus and charts. `stages` is evaluations per step (None if adaptive)."""
+#: "none": no graph (torch.no_grad); "backprop": autograd through the solver's steps (O(steps) memory);
+#: "adjoint": torchdiffeq's adjoint, gradients from a backward solve (O(1) memory), f an nn.Module.
+Gradients = Literal["none", "backprop", "adjoint"]
 
-    key: str
-    label: str
-    adaptive: bool
-    order: int
-    stages: int | None
-    source: str  # "hand" (written out in models/ode/fixed_step.py) or "torchdiffeq"
-
-
-METHODS: dict[str, MethodInfo] = {
-    m.key: m
-    for m in (
-        MethodInfo("euler", "Euler", False, 1, 1, "hand"),
-        MethodInfo("midpoint", "Midpoint", False, 2, 2, "hand"),
-        MethodInfo("rk4", "RK4 (classic)", False, 4, 4, "hand"),
-        MethodInfo("heun3", "Heun 3", False, 3, 3, "torchdiffeq"),
-        MethodInfo("rk4_38", "RK4 (3/8 rule, torchdiffeq)", False, 4, 4, "torchdiffeq"),
-        MethodInfo("adaptive_heun", "Adaptive Heun 2(1)", True, 2, None, "torchdiffeq"),
-        MethodInfo("fehlberg2", "Fehlberg 2(1)", True, 2, None, "torchdiffeq"),
-        MethodInfo("bosh3", "Bogacki–Shampine 3(2)", True, 3, None, "torchdiffeq"),
-        MethodInfo("dopri5", "Dormand–Prince 5(4)", True, 5, None, "torchdiffeq"),
-        MethodInfo("dopri8", "Dormand–Prince 8(7)", True, 8, None, "torchdiffeq"),
-    )
-}
-
-#: our name -> torchdiffeq's name, for methods torchdiffeq runs
-_TORCHDIFFEQ_NAME = {"heun3": "heun3", "rk4_38": "rk4"}
+#: A step ending this close to t1 (in steps) is not followed by a sliver of a last step.
+_GRID_SLACK = 1e-4
 
 
 @dataclass(frozen=True)
 class SolverConfig:
-    """How to solve: method, its step size or tolerances, and the budget that bounds the work."""
+    """How to solve: method, its step size or tolerances, gradients, and the budget that bounds the work.
+
+    `step_size` None (only for solves at given times) steps from one output time to the next.
+    `deadline_s` / `max_abs_state` None switch that check off (training, where the trainer has its own
+    time budget and a non-finite loss ends the run).
+    """
 
     method: str = "rk4"
-    step_size: float = 0.2  # fixed-step methods
+    step_size: float | None = 0.2  # fixed-step methods
     rtol: float = 1e-6  # adaptive methods
     atol: float = 1e-8
-    n_eval: int = 400  # output points of an adaptive solve
-    max_nfe: int = 200_000  # evaluations of f (a batched evaluation counts once)
+    n_eval: int = 400  # output points of an adaptive span solve
+    grad: Gradients = "none"
+    adjoint_seminorm: bool = False  # adjoint error measured on state and adjoint only (Kidger et al. 2021)
+    max_nfe: int = 200_000  # evaluations of f, an adjoint's backward ones included (a batch counts once)
     max_steps: int = 50_000  # fixed-step grid length
-    deadline_s: float = 2.0
-    max_abs_state: float = 1e8  # beyond this the solution is treated as blown up
+    deadline_s: float | None = 2.0
+    max_abs_state: float | None = 1e8  # beyond this the solution is treated as blown up
+
+
+#: The base of the solves the library runs for itself (models, training, data): backprop, no deadline, no
+#: divergence check; `replace` sets the rest.
+UNTIMED = SolverConfig(grad="backprop", deadline_s=None, max_abs_state=None)
 
 
 @dataclass(frozen=True)
 class SolveResult:
     """A trajectory `y: (T, batch, dim)` at times `t: (T,)`, with what it cost.
 
-    `step_times` / `step_sizes` are the accepted steps (the grid for fixed-step methods).
+    `step_times` / `step_sizes` are the accepted forward steps (the grid for fixed-step methods).
+    `nfe` counts the forward solve's evaluations; `nfe_backward` those of an adjoint's backward solve,
+    which grow when the loss is backpropagated (0 before, and always 0 without the adjoint).
     """
 
     method: str
@@ -78,101 +93,30 @@ class SolveResult:
     step_times: torch.Tensor
     step_sizes: torch.Tensor
     wall_s: float
+    tracked: Tracked | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def nfe_backward(self) -> int:
+        return 0 if self.tracked is None else self.tracked.nfe_backward
 
 
-class SolveError(RuntimeError):
-    """A solve that could not finish. `partial` holds what was computed before it stopped, if anything."""
-
-    def __init__(self, message: str, partial: SolveResult | None = None) -> None:
-        super().__init__(message)
-        self.partial = partial
-
-
-class InvalidSolve(SolveError):
-    """The request itself is unacceptable (bad span, step size, method or tolerance)."""
-
-
-class BudgetExceeded(SolveError):
-    """The NFE cap or the wall-clock deadline was reached."""
-
-
-class Diverged(SolveError):
-    """The state became non-finite or left the bounded region."""
-
-
-class _Tracked:
-    """Wraps f to count evaluations, enforce the budget and record accepted steps.
-
-    torchdiffeq calls the `callback_*` hooks its subclasses define on the function it is given.
-    """
-
-    def __init__(self, f: Field, cfg: SolverConfig) -> None:
-        self.f = f
-        self.cfg = cfg
-        self.nfe = 0
-        self.start = time.perf_counter()
-        self.times: list[float] = []
-        self.sizes: list[float] = []
-        self.states: list[torch.Tensor] = []
-
-    def __call__(self, t: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        self.nfe += 1
-        if self.nfe > self.cfg.max_nfe:
-            raise BudgetExceeded(
-                f"stopped after {self.cfg.max_nfe:,} evaluations of f (the budget): "
-                "the system may be stiff or blowing up; try a larger tolerance or a shorter span"
-            )
-        if time.perf_counter() - self.start > self.cfg.deadline_s:
-            raise BudgetExceeded(
-                f"stopped at the {self.cfg.deadline_s:g} s time limit after {self.nfe:,} evaluations; "
-                "try a shorter span or a larger step"
-            )
-        biggest = y.abs().amax()
-        if not bool(biggest <= self.cfg.max_abs_state):  # also catches NaN and inf
-            when = float(t.max()) if torch.is_tensor(t) else float(t)
-            raise Diverged(f"the solution blew up (|y| > {self.cfg.max_abs_state:g}) near t = {when:.4g}")
-        return self.f(t, y)
-
-    def record(self, t0: torch.Tensor, y0: torch.Tensor, dt: torch.Tensor) -> None:
-        self.times.append(float(t0))
-        self.sizes.append(float(dt))
-        self.states.append(y0.detach())
-
-    def partial(self, method: str, dtype: torch.dtype) -> SolveResult | None:
-        if not self.states:
-            return None
-        return SolveResult(
-            method=method,
-            t=torch.tensor(self.times, dtype=dtype),
-            y=torch.stack(self.states),
-            nfe=self.nfe,
-            step_times=torch.tensor(self.times, dtype=dtype),
-            step_sizes=torch.tensor(self.sizes, dtype=dtype),
-            wall_s=time.perf_counter() - self.start,
-        )
-
-
-class _FixedGridTracked(_Tracked):
-    def callback_step(self, t0: torch.Tensor, y0: torch.Tensor, dt: torch.Tensor) -> None:
-        self.record(t0, y0, dt)
-
-
-class _AdaptiveTracked(_Tracked):
-    # Adaptive solvers call callback_step on every attempt; only accepted steps are recorded.
-    def callback_accept_step(self, t0: torch.Tensor, y0: torch.Tensor, dt: torch.Tensor) -> None:
-        self.record(t0, y0, dt)
+def _steps(length: float, h: float) -> int:
+    return max(1, math.ceil(length / h - _GRID_SLACK))
 
 
 def fixed_grid(t0: float, t1: float, h: float, dtype: torch.dtype = torch.float64) -> torch.Tensor:
-    """t0, t0 + h, ..., with a last, shorter step landing exactly on t1."""
-    n = max(1, math.ceil((t1 - t0) / h - 1e-9))
-    grid = t0 + h * torch.arange(n + 1, dtype=dtype)
+    """t0, t0 + h, ..., with a last, shorter step landing exactly on t1 (t1 < t0 steps backward)."""
+    n = _steps(abs(t1 - t0), h)
+    grid = t0 + math.copysign(h, t1 - t0) * torch.arange(n + 1, dtype=dtype)
     grid[-1] = t1
     return grid
 
 
-def check_request(t_span: tuple[float, float], cfg: SolverConfig) -> None:
-    """Raise InvalidSolve with a one-line reason if the request cannot be run within the budget."""
+def check_request(t_span: tuple[float, float], cfg: SolverConfig, *, at_times: bool = False) -> None:
+    """Raise InvalidSolve with a one-line reason if the request cannot be run within the budget.
+
+    `at_times`: the solve reports at given times, where one step may be longer than the span (it is cut).
+    """
     t0, t1 = t_span
     info = METHODS.get(cfg.method)
     if info is None:
@@ -184,60 +128,141 @@ def check_request(t_span: tuple[float, float], cfg: SolverConfig) -> None:
             raise InvalidSolve("tolerances must lie strictly between 0 and 1")
         return
     h = cfg.step_size
+    if h is None:
+        return
     if not (math.isfinite(h) and h > 0):
         raise InvalidSolve("the step size h must be a positive number")
-    if h > t1 - t0:
+    if h > t1 - t0 and not at_times:
         raise InvalidSolve(f"the step size h = {h:g} is longer than the time span {t1 - t0:g}")
-    steps = math.ceil((t1 - t0) / h - 1e-9)
+    steps = _steps(t1 - t0, h)
     if steps > cfg.max_steps:
         raise InvalidSolve(
             f"{steps:,} steps of h = {h:g} exceed the cap of {cfg.max_steps:,}; take a larger h or a shorter span"
         )
 
 
-def solve(f: Field, y0: torch.Tensor, t_span: tuple[float, float], cfg: SolverConfig) -> SolveResult:
-    """Solve dy/dt = f(t, y) from `y0: (batch, dim)` over `t_span`, within `cfg`'s budget.
+def solve(
+    f: Field, y0: torch.Tensor, t: tuple[float, float] | torch.Tensor, cfg: SolverConfig
+) -> SolveResult:
+    """Solve dy/dt = f(t, y) from `y0: (batch, dim)` within `cfg`'s budget.
 
-    Returns states `(T, batch, dim)` on the step grid (fixed-step methods) or on `cfg.n_eval` evenly
-    spaced times (adaptive methods). Raises a SolveError subclass with a one-line message otherwise.
+    `t` is a span (t0, t1): states on the step grid (fixed-step methods) or on `cfg.n_eval` evenly spaced
+    times (adaptive methods); or increasing output times `t: (T,)`, the solve starting at t[0] (fixed-step
+    methods then step by `cfg.step_size` from t[0] and interpolate between steps). Returns `y: (T, batch,
+    dim)`, differentiable as `cfg.grad` says. Raises a SolveError subclass with a one-line message
+    otherwise, also from the backward pass of an adjoint that runs out of budget.
     """
-    check_request(t_span, cfg)
+    span = (float(t[0]), float(t[-1])) if torch.is_tensor(t) else t
+    check_request(span, cfg, at_times=torch.is_tensor(t))
     info = METHODS[cfg.method]
+    if (cfg.grad != "none" or torch.is_tensor(t)) and info.torchdiffeq is None:
+        raise InvalidSolve(f"{info.label} runs only over a span without gradients; torchdiffeq lacks it")
+    if cfg.grad == "adjoint" and not isinstance(f, nn.Module):
+        raise InvalidSolve("the adjoint needs f to be an nn.Module, whose parameters it differentiates")
+    if not torch.is_tensor(t) and not info.adaptive and cfg.step_size is None:
+        raise InvalidSolve("a fixed-step solve over a span needs a step size h")
     dtype = y0.dtype
-    tracked = (_AdaptiveTracked if info.adaptive else _FixedGridTracked)(f, cfg)
-    t0, t1 = t_span
-    t = (
-        torch.linspace(t0, t1, max(2, cfg.n_eval), dtype=dtype)
-        if info.adaptive
-        else fixed_grid(t0, t1, cfg.step_size, dtype)
-    )
+    tracked = (AdaptiveTracked if info.adaptive else FixedGridTracked)(f, cfg, keep_states=cfg.grad == "none")
     try:
-        with torch.no_grad():
-            if info.source == "hand":
-                y = _integrate_hand(cfg.method, tracked, y0, t)
+        with torch.set_grad_enabled(torch.is_grad_enabled() and cfg.grad != "none"):
+            if torch.is_tensor(t):
+                times = t.to(y0)
+                y = _integrate_torchdiffeq(info, tracked, y0, times, cfg, _times_options(info, cfg))
             else:
-                name = _TORCHDIFFEQ_NAME.get(cfg.method, cfg.method)
-                # torchdiffeq reads outputs off a 4th-order interpolant, which for dopri8's long steps
-                # costs several digits; landing a step exactly on t1 keeps the end state at full order.
-                options = {"step_t": t[-1:]} if info.adaptive else {"step_size": cfg.step_size}
-                y = odeint(tracked, y0, t, rtol=cfg.rtol, atol=cfg.atol, method=name, options=options)
+                times = _span_times(info, span, cfg, dtype)
+                y = _integrate_span(info, tracked, y0, times, cfg)
     except SolveError as err:
-        err.partial = tracked.partial(cfg.method, dtype)
+        if cfg.grad == "none":
+            err.partial = _partial(tracked, cfg.method, dtype)
         raise
-    if not bool(torch.isfinite(y).all()):
-        raise Diverged("the solution became non-finite", tracked.partial(cfg.method, dtype))
+    tracked.backward()
+    if not bool(torch.isfinite(y).all()) and cfg.max_abs_state is not None:
+        raise Diverged("the solution became non-finite", _partial(tracked, cfg.method, dtype))
     return SolveResult(
         method=cfg.method,
-        t=t,
+        t=times,
         y=y,
-        nfe=tracked.nfe,
-        step_times=torch.tensor(tracked.times, dtype=dtype),
-        step_sizes=torch.tensor(tracked.sizes, dtype=dtype),
-        wall_s=time.perf_counter() - tracked.start,
+        nfe=tracked.nfe_forward,
+        step_times=tracked.step_times(dtype),
+        step_sizes=tracked.step_sizes(dtype),
+        wall_s=tracked.wall_s(),
+        tracked=tracked if cfg.grad == "adjoint" else None,
     )
 
 
-def _integrate_hand(method: str, tracked: _Tracked, y0: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+def _span_times(
+    info: MethodInfo, span: tuple[float, float], cfg: SolverConfig, dtype: torch.dtype
+) -> torch.Tensor:
+    if info.adaptive:
+        return torch.linspace(span[0], span[1], max(2, cfg.n_eval), dtype=dtype)
+    assert cfg.step_size is not None  # check_request and solve have made sure
+    return fixed_grid(span[0], span[1], cfg.step_size, dtype)
+
+
+def _integrate_span(
+    info: MethodInfo, tracked: Tracked, y0: torch.Tensor, t: torch.Tensor, cfg: SolverConfig
+) -> torch.Tensor:
+    if info.source == "hand" and cfg.grad == "none":
+        return _integrate_hand(info.key, tracked, y0, t)
+    # torchdiffeq reads outputs off a 4th-order interpolant, which for dopri8's long steps costs several
+    # digits; landing a step exactly on t1 keeps the end state at full order.
+    options = {"step_t": t[-1:]} if info.adaptive else {"step_size": cfg.step_size}
+    return _integrate_torchdiffeq(info, tracked, y0, t, cfg, options)
+
+
+def _times_options(info: MethodInfo, cfg: SolverConfig) -> dict[str, object] | None:
+    if info.adaptive or cfg.step_size is None:
+        return None
+    h = cfg.step_size
+
+    def grid(_func: object, _y0: torch.Tensor, ts: torch.Tensor) -> torch.Tensor:
+        # Whole steps from the first output time, whatever times are asked for, so that a time on the
+        # grid gets the same value in any call; an adjoint's backward pass asks for decreasing times.
+        return fixed_grid(float(ts[0]), float(ts[-1]), h, ts.dtype).to(ts.device)
+
+    return {"grid_constructor": grid}
+
+
+def _integrate_torchdiffeq(
+    info: MethodInfo,
+    tracked: Tracked,
+    y0: torch.Tensor,
+    t: torch.Tensor,
+    cfg: SolverConfig,
+    options: dict[str, object] | None,
+) -> torch.Tensor:
+    common = {"rtol": cfg.rtol, "atol": cfg.atol, "method": info.torchdiffeq, "options": options}
+    if cfg.grad != "adjoint":
+        return odeint(tracked, y0, t, **common)
+    assert isinstance(tracked.f, nn.Module)  # solve has made sure
+    adjoint_options = {"norm": "seminorm"} if cfg.adjoint_seminorm else None
+    if options is not None and adjoint_options is not None:
+        adjoint_options = {**options, **adjoint_options}
+    return odeint_adjoint(
+        tracked,
+        y0,
+        t,
+        **common,
+        adjoint_params=tuple(tracked.f.parameters()),
+        adjoint_options=adjoint_options,
+    )
+
+
+def _partial(tracked: Tracked, method: str, dtype: torch.dtype) -> SolveResult | None:
+    if not tracked.states:
+        return None
+    return SolveResult(
+        method=method,
+        t=tracked.step_times(dtype),
+        y=torch.stack(tracked.states),
+        nfe=tracked.nfe,
+        step_times=tracked.step_times(dtype),
+        step_sizes=tracked.step_sizes(dtype),
+        wall_s=tracked.wall_s(),
+    )
+
+
+def _integrate_hand(method: str, tracked: Tracked, y0: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
     step = FIXED_METHODS[method].step
     states = [y0]
     y = y0

@@ -11,13 +11,17 @@ import numpy as np
 import torch
 
 from models.ode.fixed_step import FIXED_METHODS, rk4_step
+from models.ode.methods import METHODS, method_keys
 from models.ode.solve import SolveError, SolverConfig, check_request, fixed_grid, solve
 
 Field = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 #: Plotting box per state dimension: ((low, high), ...).
 Window = tuple[tuple[float, float], ...]
-#: Fixed-step methods only: every row then advances on the same grid, and the cost is known in advance.
-PORTRAIT_METHODS: tuple[str, ...] = ("rk4", "midpoint", "euler")
+#: The hand-written fixed-step methods, highest order first: every row then advances on the same grid, the
+#: cost is known in advance, and the escape guard can tell each step's first stage.
+PORTRAIT_METHODS: tuple[str, ...] = tuple(
+    sorted(method_keys(lambda m: m.source == "hand"), key=lambda k: -METHODS[k].order)
+)
 
 
 # --- initial values -----------------------------------------------------------------------------------
@@ -263,7 +267,7 @@ class FieldSample:
     @property
     def defined(self) -> bool:
         """Whether f is finite at one grid point at least (a field like 1/0 is finite nowhere)."""
-        return bool(np.isfinite(self.u).any() and np.isfinite(self.v).any())
+        return bool((np.isfinite(self.u) & np.isfinite(self.v)).any())
 
 
 def sample_field(f: Field, window: Window, n: int, t: float = 0.0) -> FieldSample:

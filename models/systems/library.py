@@ -72,18 +72,28 @@ class System:
         return f
 
 
-def _stack(*columns: torch.Tensor) -> torch.Tensor:
-    return torch.stack(columns, dim=-1)
+#: A right-hand side written per state component: f(t, x, y, ..., params) -> (dx/dt, dy/dt, ...), each
+#: component of shape (batch,).
+Components = Callable[..., tuple[torch.Tensor, ...]]
+
+
+def by_components(components: Components) -> RHS:
+    """The RHS f(t, y, params) of a system written per component: y's columns in, dy/dt's columns out."""
+
+    def rhs(t: torch.Tensor, y: torch.Tensor, p: Params) -> torch.Tensor:
+        return torch.stack(components(t, *y.unbind(-1), p), dim=-1)
+
+    return rhs
 
 
 # --- exact solutions -------------------------------------------------------------------------------
 
 
-def _linear_exact(matrix: Callable[[Params], list[list[float]]]) -> Exact:
-    """Exact flow of dy/dt = A y: y(t) = expm(A t) y0."""
+def linear_flow(matrix: Callable[[Params], torch.Tensor | list[list[float]]]) -> Exact:
+    """Exact flow of dy/dt = A y with A = matrix(params): y(t) = expm(A t) y0."""
 
     def exact(t: torch.Tensor, y0: torch.Tensor, p: Params) -> torch.Tensor:
-        a = torch.tensor(matrix(p), dtype=y0.dtype)
+        a = torch.as_tensor(matrix(p), dtype=y0.dtype)
         flows = torch.linalg.matrix_exp(t.to(y0.dtype)[:, None, None] * a)  # (T, d, d)
         return torch.einsum("tij,bj->tbi", flows, y0)
 
@@ -110,47 +120,55 @@ def _blowup(t: torch.Tensor, y: torch.Tensor, p: Params) -> torch.Tensor:
     return y * y
 
 
-def _harmonic(t: torch.Tensor, y: torch.Tensor, p: Params) -> torch.Tensor:
-    x, v = y[..., 0], y[..., 1]
-    return _stack(v, -(p["omega"] ** 2) * x)
+@by_components
+def _harmonic(t: torch.Tensor, x: torch.Tensor, v: torch.Tensor, p: Params) -> tuple[torch.Tensor, ...]:
+    return v, -(p["omega"] ** 2) * x
 
 
-def _linear_spiral(t: torch.Tensor, y: torch.Tensor, p: Params) -> torch.Tensor:
-    x, v = y[..., 0], y[..., 1]
-    return _stack(-p["a"] * x - p["b"] * v, p["b"] * x - p["a"] * v)
+@by_components
+def _linear_spiral(t: torch.Tensor, x: torch.Tensor, v: torch.Tensor, p: Params) -> tuple[torch.Tensor, ...]:
+    return -p["a"] * x - p["b"] * v, p["b"] * x - p["a"] * v
 
 
-def _lotka_volterra(t: torch.Tensor, y: torch.Tensor, p: Params) -> torch.Tensor:
-    x, v = y[..., 0], y[..., 1]
-    return _stack(p["alpha"] * x - p["beta"] * x * v, p["delta"] * x * v - p["gamma"] * v)
+@by_components
+def _lotka_volterra(t: torch.Tensor, x: torch.Tensor, v: torch.Tensor, p: Params) -> tuple[torch.Tensor, ...]:
+    return p["alpha"] * x - p["beta"] * x * v, p["delta"] * x * v - p["gamma"] * v
 
 
-def _pendulum(t: torch.Tensor, y: torch.Tensor, p: Params) -> torch.Tensor:
-    theta, mom = y[..., 0], y[..., 1]
+@by_components
+def _pendulum(t: torch.Tensor, theta: torch.Tensor, mom: torch.Tensor, p: Params) -> tuple[torch.Tensor, ...]:
     # SCIENCE.md notes a source error: the restoring term is -sin(theta), not +sin(theta).
-    return _stack(mom, -p["g_over_l"] * torch.sin(theta))
+    return mom, -p["g_over_l"] * torch.sin(theta)
 
 
-def _damped_pendulum(t: torch.Tensor, y: torch.Tensor, p: Params) -> torch.Tensor:
-    theta, mom = y[..., 0], y[..., 1]
-    return _stack(mom, -p["g_over_l"] * torch.sin(theta) - p["damping"] * mom)
+@by_components
+def _damped_pendulum(
+    t: torch.Tensor, theta: torch.Tensor, mom: torch.Tensor, p: Params
+) -> tuple[torch.Tensor, ...]:
+    return mom, -p["g_over_l"] * torch.sin(theta) - p["damping"] * mom
 
 
-def _van_der_pol(t: torch.Tensor, y: torch.Tensor, p: Params) -> torch.Tensor:
-    x, v = y[..., 0], y[..., 1]
-    return _stack(v, p["mu"] * (1 - x * x) * v - x)
+@by_components
+def _van_der_pol(t: torch.Tensor, x: torch.Tensor, v: torch.Tensor, p: Params) -> tuple[torch.Tensor, ...]:
+    return v, p["mu"] * (1 - x * x) * v - x
 
 
-def _duffing(t: torch.Tensor, y: torch.Tensor, p: Params) -> torch.Tensor:
-    x, v = y[..., 0], y[..., 1]
+@by_components
+def _duffing(t: torch.Tensor, x: torch.Tensor, v: torch.Tensor, p: Params) -> tuple[torch.Tensor, ...]:
     forcing = p["gamma"] * torch.cos(p["omega"] * t)
-    return _stack(v, -p["delta"] * v - p["alpha"] * x - p["beta"] * x**3 + forcing)
+    return v, -p["delta"] * v - p["alpha"] * x - p["beta"] * x**3 + forcing
 
 
-def _lorenz(t: torch.Tensor, y: torch.Tensor, p: Params) -> torch.Tensor:
-    x, v, z = y[..., 0], y[..., 1], y[..., 2]
-    return _stack(p["sigma"] * (v - x), x * (p["rho"] - z) - v, x * v - p["beta"] * z)
+@by_components
+def _lorenz(
+    t: torch.Tensor, x: torch.Tensor, v: torch.Tensor, z: torch.Tensor, p: Params
+) -> tuple[torch.Tensor, ...]:
+    return p["sigma"] * (v - x), x * (p["rho"] - z) - v, x * v - p["beta"] * z
 
+
+#: Shared by the two pendulums.
+_G_OVER_L = Param("g_over_l", 1.0, 0.1, 5.0, "g/l")
+_PENDULUM_WINDOW = ((-10.0, 10.0), (-4.0, 4.0))
 
 SYSTEMS: dict[str, System] = {
     s.key: s
@@ -184,7 +202,7 @@ SYSTEMS: dict[str, System] = {
             step=0.25,
             window=((-2.0, 2.0), (-2.0, 2.0)),
             params=(Param("omega", 1.0, 0.1, 5.0, "ω (angular frequency)"),),
-            exact=_linear_exact(lambda p: [[0.0, 1.0], [-(p["omega"] ** 2), 0.0]]),
+            exact=linear_flow(lambda p: [[0.0, 1.0], [-(p["omega"] ** 2), 0.0]]),
             note="Exact solution: a rotation in phase space. Energy is conserved; Euler gains it.",
         ),
         System(
@@ -198,7 +216,7 @@ SYSTEMS: dict[str, System] = {
             step=0.25,
             window=((-2.5, 2.5), (-2.5, 2.5)),
             params=(Param("a", 0.1, -0.5, 1.0, "a (decay)"), Param("b", 1.0, 0.0, 3.0, "b (rotation)")),
-            exact=_linear_exact(lambda p: [[-p["a"], -p["b"]], [p["b"], -p["a"]]]),
+            exact=linear_flow(lambda p: [[-p["a"], -p["b"]], [p["b"], -p["a"]]]),
             note="dz/dt = [[-0.1, -1], [1, -0.1]] z by default: a stable spiral with an exact solution.",
         ),
         System(
@@ -224,8 +242,8 @@ SYSTEMS: dict[str, System] = {
             y0=(2.0, 0.0),
             t1=15.0,
             step=0.2,
-            window=((-10.0, 10.0), (-4.0, 4.0)),
-            params=(Param("g_over_l", 1.0, 0.1, 5.0, "g/l"),),
+            window=_PENDULUM_WINDOW,
+            params=(_G_OVER_L,),
             note="θ lives on a circle: phase space is S¹ × ℝ.",
         ),
         System(
@@ -237,8 +255,8 @@ SYSTEMS: dict[str, System] = {
             y0=(2.5, 0.0),
             t1=20.0,
             step=0.2,
-            window=((-10.0, 10.0), (-4.0, 4.0)),
-            params=(Param("g_over_l", 1.0, 0.1, 5.0, "g/l"), Param("damping", 0.25, 0.0, 2.0, "c (damping)")),
+            window=_PENDULUM_WINDOW,
+            params=(_G_OVER_L, Param("damping", 0.25, 0.0, 2.0, "c (damping)")),
         ),
         System(
             key="van_der_pol",

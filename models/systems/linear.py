@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import torch
 
-from models.systems.library import Param, Params, System
+from models.systems.library import Param, Params, System, by_components, linear_flow
 
 
 @dataclass(frozen=True)
@@ -79,14 +79,9 @@ def linear_matrix(params: Params) -> torch.Tensor:
     return torch.tensor([[params["a"], params["b"]], [params["c"], params["d"]]], dtype=torch.float64)
 
 
-def _linear(t: torch.Tensor, y: torch.Tensor, p: Params) -> torch.Tensor:
-    x, v = y[..., 0], y[..., 1]
-    return torch.stack((p["a"] * x + p["b"] * v, p["c"] * x + p["d"] * v), dim=-1)
-
-
-def _linear_exact(t: torch.Tensor, y0: torch.Tensor, p: Params) -> torch.Tensor:
-    flows = torch.linalg.matrix_exp(t.to(y0.dtype)[:, None, None] * linear_matrix(p).to(y0.dtype))
-    return torch.einsum("tij,bj->tbi", flows, y0)
+@by_components
+def _linear(t: torch.Tensor, x: torch.Tensor, v: torch.Tensor, p: Params) -> tuple[torch.Tensor, ...]:
+    return p["a"] * x + p["b"] * v, p["c"] * x + p["d"] * v
 
 
 def linear_system(key: str = "saddle") -> System:
@@ -104,6 +99,6 @@ def linear_system(key: str = "saddle") -> System:
         params=tuple(
             Param(name, value, -3.0, 3.0, name) for name, value in zip(ENTRY_NAMES, (a, b, c, d), strict=True)
         ),
-        exact=_linear_exact,
+        exact=linear_flow(linear_matrix),
         note=LINEAR_TYPES[key].note,
     )

@@ -13,13 +13,12 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
+from cached.thumbnails import THUMBNAILS, compact_figure
+from kit import home_pictures
+from kit.registry import PAGES
 from tests.app.apptest_helpers import assert_clean, open_page
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "app"))
-from cached.thumbnails import THUMBNAILS, compact_figure  # noqa: E402
-from kit import home_pictures  # noqa: E402
-from kit.registry import PAGES  # noqa: E402
 
 
 def _numbers(value) -> list[float]:
@@ -91,7 +90,7 @@ def test_missing_or_broken_picture_file_leaves_the_home_page_working(tmp_path, m
 def test_the_landing_page_runs_without_importing_torch():
     """The point of the stored pictures: the first page a visitor sees does not wait for torch (~3 s)."""
     code = (
-        "import sys; sys.path.insert(0, 'tests/app'); from apptest_helpers import open_page; "
+        "import sys; from tests.app.apptest_helpers import open_page; "
         "at = open_page(''); assert not at.exception; "
         "print(len(at.get('plotly_chart')), 'torch' in sys.modules)"
     )

@@ -17,7 +17,6 @@ def _arenas_after_threads(cap: bool) -> tuple[str, int]:
     code = textwrap.dedent(
         f"""
         import ctypes, ctypes.util, sys, threading
-        sys.path.insert(0, {str(APP)!r})
         from kit.memory import limit_malloc_arenas
         result = (limit_malloc_arenas(), limit_malloc_arenas()) if {cap} else None
         start = threading.Barrier(8)
@@ -33,7 +32,8 @@ def _arenas_after_threads(cap: bool) -> tuple[str, int]:
         ctypes.CDLL(ctypes.util.find_library("c")).malloc_stats()  # one "Arena k:" block per arena, to stderr
         """
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    # Run in app/, which `python -c` puts on sys.path as Streamlit does: kit imports as a top-level name.
+    out = subprocess.run([sys.executable, "-c", code], cwd=APP, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     return out.stdout.strip(), out.stderr.count("Arena ")
 

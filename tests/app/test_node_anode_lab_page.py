@@ -197,17 +197,17 @@ def test_missing_checkpoints_fall_back_without_a_crash(tmp_path, monkeypatch):
 def test_a_solver_failure_during_training_is_one_line_and_keeps_the_steps_done(monkeypatch):
     at = open_page(URL, steps="3", models="node")
     training = importlib.import_module("kit.node_training")
-    odefunc = importlib.import_module("models.nn.odefunc")
-    real_fit = training.fit
+    solve = importlib.import_module("models.ode.solve")
+    real_fit = training.fit_splits
 
-    def fit_failing_after_one_step(model, splits, cfg, loss_fn, on_step):
+    def fit_failing_after_one_step(model, splits, loss_fn, cfg, on_step):
         def step_then_fail(step, metrics):
             on_step(step, metrics)
-            raise odefunc.NFEBudgetExceeded("the solver needed more than 2000 evaluations of f")
+            raise solve.BudgetExceeded("stopped after 2,000 evaluations of f (the budget)")
 
-        return real_fit(model, splits, cfg, loss_fn, step_then_fail)
+        return real_fit(model, splits, loss_fn, cfg, step_then_fail)
 
-    monkeypatch.setattr(training, "fit", fit_failing_after_one_step)
+    monkeypatch.setattr(training, "fit_splits", fit_failing_after_one_step)
     at.button(key="node_anode.train").click().run()
     assert_clean(at)
     assert any("NODE: the solver needed more than 2000 evaluations of f" in e.value for e in at.error)

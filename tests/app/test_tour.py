@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
+from kit.story import steps
 from tests.app.apptest_helpers import assert_clean, open_page, texts
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "app"))
-from kit.story import steps  # noqa: E402
 
 
 def test_tour_page_lists_every_step():

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "app"))
-from kit.training_slots import TrainingSlots  # noqa: E402
+from kit.training_slots import TrainingSlots
 
 
 def test_semaphore_admits_at_most_n():

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "app"))
-from cached.thumbnails import THUMBNAILS  # noqa: E402
-from kit import warmup  # noqa: E402
+from cached.thumbnails import THUMBNAILS
+from kit import warmup
 
 
 @pytest.mark.parametrize(

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
+from kit.registry import PAGES
 from tests.e2e.conftest import assert_no_exception, open_and_wait
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "app"))
-from kit.registry import PAGES  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 

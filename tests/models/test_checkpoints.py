@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from models.nn.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
-from models.nn.training import evaluate, loss_for_task
+from models.nn.supervised import evaluate, loss_for_task
 from models.node_anode.classifiers import ModelConfig, build_model
 from models.node_anode.data import ToyDataConfig, make_dataset
 

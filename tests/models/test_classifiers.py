@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from models.nn.odefunc import NFEBudgetExceeded, ODEFunc, count_nfe, reset_nfe
+from models.nn.odefunc import ODEFunc, count_nfe, reset_nfe
 from models.node_anode.classifiers import (
     AugmentedNeuralODE,
     ModelConfig,
@@ -12,6 +12,7 @@ from models.node_anode.classifiers import (
     build_model,
     count_parameters,
 )
+from models.ode.solve import BudgetExceeded
 
 
 def _x(n=6, d=2, seed=0):
@@ -132,7 +133,7 @@ def test_adjoint_gradients_equal_backprop_gradients():
 
 def test_nfe_budget_raises():
     model = build_model(ModelConfig(kind="node", solver="rk4", step_size=0.1, max_nfe=10), 2, 2, seed=0)
-    with pytest.raises(NFEBudgetExceeded):
+    with pytest.raises(BudgetExceeded):
         model(_x())
 
 

@@ -24,7 +24,8 @@ from models.latent.model import LatentODE, LatentODEConfig, kl_to_standard_norma
 from models.latent.rnn import RNNBaseline, RNNConfig
 from models.latent.spirals import SpiralConfig, make_spirals
 from models.nn.checkpoints import CheckpointError
-from models.nn.training import TrainConfig, evaluate, fit
+from models.nn.supervised import evaluate, fit_splits
+from models.nn.training import TrainConfig
 
 DATA = SpiralConfig(dynamics="shared", n_spirals=24, n_val=4, n_test=4, n_points=40, t_max=6.0)
 DT = DATA.dt
@@ -173,8 +174,8 @@ def test_a_few_training_steps_lower_both_losses(data):
     elbo, extra = ELBOLoss(data.t, windows), ExtrapolationLoss(data.t, windows)
     before = evaluate(latent, data.val, elbo)["loss"], evaluate(rnn, data.val, extra)["loss"]
     cfg = TrainConfig(steps=40, lr=2e-2, batch_size=10, eval_every=0)
-    fit(latent, data, cfg, elbo)
-    fit(rnn, data, cfg, extra)
+    fit_splits(latent, data, elbo, cfg)
+    fit_splits(rnn, data, extra, cfg)
     after = evaluate(latent, data.val, elbo)["loss"], evaluate(rnn, data.val, extra)["loss"]
     assert after[0] < 0.85 * before[0] and after[1] < 0.85 * before[1], (before, after)
 

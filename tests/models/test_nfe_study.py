@@ -50,7 +50,6 @@ def test_time_budget_keeps_the_first_point():
     cfg = NFEStudyConfig(tolerances=(1e-2, 1e-4), time_budget_s=0.0)
     out = tolerance_sweep(func, torch.randn(4, 2, generator=gen), lambda z: z.pow(2).sum(), cfg)
     assert len(out.points) == 1 and out.skipped == (1e-4,)
-    assert func.nfe_limit is None  # the budget is lifted afterwards
 
 
 def test_bad_config_is_rejected():

@@ -1,13 +1,17 @@
-"""The model-agnostic trainer: loss goes down, callbacks report and stop, NFE counts, snapshots, seeds."""
+"""The one trainer and its plug-ins: loss goes down, callbacks report and stop, NFE counts, snapshots,
+seeds, samplers."""
 
 import math
 
 import pytest
 import torch
 
-from models.nn.training import TrainConfig, cross_entropy_loss, evaluate, fit, loss_for_task, mse_loss
+from models.nn.samplers import full_batch, minibatches, time_windows
+from models.nn.supervised import cross_entropy_loss, evaluate, fit_splits, loss_for_task, mse_loss
+from models.nn.training import TrainConfig, fit, snapshot_state
 from models.node_anode.classifiers import ModelConfig, build_model
 from models.node_anode.data import ToyDataConfig, make_dataset
+from models.ode.solve import BudgetExceeded
 
 MOONS = make_dataset(ToyDataConfig(name="moons", n=200, seed=0))
 FAST = ModelConfig(kind="node", hidden=16, solver="rk4", step_size=0.25)
@@ -17,9 +21,10 @@ def test_a_few_steps_lower_the_loss_and_report_every_step():
     model = build_model(FAST, 2, 2, seed=0)
     before = evaluate(model, MOONS.train)["loss"]
     seen = []
-    result = fit(
+    result = fit_splits(
         model,
         MOONS,
+        cross_entropy_loss,
         TrainConfig(steps=30, lr=2e-2, batch_size=1000, eval_every=10),
         on_step=lambda s, m: seen.append(s),
     )
@@ -34,20 +39,22 @@ def test_a_few_steps_lower_the_loss_and_report_every_step():
 
 def test_on_step_returning_true_stops_training():
     model = build_model(FAST, 2, 2, seed=0)
-    result = fit(model, MOONS, TrainConfig(steps=50), on_step=lambda step, m: step == 3)
+    result = fit_splits(
+        model, MOONS, cross_entropy_loss, TrainConfig(steps=50), on_step=lambda step, m: step == 3
+    )
     assert result.steps_done == 3 and len(result.history) == 3 and result.stop_reason == "callback"
     assert result.test  # still evaluated after an early stop
 
 
 def test_nfe_counts_direct_and_adjoint():
     direct = build_model(FAST, 2, 2, seed=0)
-    h = fit(direct, MOONS, TrainConfig(steps=2, eval_every=0)).history
+    h = fit_splits(direct, MOONS, cross_entropy_loss, TrainConfig(steps=2, eval_every=0)).history
     assert [m["nfe_forward"] for m in h] == [16.0, 16.0]  # rk4, 4 steps of 4 stages
     assert [m["nfe_backward"] for m in h] == [0.0, 0.0]  # backprop re-evaluates nothing
     adjoint = build_model(
         ModelConfig(kind="node", hidden=16, solver="rk4", step_size=0.25, adjoint=True), 2, 2, 0
     )
-    h = fit(adjoint, MOONS, TrainConfig(steps=2, eval_every=0)).history
+    h = fit_splits(adjoint, MOONS, cross_entropy_loss, TrainConfig(steps=2, eval_every=0)).history
     assert h[0]["nfe_forward"] == 16.0
     assert h[0]["nfe_backward"] == 16.0  # the adjoint solve runs the same fixed grid backwards
 
@@ -55,7 +62,12 @@ def test_nfe_counts_direct_and_adjoint():
 def test_same_seed_same_history_and_batches_differ_by_seed():
     def losses(seed):
         model = build_model(FAST, 2, 2, seed=0)
-        return [m["loss"] for m in fit(model, MOONS, TrainConfig(steps=5, batch_size=32, seed=seed)).history]
+        return [
+            m["loss"]
+            for m in fit_splits(
+                model, MOONS, cross_entropy_loss, TrainConfig(steps=5, batch_size=32, seed=seed)
+            ).history
+        ]
 
     assert losses(1) == losses(1)
     assert losses(1) != losses(2)
@@ -63,7 +75,9 @@ def test_same_seed_same_history_and_batches_differ_by_seed():
 
 def test_snapshots_capture_weights_at_the_requested_steps():
     model = build_model(FAST, 2, 2, seed=0)
-    result = fit(model, MOONS, TrainConfig(steps=7, snapshots_every=3, eval_every=0))
+    result = fit_splits(
+        model, MOONS, cross_entropy_loss, TrainConfig(steps=7, snapshots_every=3, eval_every=0)
+    )
     assert [step for step, _ in result.snapshots] == [0, 3, 6, 7]
     first, last = result.snapshots[0][1], result.snapshots[-1][1]
     key = "func.net.0.weight"
@@ -77,7 +91,7 @@ def test_regression_with_mse_and_a_resnet():
     model = build_model(ModelConfig(kind="resnet", resnet_depth=3, hidden=16), 1, 1, seed=1)
     assert loss_for_task("regression") is mse_loss and loss_for_task("classification") is cross_entropy_loss
     before = evaluate(model, flip.train, mse_loss)["loss"]
-    result = fit(model, flip, TrainConfig(steps=60, lr=2e-2, batch_size=1000), loss_fn=mse_loss)
+    result = fit_splits(model, flip, mse_loss, TrainConfig(steps=60, lr=2e-2, batch_size=1000))
     assert result.test["loss"] < 0.2 * before
     assert "accuracy" not in result.history[-1]
 
@@ -94,7 +108,7 @@ def test_trainer_knows_nothing_of_the_model():
         loss = ((m(batch[0]) - batch[1]) ** 2).mean()
         return loss, {"loss": loss.item(), "custom": 1.0}
 
-    result = fit(model, data, TrainConfig(steps=100, lr=5e-2, batch_size=16, eval_every=25), loss_fn=loss_fn)
+    result = fit_splits(model, data, loss_fn, TrainConfig(steps=100, lr=5e-2, batch_size=16, eval_every=25))
     assert result.history[-1]["custom"] == 1.0 and result.history[-1]["nfe_forward"] == 0.0
     assert "val_custom" in result.history[-1]
     assert result.test["loss"] < 0.05
@@ -107,13 +121,66 @@ def test_non_finite_loss_and_time_budget_stop_training():
         loss = m(batch[0]).sum() * float("nan")
         return loss, {"loss": loss.item()}
 
-    result = fit(model, MOONS, TrainConfig(steps=10, eval_every=0), loss_fn=nan_loss)
+    result = fit_splits(model, MOONS, nan_loss, TrainConfig(steps=10, eval_every=0))
     assert result.stop_reason == "non_finite" and result.steps_done == 1 and math.isnan(result.test["loss"])
-    result = fit(build_model(FAST, 2, 2, 0), MOONS, TrainConfig(steps=1000, max_wall_s=0.0))
+    result = fit_splits(
+        build_model(FAST, 2, 2, 0), MOONS, cross_entropy_loss, TrainConfig(steps=1000, max_wall_s=0.0)
+    )
     assert result.stop_reason == "time_budget" and result.steps_done == 1
 
 
-@pytest.mark.parametrize("kwargs", [{"steps": -1}, {"lr": 0.0}, {"batch_size": 0}, {"eval_every": -1}])
+@pytest.mark.parametrize(
+    "kwargs", [{"steps": -1}, {"lr": 0.0}, {"batch_size": 0}, {"eval_every": -1}, {"optimizer": "rmsprop"}]
+)
 def test_invalid_train_configs_are_rejected(kwargs):
     with pytest.raises(ValueError):
         TrainConfig(**kwargs)
+
+
+def test_fit_runs_any_sampler_with_sgd_and_keeps_snapshots_independent():
+    x = torch.linspace(-1, 1, 20).unsqueeze(1)
+    model = torch.nn.Linear(1, 1)
+    cfg = TrainConfig(steps=40, lr=0.1, optimizer="sgd", snapshots_every=20)
+    result = fit(model, full_batch((x, 3 * x)), mse_loss, cfg)
+    assert result.steps_done == 40 and result.history[-1]["loss"] < 0.1 * result.history[0]["loss"]
+    assert set(result.history[0]) == {"loss", "wall_s"} and result.wall_s > 0
+    assert [s for s, _ in result.snapshots] == [0, 20, 40]
+    copy = snapshot_state(model)
+    assert torch.equal(copy["weight"], model.weight) and copy["weight"] is not model.weight
+
+
+def test_errors_named_in_stop_on_end_training_and_keep_the_steps_before():
+    model = torch.nn.Linear(1, 1)
+    x = torch.ones(4, 1)
+
+    def flaky(m, batch):
+        if len(calls) == 3:
+            raise BudgetExceeded("too many")
+        calls.append(1)
+        loss = (m(batch[0]) ** 2).mean()
+        return loss, {"loss": loss.item()}
+
+    calls: list[int] = []
+    result = fit(
+        model, full_batch((x,)), flaky, TrainConfig(steps=9, snapshots_every=2), stop_on=(BudgetExceeded,)
+    )
+    assert result.stop_reason == "error" and isinstance(result.error, BudgetExceeded)
+    assert result.steps_done == 3 and [s for s, _ in result.snapshots] == [0, 2, 3]
+    calls.clear()
+    with pytest.raises(BudgetExceeded):
+        fit(model, full_batch((x,)), flaky, TrainConfig(steps=9))
+
+
+def test_minibatches_are_seeded_permutations_and_time_windows_share_a_grid():
+    rows = (torch.arange(10), torch.arange(10) * 2)
+    a, b = minibatches(rows, 4, seed=0), minibatches(rows, 4, seed=0)
+    first = [next(a) for _ in range(4)]
+    assert all(torch.equal(x[0], y[0]) for x, y in zip(first, [next(b) for _ in range(4)], strict=True))
+    assert all(len(x[0]) == 4 and torch.equal(x[1], 2 * x[0]) for x in first)
+    assert len(set(torch.cat([first[0][0], first[1][0]]).tolist())) == 8  # one epoch: no repeats
+    assert next(minibatches(rows, 99, seed=0))[0] is rows[0]
+    t = torch.linspace(0, 9.9, 100)
+    values = torch.stack([t, -t], dim=1)
+    t_rel, target = next(time_windows(t, values, (1.0, 2.0), 8, 3, seed=0))
+    assert t_rel[0] == 0 and len(t_rel) <= 8 and target.shape == (len(t_rel), 3, 2)
+    assert torch.allclose(target[:, :, 0] - target[0, :, 0], t_rel[:, None].expand(-1, 3), atol=1e-5)

@@ -1,0 +1,119 @@
+"""The budget of every solve and its one error family: a wrapper around f that counts evaluations (forward
+and adjoint-backward apart), records accepted steps, and raises on the NFE cap, the deadline or a blow-up.
+
+Raising from inside f is the one bound that holds for torchdiffeq under `python -O` (its own
+`max_num_steps` is an assert, and counts per output interval).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+import torch
+
+from models.ode.fixed_step import Field
+
+if TYPE_CHECKING:
+    from models.ode.solve import SolverConfig, SolveResult
+
+
+class SolveError(RuntimeError):
+    """A solve that could not finish. `partial` holds what was computed before it stopped, if anything."""
+
+    def __init__(self, message: str, partial: SolveResult | None = None) -> None:
+        super().__init__(message)
+        self.partial = partial
+
+
+class InvalidSolve(SolveError):
+    """The request itself is unacceptable (bad span, step size, method or tolerance)."""
+
+
+class BudgetExceeded(SolveError):
+    """The NFE cap or the wall-clock deadline was reached."""
+
+
+class Diverged(SolveError):
+    """The state became non-finite or left the bounded region."""
+
+
+class Tracked:
+    """Wraps f to count evaluations, enforce the budget and record accepted steps.
+
+    `nfe_forward` counts evaluations until `backward()` is called (when the solve returns), `nfe_backward`
+    those after it: the adjoint's backward solve. The NFE cap bounds both together. torchdiffeq calls the
+    forward pass's `callback_*` hooks that `FixedGridTracked` / `AdaptiveTracked` define on the function
+    it is given (the backward pass looks for `callback_*_adjoint` ones, which are not defined).
+    """
+
+    def __init__(self, f: Field, cfg: SolverConfig, keep_states: bool) -> None:
+        self.f = f
+        self.cfg = cfg
+        self.nfe_forward = 0
+        self.nfe_backward = 0
+        self.in_backward = False
+        self.start = time.perf_counter()
+        self.times: list[float] = []
+        self.sizes: list[float] = []
+        # States are kept only without gradients: with them, a list of every step's state would undo
+        # the adjoint's O(1) memory.
+        self.keep_states = keep_states
+        self.states: list[torch.Tensor] = []
+
+    @property
+    def nfe(self) -> int:
+        return self.nfe_forward + self.nfe_backward
+
+    def backward(self) -> None:
+        """From now on evaluations are the backward pass's."""
+        self.in_backward = True
+
+    def __call__(self, t: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        cfg = self.cfg
+        if self.in_backward:
+            self.nfe_backward += 1
+        else:
+            self.nfe_forward += 1
+        if self.nfe > cfg.max_nfe:
+            raise BudgetExceeded(
+                f"stopped after {cfg.max_nfe:,} evaluations of f (the budget): "
+                "the system may be stiff or blowing up; try a larger tolerance or a shorter span"
+            )
+        if cfg.deadline_s is not None and time.perf_counter() - self.start > cfg.deadline_s:
+            raise BudgetExceeded(
+                f"stopped at the {cfg.deadline_s:g} s time limit after {self.nfe:,} evaluations; "
+                "try a shorter span or a larger step"
+            )
+        if cfg.max_abs_state is not None:
+            biggest = y.detach().abs().amax()  # detached: the check must not enter autograd's graph
+            if not bool(biggest <= cfg.max_abs_state):  # also catches NaN and inf
+                when = float(t.max()) if torch.is_tensor(t) else float(t)
+                raise Diverged(f"the solution blew up (|y| > {cfg.max_abs_state:g}) near t = {when:.4g}")
+        return self.f(t, y)
+
+    def record(self, t0: torch.Tensor, y0: torch.Tensor, dt: torch.Tensor) -> None:
+        self.times.append(float(t0.detach()))
+        self.sizes.append(float(dt.detach()))
+        if self.keep_states:
+            self.states.append(y0.detach())
+
+    def step_times(self, dtype: torch.dtype) -> torch.Tensor:
+        return torch.tensor(self.times, dtype=dtype)
+
+    def step_sizes(self, dtype: torch.dtype) -> torch.Tensor:
+        return torch.tensor(self.sizes, dtype=dtype)
+
+    def wall_s(self) -> float:
+        return time.perf_counter() - self.start
+
+
+class FixedGridTracked(Tracked):
+    def callback_step(self, t0: torch.Tensor, y0: torch.Tensor, dt: torch.Tensor) -> None:
+        self.record(t0, y0, dt)
+
+
+class AdaptiveTracked(Tracked):
+    # Adaptive solvers call callback_step on every attempt; only accepted steps are recorded.
+    def callback_accept_step(self, t0: torch.Tensor, y0: torch.Tensor, dt: torch.Tensor) -> None:
+        self.record(t0, y0, dt)
