@@ -13,7 +13,7 @@ import torch
 
 from benchmarks.common import best_of, setup, time_open, time_reruns, verdict
 from models.ode.convergence import SweepConfig, error_sweep, reference_solution, step_counts
-from models.ode.solve import SolveError, SolverConfig, solve
+from models.ode.solve import Budget, FixedStep, SolveError, SolverConfig, solve
 from models.systems.library import Problem
 
 
@@ -31,7 +31,10 @@ def sweep_figures() -> None:
                 # Euler at the largest steps blows up; the sweep records NaN there.
                 with contextlib.suppress(SolveError):
                     solve(
-                        f, y0[None], problem.span, SolverConfig(method=m, step_size=12.0 / n, deadline_s=60)
+                        f,
+                        y0[None],
+                        problem.span,
+                        SolverConfig(method=m, step=FixedStep(12.0 / n), budget=Budget(deadline_s=60)),
                     )
 
     loop, _ = best_of(looped, 2)
@@ -56,7 +59,7 @@ def batch_figures(n: int = 400) -> None:
     f = problem.field()
     i = torch.linspace(-2, 2, n, dtype=torch.float64)
     y0 = torch.stack([5 * i / 2, -i], dim=1)  # a spread of initial values like the sources' portrait
-    cfg = SolverConfig(method="rk4", step_size=0.1, max_nfe=10**7, deadline_s=600)
+    cfg = SolverConfig(method="rk4", step=FixedStep(0.1), budget=Budget(max_nfe=10**7, deadline_s=600))
     batched, _ = best_of(lambda: solve(f, y0, (0.0, 7.0), cfg), 3)
     loop, _ = best_of(lambda: [solve(f, y0[k : k + 1], (0.0, 7.0), cfg) for k in range(n)], 1)
     print(f"{n} pendulum trajectories, RK4 h = 0.1, 70 steps:")

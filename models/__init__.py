@@ -13,6 +13,9 @@ from typing import Any
 _PUBLIC = {
     "solve": "models.ode.solve",
     "SolverConfig": "models.ode.solve",
+    "FixedStep": "models.ode.solve",
+    "Tolerances": "models.ode.solve",
+    "Budget": "models.ode.solve",
     "SolveResult": "models.ode.solve",
     "SolveError": "models.ode.solve",
     "METHODS": "models.ode.solve",

@@ -5,19 +5,19 @@ Everything returned is plain numpy / str so the cache never hands out a mutable 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import streamlit as st
 import torch
 
 from models.ode.convergence import SweepConfig, adaptive_work, error_sweep, reference_solution
-from models.ode.solve import SolveError, SolverConfig, solve
+from models.ode.solve import Budget, SolveError, SolverConfig, solve
 from models.systems.library import Problem
 
 REFERENCE_POINTS = 600
 #: The page promises an answer in about two seconds, whatever was asked.
-PAGE_BUDGET = SolverConfig(max_nfe=100_000, deadline_s=1.5)
+PAGE_BUDGET = Budget(max_nfe=100_000, deadline_s=1.5)
 
 
 @dataclass(frozen=True)
@@ -57,18 +57,10 @@ def end_reference(problem: Problem) -> np.ndarray | None:
 @st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
 def trajectory(problem: Problem, cfg: SolverConfig) -> Trajectory:
     """One method's solve within the page budget; a failure keeps what was computed before it."""
-    bounded = SolverConfig(
-        method=cfg.method,
-        step_size=cfg.step_size,
-        rtol=cfg.rtol,
-        atol=cfg.atol,
-        n_eval=cfg.n_eval,
-        max_nfe=PAGE_BUDGET.max_nfe,
-        max_steps=cfg.max_steps,
-        deadline_s=PAGE_BUDGET.deadline_s,
-    )
     try:
-        result = solve(problem.field(), problem.initial()[None], problem.span, bounded)
+        result = solve(
+            problem.field(), problem.initial()[None], problem.span, replace(cfg, budget=PAGE_BUDGET)
+        )
         error = None
     except SolveError as err:
         result, error = err.partial, str(err)

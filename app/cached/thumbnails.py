@@ -27,7 +27,7 @@ from components.phase_figures import PlaneLayers, TrajectorySet, phase_plane_fig
 from components.solver_figures import phase_figure
 from components.style import Curve
 from models.node_anode.analysis import padded_window
-from models.ode.solve import SolverConfig
+from models.ode.solve import FixedStep, SolverConfig
 from models.phase.portrait import PortraitConfig, SeedConfig
 from models.systems.library import Problem
 from models.systems.spec import SystemSpec
@@ -45,7 +45,7 @@ def solver_lab() -> go.Figure:
     t, y, _ = reference(problem)
     curves = [Curve("reference", "reference", t, y, dash="dash")]
     for method in ("euler", "rk4"):
-        run = trajectory(problem, SolverConfig(method=method, step_size=0.2))
+        run = trajectory(problem, SolverConfig(method=method, step=FixedStep(0.2)))
         curves.append(Curve(method, method, run.t, run.y))
     return _thumbnail(phase_figure(curves, ("x", "y")))
 

@@ -24,7 +24,7 @@ from kit.chrome import presenter_mode
 from kit.figures import show_figure
 from kit.links import PageLinks
 from models.ode.convergence import SweepConfig
-from models.ode.solve import METHODS, InvalidSolve, SolverConfig, check_request
+from models.ode.solve import METHODS, FixedStep, InvalidSolve, SolverConfig, Tolerances, check_request
 from models.systems.library import SYSTEMS, Problem
 
 FIXED = [k for k, m in METHODS.items() if not m.adaptive]
@@ -84,7 +84,7 @@ span = problem.span
 messages: list[str] = []
 fixed_cfgs = []
 for m in methods:
-    cfg = SolverConfig(method=m, step_size=h)
+    cfg = SolverConfig(method=m, step=FixedStep(h))
     try:
         check_request(span, cfg)
         fixed_cfgs.append(cfg)
@@ -93,7 +93,7 @@ for m in methods:
 runs = [trajectory(problem, cfg) for cfg in fixed_cfgs]
 adaptive_run = None
 if adaptive != "none":
-    adaptive_run = trajectory(problem, SolverConfig(method=adaptive, rtol=tol, atol=tol))
+    adaptive_run = trajectory(problem, SolverConfig(method=adaptive, step=Tolerances(tol, tol)))
     runs.append(adaptive_run)
 messages += [f"{LABELS[r.method]}: {r.error}" for r in runs if r.error]
 

@@ -15,7 +15,7 @@ from torch import Tensor, nn
 from models.latent.spirals import SpiralConfig
 from models.nn.odefunc import ODEFunc, seeded_linear
 from models.ode.methods import BY_TORCHDIFFEQ_NAME
-from models.ode.solve import UNTIMED, solve
+from models.ode.solve import UNTIMED, Tolerances, solve, step_control
 
 #: The spiral time grid, on which training queries fall exactly (so rk4 steps land on them).
 _GRID_STEP = SpiralConfig().dt
@@ -149,12 +149,10 @@ class LatentODE(nn.Module):
         if len(times) == 1:
             return z0[:, None]
         # rk4 steps in whole steps from t0, so that a query on the grid gets the same value in any call.
+        method = BY_TORCHDIFFEQ_NAME[self.cfg.method].key
+        h = self.cfg.step_size if step_size is None else step_size
         solver = dataclasses.replace(
-            UNTIMED,
-            method=BY_TORCHDIFFEQ_NAME[self.cfg.method].key,
-            step_size=self.cfg.step_size if step_size is None else step_size,
-            rtol=self.cfg.rtol,
-            atol=self.cfg.atol,
+            UNTIMED, method=method, step=step_control(method, h, Tolerances(self.cfg.rtol, self.cfg.atol))
         )
         path = solve(self.func, z0, times, solver).y
         return path[1:].transpose(0, 1) if prepend else path.transpose(0, 1)

@@ -16,7 +16,7 @@ import torch
 from torch import Tensor, nn
 
 from models.nn.odefunc import ODEFunc
-from models.ode.solve import UNTIMED, SolveResult, solve
+from models.ode.solve import UNTIMED, FixedStep, SolveResult, Tolerances, solve
 
 Method = Literal["direct", "adjoint"]
 METHODS: tuple[Method, ...] = ("direct", "adjoint")
@@ -209,10 +209,10 @@ def _solve(
 ) -> SolveResult:
     t = torch.tensor([0.0, cfg.t1], dtype=z0.dtype)
     grad = "adjoint" if method == "adjoint" else "backprop"
-    base = replace(UNTIMED, grad=grad, max_nfe=cfg.max_nfe)
+    base = replace(UNTIMED, grad=grad, budget=replace(UNTIMED.budget, max_nfe=cfg.max_nfe))
     if solver == "rk4":  # torchdiffeq's rk4, the 3/8 rule
-        return solve(func, z0, t, replace(base, method="rk4_38", step_size=cfg.t1 / int(setting)))
-    return solve(func, z0, t, replace(base, method="dopri5", rtol=setting, atol=setting))
+        return solve(func, z0, t, replace(base, method="rk4_38", step=FixedStep(cfg.t1 / int(setting))))
+    return solve(func, z0, t, replace(base, method="dopri5", step=Tolerances(setting, setting)))
 
 
 def _loss(z1: Tensor) -> Tensor:

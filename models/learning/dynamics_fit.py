@@ -14,7 +14,7 @@ from torch import Tensor, nn
 from models.nn.odefunc import NFEMetric, ODEFunc
 from models.nn.samplers import draw_window, time_windows
 from models.nn.training import Batch, OnStep, TrainConfig, fit
-from models.ode.solve import UNTIMED, BudgetExceeded, solve
+from models.ode.solve import UNTIMED, BudgetExceeded, FixedStep, Tolerances, solve
 from models.systems.library import Problem
 
 SystemName = Literal["spiral", "nonlinear"]
@@ -75,7 +75,7 @@ def observe(cfg: DynamicsDataConfig) -> Observations:
     t = torch.linspace(0.0, cfg.t_max, cfg.n_points, dtype=torch.float64)
     z0 = torch.tensor(cfg.z0, dtype=torch.float64)
     with torch.no_grad():
-        accurate = replace(UNTIMED, method="dopri5", rtol=1e-8, atol=1e-10, grad="none")
+        accurate = replace(UNTIMED, method="dopri5", step=Tolerances(1e-8, 1e-10), grad="none")
         clean = solve(true_field(cfg.system), z0, t, accurate).y
     gen = torch.Generator().manual_seed(cfg.seed)
     noisy = clean + cfg.noise * torch.randn(clean.shape, generator=gen, dtype=torch.float64)
@@ -165,14 +165,15 @@ def sample_windows(obs: Observations, cfg: FitConfig, gen: torch.Generator) -> t
 
 
 def rollout(
-    field: nn.Module, z0: Tensor, t: Tensor, step_size: float, max_nfe: int = UNTIMED.max_nfe
+    field: nn.Module, z0: Tensor, t: Tensor, step_size: float, max_nfe: int = UNTIMED.budget.max_nfe
 ) -> Tensor:
     """z0: (2,) or (n, 2), t: (T,) -> (T, ..., 2), with rk4 (3/8 rule) at `step_size`, backprop.
 
     Raises:
         BudgetExceeded: after `max_nfe` evaluations of f.
     """
-    return solve(field, z0, t, replace(UNTIMED, method="rk4_38", step_size=step_size, max_nfe=max_nfe)).y
+    budget = replace(UNTIMED.budget, max_nfe=max_nfe)
+    return solve(field, z0, t, replace(UNTIMED, method="rk4_38", step=FixedStep(step_size), budget=budget)).y
 
 
 def fit_dynamics(

@@ -18,7 +18,7 @@ from models.nn.supervised import cross_entropy_loss, fit_splits
 from models.nn.training import OnStep, TrainConfig, TrainResult
 from models.node_anode.classifiers import ModelConfig, build_model
 from models.node_anode.data import ToyDataConfig, make_dataset
-from models.ode.solve import UNTIMED, solve
+from models.ode.solve import UNTIMED, Tolerances, solve
 
 LossHead = Callable[[Tensor], Tensor]
 
@@ -86,7 +86,12 @@ def tolerance_sweep(func: ODEFunc, z0: Tensor, head: LossHead, cfg: NFEStudyConf
     """
     t = torch.tensor([0.0, cfg.t1], dtype=z0.dtype)
     adjoint = replace(
-        UNTIMED, method="dopri5", grad="adjoint", adjoint_seminorm=cfg.seminorm, max_nfe=cfg.max_nfe
+        UNTIMED,
+        method="dopri5",
+        step=Tolerances(),
+        budget=replace(UNTIMED.budget, max_nfe=cfg.max_nfe),
+        grad="adjoint",
+        adjoint_seminorm=cfg.seminorm,
     )
     start = time.perf_counter()
     points: list[NFEPoint] = []
@@ -97,7 +102,7 @@ def tolerance_sweep(func: ODEFunc, z0: Tensor, head: LossHead, cfg: NFEStudyConf
             continue
         func.zero_grad(set_to_none=True)
         began = time.perf_counter()
-        result = solve(func, z0, t, replace(adjoint, rtol=tol, atol=tol))
+        result = solve(func, z0, t, replace(adjoint, step=Tolerances(tol, tol)))
         loss = head(result.y[-1])
         forward_s = time.perf_counter() - began
         began = time.perf_counter()

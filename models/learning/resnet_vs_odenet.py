@@ -15,7 +15,7 @@ from models.nn.odefunc import seeded_linear
 from models.nn.samplers import full_batch
 from models.nn.supervised import mse_loss
 from models.nn.training import OnStep, Optimizer, StopReason, TrainConfig, fit
-from models.ode.solve import UNTIMED, solve
+from models.ode.solve import UNTIMED, Tolerances, solve
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,12 @@ class ODENetRegressor(nn.Module):
     def __init__(self, hidden: int, generator: torch.Generator, rtol: float, atol: float, max_nfe: int):
         super().__init__()
         self.func = TimeField(hidden, generator)
-        self.solver = replace(UNTIMED, method="dopri5", rtol=rtol, atol=atol, max_nfe=max_nfe)
+        self.solver = replace(
+            UNTIMED,
+            method="dopri5",
+            step=Tolerances(rtol, atol),
+            budget=replace(UNTIMED.budget, max_nfe=max_nfe),
+        )
 
     def trajectory(self, x: Tensor, t: Tensor) -> Tensor:
         """x: (n, 1), t: (T,) from 0 to 1 -> (T, n, 1) states y(t).

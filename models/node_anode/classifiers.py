@@ -15,7 +15,7 @@ from torch import Tensor, nn
 
 from models.nn.odefunc import ACTIVATIONS, Activation, ODEFunc, seeded_linear
 from models.ode.methods import BY_TORCHDIFFEQ_NAME
-from models.ode.solve import UNTIMED, SolverConfig, solve
+from models.ode.solve import UNTIMED, SolverConfig, Tolerances, solve, step_control
 
 ModelKind = Literal["node", "anode", "resnet"]
 Readout = Literal["auto", "linear", "identity"]
@@ -99,14 +99,13 @@ class ModelConfig:
 
     def solver_config(self) -> SolverConfig:
         """The one solve's config for this model's flow: backprop or adjoint, within `max_nfe`."""
+        method = BY_TORCHDIFFEQ_NAME[self.solver].key
         return replace(
             UNTIMED,
-            method=BY_TORCHDIFFEQ_NAME[self.solver].key,
-            step_size=self.step_size,
-            rtol=self.rtol,
-            atol=self.atol,
+            method=method,
+            step=step_control(method, self.step_size, Tolerances(self.rtol, self.atol)),
+            budget=replace(UNTIMED.budget, max_nfe=self.max_nfe),
             grad="adjoint" if self.adjoint else "backprop",
-            max_nfe=self.max_nfe,
         )
 
     def to_dict(self) -> dict[str, object]:

@@ -8,6 +8,7 @@ Raising from inside f is the one bound that holds for torchdiffeq under `python 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import torch
@@ -15,7 +16,21 @@ import torch
 from models.ode.fixed_step import Field
 
 if TYPE_CHECKING:
-    from models.ode.solve import SolverConfig, SolveResult
+    from models.ode.solve import SolveResult
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What bounds one solve's work.
+
+    `deadline_s` / `max_abs_state` None switch that check off (training, where the trainer has its own
+    time budget and a non-finite loss ends the run).
+    """
+
+    max_nfe: int = 200_000  # evaluations of f, an adjoint's backward ones included (a batch counts once)
+    max_steps: int = 50_000  # fixed-step grid length
+    deadline_s: float | None = 2.0
+    max_abs_state: float | None = 1e8  # beyond this the solution is treated as blown up
 
 
 class SolveError(RuntimeError):
@@ -47,9 +62,9 @@ class Tracked:
     it is given (the backward pass looks for `callback_*_adjoint` ones, which are not defined).
     """
 
-    def __init__(self, f: Field, cfg: SolverConfig, keep_states: bool) -> None:
+    def __init__(self, f: Field, budget: Budget, keep_states: bool) -> None:
         self.f = f
-        self.cfg = cfg
+        self.budget = budget
         self.nfe_forward = 0
         self.nfe_backward = 0
         self.in_backward = False
@@ -70,26 +85,26 @@ class Tracked:
         self.in_backward = True
 
     def __call__(self, t: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        cfg = self.cfg
+        budget = self.budget
         if self.in_backward:
             self.nfe_backward += 1
         else:
             self.nfe_forward += 1
-        if self.nfe > cfg.max_nfe:
+        if self.nfe > budget.max_nfe:
             raise BudgetExceeded(
-                f"stopped after {cfg.max_nfe:,} evaluations of f (the budget): "
+                f"stopped after {budget.max_nfe:,} evaluations of f (the budget): "
                 "the system may be stiff or blowing up; try a larger tolerance or a shorter span"
             )
-        if cfg.deadline_s is not None and time.perf_counter() - self.start > cfg.deadline_s:
+        if budget.deadline_s is not None and time.perf_counter() - self.start > budget.deadline_s:
             raise BudgetExceeded(
-                f"stopped at the {cfg.deadline_s:g} s time limit after {self.nfe:,} evaluations; "
+                f"stopped at the {budget.deadline_s:g} s time limit after {self.nfe:,} evaluations; "
                 "try a shorter span or a larger step"
             )
-        if cfg.max_abs_state is not None:
+        if budget.max_abs_state is not None:
             biggest = y.detach().abs().amax()  # detached: the check must not enter autograd's graph
-            if not bool(biggest <= cfg.max_abs_state):  # also catches NaN and inf
+            if not bool(biggest <= budget.max_abs_state):  # also catches NaN and inf
                 when = float(t.max()) if torch.is_tensor(t) else float(t)
-                raise Diverged(f"the solution blew up (|y| > {cfg.max_abs_state:g}) near t = {when:.4g}")
+                raise Diverged(f"the solution blew up (|y| > {budget.max_abs_state:g}) near t = {when:.4g}")
         return self.f(t, y)
 
     def record(self, t0: torch.Tensor, y0: torch.Tensor, dt: torch.Tensor) -> None:

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from models.ode.fixed_step import FIXED_METHODS, Field
-from models.ode.solve import SolveError, SolverConfig, solve
+from models.ode.solve import Budget, SolveError, SolverConfig, Tolerances, solve
 from models.systems.library import Problem
 
 #: Butcher tableaus (A, b, c) of the hand-written methods, padded to four stages below.
@@ -148,7 +148,7 @@ WORK_TOLERANCES: dict[str, tuple[float, ...]] = {
 
 
 #: Per solve of a work–precision chart: a solve past it is left out of the chart.
-WORK_BUDGET = SolverConfig(max_nfe=5_000, deadline_s=0.5)
+WORK_BUDGET = Budget(max_nfe=5_000, deadline_s=0.5)
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,7 @@ def adaptive_work(
     t_span: tuple[float, float],
     reference: torch.Tensor,
     methods: tuple[str, ...] = ("bosh3", "dopri5", "dopri8"),
-    budget: SolverConfig = WORK_BUDGET,
+    budget: Budget = WORK_BUDGET,
 ) -> list[WorkPoint]:
     """Error at t1 and NFE of adaptive methods over tolerances (rtol = atol = tol).
 
@@ -176,9 +176,7 @@ def adaptive_work(
     points = []
     for m in methods:
         for tol in WORK_TOLERANCES.get(m, (1e-3, 1e-5, 1e-7)):
-            cfg = SolverConfig(
-                method=m, rtol=tol, atol=tol, n_eval=2, max_nfe=budget.max_nfe, deadline_s=budget.deadline_s
-            )
+            cfg = SolverConfig(method=m, step=Tolerances(tol, tol), budget=budget, n_eval=2)
             try:
                 result = solve(f, y0[None], t_span, cfg)
             except SolveError:
@@ -202,7 +200,10 @@ def reference_solution(
     if exact is not None:
         return t, exact, "exact solution"
     cfg = SolverConfig(
-        method="dopri8", rtol=tol, atol=tol, n_eval=n_points, max_nfe=1_000_000, deadline_s=deadline_s
+        method="dopri8",
+        step=Tolerances(tol, tol),
+        budget=Budget(max_nfe=1_000_000, deadline_s=deadline_s),
+        n_eval=n_points,
     )
     y = solve(problem.field(), problem.initial()[None], problem.span, cfg).y[:, 0]
     return t, y, f"dopri8, tol {tol:.0e}"

@@ -16,6 +16,7 @@ from torchdiffeq import odeint, odeint_adjoint
 
 from models.ode.budget import (
     AdaptiveTracked,
+    Budget,
     BudgetExceeded,
     Diverged,
     FixedGridTracked,
@@ -29,17 +30,22 @@ from models.ode.methods import METHODS, MethodInfo
 __all__ = [
     "METHODS",
     "UNTIMED",
+    "Budget",
     "BudgetExceeded",
     "Diverged",
+    "FixedStep",
     "Gradients",
     "InvalidSolve",
     "MethodInfo",
     "SolveError",
     "SolveResult",
     "SolverConfig",
+    "StepControl",
+    "Tolerances",
     "check_request",
     "fixed_grid",
     "solve",
+    "step_control",
 ]
 
 #: "none": no graph (torch.no_grad); "backprop": autograd through the solver's steps (O(steps) memory);
@@ -51,30 +57,62 @@ _GRID_SLACK = 1e-4
 
 
 @dataclass(frozen=True)
-class SolverConfig:
-    """How to solve: method, its step size or tolerances, gradients, and the budget that bounds the work.
+class FixedStep:
+    """The step control of a fixed-step method: steps of `h`.
 
-    `step_size` None (only for solves at given times) steps from one output time to the next.
-    `deadline_s` / `max_abs_state` None switch that check off (training, where the trainer has its own
-    time budget and a non-finite loss ends the run).
+    `h` None (only for solves at given times) steps from one output time to the next.
+    """
+
+    h: float | None
+
+
+@dataclass(frozen=True)
+class Tolerances:
+    """The step control of an adaptive method: each step's error estimate kept below rtol·|y| + atol."""
+
+    rtol: float = 1e-6
+    atol: float = 1e-8
+
+
+#: One or the other, never both: the method decides which (`SolverConfig` refuses the wrong one), so a
+#: config cannot carry a step size an adaptive method would silently ignore, nor the reverse.
+StepControl = FixedStep | Tolerances
+
+
+@dataclass(frozen=True)
+class SolverConfig:
+    """How to solve: a method, the step control it takes, the budget that bounds the work, and gradients.
+
+    Built from small frozen parts; change one with `dataclasses.replace`, e.g.
+    `replace(cfg, budget=replace(cfg.budget, deadline_s=5.0))`. An unknown method is left to
+    `check_request`, which names the choices.
     """
 
     method: str = "rk4"
-    step_size: float | None = 0.2  # fixed-step methods
-    rtol: float = 1e-6  # adaptive methods
-    atol: float = 1e-8
-    n_eval: int = 400  # output points of an adaptive span solve
+    step: StepControl = FixedStep(0.2)
+    budget: Budget = Budget()
     grad: Gradients = "none"
     adjoint_seminorm: bool = False  # adjoint error measured on state and adjoint only (Kidger et al. 2021)
-    max_nfe: int = 200_000  # evaluations of f, an adjoint's backward ones included (a batch counts once)
-    max_steps: int = 50_000  # fixed-step grid length
-    deadline_s: float | None = 2.0
-    max_abs_state: float | None = 1e8  # beyond this the solution is treated as blown up
+    n_eval: int = 400  # output points of an adaptive span solve
+
+    def __post_init__(self) -> None:
+        info = METHODS.get(self.method)
+        if info is not None and info.adaptive != isinstance(self.step, Tolerances):
+            wanted = "Tolerances" if info.adaptive else "FixedStep"
+            raise ValueError(f"{info.label} takes {wanted} step control, got {self.step!r}")
+        if self.adjoint_seminorm and self.grad != "adjoint":
+            raise ValueError("adjoint_seminorm needs grad='adjoint'")
+
+
+def step_control(method: str, h: float | None, tolerances: Tolerances) -> StepControl:
+    """The step control `method` takes, out of a step size and tolerances a caller keeps both of (a model's
+    config, whose checkpoints and links hold both whichever solver is chosen)."""
+    return tolerances if METHODS[method].adaptive else FixedStep(h)
 
 
 #: The base of the solves the library runs for itself (models, training, data): backprop, no deadline, no
 #: divergence check; `replace` sets the rest.
-UNTIMED = SolverConfig(grad="backprop", deadline_s=None, max_abs_state=None)
+UNTIMED = SolverConfig(grad="backprop", budget=Budget(deadline_s=None, max_abs_state=None))
 
 
 @dataclass(frozen=True)
@@ -123,11 +161,11 @@ def check_request(t_span: tuple[float, float], cfg: SolverConfig, *, at_times: b
         raise InvalidSolve(f"unknown method {cfg.method!r}; choose one of {', '.join(METHODS)}")
     if not (math.isfinite(t0) and math.isfinite(t1)) or t1 <= t0:
         raise InvalidSolve("the end time must be a number after the start time")
-    if info.adaptive:
-        if not (0 < cfg.rtol < 1 and 0 < cfg.atol < 1):
+    if isinstance(cfg.step, Tolerances):
+        if not (0 < cfg.step.rtol < 1 and 0 < cfg.step.atol < 1):
             raise InvalidSolve("tolerances must lie strictly between 0 and 1")
         return
-    h = cfg.step_size
+    h = cfg.step.h
     if h is None:
         return
     if not (math.isfinite(h) and h > 0):
@@ -135,9 +173,10 @@ def check_request(t_span: tuple[float, float], cfg: SolverConfig, *, at_times: b
     if h > t1 - t0 and not at_times:
         raise InvalidSolve(f"the step size h = {h:g} is longer than the time span {t1 - t0:g}")
     steps = _steps(t1 - t0, h)
-    if steps > cfg.max_steps:
+    if steps > cfg.budget.max_steps:
         raise InvalidSolve(
-            f"{steps:,} steps of h = {h:g} exceed the cap of {cfg.max_steps:,}; take a larger h or a shorter span"
+            f"{steps:,} steps of h = {h:g} exceed the cap of {cfg.budget.max_steps:,}; "
+            "take a larger h or a shorter span"
         )
 
 
@@ -148,7 +187,7 @@ def solve(
 
     `t` is a span (t0, t1): states on the step grid (fixed-step methods) or on `cfg.n_eval` evenly spaced
     times (adaptive methods); or increasing output times `t: (T,)`, the solve starting at t[0] (fixed-step
-    methods then step by `cfg.step_size` from t[0] and interpolate between steps). Returns `y: (T, batch,
+    methods then step by `cfg.step`'s h from t[0] and interpolate between steps). Returns `y: (T, batch,
     dim)`, differentiable as `cfg.grad` says. Raises a SolveError subclass with a one-line message
     otherwise, also from the backward pass of an adjoint that runs out of budget.
     """
@@ -159,24 +198,26 @@ def solve(
         raise InvalidSolve(f"{info.label} runs only over a span without gradients; torchdiffeq lacks it")
     if cfg.grad == "adjoint" and not isinstance(f, nn.Module):
         raise InvalidSolve("the adjoint needs f to be an nn.Module, whose parameters it differentiates")
-    if not torch.is_tensor(t) and not info.adaptive and cfg.step_size is None:
+    if not torch.is_tensor(t) and isinstance(cfg.step, FixedStep) and cfg.step.h is None:
         raise InvalidSolve("a fixed-step solve over a span needs a step size h")
     dtype = y0.dtype
-    tracked = (AdaptiveTracked if info.adaptive else FixedGridTracked)(f, cfg, keep_states=cfg.grad == "none")
+    tracked = (AdaptiveTracked if info.adaptive else FixedGridTracked)(
+        f, cfg.budget, keep_states=cfg.grad == "none"
+    )
     try:
         with torch.set_grad_enabled(torch.is_grad_enabled() and cfg.grad != "none"):
             if torch.is_tensor(t):
                 times = t.to(y0)
-                y = _integrate_torchdiffeq(info, tracked, y0, times, cfg, _times_options(info, cfg))
+                y = _integrate_torchdiffeq(info, tracked, y0, times, cfg, _times_options(cfg))
             else:
-                times = _span_times(info, span, cfg, dtype)
+                times = _span_times(span, cfg, dtype)
                 y = _integrate_span(info, tracked, y0, times, cfg)
     except SolveError as err:
         if cfg.grad == "none":
             err.partial = _partial(tracked, cfg.method, dtype)
         raise
     tracked.backward()
-    if not bool(torch.isfinite(y).all()) and cfg.max_abs_state is not None:
+    if not bool(torch.isfinite(y).all()) and cfg.budget.max_abs_state is not None:
         raise Diverged("the solution became non-finite", _partial(tracked, cfg.method, dtype))
     return SolveResult(
         method=cfg.method,
@@ -190,13 +231,11 @@ def solve(
     )
 
 
-def _span_times(
-    info: MethodInfo, span: tuple[float, float], cfg: SolverConfig, dtype: torch.dtype
-) -> torch.Tensor:
-    if info.adaptive:
+def _span_times(span: tuple[float, float], cfg: SolverConfig, dtype: torch.dtype) -> torch.Tensor:
+    if isinstance(cfg.step, Tolerances):
         return torch.linspace(span[0], span[1], max(2, cfg.n_eval), dtype=dtype)
-    assert cfg.step_size is not None  # check_request and solve have made sure
-    return fixed_grid(span[0], span[1], cfg.step_size, dtype)
+    assert cfg.step.h is not None  # solve has made sure
+    return fixed_grid(span[0], span[1], cfg.step.h, dtype)
 
 
 def _integrate_span(
@@ -206,14 +245,14 @@ def _integrate_span(
         return _integrate_hand(info.key, tracked, y0, t)
     # torchdiffeq reads outputs off a 4th-order interpolant, which for dopri8's long steps costs several
     # digits; landing a step exactly on t1 keeps the end state at full order.
-    options = {"step_t": t[-1:]} if info.adaptive else {"step_size": cfg.step_size}
+    options = {"step_t": t[-1:]} if isinstance(cfg.step, Tolerances) else {"step_size": cfg.step.h}
     return _integrate_torchdiffeq(info, tracked, y0, t, cfg, options)
 
 
-def _times_options(info: MethodInfo, cfg: SolverConfig) -> dict[str, object] | None:
-    if info.adaptive or cfg.step_size is None:
+def _times_options(cfg: SolverConfig) -> dict[str, object] | None:
+    if isinstance(cfg.step, Tolerances) or cfg.step.h is None:
         return None
-    h = cfg.step_size
+    h = cfg.step.h
 
     def grid(_func: object, _y0: torch.Tensor, ts: torch.Tensor) -> torch.Tensor:
         # Whole steps from the first output time, whatever times are asked for, so that a time on the
@@ -231,7 +270,9 @@ def _integrate_torchdiffeq(
     cfg: SolverConfig,
     options: dict[str, object] | None,
 ) -> torch.Tensor:
-    common = {"rtol": cfg.rtol, "atol": cfg.atol, "method": info.torchdiffeq, "options": options}
+    # Fixed-grid methods take no tolerances (torchdiffeq reads its default atol only to locate events).
+    tolerances = {"rtol": cfg.step.rtol, "atol": cfg.step.atol} if isinstance(cfg.step, Tolerances) else {}
+    common = {**tolerances, "method": info.torchdiffeq, "options": options}
     if cfg.grad != "adjoint":
         return odeint(tracked, y0, t, **common)
     assert isinstance(tracked.f, nn.Module)  # solve has made sure

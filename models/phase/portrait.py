@@ -4,15 +4,16 @@ streamlines and nullclines."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
 
 from models.ode.fixed_step import FIXED_METHODS, rk4_step
 from models.ode.methods import METHODS, method_keys
-from models.ode.solve import SolveError, SolverConfig, check_request, fixed_grid, solve
+from models.ode.solve import Budget, FixedStep, SolveError, SolverConfig, check_request, fixed_grid, solve
 
 Field = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 #: Plotting box per state dimension: ((low, high), ...).
@@ -62,30 +63,26 @@ def source_seeds(key: str) -> torch.Tensor | None:
 # --- the batched solve --------------------------------------------------------------------------------
 
 
+#: A whole view's batch, within the page's promise of an answer in about two seconds.
+PORTRAIT_BUDGET = Budget(max_nfe=40_000, max_steps=5_000, deadline_s=1.5)
+
+
 @dataclass(frozen=True)
 class PortraitConfig:
     """How every trajectory of a view is integrated, and the budget that bounds the whole batch.
 
     Rows further than `escape` window widths from the window, or where f is not finite, are stopped
-    one by one; the NFE cap and the deadline stop the batch and keep what was computed.
+    one by one; the budget's NFE cap and deadline stop the batch and keep what was computed.
     """
 
     method: str = "rk4"
     step_size: float = 0.1
     t1: float = 7.0
-    max_steps: int = 5_000
-    max_nfe: int = 40_000
-    deadline_s: float = 1.5
+    budget: Budget = PORTRAIT_BUDGET
     escape: float = 20.0
 
-    def solver(self, deadline_s: float | None = None) -> SolverConfig:
-        return SolverConfig(
-            method=self.method,
-            step_size=self.step_size,
-            max_steps=self.max_steps,
-            max_nfe=self.max_nfe,
-            deadline_s=self.deadline_s if deadline_s is None else deadline_s,
-        )
+    def solver(self) -> SolverConfig:
+        return SolverConfig(method=self.method, step=FixedStep(self.step_size), budget=self.budget)
 
 
 @dataclass(frozen=True)
@@ -123,7 +120,8 @@ class _EscapeGuard:
         self.centre = box.mean(dim=1)
         self.half = (box[:, 1] - box[:, 0]) / 2
         self.stages = FIXED_METHODS[cfg.method].stages
-        self.cap = 1e-2 * SolverConfig().max_abs_state / cfg.step_size
+        limit = cfg.budget.max_abs_state
+        self.cap = math.inf if limit is None else 1e-2 * limit / cfg.step_size
         # sign where running, 0 once stopped: one multiplication freezes stopped rows
         self.scale = sign[:, None].to(y0.dtype).clone()
         self.stop_step = torch.full((y0.shape[0],), -1, dtype=torch.long)
@@ -180,7 +178,8 @@ def solve_portrait(
     Raises:
         InvalidSolve: the step size, span or method is not acceptable (a one-line message).
     """
-    check_request((0.0, cfg.t1), cfg.solver())
+    solver = cfg.solver()
+    check_request((0.0, cfg.t1), solver)
     batch = y0.shape[0]
     backward = torch.zeros(batch, dtype=torch.bool) if backward is None else backward
     direction = torch.where(backward, -1.0, 1.0).to(torch.float64)
@@ -194,15 +193,18 @@ def solve_portrait(
             return f(-t, y) if flip else f(t, y)
 
         rate = direction if speed is None or not autonomous else direction * speed.to(torch.float64)
-        t, y, stop, nfe, wall, message = _guarded_solve(g, y0, box, cfg, rate, cfg.deadline_s)
+        t, y, stop, nfe, wall, message = _guarded_solve(g, y0, box, cfg, rate, solver)
         return Portrait(t, y, direction, stop >= 0, nfe, wall, message)
+    # Two solves share the view's deadline.
+    deadline = cfg.budget.deadline_s
+    half = replace(solver, budget=replace(cfg.budget, deadline_s=None if deadline is None else deadline / 2))
     parts = []
     for rows, sign in ((~backward, 1.0), (backward, -1.0)):
 
         def g(t: torch.Tensor, y: torch.Tensor, sign: float = sign) -> torch.Tensor:
             return f(sign * t, y)
 
-        parts.append((rows, _guarded_solve(g, y0[rows], box, cfg, direction[rows], cfg.deadline_s / 2)))
+        parts.append((rows, _guarded_solve(g, y0[rows], box, cfg, direction[rows], half)))
     grid = fixed_grid(0.0, cfg.t1, cfg.step_size)
     length = max(part[1][1].shape[0] for part in parts)
     y = torch.full((length, batch, y0.shape[1]), float("nan"), dtype=y0.dtype)
@@ -223,12 +225,17 @@ def solve_portrait(
 
 
 def _guarded_solve(
-    f: Field, y0: torch.Tensor, box: torch.Tensor, cfg: PortraitConfig, sign: torch.Tensor, deadline_s: float
+    f: Field,
+    y0: torch.Tensor,
+    box: torch.Tensor,
+    cfg: PortraitConfig,
+    sign: torch.Tensor,
+    solver: SolverConfig,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, int, float, str | None]:
     """(t, y with stopped rows NaN after their stop, stop step per row (-1: ran on), nfe, wall, message)."""
     guard = _EscapeGuard(f, y0, box, cfg, sign)
     try:
-        result = solve(guard, y0, (0.0, cfg.t1), cfg.solver(deadline_s))
+        result = solve(guard, y0, (0.0, cfg.t1), solver)
         message = None
     except SolveError as err:
         if err.partial is None:

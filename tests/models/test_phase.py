@@ -4,13 +4,15 @@ up stop alone, backward time, budgets, and the field samples."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
 import torch
 
-from models.ode.solve import InvalidSolve, SolverConfig, solve
+from models.ode.solve import FixedStep, InvalidSolve, SolverConfig, solve
 from models.phase.portrait import (
+    PORTRAIT_BUDGET,
     PortraitConfig,
     SeedConfig,
     grid_seeds,
@@ -30,7 +32,7 @@ from models.systems.spec import CUSTOM, SystemSpec, custom_equations, custom_sys
 
 PENDULUM = SystemSpec("pendulum")
 #: A deadline no test reaches even on a busy machine, where the test is not about the deadline.
-LONG = 60.0
+LONG = replace(PORTRAIT_BUDGET, deadline_s=60.0)
 WIDE = ((-10.0, 10.0), (-10.0, 10.0))
 
 
@@ -49,7 +51,7 @@ def test_source_initial_values_are_the_sources():
 
 
 def test_sources_pendulum_portrait_keeps_energy_and_has_the_sources_grid():
-    cfg = PortraitConfig(deadline_s=LONG, method="rk4", step_size=0.1, t1=7.0)
+    cfg = PortraitConfig(budget=LONG, method="rk4", step_size=0.1, t1=7.0)
     y0 = source_seeds("pendulum")
     portrait = solve_portrait(PENDULUM.field(), y0, SYSTEMS["pendulum"].window, cfg)
     assert portrait.y.shape == (71, 99, 2)  # 70 steps
@@ -62,17 +64,17 @@ def test_batched_solve_equals_separate_solves():
     spec = SystemSpec("van_der_pol", (("mu", 1.5),))
     f = spec.field()
     y0 = random_seeds(((-3.0, 3.0), (-4.0, 4.0)), 12, seed=3)
-    cfg = PortraitConfig(deadline_s=LONG, method="rk4", step_size=0.05, t1=5.0)
+    cfg = PortraitConfig(budget=LONG, method="rk4", step_size=0.05, t1=5.0)
     batched = solve_portrait(f, y0, ((-3.0, 3.0), (-4.0, 4.0)), cfg)
     for i in range(len(y0)):
-        alone = solve(f, y0[i : i + 1], (0.0, 5.0), SolverConfig(method="rk4", step_size=0.05)).y[:, 0]
+        alone = solve(f, y0[i : i + 1], (0.0, 5.0), SolverConfig(method="rk4", step=FixedStep(0.05))).y[:, 0]
         assert torch.allclose(batched.y[:, i], alone, rtol=0, atol=1e-12)
 
 
 def test_backward_rows_retrace_forward_rows_in_one_solve():
     f = SystemSpec("harmonic").field()
     y0 = grid_seeds(((-2.0, 2.0), (-2.0, 2.0)), 4)
-    cfg = PortraitConfig(deadline_s=LONG, step_size=0.01, t1=2.0)
+    cfg = PortraitConfig(budget=LONG, step_size=0.01, t1=2.0)
     forward = solve_portrait(f, y0, WIDE, cfg)
     ends = forward.y[-1]
     both = solve_portrait(
@@ -94,14 +96,14 @@ def test_backward_time_of_a_forced_system_uses_negative_times():
     window = SYSTEMS["duffing"].window
     assert not is_autonomous(f, window)
     y0 = grid_seeds(window, 3)
-    cfg = PortraitConfig(deadline_s=LONG, step_size=0.01, t1=1.5)
+    cfg = PortraitConfig(budget=LONG, step_size=0.01, t1=1.5)
     forward = solve_portrait(f, y0, window, cfg)
     ends = forward.y[-1]
     back = torch.tensor([False] * 9 + [True] * 9)
     mixed = solve_portrait(f, torch.cat((y0, ends)), window, cfg, backward=back)
     # A backward row at travelled time s is at time -s, so it follows dy/ds = -f(-s, y).
     reversed_run = solve(
-        lambda t, y: -f(-t, y), ends, (0.0, 1.5), SolverConfig(method="rk4", step_size=0.01)
+        lambda t, y: -f(-t, y), ends, (0.0, 1.5), SolverConfig(method="rk4", step=FixedStep(0.01))
     ).y
     assert torch.allclose(mixed.y[:, 9:], reversed_run, atol=1e-12)
     assert torch.allclose(mixed.y[:, :9], forward.y, atol=1e-12)
@@ -111,7 +113,7 @@ def test_speed_runs_rows_for_longer_times():
     f = SystemSpec("harmonic").field()
     y0 = torch.tensor([[1.0, 0.0]], dtype=torch.float64)
     out = solve_portrait(
-        f, y0, WIDE, PortraitConfig(deadline_s=LONG, step_size=0.01, t1=1.0), speed=torch.tensor([3.0])
+        f, y0, WIDE, PortraitConfig(budget=LONG, step_size=0.01, t1=1.0), speed=torch.tensor([3.0])
     )
     assert out.y.shape[0] == 101 and out.message is None
     # 100 RK4 steps of 0.03 cover t = 3 with a global error of order 0.03**4
@@ -124,7 +126,7 @@ def test_a_row_that_blows_up_stops_alone():
     f = custom_system(("x**2", "-y")).field()
     y0 = torch.tensor([[2.0, 1.0], [-1.0, 1.0]], dtype=torch.float64)  # x = 2/(1-2t) blows up at t = 0.5
     out = solve_portrait(
-        f, y0, ((-3.0, 3.0), (-3.0, 3.0)), PortraitConfig(deadline_s=LONG, step_size=0.01, t1=3.0)
+        f, y0, ((-3.0, 3.0), (-3.0, 3.0)), PortraitConfig(budget=LONG, step_size=0.01, t1=3.0)
     )
     assert out.message is None
     assert out.stopped.tolist() == [True, False]
@@ -139,7 +141,7 @@ def test_an_undefined_field_stops_the_row_where_it_starts():
     f = custom_system(("sqrt(x)", "-y")).field()
     y0 = torch.tensor([[-1.0, 1.0], [1.0, 1.0]], dtype=torch.float64)
     out = solve_portrait(
-        f, y0, ((-3.0, 3.0), (-3.0, 3.0)), PortraitConfig(deadline_s=LONG, step_size=0.1, t1=1.0)
+        f, y0, ((-3.0, 3.0), (-3.0, 3.0)), PortraitConfig(budget=LONG, step_size=0.1, t1=1.0)
     )
     assert out.stopped.tolist() == [True, False]
     assert torch.equal(out.y[0, 0], y0[0]) and torch.isnan(out.y[1:, 0]).all()
@@ -147,7 +149,7 @@ def test_an_undefined_field_stops_the_row_where_it_starts():
 
 
 def test_the_deadline_stops_the_batch_and_keeps_what_was_computed():
-    cfg = PortraitConfig(step_size=0.001, t1=5.0, deadline_s=0.05)
+    cfg = PortraitConfig(step_size=0.001, t1=5.0, budget=replace(PORTRAIT_BUDGET, deadline_s=0.05))
     out = solve_portrait(
         SystemSpec("lorenz").field(),
         random_seeds(SYSTEMS["lorenz"].window, 50, 0),
@@ -165,7 +167,7 @@ def test_requests_beyond_the_step_cap_are_refused_with_a_message():
             PENDULUM.field(),
             source_seeds("pendulum"),
             WIDE,
-            PortraitConfig(deadline_s=LONG, step_size=0.001, t1=100.0),
+            PortraitConfig(budget=LONG, step_size=0.001, t1=100.0),
         )
 
 

@@ -15,18 +15,22 @@ from models.ode.convergence import SweepConfig, error_sweep, final_states, fit_o
 from models.ode.fixed_step import FIXED_METHODS, rk4_step
 from models.ode.solve import (
     METHODS,
+    Budget,
     BudgetExceeded,
     Diverged,
+    FixedStep,
     InvalidSolve,
     SolverConfig,
+    Tolerances,
     fixed_grid,
     solve,
+    step_control,
 )
 from models.systems.library import SYSTEMS, Problem, get_system
 
 F64 = torch.float64
 #: Tests assert numbers, not speed: a generous deadline keeps them green on a loaded machine.
-SLOW_OK = 120.0
+SLOW_OK = Budget(deadline_s=120.0)
 
 
 def _exact_end(problem: Problem) -> torch.Tensor:
@@ -54,7 +58,9 @@ def test_batched_sweep_rows_equal_separate_solves():
     f, y0 = problem.field(), problem.initial()
     ends = final_states(f, y0, problem.span, ["euler", "rk4", "midpoint"], [60, 30, 45])
     for row, (method, n) in enumerate([("euler", 60), ("rk4", 30), ("midpoint", 45)]):
-        alone = solve(f, y0[None], problem.span, SolverConfig(method=method, step_size=12.0 / n)).y[-1, 0]
+        alone = solve(f, y0[None], problem.span, SolverConfig(method=method, step=FixedStep(12.0 / n))).y[
+            -1, 0
+        ]
         torch.testing.assert_close(ends[row], alone, rtol=1e-12, atol=1e-12)
 
 
@@ -70,8 +76,8 @@ def test_hand_rk4_equals_torchdiffeq_classic_rk4_step():
 def test_hand_rk4_trajectory_equals_torchdiffeq_rk4_to_1e6():
     problem = Problem(system="lotka_volterra")
     f, y0 = problem.field(), problem.initial()[None]
-    ours = solve(f, y0, problem.span, SolverConfig(method="rk4", step_size=0.01, deadline_s=SLOW_OK)).y
-    theirs = solve(f, y0, problem.span, SolverConfig(method="rk4_38", step_size=0.01, deadline_s=SLOW_OK)).y
+    ours = solve(f, y0, problem.span, SolverConfig(method="rk4", step=FixedStep(0.01), budget=SLOW_OK)).y
+    theirs = solve(f, y0, problem.span, SolverConfig(method="rk4_38", step=FixedStep(0.01), budget=SLOW_OK)).y
     assert (ours - theirs).abs().max() < 1e-6
 
 
@@ -82,7 +88,7 @@ def test_nfe_is_exact_for_fixed_step_methods(method):
         problem.field(),
         problem.initial()[None],
         problem.span,
-        SolverConfig(method=method, step_size=0.2, deadline_s=SLOW_OK),
+        SolverConfig(method=method, step=FixedStep(0.2), budget=SLOW_OK),
     )
     assert len(result.t) == 61
     assert result.nfe == 60 * METHODS[method].stages
@@ -95,7 +101,7 @@ def test_adaptive_solve_records_accepted_steps_and_meets_tolerance():
         problem.field(),
         problem.initial()[None],
         problem.span,
-        SolverConfig(method="dopri5", rtol=1e-8, atol=1e-8, deadline_s=SLOW_OK),
+        SolverConfig(method="dopri5", step=Tolerances(1e-8, 1e-8), budget=SLOW_OK),
     )
     exact = problem.exact(result.t)
     assert (result.y[:, 0] - exact).abs().max() < 1e-5
@@ -114,7 +120,7 @@ def test_tighter_tolerance_costs_more_evaluations():
             problem.field(),
             problem.initial()[None],
             problem.span,
-            SolverConfig(method="dopri5", rtol=tol, atol=tol, deadline_s=SLOW_OK),
+            SolverConfig(method="dopri5", step=Tolerances(tol, tol), budget=SLOW_OK),
         ).nfe
         for tol in (1e-3, 1e-6, 1e-9)
     ]
@@ -129,7 +135,7 @@ def test_budget_stops_a_blow_up_quickly():
                 problem.field(),
                 problem.initial()[None],
                 problem.span,
-                SolverConfig(method=method, step_size=0.01, deadline_s=SLOW_OK),
+                SolverConfig(method=method, step=step_control(method, 0.01, Tolerances()), budget=SLOW_OK),
             )
         err = caught.value
         assert "\n" not in str(err)
@@ -140,11 +146,11 @@ def test_budget_stops_a_blow_up_quickly():
 def test_nfe_cap_raises_budget_exceeded_under_any_optimisation_level():
     code = (
         "import torch\n"
-        "from models.ode.solve import solve, SolverConfig, BudgetExceeded\n"
+        "from models.ode.solve import solve, Budget, BudgetExceeded, SolverConfig, Tolerances\n"
         "from models.systems.library import Problem\n"
         "p = Problem(system='van_der_pol', params=(('mu', 10.0),))\n"
         "try:\n"
-        "    solve(p.field(), p.initial()[None], p.span, SolverConfig(method='dopri5', rtol=1e-10, atol=1e-10, max_nfe=300, deadline_s=120))\n"
+        "    solve(p.field(), p.initial()[None], p.span, SolverConfig(method='dopri5', step=Tolerances(1e-10, 1e-10), budget=Budget(max_nfe=300, deadline_s=120)))\n"
         "except BudgetExceeded as e:\n"
         "    print('stopped', e)\n"
     )
@@ -159,22 +165,22 @@ def test_deadline_stops_long_work():
             problem.field(),
             problem.initial()[None],
             problem.span,
-            SolverConfig(method="rk4", step_size=0.02, deadline_s=0.2, max_nfe=10**9),
+            SolverConfig(method="rk4", step=FixedStep(0.02), budget=Budget(max_nfe=10**9, deadline_s=0.2)),
         )
 
 
 @pytest.mark.parametrize(
     ("span", "cfg", "message"),
     [
-        ((0.0, 1.0), SolverConfig(step_size=0.0), "positive"),
-        ((0.0, 1.0), SolverConfig(step_size=-0.1), "positive"),
-        ((0.0, 1.0), SolverConfig(step_size=float("nan")), "positive"),
-        ((0.0, 1.0), SolverConfig(step_size=2.0), "longer than the time span"),
-        ((0.0, 1e9), SolverConfig(step_size=0.1), "exceed the cap"),
+        ((0.0, 1.0), SolverConfig(step=FixedStep(0.0)), "positive"),
+        ((0.0, 1.0), SolverConfig(step=FixedStep(-0.1)), "positive"),
+        ((0.0, 1.0), SolverConfig(step=FixedStep(float("nan"))), "positive"),
+        ((0.0, 1.0), SolverConfig(step=FixedStep(2.0)), "longer than the time span"),
+        ((0.0, 1e9), SolverConfig(step=FixedStep(0.1)), "exceed the cap"),
         ((1.0, 1.0), SolverConfig(), "after the start"),
         ((0.0, float("inf")), SolverConfig(), "after the start"),
         ((0.0, 1.0), SolverConfig(method="nope"), "unknown method"),
-        ((0.0, 1.0), SolverConfig(method="dopri5", rtol=0.0), "tolerances"),
+        ((0.0, 1.0), SolverConfig(method="dopri5", step=Tolerances(rtol=0.0)), "tolerances"),
     ],
 )
 def test_bad_requests_are_refused_with_one_line(span, cfg, message):
@@ -207,8 +213,8 @@ def test_sources_figure_euler_spirals_out_and_rk4_stays_on_the_orbit():
         return y[..., 0] - torch.log(y[..., 0]) + y[..., 1] - torch.log(y[..., 1])
 
     v0 = invariant(y0[0])
-    euler = solve(f, y0, problem.span, SolverConfig(method="euler", step_size=0.2)).y[:, 0]
-    rk4 = solve(f, y0, problem.span, SolverConfig(method="rk4", step_size=0.2)).y[:, 0]
+    euler = solve(f, y0, problem.span, SolverConfig(method="euler", step=FixedStep(0.2))).y[:, 0]
+    rk4 = solve(f, y0, problem.span, SolverConfig(method="rk4", step=FixedStep(0.2))).y[:, 0]
     assert (invariant(euler) - v0).abs().max() > 0.5
     assert (invariant(rk4) - v0).abs().max() < 1e-3
 
@@ -253,3 +259,15 @@ def test_import_models_pulls_in_no_streamlit_or_plotting():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "clean", out.stderr
+
+
+def test_a_config_takes_only_the_step_control_its_method_uses():
+    with pytest.raises(ValueError, match="Tolerances"):
+        SolverConfig(method="dopri5", step=FixedStep(0.1))
+    with pytest.raises(ValueError, match="FixedStep"):
+        SolverConfig(method="rk4", step=Tolerances())
+    with pytest.raises(ValueError, match="adjoint"):
+        SolverConfig(method="dopri5", step=Tolerances(), adjoint_seminorm=True)
+    tolerances = Tolerances(1e-4, 1e-5)
+    assert step_control("dopri5", 0.1, tolerances) is tolerances
+    assert step_control("rk4_38", 0.1, tolerances) == FixedStep(0.1)

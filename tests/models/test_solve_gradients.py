@@ -13,7 +13,16 @@ import torch
 from models.nn.odefunc import ODEFunc
 from models.node_anode.classifiers import ADAPTIVE_SOLVERS, FIXED_SOLVERS
 from models.ode.methods import BY_TORCHDIFFEQ_NAME, METHODS
-from models.ode.solve import UNTIMED, BudgetExceeded, InvalidSolve, SolveError, SolverConfig, solve
+from models.ode.solve import (
+    UNTIMED,
+    BudgetExceeded,
+    FixedStep,
+    InvalidSolve,
+    SolveError,
+    SolverConfig,
+    Tolerances,
+    solve,
+)
 from models.phase.portrait import PORTRAIT_METHODS
 
 MODELS = Path(__file__).resolve().parents[2] / "models"
@@ -37,10 +46,10 @@ def _grads(cfg: SolverConfig) -> tuple[torch.Tensor, int, int]:
 @pytest.mark.parametrize(
     ("base", "rtol"),
     [
-        (replace(UNTIMED, method="dopri5", rtol=1e-10, atol=1e-10), 1e-6),
-        (replace(UNTIMED, method="rk4_38", step_size=0.01), 1e-6),
+        (replace(UNTIMED, method="dopri5", step=Tolerances(1e-10, 1e-10)), 1e-6),
+        (replace(UNTIMED, method="rk4_38", step=FixedStep(0.01)), 1e-6),
         # the backward solve's own O(h^2) error, against the exact gradient of the forward steps
-        (replace(UNTIMED, method="midpoint", step_size=0.01), 1e-3),
+        (replace(UNTIMED, method="midpoint", step=FixedStep(0.01)), 1e-3),
     ],
 )
 def test_adjoint_gradients_equal_backprop_gradients(base, rtol):
@@ -52,7 +61,7 @@ def test_adjoint_gradients_equal_backprop_gradients(base, rtol):
 
 
 def test_seminorm_adjoint_gives_the_same_gradients_with_fewer_backward_evaluations():
-    base = replace(UNTIMED, method="dopri5", rtol=1e-6, atol=1e-6, grad="adjoint")
+    base = replace(UNTIMED, method="dopri5", step=Tolerances(1e-6, 1e-6), grad="adjoint")
     full, _, back_full = _grads(base)
     semi, _, back_semi = _grads(replace(base, adjoint_seminorm=True))
     torch.testing.assert_close(semi, full, rtol=1e-3, atol=1e-6)
@@ -61,27 +70,36 @@ def test_seminorm_adjoint_gives_the_same_gradients_with_fewer_backward_evaluatio
 
 def test_fixed_steps_count_exactly_at_given_times():
     func, z0, t = _problem()
-    result = solve(func, z0, t, replace(UNTIMED, method="rk4_38", step_size=0.25))
+    result = solve(func, z0, t, replace(UNTIMED, method="rk4_38", step=FixedStep(0.25)))
     assert result.nfe == 6 * 4 and func.nfe == result.nfe  # 1.5 / 0.25 steps of four stages
     torch.testing.assert_close(result.step_times, torch.arange(6, dtype=torch.float64) * 0.25)
 
 
 def test_no_grad_mode_builds_no_graph():
     func, z0, t = _problem()
-    assert not solve(func, z0, t, replace(UNTIMED, method="dopri5", grad="none")).y.requires_grad
-    assert solve(func, z0, t, replace(UNTIMED, method="dopri5")).y.requires_grad
+    assert not solve(
+        func, z0, t, replace(UNTIMED, method="dopri5", step=Tolerances(), grad="none")
+    ).y.requires_grad
+    assert solve(func, z0, t, replace(UNTIMED, method="dopri5", step=Tolerances())).y.requires_grad
 
 
 def test_the_budget_stops_a_training_solve_forward():
     func, z0, t = _problem()
     with pytest.raises(BudgetExceeded, match="stopped after 10 evaluations"):
-        solve(func, z0, t, replace(UNTIMED, method="rk4_38", step_size=0.1, max_nfe=10))
+        solve(
+            func,
+            z0,
+            t,
+            replace(
+                UNTIMED, method="rk4_38", step=FixedStep(0.1), budget=replace(UNTIMED.budget, max_nfe=10)
+            ),
+        )
 
 
 def test_the_budget_covers_the_adjoints_backward_solve():
     func, z0, t = _problem()
-    cfg = replace(UNTIMED, method="rk4_38", step_size=0.25, grad="adjoint")
-    result = solve(func, z0, t, replace(cfg, max_nfe=30))  # the forward needs 24
+    cfg = replace(UNTIMED, method="rk4_38", step=FixedStep(0.25), grad="adjoint")
+    result = solve(func, z0, t, replace(cfg, budget=replace(cfg.budget, max_nfe=30)))  # the forward needs 24
     with pytest.raises(SolveError):
         result.y.sum().backward()
 
@@ -95,7 +113,7 @@ def test_classic_rk4_has_no_gradient_mode_and_says_so():
 def test_the_adjoint_needs_a_module():
     _, z0, t = _problem()
     with pytest.raises(InvalidSolve):
-        solve(lambda t, y: -y, z0, t, replace(UNTIMED, method="dopri5", grad="adjoint"))
+        solve(lambda t, y: -y, z0, t, replace(UNTIMED, method="dopri5", step=Tolerances(), grad="adjoint"))
 
 
 def test_every_menu_filters_the_one_registry_with_one_label_per_method():
