@@ -19,7 +19,7 @@ from pathlib import Path
 import torch
 
 from benchmarks.common import ROOT, setup, time_open, timed, verdict
-from models.latent.analysis import PAPER_TABLE2, TABLE_KS, extrapolation_scores
+from models.latent.analysis import TABLE_KS, extrapolation_scores, table2_lines
 from models.latent.checkpoints import load_latent_checkpoint
 from models.latent.spirals import SpiralConfig, make_spirals
 
@@ -41,16 +41,8 @@ def rmse_figures() -> dict:
         f"Extrapolation RMSE on {len(held_out)} held-out spirals ({data.dynamics} dynamics, noise "
         f"{data.noise_std:g}, {data.n_points} points), first k points seen; {elapsed * 1e3:.0f} ms for the table:"
     )
-    print(
-        f"  {'k':>4} {'RNN':>8} {'latent':>8} {'ratio':>6} {'origin':>8}   paper: {'RNN':>6} {'latent':>6} {'ratio':>5}"
-    )
-    for s in scores:
-        p_rnn, p_latent = PAPER_TABLE2[s.k]
-        print(
-            f"  {s.k:>4} {s.rnn_rmse:8.4f} {s.latent_rmse:8.4f} {s.ratio:6.2f} {s.origin_rmse:8.4f}          "
-            f"{p_rnn:6.4f} {p_latent:6.4f} {p_rnn / p_latent:5.2f}"
-        )
-    print("  (origin: the RMSE of predicting (0, 0), where every spiral ends: the floor any model must beat)")
+    for line in table2_lines(scores):
+        print(f"  {line}")
     wins = all(s.latent_rmse < s.rnn_rmse for s in scores)
     ratio30 = next(s.ratio for s in scores if s.k == 30)
     print(f"  latent ODE beats the RNN at every k: {verdict(wins)}")

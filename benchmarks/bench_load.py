@@ -41,17 +41,8 @@ from benchmarks.common import (
     verdict,
     wait_until_idle,
 )
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-]
 TITLE = "[data-testid='stMain'] h1"
 RUNNING = "[data-testid='stApp'][data-test-script-state='running']"
 DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
@@ -71,7 +62,7 @@ def cold_start() -> None:
 
     with sync_playwright() as p:
         # The visitor's browser is already open: launching it is not the server's start-up.
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for label, path in (("landing page", ""), ("deep link /solver_lab", "solver_lab")):
             page = browser.new_context().new_page()
             with server() as (_, base, start):
@@ -149,7 +140,7 @@ async def _load(
 
     urls = [f"{base}/{paths[k % len(paths)]}" for k in range(sessions)]
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for k, path in enumerate(paths):  # warm-up: imports, each page's caches, first-run costs
             await one_session(browser, f"{base}/{path}", k, LoadResult(), _set(asyncio.Event()), timeout_ms)
         await asyncio.to_thread(wait_until_idle, pid)
@@ -211,7 +202,7 @@ def distinct(n: int) -> None:
     from playwright.sync_api import sync_playwright
 
     with server() as (proc, base, _), sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         for path in PAGES:  # warm-up
             page.goto(f"{base}/{path}")

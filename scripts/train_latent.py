@@ -18,7 +18,7 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from models.latent.analysis import PAPER_TABLE2, TABLE_KS, extrapolation_scores  # noqa: E402
+from models.latent.analysis import TABLE_KS, extrapolation_scores, table2_lines  # noqa: E402
 from models.latent.checkpoints import save_latent_checkpoint  # noqa: E402
 from models.latent.losses import ELBOLoss, ExtrapolationLoss, WindowConfig  # noqa: E402
 from models.latent.model import LatentODE, LatentODEConfig  # noqa: E402
@@ -108,16 +108,7 @@ def main(argv: list[str] | None = None) -> None:
         )
 
     print(f"\nextrapolation RMSE on {len(data.held_out)} held-out spirals (first k points seen)")
-    print(
-        f"{'k':>4} {'RNN':>8} {'latent':>8} {'ratio':>6} {'origin':>8}   paper: {'RNN':>6} {'latent':>6} {'ratio':>5}"
-    )
-    for s in scores:
-        p_rnn, p_latent = PAPER_TABLE2[s.k]
-        print(
-            f"{s.k:>4} {s.rnn_rmse:8.4f} {s.latent_rmse:8.4f} {s.ratio:6.2f} {s.origin_rmse:8.4f}   "
-            f"       {p_rnn:6.4f} {p_latent:6.4f} {p_rnn / p_latent:5.2f}"
-        )
-    print("(origin: the RMSE of predicting (0, 0), where every spiral ends)")
+    print("\n".join(table2_lines(scores)))
     sizes = ", ".join(f"{p.name} {p.stat().st_size / 1024:.0f} KB" for p in sorted(args.out.glob("*.pt")))
     print(f"\nwrote {sizes} to {args.out}")
     print(

@@ -87,6 +87,23 @@ def extrapolation_scores(
     return scores
 
 
+def table2_lines(scores: list[ExtrapolationScore]) -> list[str]:
+    """Our extrapolation RMSE beside the paper's Table 2, as aligned text lines (scripts and benchmarks)."""
+    lines = [
+        f"{'k':>4} {'RNN':>8} {'latent':>8} {'ratio':>6} {'origin':>8}   paper: {'RNN':>6} {'latent':>6} {'ratio':>5}"
+    ]
+    for s in scores:
+        p_rnn, p_latent = PAPER_TABLE2[s.k]
+        lines.append(
+            f"{s.k:>4} {s.rnn_rmse:8.4f} {s.latent_rmse:8.4f} {s.ratio:6.2f} {s.origin_rmse:8.4f}          "
+            f"{p_rnn:6.4f} {p_latent:6.4f} {p_rnn / p_latent:5.2f}"
+        )
+    lines.append(
+        "(origin: the RMSE of predicting (0, 0), where every spiral ends: the floor any model must beat)"
+    )
+    return lines
+
+
 def interpolate_z0(z_a: Tensor, z_b: Tensor, alphas: Tensor) -> Tensor:
     """(1 - alpha) z_a + alpha z_b for each alpha: z_a, z_b (latent_dim,), alphas (A,) -> (A, latent_dim)."""
     return torch.lerp(z_a[None], z_b[None], alphas.to(z_a.dtype)[:, None])
