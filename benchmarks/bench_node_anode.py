@@ -13,8 +13,15 @@ from dataclasses import dataclass
 from benchmarks.common import setup, verdict
 from models.nn.supervised import cross_entropy_loss, evaluate, fit_splits
 from models.nn.training import TrainConfig
-from models.node_anode.classifiers import ModelConfig, build_model, count_parameters
+from models.node_anode.classifiers import (
+    Architecture,
+    ModelConfig,
+    ModelSolver,
+    build_model,
+    count_parameters,
+)
 from models.node_anode.data import ToyDataConfig, ToySplits, make_dataset
+from models.ode.solve import Tolerances
 
 FULL_BATCH = 100_000
 
@@ -98,19 +105,19 @@ def main() -> None:
     moons = make_dataset(ToyDataConfig(name="moons"))
     circles = make_dataset(ToyDataConfig(name="circles"))
 
-    tutorial_solver = {"solver": "dopri5", "rtol": 1e-4, "atol": 1e-4, "adjoint": True}
+    tutorial_solver = ModelSolver("dopri5", Tolerances(1e-4, 1e-4), adjoint=True)
     tutorial_label = "tutorial: dopri5 rtol=atol=1e-4, adjoint, Adam lr 5e-3, full-batch epochs"
     _race(
         "NODE on moons",
         moons,
         Recipe(
             "fast: dopri5 rtol=atol=1e-3, backprop through the solver, Adam lr 2e-2, full batch",
-            ModelConfig(kind="node"),
+            ModelConfig(Architecture(kind="node")),
             TrainConfig(steps=300, lr=2e-2, batch_size=FULL_BATCH, eval_every=0),
         ),
         Recipe(
             tutorial_label + " (200 epochs at most)",
-            ModelConfig(kind="node", **tutorial_solver),
+            ModelConfig(Architecture(kind="node"), tutorial_solver),
             TrainConfig(steps=200, lr=5e-3, batch_size=FULL_BATCH, eval_every=0),
         ),
         target=0.99,
@@ -122,12 +129,12 @@ def main() -> None:
         circles,
         Recipe(
             "fast: width 32, dopri5 rtol=atol=1e-3, backprop through the solver, Adam lr 2e-2, full batch",
-            ModelConfig(kind="anode", augment_dim=1, hidden=32),
+            ModelConfig(Architecture(kind="anode", augment_dim=1, hidden=32)),
             TrainConfig(steps=300, lr=2e-2, batch_size=FULL_BATCH, eval_every=0),
         ),
         Recipe(
             tutorial_label + ", width 64 (300 epochs at most; the tutorial ran 100)",
-            ModelConfig(kind="anode", augment_dim=1, **tutorial_solver),
+            ModelConfig(Architecture(kind="anode", augment_dim=1), tutorial_solver),
             TrainConfig(steps=300, lr=5e-3, batch_size=FULL_BATCH, eval_every=0),
         ),
         target=1.0,
@@ -137,10 +144,14 @@ def main() -> None:
 
     same_training = TrainConfig(steps=300, lr=5e-3, batch_size=FULL_BATCH, eval_every=0)
     node = Recipe(
-        "NODE 2-64-64-2 (the tutorial's circles model)", ModelConfig(kind="node", layers=2), same_training
+        "NODE 2-64-64-2 (the tutorial's circles model)",
+        ModelConfig(Architecture(kind="node", layers=2)),
+        same_training,
     )
     anode = Recipe(
-        "ANODE p = 1, width 32", ModelConfig(kind="anode", augment_dim=1, hidden=32), same_training
+        "ANODE p = 1, width 32",
+        ModelConfig(Architecture(kind="anode", augment_dim=1, hidden=32)),
+        same_training,
     )
     print(
         "\nCircles: forward NFE on the test set after 300 full-batch steps, Adam lr 5e-3, "

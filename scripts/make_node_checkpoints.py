@@ -1,4 +1,5 @@
-"""Train the NODE vs ANODE lab presets with fixed seeds and write them to checkpoints/node_anode/.
+"""Train the NODE vs ANODE lab presets (models/node_anode/presets.py) with fixed seeds and write them to
+checkpoints/node_anode/.
 
 Run from the repository root: `python scripts/make_node_checkpoints.py` (about a minute on one core).
 """
@@ -7,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import torch
@@ -17,72 +17,12 @@ sys.path.insert(0, str(ROOT))
 
 from models.nn.checkpoints import save_checkpoint  # noqa: E402
 from models.nn.supervised import fit_splits, loss_for_task  # noqa: E402
-from models.nn.training import TrainConfig  # noqa: E402
-from models.node_anode.classifiers import ModelConfig, build_model, count_parameters  # noqa: E402
-from models.node_anode.data import ToyDataConfig, make_dataset  # noqa: E402
+from models.node_anode.classifiers import build_model, count_parameters  # noqa: E402
+from models.node_anode.data import make_dataset  # noqa: E402
+from models.node_anode.presets import PRESETS, Preset  # noqa: E402
 
 OUT = ROOT / "checkpoints" / "node_anode"
 MODEL_SEED = 0
-
-
-@dataclass(frozen=True)
-class Preset:
-    """One shipped model: what data, which architecture, how it was trained."""
-
-    name: str
-    data: ToyDataConfig
-    model: ModelConfig
-    train: TrainConfig
-
-
-FULL_BATCH = 100_000
-PRESETS = (
-    Preset(
-        "node_moons",
-        ToyDataConfig(name="moons"),
-        ModelConfig(kind="node"),
-        TrainConfig(steps=150, lr=1e-2, batch_size=FULL_BATCH),
-    ),
-    Preset(
-        "anode_moons",
-        ToyDataConfig(name="moons"),
-        ModelConfig(kind="anode", augment_dim=1),
-        TrainConfig(steps=150, lr=1e-2, batch_size=FULL_BATCH),
-    ),
-    # The tutorial's circles NODE (2-64-64-2): it reaches high accuracy only by squeezing the inner disc
-    # through gaps in the outer ring, at a high NFE.
-    Preset(
-        "node_circles",
-        ToyDataConfig(name="circles"),
-        ModelConfig(kind="node", layers=2),
-        TrainConfig(steps=300, lr=5e-3, batch_size=FULL_BATCH),
-    ),
-    Preset(
-        "anode_circles",
-        ToyDataConfig(name="circles"),
-        ModelConfig(kind="anode", augment_dim=1),
-        TrainConfig(steps=150, lr=1e-2, batch_size=FULL_BATCH),
-    ),
-    # 1-D g(x) = -x: the outputs are the first state coordinate (no linear head to cheat with).
-    Preset(
-        "node_flip1d",
-        ToyDataConfig(name="flip1d", n=200),
-        ModelConfig(kind="node"),
-        TrainConfig(steps=150, lr=1e-2, batch_size=FULL_BATCH),
-    ),
-    Preset(
-        "anode_flip1d",
-        ToyDataConfig(name="flip1d", n=200),
-        ModelConfig(kind="anode", augment_dim=1, readout="identity"),
-        TrainConfig(steps=200, lr=1e-2, batch_size=FULL_BATCH),
-    ),
-    Preset(
-        "resnet_flip1d",
-        ToyDataConfig(name="flip1d", n=200),
-        ModelConfig(kind="resnet", resnet_depth=3, resnet_step=1.0),
-        TrainConfig(steps=200, lr=1e-2, batch_size=FULL_BATCH),
-    ),
-)
 
 
 def _round(values: list[float]) -> list[float]:
@@ -120,7 +60,7 @@ def main() -> None:
     print(
         f"{'preset':<15} {'params':>6} {'test acc':>8} {'test loss':>10} {'fwd NFE':>7} {'wall s':>7}  size"
     )
-    for preset in PRESETS:
+    for preset in PRESETS.values():
         figures = make(preset)
         accuracy = figures.get("accuracy")
         size_kb = (OUT / f"{preset.name}.pt").stat().st_size / 1024

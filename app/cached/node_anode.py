@@ -25,6 +25,10 @@ from models.nn.supervised import evaluate, loss_for_task
 from models.node_anode.analysis import decision_regions, flow_paths, rebuild, vector_field
 from models.node_anode.classifiers import ModelConfig, build_model
 from models.node_anode.data import ToyDataConfig, ToySplits, make_dataset
+from models.node_anode.presets import PRESETS
+
+# The pages and thumbnails read the shipped data sets here.
+from models.node_anode.presets import SHIPPED_DATA as SHIPPED_DATA
 from models.ode.solve import BudgetExceeded
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,39 +41,7 @@ MEMO_KEY = "node_anode.__memo"
 MAX_SESSION_RUNS = 9
 MAX_SESSION_MEMO = 48
 
-#: The shipped presets' architectures (scripts/make_node_checkpoints.py), by (model, data set).
-ARCHITECTURES: dict[tuple[str, str], ModelConfig] = {
-    ("node", "moons"): ModelConfig(kind="node"),
-    ("anode", "moons"): ModelConfig(kind="anode", augment_dim=1),
-    ("node", "circles"): ModelConfig(kind="node", layers=2),
-    ("anode", "circles"): ModelConfig(kind="anode", augment_dim=1),
-    ("node", "flip1d"): ModelConfig(kind="node"),
-    ("anode", "flip1d"): ModelConfig(kind="anode", augment_dim=1, readout="identity"),
-    ("resnet", "flip1d"): ModelConfig(kind="resnet", resnet_depth=3, resnet_step=1.0),
-}
-#: The data each shipped preset was trained on.
-SHIPPED_DATA: dict[str, ToyDataConfig] = {
-    "moons": ToyDataConfig(name="moons"),
-    "circles": ToyDataConfig(name="circles"),
-    "flip1d": ToyDataConfig(name="flip1d", n=200),
-}
 MODEL_LABELS = {"node": "NODE", "anode": "ANODE", "resnet": "ResNet"}
-_SOLVER_DEFAULTS = ModelConfig()
-
-
-def architecture(cfg: ModelConfig) -> ModelConfig:
-    """`cfg` with its solver settings reset: two models with equal architectures share weights' shapes
-    and meaning, whatever solver runs them."""
-    d = _SOLVER_DEFAULTS
-    return replace(
-        cfg,
-        solver=d.solver,
-        rtol=d.rtol,
-        atol=d.atol,
-        step_size=d.step_size,
-        adjoint=d.adjoint,
-        max_nfe=d.max_nfe,
-    )
 
 
 def same_data(a: ToyDataConfig, b: ToyDataConfig) -> bool:
@@ -129,7 +101,7 @@ class SessionRun:
 
 
 def run_key(kind: str, cfg: ModelConfig, data: ToyDataConfig, seed: int) -> tuple:
-    return (kind, architecture(cfg), data.name, data.n, data.resolved_noise, data.seed, seed)
+    return (kind, cfg.arch, data.name, data.n, data.resolved_noise, data.seed, seed)
 
 
 def session_runs() -> OrderedDict:
@@ -204,7 +176,8 @@ def preset_ref(kind: str, dataset: str, in_dim: int, n_out: int) -> ModelRef | N
     """The shipped model of a preset as the page shows it by default, or None if it cannot be loaded."""
     if isinstance(shipped(kind, dataset), str):
         return None
-    cfg = replace(ARCHITECTURES[(kind, dataset)], max_nfe=PAGE_MAX_NFE)
+    model = PRESETS[(kind, dataset)].model
+    cfg = replace(model, solver=replace(model.solver, max_nfe=PAGE_MAX_NFE))
     return ModelRef(kind, cfg, in_dim, n_out, "shipped", path=str(checkpoint_path(kind, dataset)))
 
 
@@ -261,7 +234,7 @@ def _compute(view: str, ref: ModelRef, args: tuple) -> Any:
             return VIEWS[view](materialise(ref), *args)
     except BudgetExceeded:
         return ViewError(
-            f"the solver needed more than {ref.cfg.max_nfe} evaluations of f; try a looser tolerance"
+            f"the solver needed more than {ref.cfg.solver.max_nfe} evaluations of f; try a looser tolerance"
         )
     except (CheckpointError, OSError, ValueError, RuntimeError, AssertionError) as err:
         return ViewError(str(err).splitlines()[0][:200] if str(err) else type(err).__name__)

@@ -17,7 +17,7 @@ from models.node_anode.classifiers import ModelConfig
 
 
 def dim_names(kind: str, in_dim: int, cfg: ModelConfig) -> tuple[str, ...]:
-    augment = cfg.augment_dim if kind == "anode" else 0
+    augment = cfg.arch.augment_dim if kind == "anode" else 0
     return tuple(f"z{i}" for i in range(in_dim)) + tuple(f"a{i + 1}" for i in range(augment))
 
 

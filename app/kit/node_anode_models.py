@@ -6,12 +6,11 @@ from dataclasses import dataclass
 import streamlit as st
 
 from cached.node_anode import (
-    ARCHITECTURES,
     MODEL_LABELS,
+    PRESETS,
     SHIPPED_DATA,
     ModelRef,
     ViewError,
-    architecture,
     checkpoint_path,
     find_run,
     same_data,
@@ -50,7 +49,7 @@ def choose_models(
         is_preset = (
             same_data(data_cfg, SHIPPED_DATA[dataset])
             and seed == 0
-            and architecture(cfg) == architecture(ARCHITECTURES[(kind, dataset)])
+            and cfg.arch == PRESETS[(kind, dataset)].model.arch
         )
         loaded = shipped(kind, dataset) if is_preset else None
         if isinstance(loaded, str):

@@ -137,7 +137,7 @@ def train_race(plan: Plan, live: LiveProgress) -> list[str]:
         except BudgetExceeded:
             reason = "nfe_budget"
             problems.append(
-                f"{MODEL_LABELS[kind]}: the solver needed more than {cfg.max_nfe} evaluations of f in "
+                f"{MODEL_LABELS[kind]}: the solver needed more than {cfg.solver.max_nfe} evaluations of f in "
                 "one solve; try a looser tolerance or fewer steps"
             )
         except (AssertionError, RuntimeError, ValueError) as err:

@@ -6,9 +6,9 @@ from dataclasses import replace
 import streamlit as st
 
 from cached.node_anode import (
-    ARCHITECTURES,
     MODEL_LABELS,
     PAGE_MAX_NFE,
+    PRESETS,
     SHIPPED_DATA,
     DataArrays,
     ViewError,
@@ -36,9 +36,10 @@ from kit.node_training import (
 )
 from models.nn.training import TrainConfig
 from models.node_anode.analysis import order_flips, padded_window
-from models.node_anode.classifiers import ADAPTIVE_SOLVERS, ModelConfig
+from models.node_anode.classifiers import ADAPTIVE_SOLVERS, ModelConfig, ModelSolver
 from models.node_anode.data import DATASETS, ToyDataConfig, default_noise
 from models.ode.methods import BY_TORCHDIFFEQ_NAME
+from models.ode.solve import FixedStep, Tolerances
 
 TITLE = "NODE vs ANODE lab"
 DATASET_LABELS = {"moons": "Half moons", "circles": "Concentric circles", "flip1d": "1-D flip g(x) = −x"}
@@ -134,19 +135,15 @@ in_dim = arrays.x.shape[1]
 tol = float(tol_text)
 
 
+page_solver = ModelSolver(
+    solver, Tolerances(tol, tol) if step_size is None else FixedStep(step_size), adjoint, PAGE_MAX_NFE
+)
+
+
 def page_config(kind: str) -> ModelConfig:
-    base = ARCHITECTURES[(kind, dataset)]
-    return replace(
-        base,
-        augment_dim=p if kind == "anode" else base.augment_dim,
-        time_dependent=time_dependent,
-        solver=solver,
-        rtol=tol,
-        atol=tol,
-        step_size=step_size,
-        adjoint=adjoint,
-        max_nfe=PAGE_MAX_NFE,
-    )
+    arch = PRESETS[(kind, dataset)].model.arch
+    augment = p if kind == "anode" else arch.augment_dim
+    return ModelConfig(replace(arch, augment_dim=augment, time_dependent=time_dependent), page_solver)
 
 
 # --- which weights each model shows ------------------------------------------------------------------------

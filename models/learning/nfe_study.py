@@ -16,7 +16,7 @@ from torch import Tensor
 from models.nn.odefunc import ODEFunc
 from models.nn.supervised import cross_entropy_loss, fit_splits
 from models.nn.training import OnStep, TrainConfig, TrainResult
-from models.node_anode.classifiers import ModelConfig, build_model
+from models.node_anode.classifiers import Architecture, ModelConfig, ModelSolver, build_model
 from models.node_anode.data import ToyDataConfig, make_dataset
 from models.ode.solve import UNTIMED, Tolerances, solve
 
@@ -134,7 +134,7 @@ class TrainingNFEConfig:
     """
 
     data: ToyDataConfig = field(default_factory=lambda: ToyDataConfig(name="moons", n=1000))
-    model: ModelConfig = field(default_factory=lambda: ModelConfig(kind="node", adjoint=True, max_nfe=5000))
+    model: ModelConfig = ModelConfig(Architecture(kind="node"), ModelSolver(adjoint=True, max_nfe=5000))
     train: TrainConfig = field(
         default_factory=lambda: TrainConfig(steps=150, lr=0.01, batch_size=100_000, eval_every=0)
     )

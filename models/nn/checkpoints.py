@@ -1,10 +1,12 @@
 """Small `.pt` checkpoints of NODE / ANODE / ResNet models: config as plain primitives plus a state dict.
 
 Loading uses `torch.load(..., weights_only=True)`; anything wrong raises `CheckpointError` with one line.
+Checkpoints of the older flat config (format "node_anode/1") still load.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 from pathlib import Path
@@ -13,9 +15,13 @@ from typing import Any, NamedTuple
 import torch
 from torch import Tensor, nn
 
-from models.node_anode.classifiers import ModelConfig, build_model
+from models.node_anode.classifiers import Architecture, ModelConfig, ModelSolver, build_model
+from models.ode.methods import BY_TORCHDIFFEQ_NAME
+from models.ode.solve import Tolerances, step_control
 
-FORMAT = "node_anode/1"
+FORMAT = "node_anode/2"
+#: The format before configs were composed: one flat dict of architecture and solver fields.
+FLAT_FORMAT = "node_anode/1"
 _PRIMITIVES = (str, int, float, bool, type(None))
 
 
@@ -77,8 +83,8 @@ def save_checkpoint(
     save_atomically(path, payload)
 
 
-def read_payload(path: Path, fmt: str) -> dict[str, Any]:
-    """Load a checkpoint dict with `weights_only=True` and check its format tag.
+def read_payload(path: Path, fmt: str, *older: str) -> dict[str, Any]:
+    """Load a checkpoint dict with `weights_only=True` and check its format tag (`fmt` or one of `older`).
 
     Raises:
         CheckpointError: one line, if the file is missing, unreadable or of another format.
@@ -92,7 +98,7 @@ def read_payload(path: Path, fmt: str) -> dict[str, Any]:
         raise CheckpointError(
             f"checkpoint {path.name} is unreadable (corrupt, truncated, or not just tensors and primitives)"
         ) from exc
-    if not isinstance(payload, dict) or payload.get("format") != fmt:
+    if not isinstance(payload, dict) or payload.get("format") not in (fmt, *older):
         raise CheckpointError(f"checkpoint {path.name} is not a {fmt} checkpoint")
     return payload
 
@@ -111,6 +117,23 @@ def save_atomically(path: str | Path, payload: dict[str, Any]) -> None:
             os.remove(tmp)
 
 
+def from_flat(flat: dict[str, Any]) -> ModelConfig:
+    """The composed config of a "node_anode/1" checkpoint's flat one (architecture fields beside solver,
+    rtol, atol, step_size, adjoint, max_nfe), keeping the step control its method takes."""
+    arch_fields = {f.name for f in dataclasses.fields(Architecture)}
+    method = flat["solver"]
+    tolerances = Tolerances(flat["rtol"], flat["atol"])
+    return ModelConfig(
+        Architecture(**{k: v for k, v in flat.items() if k in arch_fields}),
+        ModelSolver(
+            method,
+            step_control(BY_TORCHDIFFEQ_NAME[method].key, flat["step_size"], tolerances),
+            flat["adjoint"],
+            flat["max_nfe"],
+        ),
+    )
+
+
 def _one_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     line = text[0] if text else type(exc).__name__
@@ -124,9 +147,10 @@ def load_checkpoint(path: str | Path) -> LoadedCheckpoint:
         CheckpointError: with a one-line message if the file is missing, corrupt or inconsistent.
     """
     path = Path(path)
-    payload = read_payload(path, FORMAT)
+    payload = read_payload(path, FORMAT, FLAT_FORMAT)
     try:
-        cfg = ModelConfig(**payload["model_config"])
+        read = from_flat if payload["format"] == FLAT_FORMAT else ModelConfig.from_dict
+        cfg = read(payload["model_config"])
         model = build_model(cfg, int(payload["in_dim"]), int(payload["n_out"]), seed=0)
         model.load_state_dict(payload["state_dict"], strict=True)
         meta = dict(payload.get("meta") or {})

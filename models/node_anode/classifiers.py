@@ -1,4 +1,5 @@
-"""Neural ODE, Augmented Neural ODE and ResNet classifiers/regressors built on the same MLP block.
+"""Neural ODE, Augmented Neural ODE and ResNet classifiers/regressors built on the same MLP block, and
+their config: an `Architecture` plus the `ModelSolver` that runs it.
 
 All three map x: (n, d) to outputs (n, n_out) and expose the hidden-state path through
 `trajectory(x, t) -> (T, n, d + p)` for plotting.
@@ -8,14 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 import torch
 from torch import Tensor, nn
 
 from models.nn.odefunc import ACTIVATIONS, Activation, ODEFunc, seeded_linear
 from models.ode.methods import BY_TORCHDIFFEQ_NAME
-from models.ode.solve import UNTIMED, SolverConfig, Tolerances, solve, step_control
+from models.ode.solve import UNTIMED, FixedStep, SolverConfig, StepControl, Tolerances, solve
 
 ModelKind = Literal["node", "anode", "resnet"]
 Readout = Literal["auto", "linear", "identity"]
@@ -27,8 +28,8 @@ FIXED_SOLVERS = tuple(name for name, m in BY_TORCHDIFFEQ_NAME.items() if not m.a
 
 
 @dataclass(frozen=True)
-class ModelConfig:
-    """Architecture and solver of a model.
+class Architecture:
+    """What a model is: the shapes and meaning of its weights, whatever solver runs it.
 
     Attributes:
         kind: "node" (state = input), "anode" (input plus `augment_dim` zeros) or "resnet"
@@ -40,13 +41,6 @@ class ModelConfig:
         activation: non-linearity of f.
         readout: "linear" (a Linear head on the final state), "identity" (the first n_out coordinates of
             the final state) or "auto" (linear for anode, identity for node and resnet).
-        solver: torchdiffeq's name of a registered method, adaptive (dopri5, ...) or fixed-grid (euler,
-            rk4 = the 3/8 rule, ...).
-        rtol, atol: tolerances of adaptive solvers.
-        step_size: step of fixed-grid solvers (None: one step over [0, t1]).
-        adjoint: train with the adjoint method (O(1) memory) instead of backprop through the solver.
-        max_nfe: cap on evaluations of f per solve, its adjoint backward solve included; beyond it
-            the solve raises `BudgetExceeded`.
         resnet_depth: number of ResNet layers.
         resnet_step: ResNet step h (1.0: the classic ResNet, an Euler step with h = 1); layer l sits at
             time l * h.
@@ -60,12 +54,6 @@ class ModelConfig:
     time_dependent: bool = False
     activation: Activation = "tanh"
     readout: Readout = "auto"
-    solver: str = "dopri5"
-    rtol: float = 1e-3
-    atol: float = 1e-3
-    step_size: float | None = None
-    adjoint: bool = False
-    max_nfe: int = 10_000
     resnet_depth: int = 3
     resnet_step: float = 1.0
     t1: float = 1.0
@@ -77,18 +65,10 @@ class ModelConfig:
             raise ValueError(f"unknown activation {self.activation!r}; expected one of {ACTIVATIONS}")
         if self.readout not in ("auto", "linear", "identity"):
             raise ValueError(f"unknown readout {self.readout!r}")
-        if self.solver not in ADAPTIVE_SOLVERS + FIXED_SOLVERS:
-            raise ValueError(
-                f"unknown solver {self.solver!r}; expected one of {ADAPTIVE_SOLVERS + FIXED_SOLVERS}"
-            )
         if self.hidden < 1 or self.layers < 1 or self.resnet_depth < 1 or self.augment_dim < 0:
             raise ValueError("hidden, layers and resnet_depth must be >= 1 and augment_dim >= 0")
-        if not (self.rtol > 0 and self.atol > 0 and self.t1 > 0 and self.resnet_step > 0):
-            raise ValueError("rtol, atol, t1 and resnet_step must be positive")
-        if self.max_nfe < 1:
-            raise ValueError(f"max_nfe must be >= 1, got {self.max_nfe}")
-        if self.step_size is not None and not self.step_size > 0:
-            raise ValueError(f"step_size must be positive, got {self.step_size}")
+        if not (self.t1 > 0 and self.resnet_step > 0):
+            raise ValueError("t1 and resnet_step must be positive")
 
     @property
     def resolved_readout(self) -> Literal["linear", "identity"]:
@@ -97,20 +77,76 @@ class ModelConfig:
             return self.readout
         return "linear" if self.kind == "anode" else "identity"
 
+
+@dataclass(frozen=True)
+class ModelSolver:
+    """How a model's flow is solved: a method by torchdiffeq's name, the step control it takes, gradients
+    by backprop or adjoint, and an NFE cap.
+
+    Not the one solve's `SolverConfig` itself: a model's solve always has gradients, is untimed (its
+    outputs must not depend on the machine's speed) and is bounded only by `max_nfe`, so those are all
+    it keeps; `solver_config()` builds the rest.
+
+    Attributes:
+        method: adaptive (dopri5, ...) or fixed-grid (euler, rk4 = the 3/8 rule, ...).
+        step: `Tolerances` for an adaptive method, `FixedStep` (h None: one step over [0, t1]) for a
+            fixed-grid one; the wrong one is refused.
+        adjoint: train with the adjoint method (O(1) memory) instead of backprop through the solver.
+        max_nfe: cap on evaluations of f per solve, its adjoint backward solve included; beyond it
+            the solve raises `BudgetExceeded`.
+    """
+
+    method: str = "dopri5"
+    step: StepControl = Tolerances(1e-3, 1e-3)
+    adjoint: bool = False
+    max_nfe: int = 10_000
+
+    def __post_init__(self) -> None:
+        if self.method not in BY_TORCHDIFFEQ_NAME:
+            raise ValueError(
+                f"unknown solver {self.method!r}; expected one of {ADAPTIVE_SOLVERS + FIXED_SOLVERS}"
+            )
+        step = self.step
+        if isinstance(step, Tolerances) and not (step.rtol > 0 and step.atol > 0):
+            raise ValueError(f"tolerances must be positive, got {step}")
+        if isinstance(step, FixedStep) and step.h is not None and not step.h > 0:
+            raise ValueError(f"step size must be positive, got {step.h}")
+        if self.max_nfe < 1:
+            raise ValueError(f"max_nfe must be >= 1, got {self.max_nfe}")
+        self.solver_config()  # the one solve's own check that the step control fits the method
+
     def solver_config(self) -> SolverConfig:
-        """The one solve's config for this model's flow: backprop or adjoint, within `max_nfe`."""
-        method = BY_TORCHDIFFEQ_NAME[self.solver].key
+        """The one solve's config for a model's flow: backprop or adjoint, within `max_nfe`."""
         return replace(
             UNTIMED,
-            method=method,
-            step=step_control(method, self.step_size, Tolerances(self.rtol, self.atol)),
+            method=BY_TORCHDIFFEQ_NAME[self.method].key,
+            step=self.step,
             budget=replace(UNTIMED.budget, max_nfe=self.max_nfe),
             grad="adjoint" if self.adjoint else "backprop",
         )
 
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """A model: its architecture and the solver that runs it. Two configs with equal `arch` have
+    interchangeable weights."""
+
+    arch: Architecture = Architecture()
+    solver: ModelSolver = ModelSolver()
+
     def to_dict(self) -> dict[str, object]:
-        """The config as a dict of primitives (for checkpoints and URLs)."""
+        """The config as nested dicts of primitives (for checkpoints); `from_dict` reads it back."""
         return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ModelConfig:
+        """The config `to_dict` wrote; the step control's fields say which it is ("h" or tolerances)."""
+        solver = dict(d["solver"])
+        step = solver.pop("step")
+        return cls(
+            Architecture(**d["arch"]),
+            ModelSolver(step=FixedStep(**step) if "h" in step else Tolerances(**step), **solver),
+        )
 
 
 def _make_readout(
@@ -148,15 +184,16 @@ class NeuralODE(nn.Module):
         self.in_dim = in_dim
         self.augment_dim = augment_dim
         self.state_dim = in_dim + augment_dim
+        arch = cfg.arch
         self.func = ODEFunc(
-            self.state_dim, cfg.hidden, generator, cfg.time_dependent, cfg.activation, cfg.layers
+            self.state_dim, arch.hidden, generator, arch.time_dependent, arch.activation, arch.layers
         )
-        self.readout = _make_readout(cfg.resolved_readout, self.state_dim, n_out, generator)
+        self.readout = _make_readout(arch.resolved_readout, self.state_dim, n_out, generator)
 
     @property
     def end_time(self) -> float:
         """Time at which the output is read: t1."""
-        return self.cfg.t1
+        return self.cfg.arch.t1
 
     def initial_state(self, x: Tensor) -> Tensor:
         """x: (n, d) -> z(0): (n, d + p), the augmented coordinates set to zero."""
@@ -175,22 +212,22 @@ class NeuralODE(nn.Module):
             (T, n, d + p) states z(t).
 
         Raises:
-            BudgetExceeded: if the solve (with its adjoint backward) needs more than `cfg.max_nfe`
+            BudgetExceeded: if the solve (with its adjoint backward) needs more than `cfg.solver.max_nfe`
                 evaluations of f.
         """
-        return solve(self.func, self.initial_state(x), t.to(x), self.cfg.solver_config()).y
+        return solve(self.func, self.initial_state(x), t.to(x), self.cfg.solver.solver_config()).y
 
     def forward(self, x: Tensor) -> Tensor:
         """x: (n, d) -> outputs (n, n_out) (class logits or regression predictions)."""
-        t = torch.tensor([0.0, self.cfg.t1])
+        t = torch.tensor([0.0, self.cfg.arch.t1])
         return self.readout(self.trajectory(x, t)[-1])
 
 
 class AugmentedNeuralODE(NeuralODE):
-    """ANODE: a Neural ODE in R^{d+p} with `cfg.augment_dim` zeros appended to the input."""
+    """ANODE: a Neural ODE in R^{d+p} with `cfg.arch.augment_dim` zeros appended to the input."""
 
     def __init__(self, cfg: ModelConfig, in_dim: int, n_out: int, generator: torch.Generator) -> None:
-        super().__init__(cfg, in_dim, n_out, generator, augment_dim=cfg.augment_dim)
+        super().__init__(cfg, in_dim, n_out, generator, augment_dim=cfg.arch.augment_dim)
 
 
 class ResNet(nn.Module):
@@ -204,13 +241,14 @@ class ResNet(nn.Module):
         self.cfg = cfg
         self.in_dim = in_dim
         self.state_dim = in_dim
-        self.depth = cfg.resnet_depth
-        self.h = cfg.resnet_step
+        arch = cfg.arch
+        self.depth = arch.resnet_depth
+        self.h = arch.resnet_step
         self.blocks = nn.ModuleList(
-            ODEFunc(in_dim, cfg.hidden, generator, cfg.time_dependent, cfg.activation, cfg.layers)
+            ODEFunc(in_dim, arch.hidden, generator, arch.time_dependent, arch.activation, arch.layers)
             for _ in range(self.depth)
         )
-        self.readout = _make_readout(cfg.resolved_readout, in_dim, n_out, generator)
+        self.readout = _make_readout(arch.resolved_readout, in_dim, n_out, generator)
 
     @property
     def end_time(self) -> float:
@@ -261,7 +299,7 @@ def build_model(cfg: ModelConfig, in_dim: int, n_out: int, seed: int) -> nn.Modu
         A `NeuralODE`, `AugmentedNeuralODE` or `ResNet`.
     """
     generator = torch.Generator().manual_seed(seed)
-    model_class = {"node": NeuralODE, "anode": AugmentedNeuralODE, "resnet": ResNet}[cfg.kind]
+    model_class = {"node": NeuralODE, "anode": AugmentedNeuralODE, "resnet": ResNet}[cfg.arch.kind]
     return model_class(cfg, in_dim, n_out, generator)
 
 

@@ -13,7 +13,8 @@ from models.node_anode.analysis import (
     rebuild,
     vector_field,
 )
-from models.node_anode.classifiers import ModelConfig, build_model
+from models.node_anode.classifiers import Architecture, ModelConfig, ModelSolver, build_model
+from models.ode.solve import FixedStep, Tolerances
 
 
 def _x(n=12, d=2, seed=0):
@@ -21,7 +22,7 @@ def _x(n=12, d=2, seed=0):
 
 
 def test_node_paths_start_at_the_input_and_end_at_the_logits():
-    model = build_model(ModelConfig(kind="node"), 2, 2, seed=1).eval()
+    model = build_model(ModelConfig(Architecture(kind="node")), 2, 2, seed=1).eval()
     x = _x()
     paths = flow_paths(model, x, n_times=9)
     assert paths.states.shape == (9, 12, 2) and paths.t.shape == (9,)
@@ -34,7 +35,7 @@ def test_node_paths_start_at_the_input_and_end_at_the_logits():
 
 
 def test_anode_paths_start_with_zero_augmented_coordinates():
-    model = build_model(ModelConfig(kind="anode", augment_dim=2), 2, 2, seed=0).eval()
+    model = build_model(ModelConfig(Architecture(kind="anode", augment_dim=2)), 2, 2, seed=0).eval()
     paths = flow_paths(model, _x())
     assert paths.states.shape[2] == 4
     assert np.all(paths.states[0, :, 2:] == 0.0)
@@ -42,7 +43,7 @@ def test_anode_paths_start_with_zero_augmented_coordinates():
 
 
 def test_resnet_paths_are_its_layer_states():
-    model = build_model(ModelConfig(kind="resnet", resnet_depth=3), 1, 1, seed=0).eval()
+    model = build_model(ModelConfig(Architecture(kind="resnet", resnet_depth=3)), 1, 1, seed=0).eval()
     x = _x(d=1)
     paths = flow_paths(model, x)
     assert paths.discrete and paths.t.tolist() == [0.0, 1.0, 2.0, 3.0]
@@ -52,7 +53,7 @@ def test_resnet_paths_are_its_layer_states():
 
 
 def test_a_1d_ode_flow_never_changes_the_order_of_points():
-    model = build_model(ModelConfig(kind="node"), 1, 1, seed=3).eval()
+    model = build_model(ModelConfig(Architecture(kind="node")), 1, 1, seed=3).eval()
     x = torch.linspace(-1, 1, 40)[:, None]
     paths = flow_paths(model, x)
     assert order_flips(paths.states[0, :, 0], paths.states[-1, :, 0]) == 0
@@ -72,7 +73,7 @@ def test_padded_window_holds_the_points_with_a_margin():
 
 
 def test_decision_regions_are_the_class_1_probability_of_the_model():
-    model = build_model(ModelConfig(kind="anode"), 2, 2, seed=0).eval()
+    model = build_model(ModelConfig(Architecture(kind="anode")), 2, 2, seed=0).eval()
     window = ((-1.0, 1.0), (-2.0, 2.0))
     grid = decision_regions(model, window, resolution=11)
     assert grid.prob.shape == (11, 11) and grid.xs[0] == -1.0 and grid.ys[-1] == 2.0
@@ -84,13 +85,13 @@ def test_decision_regions_are_the_class_1_probability_of_the_model():
 
 
 def test_decision_regions_need_2d_inputs():
-    model = build_model(ModelConfig(kind="node"), 1, 1, seed=0).eval()
+    model = build_model(ModelConfig(Architecture(kind="node")), 1, 1, seed=0).eval()
     with pytest.raises(ValueError):
         decision_regions(model, ((-1.0, 1.0), (-1.0, 1.0)))
 
 
 def test_vector_field_samples_f_on_the_plane_a_equals_zero():
-    model = build_model(ModelConfig(kind="anode", augment_dim=1), 2, 2, seed=0).eval()
+    model = build_model(ModelConfig(Architecture(kind="anode", augment_dim=1)), 2, 2, seed=0).eval()
     window = ((-1.0, 1.0), (-1.0, 1.0))
     field = vector_field(model.func, window, resolution=9, n_lines=4, line_steps=5)
     with torch.no_grad():
@@ -105,7 +106,7 @@ def test_vector_field_samples_f_on_the_plane_a_equals_zero():
 
 
 def test_streamlines_follow_f_with_equal_steps():
-    model = build_model(ModelConfig(kind="node"), 2, 2, seed=2).eval()
+    model = build_model(ModelConfig(Architecture(kind="node")), 2, 2, seed=2).eval()
     window = ((-2.0, 2.0), (-1.0, 1.0))
     field = vector_field(model.func, window, n_lines=5, line_steps=8)
     steps = np.diff(field.lines, axis=1) / np.array([4.0, 2.0])  # in window units
@@ -119,16 +120,17 @@ def test_streamlines_follow_f_with_equal_steps():
 
 
 def test_vector_field_needs_two_state_dimensions():
-    model = build_model(ModelConfig(kind="node"), 1, 1, seed=0)
+    model = build_model(ModelConfig(Architecture(kind="node")), 1, 1, seed=0)
     with pytest.raises(ValueError):
         vector_field(model.func, ((-1.0, 1.0), (-1.0, 1.0)))
 
 
 def test_rebuild_copies_weights_into_a_model_with_its_own_counter_and_solver():
-    original = build_model(ModelConfig(kind="node"), 2, 2, seed=5).eval()
+    original = build_model(ModelConfig(Architecture(kind="node")), 2, 2, seed=5).eval()
     x = _x()
-    loose = rebuild(ModelConfig(kind="node", solver="euler", step_size=0.5), 2, 2, original.state_dict())
-    tight = rebuild(ModelConfig(kind="node", rtol=1e-6, atol=1e-6), 2, 2, original.state_dict())
+    arch = Architecture(kind="node")
+    loose = rebuild(ModelConfig(arch, ModelSolver("euler", FixedStep(0.5))), 2, 2, original.state_dict())
+    tight = rebuild(ModelConfig(arch, ModelSolver(step=Tolerances(1e-6, 1e-6))), 2, 2, original.state_dict())
     with torch.no_grad():
         assert torch.allclose(tight(x), original(x), atol=1e-3)
         loose(x)

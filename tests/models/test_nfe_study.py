@@ -18,7 +18,7 @@ from models.learning.nfe_study import (
 )
 from models.nn.checkpoints import load_checkpoint
 from models.nn.training import TrainConfig
-from models.node_anode.classifiers import ModelConfig
+from models.node_anode.classifiers import Architecture, ModelConfig, ModelSolver
 from models.node_anode.data import ToyDataConfig, make_dataset
 
 
@@ -62,7 +62,7 @@ def test_bad_config_is_rejected():
 def test_training_records_forward_nfe_each_step_and_lowers_the_loss():
     cfg = TrainingNFEConfig(
         data=ToyDataConfig(name="moons", n=200),
-        model=ModelConfig(kind="node", hidden=16, adjoint=True),
+        model=ModelConfig(Architecture(kind="node", hidden=16), ModelSolver(adjoint=True)),
         train=TrainConfig(steps=12, lr=0.02, batch_size=1000, eval_every=0),
     )
     result = train_recording_nfe(cfg)

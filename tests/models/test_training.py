@@ -2,6 +2,7 @@
 seeds, samplers."""
 
 import math
+from dataclasses import replace
 
 import pytest
 import torch
@@ -9,12 +10,12 @@ import torch
 from models.nn.samplers import full_batch, minibatches, time_windows
 from models.nn.supervised import cross_entropy_loss, evaluate, fit_splits, loss_for_task, mse_loss
 from models.nn.training import TrainConfig, fit, snapshot_state
-from models.node_anode.classifiers import ModelConfig, build_model
+from models.node_anode.classifiers import Architecture, ModelConfig, ModelSolver, build_model
 from models.node_anode.data import ToyDataConfig, make_dataset
-from models.ode.solve import BudgetExceeded
+from models.ode.solve import BudgetExceeded, FixedStep
 
 MOONS = make_dataset(ToyDataConfig(name="moons", n=200, seed=0))
-FAST = ModelConfig(kind="node", hidden=16, solver="rk4", step_size=0.25)
+FAST = ModelConfig(Architecture(kind="node", hidden=16), ModelSolver("rk4", FixedStep(0.25)))
 
 
 def test_a_few_steps_lower_the_loss_and_report_every_step():
@@ -51,9 +52,7 @@ def test_nfe_counts_direct_and_adjoint():
     h = fit_splits(direct, MOONS, cross_entropy_loss, TrainConfig(steps=2, eval_every=0)).history
     assert [m["nfe_forward"] for m in h] == [16.0, 16.0]  # rk4, 4 steps of 4 stages
     assert [m["nfe_backward"] for m in h] == [0.0, 0.0]  # backprop re-evaluates nothing
-    adjoint = build_model(
-        ModelConfig(kind="node", hidden=16, solver="rk4", step_size=0.25, adjoint=True), 2, 2, 0
-    )
+    adjoint = build_model(replace(FAST, solver=replace(FAST.solver, adjoint=True)), 2, 2, 0)
     h = fit_splits(adjoint, MOONS, cross_entropy_loss, TrainConfig(steps=2, eval_every=0)).history
     assert h[0]["nfe_forward"] == 16.0
     assert h[0]["nfe_backward"] == 16.0  # the adjoint solve runs the same fixed grid backwards
@@ -88,7 +87,7 @@ def test_snapshots_capture_weights_at_the_requested_steps():
 
 def test_regression_with_mse_and_a_resnet():
     flip = make_dataset(ToyDataConfig(name="flip1d", n=100))
-    model = build_model(ModelConfig(kind="resnet", resnet_depth=3, hidden=16), 1, 1, seed=1)
+    model = build_model(ModelConfig(Architecture(kind="resnet", resnet_depth=3, hidden=16)), 1, 1, seed=1)
     assert loss_for_task("regression") is mse_loss and loss_for_task("classification") is cross_entropy_loss
     before = evaluate(model, flip.train, mse_loss)["loss"]
     result = fit_splits(model, flip, mse_loss, TrainConfig(steps=60, lr=2e-2, batch_size=1000))
