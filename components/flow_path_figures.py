@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from components.flow_panels import Coloring, Panel, finish, polylines, time_columns, value_colorbar
-from components.style import scene
+from components.style import line_trace, scene
 
 
 def depth_figure(panels: Sequence[Panel], coloring: Coloring, height_per_row: int = 200) -> go.Figure:
@@ -80,17 +80,17 @@ def flow_3d_figure(panels: Sequence[Panel], coloring: Coloring, height: int = 56
         for mask, color, name in coloring.groups():
             xs, ys, zs = polylines(panel.states, mask, [x, y, z])
             fig.add_trace(
-                go.Scatter3d(
-                    x=xs,
-                    y=ys,
+                line_trace(
+                    xs,
+                    ys,
+                    name,
+                    color,
+                    2.5,
                     z=zs,
-                    mode="lines",
-                    name=name,
                     legendgroup=name,
                     showlegend=c == 1 and coloring.categorical,
-                    line={"color": color, "width": 2.5},
                     hoverinfo="skip",
-                ),
+                ),  # fmt: skip
                 row=1,
                 col=c,
             )
@@ -155,32 +155,15 @@ def flip1d_figure(panels: Sequence[Panel], inputs: np.ndarray, outputs: Sequence
                 row=1,
                 col=c,
             )
-        fig.add_trace(
-            go.Scatter(
-                x=inputs[order],
-                y=-inputs[order],
-                mode="lines",
-                name="target −x",
-                showlegend=c == 1,
-                line={"color": "#999999", "dash": "dash", "width": 2},
-                hoverinfo="skip",
-            ),
-            row=2,
-            col=c,
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=inputs[order],
-                y=np.asarray(out)[order],
-                mode="lines",
-                name="output",
-                showlegend=c == 1,
-                line={"color": "#333333", "width": 2.5},
-                hovertemplate="x = %{x:.2f}: output %{y:.2f}<extra></extra>",
-            ),
-            row=2,
-            col=c,
-        )
+        target = line_trace(
+            inputs[order], -inputs[order], "target −x", "#999999", 2, dash="dash", showlegend=c == 1,
+            hoverinfo="skip",
+        )  # fmt: skip
+        output = line_trace(
+            inputs[order], np.asarray(out)[order], "output", "#333333", 2.5, showlegend=c == 1,
+            hovertemplate="x = %{x:.2f}: output %{y:.2f}<extra></extra>",
+        )  # fmt: skip
+        fig.add_traces([target, output], rows=2, cols=c)
         fig.update_xaxes(title_text="layer" if panel.discrete else "t", row=1, col=c)
         fig.update_xaxes(title_text="input x", row=2, col=c)
     fig.update_yaxes(title_text=panels[0].dim_names[0], row=1, col=1)

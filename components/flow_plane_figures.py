@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from components.flow_panels import Coloring, Panel, finish, polylines
+from components.style import line_trace
 from models.node_anode.analysis import FieldGrid, RegionGrid
 
 PROB_SCALE = [[0.0, "#c6e2f5"], [0.5, "#ffffff"], [1.0, "#fbdcae"]]
@@ -137,17 +138,17 @@ def vector_field_figure(
             for mask, color, name in coloring.groups():
                 x, y = polylines(panel.states, mask, [panel.states[:, :, 0], panel.states[:, :, 1]])
                 fig.add_trace(
-                    go.Scatter(
-                        x=x,
-                        y=y,
-                        mode="lines",
-                        name=name,
+                    line_trace(
+                        x,
+                        y,
+                        name,
+                        color,
+                        1,
                         legendgroup=name,
                         showlegend=c == 1 and coloring.categorical,
-                        line={"color": color, "width": 1},
                         opacity=0.6,
                         hoverinfo="skip",
-                    ),
+                    ),  # fmt: skip
                     row=1,
                     col=c,
                 )

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from components.style import REFERENCE_COLOR, scene, styled
+from components.style import REFERENCE_COLOR, line_trace, scene, styled
 
 LATENT_COLOR = "#0072B2"
 RNN_COLOR = "#D55E00"
@@ -113,18 +113,11 @@ def latent_path_figure(
     fig = go.Figure()
     for i, other in enumerate(others):
         fig.add_trace(
-            go.Scatter3d(
-                x=other[:, 0],
-                y=other[:, 1],
-                z=other[:, 2],
-                mode="lines",
-                line={"color": "#bbbbbb", "width": 2},
-                name="other held-out spirals",
-                legendgroup="others",
-                showlegend=i == 0,
-                hoverinfo="skip",
+            line_trace(
+                other[:, 0], other[:, 1], "other held-out spirals", "#bbbbbb", 2, z=other[:, 2],
+                legendgroup="others", showlegend=i == 0, hoverinfo="skip",
             )
-        )
+        )  # fmt: skip
     fig.add_trace(
         go.Scatter3d(
             x=path[:, 0],

@@ -10,7 +10,7 @@ import altair as alt
 import numpy as np
 import plotly.graph_objects as go
 
-from components.style import PALETTE, REFERENCE_COLOR, styled
+from components.style import PALETTE, REFERENCE_COLOR, line_trace, styled
 
 DIRECT_COLOR, ADJOINT_COLOR = "#D55E00", "#0072B2"
 RESNET_COLOR, ODENET_COLOR = "#D55E00", "#0072B2"
@@ -241,14 +241,7 @@ def vector_field_figure(
     ):
         sx, sy = _arrows(xs, ys, np.clip(values, -1e6, 1e6), 0.9 * spacing, biggest)
         fig.add_trace(
-            go.Scatter(
-                x=sx,
-                y=sy,
-                mode="lines",
-                name=label,
-                line={"color": color, "width": widths[label]},
-                opacity=0.6 if label == "true field" else 1.0,
-            )
+            line_trace(sx, sy, label, color, widths[label], opacity=0.6 if label == "true field" else 1.0)
         )
         fig.add_trace(
             go.Scatter(
@@ -262,24 +255,8 @@ def vector_field_figure(
             marker={"color": DATA_COLOR, "size": 4, "opacity": 0.6},
         )
     )  # fmt: skip
-    fig.add_trace(
-        go.Scatter(
-            x=true_path[:, 0],
-            y=true_path[:, 1],
-            mode="lines",
-            name="true trajectory",
-            line={"color": TRUE_COLOR, "width": 2, "dash": "dash"},
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=learned_path[:, 0],
-            y=learned_path[:, 1],
-            mode="lines",
-            name="learned trajectory",
-            line={"color": LEARNED_COLOR, "width": 3},
-        )
-    )
+    fig.add_trace(line_trace(true_path[:, 0], true_path[:, 1], "true trajectory", TRUE_COLOR, 2, dash="dash"))
+    fig.add_trace(line_trace(learned_path[:, 0], learned_path[:, 1], "learned trajectory", LEARNED_COLOR, 3))
     fig.update_xaxes(title_text="x", range=[float(xs[0]) - spacing, float(xs[-1]) + spacing])
     fig.update_yaxes(title_text="y", range=[float(ys[0]) - spacing, float(ys[-1]) + spacing], scaleanchor="x")
     return styled(fig, height=520, title=title)

@@ -60,6 +60,25 @@ def styled(fig: go.Figure, *, height: int = 420, title: str | None = None) -> go
     return fig
 
 
+def line_trace(
+    x: object,
+    y: object,
+    name: str,
+    color: str,
+    width: float,
+    *,
+    z: object | None = None,
+    dash: str | None = None,
+    **properties: object,
+) -> go.Scatter | go.Scatter3d:
+    """A plain line through (x, y), or (x, y, z) in 3-D: the trace most builders draw. `properties` are
+    plotly's own trace properties (legendgroup, showlegend, opacity, hoverinfo, hovertemplate...)."""
+    line = {"color": color, "width": width} | ({"dash": dash} if dash else {})
+    if z is None:
+        return go.Scatter(x=x, y=y, mode="lines", name=name, line=line, **properties)
+    return go.Scatter3d(x=x, y=y, z=z, mode="lines", name=name, line=line, **properties)
+
+
 def line_style(curve: Curve, index: int) -> dict:
     color = REFERENCE_COLOR if curve.dash else color_for(curve.key, index)
     return {"color": color, "width": 2 if curve.dash else 3, "dash": curve.dash}

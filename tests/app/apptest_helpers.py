@@ -28,15 +28,6 @@ def assert_clean(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
 
-def open_tab(url: str, view: str, expect: str) -> AppTest:
-    """Open the tab `view` of a page from a link: it runs clean, shows `expect` and stays in the link."""
-    at = open_page(url, view=view)
-    assert_clean(at)
-    assert expect in texts(at)
-    assert at.query_params["view"] == view
-    return at
-
-
 def texts(at: AppTest) -> str:
     """All markdown, captions, alerts and metric labels of the page, joined (for `in` assertions)."""
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from tests.app.apptest_helpers import assert_clean, open_page, open_tab, texts
+from tests.app.apptest_helpers import assert_clean, open_page, texts
 
 SMALL = {"hidden": "16", "batch": "16", "most": "16"}
 
@@ -18,18 +16,6 @@ def test_default_view_measures_the_adjoint_memory():
     assert "O(L)" in texts(at) and "O(1)" in texts(at)
     assert float(at.metric[2].value) < 1e-3  # the two gradients agree
     assert len(at.get("plotly_chart")) == 3
-
-
-@pytest.mark.parametrize(
-    ("view", "expect"),
-    [
-        ("nfe-study", "needs more steps"),
-        ("resnet-to-ode-net", "one Euler step"),
-        ("learning-dynamics", "noisy samples"),
-    ],
-)
-def test_each_tab_opens_from_a_link(view, expect):
-    open_tab("how_they_learn", view, expect)
 
 
 def test_memory_sweep_control_switches_to_tolerances():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.apptest_helpers import assert_clean, open_page, open_tab, plotly_figure, texts
+from tests.app.apptest_helpers import assert_clean, open_page, plotly_figure, texts
 
 
 def charts(at) -> int:
@@ -61,20 +61,6 @@ def test_held_out_spiral_slider():
     assert_clean(at)
     assert at.query_params["spiral"] == "1"
     assert "A counter-clockwise spiral" in texts(at)
-
-
-@pytest.mark.parametrize(
-    ("view", "expect", "n_charts"),
-    [
-        ("latent-path", "fixed projection", 1),
-        ("interpolation", "smooth latent space", 3),
-        ("prior-samples", "prior N(0, I)", 1),
-        ("table-2", "Table 2 (Chen et al.", 0),
-    ],
-)
-def test_each_tab_opens_from_a_link(view, expect, n_charts):
-    at = open_tab("latent_spirals", view, expect)
-    assert charts(at) == n_charts
 
 
 def test_table_tab_lists_both_models_for_30_50_100_points():

@@ -8,9 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
-
-from tests.app.apptest_helpers import assert_clean, open_page, open_tab, texts
+from tests.app.apptest_helpers import assert_clean, open_page, texts
 
 URL = "node_anode_lab"
 SHIPPED = Path(__file__).resolve().parents[2] / "checkpoints" / "node_anode"
@@ -41,22 +39,6 @@ def test_default_view_shows_both_shipped_models_side_by_side():
     assert len(at.get("plotly_chart")) == 1  # decision regions: only the open tab computes
     assert not at.button(key="node_anode.train").disabled and at.button(key="node_anode.stop").label == "Stop"
     assert dict(at.query_params) == {}
-
-
-@pytest.mark.parametrize(
-    ("view", "expect"),
-    [
-        ("depth", "Depth is time"),
-        ("3-d", "A flow keeps topology"),
-        ("animation", "The point cloud flowing"),
-        ("vector-field", "The learned vector field"),
-        ("training-replay", "Press Train above to record one"),
-    ],
-)
-def test_each_tab_opens_from_a_link(view, expect):
-    at = open_tab(URL, view, expect)
-    assert len(at.get("plotly_chart")) == (0 if view == "training-replay" else 1)
-    assert len(at.get("vega_lite_chart")) == (1 if view == "training-replay" else 0)  # the shipped record
 
 
 def test_deep_link_to_circles_with_a_tighter_tolerance():

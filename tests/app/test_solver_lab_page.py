@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.apptest_helpers import assert_clean, open_page, open_tab, texts
+from tests.app.apptest_helpers import assert_clean, open_page, texts
 
 
 def charts(at) -> int:
@@ -22,20 +22,6 @@ def test_default_view_is_the_sources_figure():
     assert "60 evaluations of f" in texts(at) and "240 evaluations of f" in texts(at)
     assert charts(at) == 2  # components and phase plane; the 3-D scene waits in its own tab
     assert dict(at.query_params) == {}  # the default view has a clean link
-
-
-@pytest.mark.parametrize(
-    ("view", "expect"),
-    [
-        ("3-d", "Drag to rotate the 3-D view"),
-        ("error-vs-step-size", "Measured orders"),
-        ("work-precision", "Cost is counted in evaluations"),
-        ("adaptive-steps", "accepted steps"),
-        ("the-maths", "local truncation error"),
-    ],
-)
-def test_each_tab_opens_from_a_link(view, expect):
-    open_tab("solver_lab", view, expect)
 
 
 def test_measured_orders_are_shown_on_the_page():
