@@ -1,0 +1,29 @@
+"""Each page's view: one frozen dataclass of its link parameters with their defaults (see `kit.contract`).
+
+They live here rather than in the page scripts, which run a page when imported: the tour, the home
+pictures and the tests take them from here. `page` is the page's registry url.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from kit.contract import encoded, others
+from kit.link_values import slug
+
+
+@dataclass(frozen=True)
+class SolverLabView:
+    """`h` and `t1` None: the system's own; `system_values`: its parameters and initial values (`mu`,
+    `y00`...) that differ from the system's defaults."""
+
+    page: ClassVar[str] = "solver_lab"
+    system: str = "lotka_volterra"
+    t1: float | None = None
+    methods: tuple[str, ...] = ("euler", "rk4")
+    h: float | None = None
+    adaptive: str = "dopri5"
+    tol: str = "1e-6"
+    view: str = encoded("Trajectories", slug)
+    system_values: tuple[tuple[str, float], ...] = others()

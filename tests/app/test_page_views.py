@@ -1,0 +1,67 @@
+"""The page contract: each page's view dataclass gives its opening view, and a view round-trips through
+its link (view -> query parameters -> the page's controls -> view)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kit.contract import to_params
+from kit.page_views import SolverLabView
+from tests.app.apptest_helpers import assert_clean, open_page
+
+# page url, the PageLinks name, and views that move every kind of field away from its default
+CASES = [
+    (
+        SolverLabView,
+        "solver",
+        [
+            SolverLabView(
+                system="van_der_pol",
+                methods=("rk4",),
+                h=0.05,
+                view="Adaptive steps",
+                system_values=(("mu", 5.0),),
+            ),
+            SolverLabView(
+                system="harmonic",
+                t1=3.0,
+                methods=("euler", "midpoint"),
+                adaptive="none",
+                tol="1e-3",
+                view="The maths",
+                system_values=(("y00", 0.5),),
+            ),
+        ],
+    ),
+]
+
+
+def _shown(view_type: type, name: str, **params: str):
+    at = open_page(view_type.page, **params)
+    assert_clean(at)
+    return at, at.session_state[f"{name}.__view"]
+
+
+@pytest.mark.parametrize(("view_type", "name"), [(c[0], c[1]) for c in CASES])
+def test_the_defaults_are_the_opening_view(view_type, name):
+    at, shown = _shown(view_type, name)
+    assert shown == view_type()
+    assert to_params(view_type()) == {}
+    assert not dict(at.query_params)  # the opening view's link names no parameter
+
+
+@pytest.mark.parametrize(("view_type", "name", "view"), [(c[0], c[1], v) for c in CASES for v in c[2]])
+def test_a_view_round_trips_through_its_link(view_type, name, view):
+    at, shown = _shown(view_type, name, **to_params(view))
+    assert shown == view
+    assert dict(at.query_params) == to_params(view)  # and the page writes the same link back
+
+
+def test_a_views_link_is_written_as_the_page_writes_it():
+    view = SolverLabView(system="van_der_pol", methods=("rk4",), h=0.05, view="Adaptive steps")
+    assert to_params(view) == {
+        "system": "van_der_pol",
+        "methods": "rk4",
+        "h": "0.05",
+        "view": "adaptive-steps",
+    }
