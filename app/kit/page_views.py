@@ -11,6 +11,8 @@ from typing import ClassVar
 
 from kit.contract import encoded, others
 from kit.link_values import slug
+from kit.phase_links import encode_starts
+from models.systems.spec import CUSTOM_DEFAULT
 
 
 @dataclass(frozen=True)
@@ -26,4 +28,33 @@ class SolverLabView:
     adaptive: str = "dopri5"
     tol: str = "1e-6"
     view: str = encoded("Trajectories", slug)
+    system_values: tuple[tuple[str, float], ...] = others()
+
+
+@dataclass(frozen=True)
+class PhasePortraitsView:
+    """`seeds`, `n`, `h` and `t1` None: the system's own; `system_values`: its parameters (`p_c` for a
+    typed one) and window edges (`w0lo`...) that differ from the system's defaults. `dx`, `dy`, `dz`
+    are the equations of "Your own equations" (`system="custom"`)."""
+
+    page: ClassVar[str] = "phase_portraits"
+    system: str = "pendulum"
+    type: str = "saddle"
+    dx: str = CUSTOM_DEFAULT[0]
+    dy: str = CUSTOM_DEFAULT[1]
+    dz: str = CUSTOM_DEFAULT[2]
+    seeds: str | None = None
+    n: int | None = None
+    method: str = "rk4"
+    h: float | None = None
+    t1: float | None = None
+    back: bool = False
+    wrap: bool = False
+    field: str = "streamlines"
+    nullclines: bool = True
+    fixed: bool = True
+    proj: str = "xz"
+    starts: tuple[tuple[float, float], ...] = encoded((), encode_starts)
+    view: str = encoded("Phase plane", slug)
+    cylinder: bool = False
     system_values: tuple[tuple[str, float], ...] = others()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kit.contract import to_params
-from kit.page_views import SolverLabView
+from kit.page_views import PhasePortraitsView, SolverLabView
 from tests.app.apptest_helpers import assert_clean, open_page
 
 # page url, the PageLinks name, and views that move every kind of field away from its default
@@ -31,6 +31,34 @@ CASES = [
                 view="The maths",
                 system_values=(("y00", 0.5),),
             ),
+        ],
+    ),
+    (
+        PhasePortraitsView,
+        "phase",
+        [
+            PhasePortraitsView(system="custom", dx="y", dy="-sin(x)-0.3*y", view="Fixed points"),
+            PhasePortraitsView(system="lorenz", view="3-D", proj="yz", back=True),
+            PhasePortraitsView(
+                starts=((1.0, 0.5), (-2.0, 1.0)),
+                wrap=True,
+                field="arrows",
+                nullclines=False,
+                h=0.05,
+                view="Phase plane",
+                system_values=(("w1lo", -3.0),),
+            ),
+            PhasePortraitsView(
+                system="linear",
+                type="stable_spiral",
+                seeds="random",
+                n=50,
+                method="euler",
+                t1=20.0,
+                fixed=False,
+                system_values=(("a", -0.5),),
+            ),
+            PhasePortraitsView(view="3-D", cylinder=True),
         ],
     ),
 ]
