@@ -58,3 +58,21 @@ class PhasePortraitsView:
     view: str = encoded("Phase plane", slug)
     cylinder: bool = False
     system_values: tuple[tuple[str, float], ...] = others()
+
+
+@dataclass(frozen=True)
+class LatentSpiralsView:
+    """`spiral` is a held-out spiral's index, `seed` a random one's; `b` None: the first
+    counter-clockwise held-out spiral."""
+
+    page: ClassVar[str] = "latent_spirals"
+    source: str = "held_out"
+    spiral: int = 0
+    seed: int = 0
+    k: int = 30
+    view: str = encoded("Extrapolation", slug)
+    a: str = "0"
+    b: str | None = None
+    alpha: float = 0.5
+    n: int = 6
+    prior_seed: int = 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kit.contract import to_params
-from kit.page_views import PhasePortraitsView, SolverLabView
+from kit.page_views import LatentSpiralsView, PhasePortraitsView, SolverLabView
 from tests.app.apptest_helpers import assert_clean, open_page
 
 # page url, the PageLinks name, and views that move every kind of field away from its default
@@ -59,6 +59,15 @@ CASES = [
                 system_values=(("a", -0.5),),
             ),
             PhasePortraitsView(view="3-D", cylinder=True),
+        ],
+    ),
+    (
+        LatentSpiralsView,
+        "latent",
+        [
+            LatentSpiralsView(view="Interpolation", alpha=0.3, a="1"),
+            LatentSpiralsView(source="random", seed=7, k=50, view="Latent path"),
+            LatentSpiralsView(spiral=2, view="Prior samples", n=3, prior_seed=5),
         ],
     ),
 ]
