@@ -76,3 +76,26 @@ class LatentSpiralsView:
     alpha: float = 0.5
     n: int = 6
     prior_seed: int = 0
+
+
+@dataclass(frozen=True)
+class NodeAnodeLabView:
+    """`n`, `noise` and `models` None: the data set's own (`models`: every model offered for it)."""
+
+    page: ClassVar[str] = "node_anode_lab"
+    data: str = "moons"
+    n: int | None = None
+    noise: float | None = None
+    seed: int = 0
+    models: tuple[str, ...] | None = None
+    p: int = 1
+    timedep: bool = False
+    solver: str = "dopri5"
+    tol: str = "1e-3"
+    h: float = 0.25
+    adjoint: bool = False
+    steps: int = 80
+    lr: str = "0.02"
+    x: str = "step"
+    view: str = encoded("What it learned", slug)
+    ft: float = 0.0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kit.contract import to_params
-from kit.page_views import LatentSpiralsView, PhasePortraitsView, SolverLabView
+from kit.page_views import LatentSpiralsView, NodeAnodeLabView, PhasePortraitsView, SolverLabView
 from tests.app.apptest_helpers import assert_clean, open_page
 
 # page url, the PageLinks name, and views that move every kind of field away from its default
@@ -68,6 +68,26 @@ CASES = [
             LatentSpiralsView(view="Interpolation", alpha=0.3, a="1"),
             LatentSpiralsView(source="random", seed=7, k=50, view="Latent path"),
             LatentSpiralsView(spiral=2, view="Prior samples", n=3, prior_seed=5),
+        ],
+    ),
+    (
+        NodeAnodeLabView,
+        "node_anode",
+        [
+            NodeAnodeLabView(data="circles", view="Animation"),
+            NodeAnodeLabView(data="flip1d", models=("node", "resnet"), n=300, noise=0.05),
+            NodeAnodeLabView(
+                seed=3,
+                p=2,
+                solver="rk4",
+                h=0.5,
+                adjoint=True,
+                steps=40,
+                lr="0.05",
+                x="nfe_spent",
+                view="Depth",
+            ),
+            NodeAnodeLabView(solver="bosh3", tol="1e-2", timedep=True, view="Vector field", ft=0.5),
         ],
     ),
 ]
