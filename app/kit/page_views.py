@@ -99,3 +99,22 @@ class NodeAnodeLabView:
     x: str = "step"
     view: str = encoded("What it learned", slug)
     ft: float = 0.0
+
+
+@dataclass(frozen=True)
+class HowTheyLearnView:
+    """One view per tab: the memory sweep (`sweep`...`tightest`), the NFE study (`seminorm`), the ResNet's
+    `depth`, and the learning dynamics (`system`, `field`, `snap` None: the last snapshot)."""
+
+    page: ClassVar[str] = "how_they_learn"
+    view: str = encoded("Adjoint memory", slug)
+    sweep: str = "steps"
+    hidden: str = "32"
+    batch: str = "64"
+    most: str = "64"
+    tightest: str = "1e-06"
+    seminorm: bool = False
+    depth: int = 3
+    system: str = "spiral"
+    field: str = "linear"
+    snap: int | None = None

@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 
 from kit.contract import to_params
-from kit.page_views import LatentSpiralsView, NodeAnodeLabView, PhasePortraitsView, SolverLabView
+from kit.page_views import (
+    HowTheyLearnView,
+    LatentSpiralsView,
+    NodeAnodeLabView,
+    PhasePortraitsView,
+    SolverLabView,
+)
 from tests.app.apptest_helpers import assert_clean, open_page
 
 # page url, the PageLinks name, and views that move every kind of field away from its default
@@ -88,6 +94,17 @@ CASES = [
                 view="Depth",
             ),
             NodeAnodeLabView(solver="bosh3", tol="1e-2", timedep=True, view="Vector field", ft=0.5),
+        ],
+    ),
+    (
+        HowTheyLearnView,
+        "learn",
+        [
+            HowTheyLearnView(hidden="16", batch="128", most="32"),
+            HowTheyLearnView(sweep="tolerance", tightest="1e-04"),
+            HowTheyLearnView(view="NFE study", seminorm=True),
+            HowTheyLearnView(view="ResNet to ODE-Net", depth=5),
+            HowTheyLearnView(view="Learning dynamics", field="mlp", snap=2),
         ],
     ),
 ]
