@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import pytest
+
+from kit.story import step_link, steps
 from tests.app.apptest_helpers import assert_clean, open_page, texts
+
+LINKS_NAMES = {
+    "solver_lab": "solver",
+    "phase_portraits": "phase",
+    "node_anode_lab": "node_anode",
+    "how_they_learn": "learn",
+    "latent_spirals": "latent",
+}
 
 
 def _enter_step(at, k: int):
     """Follow tour step k's link in the same session, as the tour page's *Open this step* does."""
-    from kit.story import step_link
-
     path, params = step_link(k)
     at.switch_page(path)
     at.query_params.clear()
@@ -32,7 +41,7 @@ def test_step_one_shows_lotka_volterra_after_the_visitor_chose_duffing():
 def test_the_pendulum_step_drops_a_trajectory_the_visitor_clicked():
     at = open_page("phase_portraits", starts="1,0.5")
     assert at.session_state["phase.pendulum.starts"] == ((1.0, 0.5),)
-    step = next(k for k in range(1, 30) if _step_title(k).startswith("A phase portrait"))
+    step = next(k for k, s in enumerate(steps(), start=1) if s.title.startswith("A phase portrait"))
     _enter_step(at, step)
     assert_clean(at)
     assert at.session_state["phase.pendulum.starts"] == ()
@@ -51,7 +60,13 @@ def test_moving_a_control_inside_a_tour_step_keeps_the_change():
     assert at.query_params["tour"] == "1"
 
 
-def _step_title(k: int) -> str:
-    from kit.story import steps
-
-    return steps()[k - 1].title
+@pytest.mark.parametrize("k", range(1, len(steps()) + 1))
+def test_entering_a_step_after_another_view_shows_exactly_the_steps_view(k):
+    step = steps()[k - 1]
+    # A session that last showed another view of the same page (the last step of the other pages' tour).
+    other = next(s for s in reversed(steps()) if s.page == step.page and s != step)
+    at = open_page(other.page, **other.params)
+    _enter_step(at, k)
+    assert_clean(at)
+    name = LINKS_NAMES[step.page]
+    assert at.session_state[f"{name}.__view"] == step.view
