@@ -1,7 +1,9 @@
 """Each page's view: one frozen dataclass of its link parameters with their defaults (see `kit.contract`).
 
 They live here rather than in the page scripts, which run a page when imported: the tour, the home
-pictures and the tests take them from here. `page` is the page's registry url.
+pictures and the tests take them from here. `page` is the page's registry url. Nothing here imports torch
+(the tour bar runs on the landing page), so a default that lives in `models` is restated, and the page's
+`PageLinks` refuses a widget default that differs from its field's.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from typing import ClassVar
 from kit.contract import encoded, others
 from kit.link_values import slug
 from kit.phase_links import encode_starts
-from models.systems.spec import CUSTOM_DEFAULT
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,9 @@ class PhasePortraitsView:
     page: ClassVar[str] = "phase_portraits"
     system: str = "pendulum"
     type: str = "saddle"
-    dx: str = CUSTOM_DEFAULT[0]
-    dy: str = CUSTOM_DEFAULT[1]
-    dz: str = CUSTOM_DEFAULT[2]
+    dx: str = "y"  # models.systems.spec.CUSTOM_DEFAULT
+    dy: str = "-sin(x) - c*y"
+    dz: str = ""
     seeds: str | None = None
     n: int | None = None
     method: str = "rk4"

@@ -139,3 +139,10 @@ def test_a_views_link_is_written_as_the_page_writes_it():
         "h": "0.05",
         "view": "adaptive-steps",
     }
+
+
+def test_restated_defaults_agree_with_the_models():
+    from models.systems.spec import CUSTOM_DEFAULT
+
+    view = PhasePortraitsView()
+    assert (view.dx, view.dy, view.dz) == CUSTOM_DEFAULT
