@@ -21,13 +21,7 @@ CASES = [
         SolverLabView,
         "solver",
         [
-            SolverLabView(
-                system="van_der_pol",
-                methods=("rk4",),
-                h=0.05,
-                view="Adaptive steps",
-                system_values=(("mu", 5.0),),
-            ),
+            SolverLabView(system="van_der_pol", h=0.02, view="Adaptive steps", system_values=(("mu", 3.0),)),
             SolverLabView(
                 system="harmonic",
                 t1=3.0,
