@@ -1,4 +1,5 @@
-"""Small pictures of each page for the home page, built from the pages' own cached results.
+"""Small pictures of each page for the home page, built from the pages' own cached results for the
+opening view, which each page's view dataclass (`kit.page_views`) gives by its defaults.
 
 Two users: scripts/make_thumbnails.py stores them (compacted) in app/assets/thumbnails.json for the home
 page, and kit.warmup calls every builder once at server start, which fills the caches of each page's
@@ -26,11 +27,18 @@ from components.latent_figures import LATENT_COLOR, extrapolation_figure
 from components.phase_figures import PlaneLayers, TrajectorySet, phase_plane_figure
 from components.solver_figures import phase_figure
 from components.style import Curve
+from kit.page_views import (
+    HowTheyLearnView,
+    LatentSpiralsView,
+    NodeAnodeLabView,
+    PhasePortraitsView,
+    SolverLabView,
+)
 from models.node_anode.analysis import padded_window
 from models.ode.solve import FixedStep, SolverConfig
 from models.phase.portrait import PortraitConfig, SeedConfig
-from models.systems.library import Problem
-from models.systems.spec import SystemSpec
+from models.systems.library import SYSTEMS, Problem
+from models.systems.spec import SystemSpec, portrait_defaults
 
 
 def _thumbnail(fig: go.Figure) -> go.Figure:
@@ -41,37 +49,50 @@ def _thumbnail(fig: go.Figure) -> go.Figure:
 
 
 def solver_lab() -> go.Figure:
-    problem = Problem()
+    opening = SolverLabView()
+    problem, spec = Problem(system=opening.system), SYSTEMS[opening.system]
     t, y, _ = reference(problem)
     curves = [Curve("reference", "reference", t, y, dash="dash")]
-    for method in ("euler", "rk4"):
-        run = trajectory(problem, SolverConfig(method=method, step=FixedStep(0.2)))
+    for method in opening.methods:
+        run = trajectory(problem, SolverConfig(method=method, step=FixedStep(spec.step)))
         curves.append(Curve(method, method, run.t, run.y))
-    return _thumbnail(phase_figure(curves, ("x", "y")))
+    return _thumbnail(phase_figure(curves, spec.state_names))
 
 
 def phase_portraits() -> go.Figure:
     """The page's opening view without the field: the sources' pendulum portrait and its separatrices."""
-    spec, window = SystemSpec("pendulum"), ((-10.0, 10.0), (-4.0, 4.0))
+    opening = PhasePortraitsView()
+    spec, defaults = SystemSpec(opening.system), portrait_defaults(opening.system)
+    system = spec.system()
+    window = system.window
     view = trajectories(
-        spec, SeedConfig("source", 99), PortraitConfig(step_size=0.1, t1=7.0), window, False, True, ()
+        spec,
+        SeedConfig(defaults.seeds, defaults.count),
+        PortraitConfig(method=opening.method, step_size=defaults.step_size, t1=defaults.t1),
+        window,
+        opening.back,
+        opening.fixed,
+        opening.starts,
     )
     sets = [TrajectorySet("trajectories", view.y[:, view.role == PORTRAIT], width=1.0)]
     sets += [
         TrajectorySet(label, view.y[:, view.role == role], color, 2.0)
         for label, role, color in (("stable", STABLE, STABLE_COLOR), ("unstable", UNSTABLE, UNSTABLE_COLOR))
     ]
-    layers = PlaneLayers(window, ("θ", "p"), tuple(sets), fixed_points=fixed_points(spec, window) or ())
+    layers = PlaneLayers(
+        window, system.state_names, tuple(sets), fixed_points=fixed_points(spec, window) or ()
+    )
     return _thumbnail(phase_plane_figure(layers))
 
 
 def node_anode_lab() -> go.Figure:
     """The page's opening view: NODE and ANODE decision regions on half moons (the data alone if the
     shipped models cannot be loaded)."""
-    arrays = data_arrays(SHIPPED_DATA["moons"])
+    data = NodeAnodeLabView().data
+    arrays = data_arrays(SHIPPED_DATA[data])
     grids = []
     for kind in ("node", "anode"):
-        ref = preset_ref(kind, "moons", 2, 2)
+        ref = preset_ref(kind, data, 2, 2)
         grid = view("regions", ref, padded_window(arrays.x, 0.15), 60) if ref is not None else None
         if grid is not None and not isinstance(grid, ViewError):
             grids.append((MODEL_LABELS[kind], grid))
@@ -92,7 +113,8 @@ def how_they_learn() -> go.Figure:
     from cached.learning import shipped_field_view
     from components.learning_figures import vector_field_figure
 
-    fv = shipped_field_view("spiral", "linear", 10_000)  # clamped to the last snapshot
+    opening = HowTheyLearnView()
+    fv = shipped_field_view(opening.system, opening.field, 10_000)  # clamped to the last snapshot
     if fv is None:
         return _thumbnail(go.Figure())
     return _thumbnail(
@@ -107,8 +129,9 @@ def latent_spirals() -> go.Figure:
     (an empty frame if the shipped models cannot be loaded)."""
     if isinstance(latent_models(), str):
         return _thumbnail(go.Figure())
-    k = 30
-    ex = latent_extrapolation(checkpoint_dir(), "held_out", 0, 0, k)
+    opening = LatentSpiralsView()
+    k = opening.k
+    ex = latent_extrapolation(checkpoint_dir(), opening.source, opening.spiral, opening.seed, k)
     fig = extrapolation_figure(
         ex.t, ex.obs, ex.true, k, ex.latent[k:], "latent ODE", LATENT_COLOR, ex.latent[:k]
     )

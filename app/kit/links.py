@@ -1,97 +1,46 @@
 """Widgets bound to query parameters, so a copied URL reproduces the view.
 
-A value is read from the URL on the page's first run in a session, and again whenever the page is
-entered through a link whose parameters differ from the view this session last showed (a shared link,
-a guided-tour step); a bare page URL restores the session's last view. A bad value falls back to the
-default and leaves a visible note. After the page has drawn its widgets, `PageLinks.sync()` writes the
-current non-default values back, and drops parameters no widget of this run owns (for example the
-parameters of a system that is no longer selected). Values are also kept outside the widgets' own state,
-which Streamlit discards when a visitor goes to another page, so coming back restores the view.
+A page declares its view as a frozen dataclass (see `kit.contract`); `PageLinks` binds its fields to
+widgets. A value is read from the URL on the page's first run in a session, and again whenever the page
+is entered through a link that differs from the one this session last showed (a shared link, a
+guided-tour step): then every control takes the link's value, or its default when the link does not name
+it, so a link is always the whole view. A bare page URL (the sidebar menu) restores the session's last
+view. A bad value falls back to the default and leaves a visible note. After the page has drawn its
+widgets, `PageLinks.sync()` writes the current non-default values back, and drops parameters no widget
+of this run owns (for example the parameters of a system that is no longer selected). Values are also
+kept outside the widgets' own state, which Streamlit discards when a visitor goes to another page, so
+coming back restores the view.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import streamlit as st
 
+from kit.contract import field_default, from_values, plain
+from kit.link_values import (
+    BadValue,
+    format_value,
+    parse_bool,
+    parse_choice,
+    parse_float,
+    parse_int,
+    parse_subset,
+    slug,
+)
+
 T = TypeVar("T")
 
-#: Parameters that belong to the whole app rather than a page.
+#: Parameters that belong to the whole app rather than a page; `tour` still marks which link this is.
 GLOBAL_PARAMS = frozenset({"present", "tour"})
 MAX_RAW_LENGTH = 400
 
 
-class BadValue(ValueError):
-    """A query-parameter value that cannot be used."""
-
-
-def parse_choice(options: Sequence[str]) -> Callable[[str], str]:
-    def parse(raw: str) -> str:
-        if raw not in options:
-            raise BadValue(f"not one of {', '.join(options)}")
-        return raw
-
-    return parse
-
-
-def parse_float(low: float, high: float) -> Callable[[str], float]:
-    return _parse_number(float, "not a number", low, high, f"[{low:g}, {high:g}]")
-
-
-def parse_int(low: int, high: int) -> Callable[[str], int]:
-    return _parse_number(int, "not a whole number", low, high, f"[{low}, {high}]")
-
-
-def _parse_number(
-    convert: Callable[[str], T], not_one: str, low: T, high: T, bounds: str
-) -> Callable[[str], T]:
-    """A parser of finite numbers in [low, high]; `not_one` and `bounds` word its two complaints."""
-
-    def parse(raw: str) -> T:
-        try:
-            value = convert(raw)
-        except ValueError:
-            raise BadValue(not_one) from None
-        # The range first: a huge whole number is out of it, and too large for math.isfinite.
-        if not low <= value <= high or not math.isfinite(value):
-            raise BadValue(f"outside {bounds}")
-        return value
-
-    return parse
-
-
-def parse_bool(raw: str) -> bool:
-    if raw.lower() in ("1", "true", "yes", "on"):
-        return True
-    if raw.lower() in ("0", "false", "no", "off"):
-        return False
-    raise BadValue("not true or false")
-
-
-def parse_subset(options: Sequence[str], max_items: int | None = None) -> Callable[[str], list[str]]:
-    def parse(raw: str) -> list[str]:
-        items = [s for s in raw.split(",") if s]
-        bad = [s for s in items if s not in options]
-        if bad:
-            raise BadValue(f"{bad[0]!r} is not one of {', '.join(options)}")
-        if max_items is not None and len(items) > max_items:
-            raise BadValue(f"more than {max_items} items")
-        return list(dict.fromkeys(items))
-
-    return parse
-
-
-def format_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float):
-        return f"{value:.10g}"
-    if isinstance(value, list | tuple):
-        return ",".join(str(v) for v in value)
-    return str(value)
+def _link() -> dict[str, str]:
+    """The URL's parameters that say which view this is (presenter mode says how it is shown)."""
+    return {k: st.query_params[k] for k in st.query_params if k != "present"}
 
 
 class PageLinks:
@@ -100,24 +49,41 @@ class PageLinks:
     Widget keys are namespaced by page (`"<page>.<param>"`) so pages never share widget state.
     """
 
-    def __init__(self, page: str) -> None:
+    def __init__(self, page: str, view_type: type | None = None) -> None:
+        """`view_type`: the page's view dataclass, whose field defaults are the widgets' defaults."""
         self.page = page
+        self.view_type = view_type
         # param -> (default value, how the value is written into the URL, widget key)
         self.bound: dict[str, tuple[Any, Callable[[Any], str], str]] = {}
         self._notes_key = f"{page}.__link_notes"
         self._kept_key = f"{page}.__kept"
         self._opened_key = f"{page}.__opened"
         self._synced_key = f"{page}.__synced"
-        linked = {k: st.query_params[k] for k in st.query_params if k not in GLOBAL_PARAMS}
+        self.view_key = f"{page}.__view"
+        linked = _link()
         if linked and linked != st.session_state.get(self._synced_key):
-            # Entered through a link to another view: the link wins over the controls this session had
-            # (only the bound controls: a page's other state, such as a model trained here, stays).
+            # Entered through a link to another view (a tour step included, whose link may name no
+            # parameter): the link wins over every control this session had; the ones it does not name
+            # take their defaults. Only the bound controls: a page's other state, such as a model
+            # trained here, stays.
             bound_keys = list(st.session_state.get(self._kept_key, {}))
             for key in [*bound_keys, self._notes_key, self._kept_key, self._opened_key, self._synced_key]:
                 st.session_state.pop(key, None)
         st.session_state.setdefault(self._notes_key, [])
         st.session_state.setdefault(self._kept_key, {})
         st.session_state.setdefault(self._opened_key, False)
+
+    def default(self, param: str, default: Any = None) -> Any:
+        """The widget default of `param`: the view's field default, which a page may only restate; a
+        page passes its own default for the parameters that depend on other controls."""
+        own, own_default = field_default(self.view_type, param) if self.view_type else (False, None)
+        if default is None:
+            if not own or own_default is None:
+                raise ValueError(f"{self.page}: no default for {param!r}")
+            return list(own_default) if isinstance(own_default, tuple) else own_default
+        if own and own_default is not None and plain(default) != own_default:
+            raise ValueError(f"{self.page}: {param!r} defaults to {default!r}, the view to {own_default!r}")
+        return default
 
     def key(self, param: str, scope: str | None = None) -> str:
         return f"{self.page}.{scope}.{param}" if scope else f"{self.page}.{param}"
@@ -136,6 +102,7 @@ class PageLinks:
         different systems). Returns the widget key.
         """
         key = self.key(param, scope)
+        default = self.default(param, default)
         self.bound[param] = (default, encode, key)
         if key not in st.session_state:
             kept = st.session_state[self._kept_key]
@@ -174,13 +141,16 @@ class PageLinks:
             if value != default:
                 wanted[param] = encode(value)
         st.session_state[self._opened_key] = True
-        st.session_state[self._synced_key] = wanted
         for param in list(st.query_params.keys()):
             if param not in wanted and param not in GLOBAL_PARAMS:
                 del st.query_params[param]
         for param, raw in wanted.items():
             if st.query_params.get(param) != raw:
                 st.query_params[param] = raw
+        st.session_state[self._synced_key] = _link()
+        if self.view_type is not None:
+            values = {p: (st.session_state.get(key, d), d) for p, (d, _, key) in self.bound.items()}
+            st.session_state[self.view_key] = from_values(self.view_type, values)
 
     # --- widgets ------------------------------------------------------------------------------------
 
@@ -189,7 +159,7 @@ class PageLinks:
         label: str,
         param: str,
         options: Sequence[str],
-        default: str,
+        default: str | None = None,
         *,
         labels: dict[str, str] | None = None,
         help: str | None = None,
@@ -203,13 +173,13 @@ class PageLinks:
         label: str,
         param: str,
         options: Sequence[str],
-        default: list[str],
+        default: list[str] | None = None,
         *,
         labels: dict[str, str] | None = None,
         max_items: int | None = None,
         help: str | None = None,
     ) -> list[str]:
-        key = self.initial(param, list(default), parse_subset(options, max_items))
+        key = self.initial(param, list(self.default(param, default)), parse_subset(options, max_items))
         fmt = (lambda o: labels.get(o, o)) if labels else str
         return st.multiselect(
             label, list(options), key=key, format_func=fmt, max_selections=max_items, help=help
@@ -221,13 +191,14 @@ class PageLinks:
         param: str,
         low: float,
         high: float,
-        default: float,
+        default: float | None = None,
         *,
         step: float | None = None,
         help: str | None = None,
         format: str | None = None,
         scope: str | None = None,
     ) -> float:
+        default = self.default(param, default)
         is_int = all(isinstance(v, int) for v in (low, high, default)) and (
             step is None or isinstance(step, int)
         )
@@ -241,19 +212,19 @@ class PageLinks:
         param: str,
         low: float,
         high: float,
-        default: float,
+        default: float | None = None,
         *,
         step: float | None = None,
         help: str | None = None,
         format: str | None = None,
         scope: str | None = None,
     ) -> float:
-        key = self.initial(param, float(default), parse_float(low, high), scope=scope)
+        key = self.initial(param, float(self.default(param, default)), parse_float(low, high), scope=scope)
         return st.number_input(
             label, min_value=float(low), max_value=float(high), key=key, step=step, help=help, format=format
         )
 
-    def toggle(self, label: str, param: str, default: bool, *, help: str | None = None) -> bool:
+    def toggle(self, label: str, param: str, default: bool | None = None, *, help: str | None = None) -> bool:
         key = self.initial(param, default, parse_bool)
         return st.toggle(label, key=key, help=help)
 
@@ -262,16 +233,12 @@ class PageLinks:
 
         The widget's state is the tab label; the link carries a slug of it.
         """
-        by_slug = {_slug(label): label for label in labels}
+        byslug = {slug(label): label for label in labels}
 
         def parse(raw: str) -> str:
-            if raw not in by_slug:
-                raise BadValue(f"not one of {', '.join(by_slug)}")
-            return by_slug[raw]
+            if raw not in byslug:
+                raise BadValue(f"not one of {', '.join(byslug)}")
+            return byslug[raw]
 
-        key = self.initial(param, labels[0], parse, encode=_slug)
+        key = self.initial(param, labels[0], parse, encode=slug)
         return st.tabs(list(labels), key=key, on_change="rerun")
-
-
-def _slug(label: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in label.lower()).strip("-").replace("--", "-")

@@ -3,7 +3,7 @@ trajectories started by a click as `x,y;x,y;...`."""
 
 import math
 
-from kit.links import BadValue
+from kit.link_values import BadValue
 
 MAX_EXPRESSION = 300
 MAX_STARTS = 20

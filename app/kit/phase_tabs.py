@@ -141,7 +141,7 @@ def three_d_tab(
             "trajectory winds around the two outer ones, flipping between them unpredictably."
         )
     else:
-        cylinder = system_key in ANGULAR and links.toggle("Draw on the cylinder", "cylinder", False)
+        cylinder = system_key in ANGULAR and links.toggle("Draw on the cylinder", "cylinder")
         if cylinder:
             theta, mom = curves[..., 0], curves[..., 1]
             show_figure(

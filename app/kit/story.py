@@ -1,148 +1,158 @@
 """The guided story: an ordered sequence of prepared views for a 20-minute talk, each itself a link.
 
-A step is a page plus the query parameters of its view; `?tour=k` on any page shows the tour bar with
-the step's caption and Previous / Next.
+A step is a complete view of a page (a value of its view dataclass, `kit.page_views`): entering it sets
+every control, whatever the visitor did before. `?tour=k` on any page shows the tour bar with the step's
+caption and Previous / Next.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 
+from kit.contract import to_params
+from kit.page_views import (
+    HowTheyLearnView,
+    LatentSpiralsView,
+    NodeAnodeLabView,
+    PhasePortraitsView,
+    SolverLabView,
+)
 from kit.registry import PAGES
 
 
 @dataclass(frozen=True)
 class StoryStep:
     title: str
-    page: str  # registry url of the page
     caption: str  # what the speaker says, in two or three sentences
-    params: dict[str, str] = field(default_factory=dict)
+    view: Any  # a page's view dataclass value: the whole view, defaults for what it does not name
+
+    @property
+    def page(self) -> str:
+        """Registry url of the page."""
+        return self.view.page
+
+    @property
+    def params(self) -> dict[str, str]:
+        return to_params(self.view)
 
 
 ALL_STEPS: tuple[StoryStep, ...] = (
     StoryStep(
         "Euler spirals away, RK4 stays on the orbit",
-        "solver_lab",
         "Lotka–Volterra from (1, 2), h = 0.2 for 60 steps. Euler follows the slope at the start of each step "
         "and gains energy every turn; RK4 averages four slopes and stays on the closed orbit.",
+        SolverLabView(),
     ),
     StoryStep(
         "A solution is a curve through (x, y, t)",
-        "solver_lab",
         "Lift the same solutions into 3-D with time as the third axis: the phase portrait is their shadow on "
         "the floor. Euler's curve climbs away from the helix that RK4 and the reference trace together.",
-        {"view": "3-d"},
+        SolverLabView(view="3-D"),
     ),
     StoryStep(
         "Measured orders of convergence",
-        "solver_lab",
         "Halve h and Euler's error halves, RK4's drops sixteen-fold: the slopes on log-log axes are the "
         "orders, 1 and 4, measured here, not quoted.",
-        {"view": "error-vs-step-size"},
+        SolverLabView(view="Error vs step size"),
     ),
     StoryStep(
         "Accuracy per evaluation",
-        "solver_lab",
         "What a Neural ODE pays for is evaluations of f. Higher-order and adaptive methods buy each digit of "
         "accuracy with fewer of them.",
-        {"view": "work-precision"},
+        SolverLabView(view="Work–precision"),
     ),
     StoryStep(
         "Where an adaptive solver steps",
-        "solver_lab",
         "Van der Pol with μ = 5: dopri5 takes long steps on the slow parts of the cycle and short ones where "
         "it snaps across.",
-        {"system": "van_der_pol", "mu": "5", "view": "adaptive-steps", "methods": "rk4", "h": "0.05"},
+        SolverLabView(
+            system="van_der_pol",
+            methods=("rk4",),
+            h=0.05,
+            view="Adaptive steps",
+            system_values=(("mu", 5.0),),
+        ),
     ),
     StoryStep(
         "A phase portrait: the pendulum",
-        "phase_portraits",
         "The sources' 99 initial values, all solved in one batched call. Centres at the rest positions, "
         "saddles at the top, separatrices between swinging and spinning. Click anywhere to add a trajectory.",
+        PhasePortraitsView(),
     ),
     StoryStep(
         "An equation is a link",
-        "phase_portraits",
         "Type a right-hand side, share the URL: this damped pendulum arrives as ?dx=y&dy=-sin(x)-0.3*y. Its "
         "fixed point is found by Newton's method and classified from the Jacobian's eigenvalues.",
-        {"dx": "y", "dy": "-sin(x)-0.3*y", "view": "fixed-points"},
+        PhasePortraitsView(system="custom", dx="y", dy="-sin(x)-0.3*y", view="Fixed points"),
     ),
     StoryStep(
         "Three dimensions: the Lorenz attractor",
-        "phase_portraits",
         "Nearby solutions separate exponentially yet stay on a bounded, butterfly-shaped set. Drag to rotate.",
-        {"system": "lorenz", "view": "3-d"},
+        PhasePortraitsView(system="lorenz", view="3-D"),
     ),
     StoryStep(
         "A Neural ODE classifies half moons",
-        "node_anode_lab",
         "Depth becomes time: the points flow for one unit of time under a learned vector field until a straight "
         "line separates the classes. Trained models open instantly; Train retrains them live.",
+        NodeAnodeLabView(),
     ),
     StoryStep(
         "Circles: the Neural ODE has to cheat",
-        "node_anode_lab",
         "A flow is a homeomorphism, so it cannot lift the inner disc out of the ring. The NODE squeezes the "
         "points through gaps between training points, at a higher cost in function evaluations.",
-        {"data": "circles", "view": "animation"},
+        NodeAnodeLabView(data="circles", view="Animation"),
     ),
     StoryStep(
         "One extra dimension: the ANODE lifts the disc",
-        "node_anode_lab",
         "Augmented with one zero dimension, the flow lifts the inner disc along the new axis in 3-D, and a plane "
         "separates the classes — with fewer evaluations than the NODE.",
-        {"data": "circles", "view": "3-d"},
+        NodeAnodeLabView(data="circles", view="3-D"),
     ),
     StoryStep(
         "Flows cannot cross; ResNets can",
-        "node_anode_lab",
         "The 1-D task g(x) = −x: NODE trajectories cannot cross and fail, a ResNet's discrete steps jump over "
         "each other, and an ANODE goes around through the extra dimension.",
-        {"data": "flip1d"},
+        NodeAnodeLabView(data="flip1d"),
     ),
     StoryStep(
         "Memory: backprop through the solver against the adjoint",
-        "how_they_learn",
         "Bytes autograd keeps for the backward pass, measured: backpropagating through the solver stores every "
         "step (O(L)); the adjoint solves a second ODE backwards and holds a constant amount, for the same "
         "gradient.",
-        {"view": "adjoint-memory"},
+        HowTheyLearnView(view="Adjoint memory"),
     ),
     StoryStep(
         "What training costs: function evaluations",
-        "how_they_learn",
         "The Neural ODE paper's Figure 3, rerun live: looser tolerance, fewer evaluations; time proportional to "
         "NFE; and NFE growing as training goes on.",
-        {"view": "nfe-study"},
+        HowTheyLearnView(view="NFE study"),
     ),
     StoryStep(
         "A ResNet is Euler with h = 1",
-        "how_they_learn",
         "The same regression with a ResNet of a few layers and with an ODE-Net: the ResNet's hidden states are "
         "discrete Euler steps, the ODE-Net's a continuous trajectory.",
-        {"view": "resnet-to-ode-net"},
+        HowTheyLearnView(view="ResNet to ODE-Net"),
     ),
     StoryStep(
         "Learning a vector field from noisy samples",
-        "how_they_learn",
         "Fit a vector field to noisy observations of a spiral on random short windows; scrub through training "
         "to watch the learned field turn into the true one.",
-        {"view": "learning-dynamics", "field": "mlp"},
+        HowTheyLearnView(view="Learning dynamics", field="mlp"),
     ),
     StoryStep(
         "A latent ODE extrapolates a spiral",
-        "latent_spirals",
         "A GRU reads the first 30 points backwards, infers the initial state of a hidden Neural ODE, and the "
         "decoded path carries on far past the data; an RNN given the same points loses the spiral.",
+        LatentSpiralsView(),
     ),
     StoryStep(
         "Sliding through latent space",
-        "latent_spirals",
         "Move z₀ from a clockwise spiral's encoding to a counter-clockwise one: every intermediate point decodes "
         "to a trajectory, and the whole family is one surface over α.",
-        {"view": "interpolation", "alpha": "0.3"},
+        LatentSpiralsView(view="Interpolation", alpha=0.3),
     ),
 )
 

@@ -3,23 +3,22 @@ ODE-Nets on the textbook regression, and learning a vector field from noisy traj
 
 Each tab's body lives in `tabs/`; this script mounts them."""
 
-import streamlit as st
-
-from kit.chrome import presenter_mode
-from kit.links import PageLinks
+from kit.page import PageScaffold
+from kit.page_views import HowTheyLearnView
 from tabs import learn_dynamics, learn_memory, learn_nfe, learn_resnet
 
 TITLE = "How Neural ODEs learn"
 
-links = PageLinks("learn")
-st.title(TITLE)
-st.caption(
+page = PageScaffold(
+    "learn",
+    HowTheyLearnView,
+    TITLE,
     "Training a Neural ODE means differentiating through an ODE solver. Backpropagating through its steps "
     "stores every step; the adjoint method solves a second ODE backwards instead. Here both are measured, "
     "the Neural ODE paper's NFE figure is rerun live, a ResNet becomes an ODE-Net, and a vector field is "
-    "learned from noisy samples."
+    "learned from noisy samples.",
 )
-link_notes = st.container()
+links = page.links
 
 tabs = links.tabs(["Adjoint memory", "NFE study", "ResNet to ODE-Net", "Learning dynamics"])
 for tab, body in zip(tabs, (learn_memory, learn_nfe, learn_resnet, learn_dynamics), strict=True):
@@ -27,6 +26,4 @@ for tab, body in zip(tabs, (learn_memory, learn_nfe, learn_resnet, learn_dynamic
         if tab.open:
             body.render(links)
 
-if not presenter_mode():
-    st.caption("Every control is part of the link: copy the URL to share this exact view.")
-links.finish(link_notes)
+page.finish()

@@ -23,23 +23,24 @@ from components.latent_space_figures import (
     morph_animation_figure,
     prior_samples_figure,
 )
-from kit.chrome import presenter_mode
 from kit.figures import show_figure
-from kit.links import PageLinks
+from kit.page import PageScaffold
+from kit.page_views import LatentSpiralsView
 from models.latent.analysis import PAPER_TABLE2
 
 FAMILY_EVERY = 10  # 11 curves: the blog's ten steps from one spiral to the other
 ANIMATION_EVERY = 5  # 21 frames
 MAX_SEED = 1_000_000
 
-links = PageLinks("latent")
-st.title("Latent spirals")
-st.caption(
+page = PageScaffold(
+    "latent",
+    LatentSpiralsView,
+    "Latent spirals",
     "A latent ODE (ODE-VAE) reads a spiral's first points backwards in time with a GRU, infers the initial "
     "state z₀ of a hidden Neural ODE, and decodes that ODE's path back to the plane, at any time it is "
-    "asked for. Beside it, an RNN that predicts each next point from the previous ones."
+    "asked for. Beside it, an RNN that predicts each next point from the previous ones.",
 )
-link_notes = st.container()
+links = page.links
 
 loaded = models()
 if isinstance(loaded, str):
@@ -48,7 +49,7 @@ if isinstance(loaded, str):
         "`python -m scripts.train_latent` (about five minutes).",
         icon=":material/warning:",
     )
-    links.finish(link_notes)
+    page.finish(share=None)
     st.stop()
 
 directory = checkpoint_dir()
@@ -77,18 +78,17 @@ with st.sidebar:
         "Which spiral",
         "source",
         ["held_out", "random"],
-        "held_out",
         labels={"held_out": "a held-out spiral", "random": "a new random spiral"},
     )
     index, seed = 0, 0
     if source == "held_out":
         index = int(
             links.slider(
-                "Held-out spiral", "spiral", 0, n_held - 1, 0, help="Spirals neither model saw in training."
+                "Held-out spiral", "spiral", 0, n_held - 1, help="Spirals neither model saw in training."
             )
         )
     else:
-        seed = int(links.number("Seed", "seed", 0, MAX_SEED - 1, 0, step=1.0, format="%.0f"))
+        seed = int(links.number("Seed", "seed", 0, MAX_SEED - 1, step=1.0, format="%.0f"))
         st.button("New random spiral", icon=":material/casino:", on_click=_next_seed, key="latent.new_seed")
     k = int(
         links.slider(
@@ -96,7 +96,6 @@ with st.sidebar:
             "k",
             5,
             150,
-            30,
             help="Both models see only the first k noisy points and predict the rest of the spiral.",
         )
     )
@@ -158,12 +157,12 @@ with tab_interp:
         first_ccw = next((i for i in options if not spirals["clockwise"][int(i)]), options[-1])
         c_a, c_b, c_alpha = st.columns([1, 1, 2])
         with c_a:
-            a = int(links.selectbox("From (α = 0)", "a", options, options[0], labels=_label_map(options)))
+            a = int(links.selectbox("From (α = 0)", "a", options, labels=_label_map(options)))
         with c_b:
             b = int(links.selectbox("To (α = 1)", "b", options, first_ccw, labels=_label_map(options)))
         with c_alpha:
             alpha = float(
-                links.slider("α", "alpha", 0.0, 1.0, 0.5, step=0.01, help="z₀ = (1 − α) z₀(from) + α z₀(to)")
+                links.slider("α", "alpha", 0.0, 1.0, step=0.01, help="z₀ = (1 − α) z₀(from) + α z₀(to)")
             )
         current = interpolated(directory, a, b, alpha)
         all_alphas, all_curves = family(directory, a, b)
@@ -193,9 +192,9 @@ with tab_prior:
     if tab_prior.open:
         c_n, c_seed = st.columns(2)
         with c_n:
-            n_samples = int(links.slider("Samples", "n", 1, 12, 6))
+            n_samples = int(links.slider("Samples", "n", 1, 12))
         with c_seed:
-            prior_seed = int(links.number("Seed", "prior_seed", 0, MAX_SEED - 1, 0, step=1.0, format="%.0f"))
+            prior_seed = int(links.number("Seed", "prior_seed", 0, MAX_SEED - 1, step=1.0, format="%.0f"))
         t, samples = prior(directory, n_samples, prior_seed)
         show_figure(prior_samples_figure(t, samples), key="prior")
         st.markdown(
@@ -241,6 +240,4 @@ with tab_table:
         )
         st.altair_chart(rmse_chart(ours, PAPER_TABLE2), key="rmse_chart")
 
-if not presenter_mode():
-    st.caption("Every control is part of the link: copy the URL to share this exact view.")
-links.finish(link_notes)
+page.finish()

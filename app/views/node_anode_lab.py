@@ -21,9 +21,8 @@ from components.flow_panels import Coloring
 from components.flow_path_figures import depth_figure, flow_3d_figure
 from components.flow_plane_figures import vector_field_figure
 from components.training_charts import training_chart
-from kit.chrome import presenter_mode
 from kit.figures import show_figure
-from kit.links import PageLinks, parse_int, parse_subset
+from kit.links import parse_int, parse_subset
 from kit.node_anode_figures import ModelFigures, dim_names, show_errors
 from kit.node_anode_models import choose_models, show_summary
 from kit.node_anode_notes import CIRCLES, EXTRA, FLIP, HOMEOMORPHISM, nfe_note
@@ -34,6 +33,8 @@ from kit.node_training import (
     stop_button,
     training_panel,
 )
+from kit.page import PageScaffold
+from kit.page_views import NodeAnodeLabView
 from models.nn.training import TrainConfig
 from models.node_anode.analysis import order_flips, padded_window
 from models.node_anode.classifiers import ADAPTIVE_SOLVERS, ModelConfig, ModelSolver
@@ -62,14 +63,15 @@ TABS = ["What it learned", "Depth", "3-D", "Animation", "Vector field", "Trainin
 
 # --- page ------------------------------------------------------------------------------------------------
 
-links = PageLinks("node_anode")
-st.title(TITLE)
-st.caption(
+page = PageScaffold(
+    "node_anode",
+    NodeAnodeLabView,
+    TITLE,
     "A Neural ODE moves every input point along the flow of a learned vector field and reads the class off "
     "where it lands. An Augmented Neural ODE does the same in a space with extra dimensions. Both open "
-    "trained; press Train to watch them learn, side by side, on the same data and seed."
+    "trained; press Train to watch them learn, side by side, on the same data and seed.",
 )
-link_notes = st.container()
+links = page.links
 finalize_interrupted()
 
 with st.sidebar:
@@ -377,6 +379,4 @@ if chosen:
         with panel:
             training_panel(plan, trained_runs)
 
-if not presenter_mode():
-    st.caption("Every control is part of the link: copy the URL to share this exact view.")
-links.finish(link_notes)
+page.finish()

@@ -21,9 +21,10 @@ from cached.phase import (
 )
 from components.fixed_point_figures import STABLE_COLOR, UNSTABLE_COLOR
 from components.phase_figures import CLICK_COLOR, PlaneLayers, TrajectorySet, phase_plane_figure
-from kit.chrome import presenter_mode
 from kit.figures import show_figure
-from kit.links import PageLinks, parse_choice
+from kit.links import parse_choice
+from kit.page import PageScaffold
+from kit.page_views import PhasePortraitsView
 from kit.phase_links import MAX_EXPRESSION, MAX_STARTS, encode_starts, parse_expression, parse_starts
 from kit.phase_tabs import fixed_points_tab, flow_tab, maths_tab, three_d_tab, wrap_points
 from models.ode.solve import METHODS
@@ -68,14 +69,15 @@ def batch_summary(role: np.ndarray) -> str:
     return ", ".join(parts)
 
 
-links = PageLinks("phase")
-st.title("Phase portraits")
-st.caption(
+page = PageScaffold(
+    "phase",
+    PhasePortraitsView,
+    "Phase portraits",
     "A phase portrait draws many solutions of dy/dt = f(y) at once, one curve per initial value, over the "
     "vector field that moves them. Pick a system, or type your own; click anywhere on the plane to start a "
-    "trajectory there."
+    "trajectory there.",
 )
-link_notes = st.container()
+links = page.links
 
 # A link that carries dx= is a shared custom system: it selects "Your own equations".
 if links.key("system") not in st.session_state and "dx" in st.query_params:
@@ -84,16 +86,13 @@ if links.key("system") not in st.session_state and "dx" in st.query_params:
 # --- controls -----------------------------------------------------------------------------------------
 with st.sidebar:
     st.header("System")
-    system_key = links.selectbox(
-        "System", "system", [*PRESETS, LINEAR, CUSTOM], "pendulum", labels=SYSTEM_LABELS
-    )
+    system_key = links.selectbox("System", "system", [*PRESETS, LINEAR, CUSTOM], labels=SYSTEM_LABELS)
     linear_type, equations = "saddle", ()
     if system_key == LINEAR:
         linear_type = links.selectbox(
             "Type of fixed point",
             "type",
             list(LINEAR_TYPES),
-            "saddle",
             labels={k: t.label for k, t in LINEAR_TYPES.items()},
             help="Sets the matrix to an example of this type; then move its entries freely.",
         )
@@ -168,7 +167,6 @@ with st.sidebar:
             "Method",
             "method",
             list(PORTRAIT_METHODS),
-            "rk4",
             labels={k: METHODS[k].label for k in PORTRAIT_METHODS},
         )
         h = float(
@@ -177,19 +175,17 @@ with st.sidebar:
             )
         )
         t1 = float(links.number("Time span", "t1", 0.1, 500.0, defaults.t1, step=1.0, scope=system_key))
-        backward = links.toggle("Also backward in time", "back", False)
+        backward = links.toggle("Also backward in time", "back")
 
         st.header("Picture")
         wrap = system_key in ANGULAR and links.toggle(
-            "Wrap θ to (−π, π]", "wrap", False, help="θ is an angle: phase space is the cylinder S¹ × ℝ."
+            "Wrap θ to (−π, π]", "wrap", help="θ is an angle: phase space is the cylinder S¹ × ℝ."
         )
         field_style, show_nullclines = "none", False
         if dim == 2:
-            field_style = links.selectbox(
-                "Vector field", "field", list(FIELD_LABELS), "streamlines", labels=FIELD_LABELS
-            )
-            show_nullclines = links.toggle("Nullclines", "nullclines", True)
-        show_fixed = links.toggle("Fixed points and separatrices", "fixed", True)
+            field_style = links.selectbox("Vector field", "field", list(FIELD_LABELS), labels=FIELD_LABELS)
+            show_nullclines = links.toggle("Nullclines", "nullclines")
+        show_fixed = links.toggle("Fixed points and separatrices", "fixed")
         projection = PROJECTIONS["xy"]
         if dim == 3:
             projection = PROJECTIONS[
@@ -197,7 +193,6 @@ with st.sidebar:
                     "Plane shown",
                     "proj",
                     list(PROJECTIONS),
-                    "xz",
                     labels={k: f"{k[0]}–{k[1]}" for k in PROJECTIONS},
                 )
             ]
@@ -356,8 +351,6 @@ else:
         if tab_maths.open:
             maths_tab(system, system_key, names, equations, params)
 
-if not presenter_mode():
-    st.caption(
-        "Every control, and every trajectory you start with a click, is part of the link: copy the URL to share this view."
-    )
-links.finish(link_notes)
+page.finish(
+    "Every control, and every trajectory you start with a click, is part of the link: copy the URL to share this view."
+)

@@ -20,9 +20,9 @@ from components.solver_figures import (
     work_precision_figure,
 )
 from components.style import Curve
-from kit.chrome import presenter_mode
 from kit.figures import show_figure
-from kit.links import PageLinks
+from kit.page import PageScaffold
+from kit.page_views import SolverLabView
 from models.ode.convergence import SweepConfig
 from models.ode.solve import METHODS, FixedStep, InvalidSolve, SolverConfig, Tolerances, check_request
 from models.systems.library import SYSTEMS, Problem
@@ -32,19 +32,20 @@ ADAPTIVE = [k for k, m in METHODS.items() if m.adaptive]
 TOLERANCES = ["1e-2", "1e-3", "1e-4", "1e-5", "1e-6", "1e-7", "1e-8", "1e-9", "1e-10"]
 LABELS = {k: m.label for k, m in METHODS.items()}
 
-links = PageLinks("solver")
-st.title("Solver lab")
-st.caption(
+page = PageScaffold(
+    "solver",
+    SolverLabView,
+    "Solver lab",
     "How a numerical solver follows dy/dt = f(t, y), and what its accuracy costs. The opening view is the "
-    "sources' figure: Lotka–Volterra from (1, 2) with h = 0.2 for 60 steps, Euler against RK4."
+    "sources' figure: Lotka–Volterra from (1, 2) with h = 0.2 for 60 steps, Euler against RK4.",
 )
-link_notes = st.container()
+links = page.links
 
 # --- controls -----------------------------------------------------------------------------------------
 with st.sidebar:
     st.header("Problem")
     system_key = links.selectbox(
-        "System", "system", list(SYSTEMS), "lotka_volterra", labels={k: s.name for k, s in SYSTEMS.items()}
+        "System", "system", list(SYSTEMS), labels={k: s.name for k, s in SYSTEMS.items()}
     )
     spec = SYSTEMS[system_key]
     params = tuple(
@@ -65,16 +66,14 @@ with st.sidebar:
     t1 = float(links.number("End time t₁", "t1", 0.01, 1000.0, spec.t1, step=1.0, scope=system_key))
 
     st.header("Methods")
-    methods = links.multiselect(
-        "Fixed-step methods", "methods", FIXED, ["euler", "rk4"], labels=LABELS, max_items=5
-    )
+    methods = links.multiselect("Fixed-step methods", "methods", FIXED, labels=LABELS, max_items=5)
     h = float(
         links.number("Step size h", "h", 0.0001, 100.0, spec.step, step=0.01, format="%.4f", scope=system_key)
     )
     adaptive = links.selectbox(
-        "Adaptive method", "adaptive", ["none", *ADAPTIVE], "dopri5", labels={"none": "none", **LABELS}
+        "Adaptive method", "adaptive", ["none", *ADAPTIVE], labels={"none": "none", **LABELS}
     )
-    tol_text = links.selectbox("Tolerance (rtol = atol)", "tol", TOLERANCES, "1e-6")
+    tol_text = links.selectbox("Tolerance (rtol = atol)", "tol", TOLERANCES)
     tol = float(tol_text)
 
 problem = Problem(system=system_key, params=params, y0=y0, t1=t1)
@@ -287,6 +286,4 @@ with tab_maths:
         if spec.note:
             st.caption(spec.note)
 
-if not presenter_mode():
-    st.caption("Every control is part of the link: copy the URL to share this exact view.")
-links.finish(link_notes)
+page.finish()

@@ -1,0 +1,28 @@
+"""The scaffold every page shares: title, caption, the link-notes area, its bound controls and the finish."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kit.chrome import presenter_mode
+from kit.links import PageLinks
+
+SHARE = "Every control is part of the link: copy the URL to share this exact view."
+
+
+class PageScaffold:
+    """Opens a page: its title and caption, then the area where link notes appear (near the top, so they
+    read first, though the widgets that leave them come later). `links` binds the page's view to widgets."""
+
+    def __init__(self, page: str, view_type: type, title: str, caption: str) -> None:
+        self.links = PageLinks(page, view_type)
+        st.title(title)
+        st.caption(caption)
+        self.notes = st.container()
+
+    def finish(self, share: str | None = SHARE) -> None:
+        """Call once at the end: the line that says the view is a link (not in presenter mode, and not
+        when `share` is None), then the URL's sync and the link notes."""
+        if share is not None and not presenter_mode():
+            st.caption(share)
+        self.links.finish(self.notes)
