@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from cached.latent import checkpoint_dir
 from cached.latent import extrapolation as latent_extrapolation
 from cached.latent import models as latent_models
-from cached.node_anode import MODEL_LABELS, SHIPPED_DATA, ViewError, data_arrays, preset_ref, view
+from cached.node_anode import MODEL_LABELS, SHIPPED_DATA, data_arrays, preset_ref, view
 from cached.phase import PORTRAIT, STABLE, UNSTABLE, fixed_points, trajectories
 from cached.solver import reference, trajectory
 from components.fixed_point_figures import STABLE_COLOR, UNSTABLE_COLOR
@@ -26,6 +26,7 @@ from components.latent_figures import LATENT_COLOR, extrapolation_figure
 from components.phase_figures import PlaneLayers, TrajectorySet, phase_plane_figure
 from components.solver_figures import phase_figure
 from components.style import Curve
+from models.failure import Failure
 from models.node_anode.analysis import padded_window
 from models.ode.solve import FixedStep, SolverConfig
 from models.phase.portrait import PortraitConfig, SeedConfig
@@ -73,7 +74,7 @@ def node_anode_lab() -> go.Figure:
     for kind in ("node", "anode"):
         ref = preset_ref(kind, "moons", 2, 2)
         grid = view("regions", ref, padded_window(arrays.x, 0.15), 60) if ref is not None else None
-        if grid is not None and not isinstance(grid, ViewError):
+        if grid is not None and not isinstance(grid, Failure):
             grids.append((MODEL_LABELS[kind], grid))
     if not grids:
         colors = [CLASS_COLORS[int(k)] for k in arrays.y]
@@ -105,7 +106,7 @@ def how_they_learn() -> go.Figure:
 def latent_spirals() -> go.Figure:
     """The page's opening view: the latent ODE continuing a held-out spiral from its first 30 points
     (an empty frame if the shipped models cannot be loaded)."""
-    if isinstance(latent_models(), str):
+    if isinstance(latent_models(), Failure):
         return _thumbnail(go.Figure())
     k = 30
     ex = latent_extrapolation(checkpoint_dir(), "held_out", 0, 0, k)

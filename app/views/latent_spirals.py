@@ -24,6 +24,7 @@ from components.latent_space_figures import (
     prior_samples_figure,
 )
 from kit.chrome import presenter_mode
+from kit.failure import failed
 from kit.figures import show_figure
 from kit.links import PageLinks
 from models.latent.analysis import PAPER_TABLE2
@@ -42,7 +43,7 @@ st.caption(
 link_notes = st.container()
 
 loaded = models()
-if isinstance(loaded, str):
+if failed(loaded):
     st.warning(
         f"The trained models are not available: {loaded}. Rebuild them with "
         "`python -m scripts.train_latent` (about five minutes).",

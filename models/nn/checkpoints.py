@@ -13,14 +13,15 @@ from typing import Any, NamedTuple
 import torch
 from torch import Tensor, nn
 
+from models.failure import Failure
 from models.node_anode.classifiers import ModelConfig, build_model
 
 FORMAT = "node_anode/1"
 _PRIMITIVES = (str, int, float, bool, type(None))
 
 
-class CheckpointError(Exception):
-    """A checkpoint is missing, unreadable or does not describe a valid model."""
+class CheckpointError(Failure):
+    """A checkpoint (of any page's models) is missing, unreadable or does not describe a valid model."""
 
 
 class LoadedCheckpoint(NamedTuple):
