@@ -18,6 +18,7 @@ _PUBLIC = {
     "Budget": "models.ode.solve",
     "SolveResult": "models.ode.solve",
     "SolveError": "models.ode.solve",
+    "Failure": "models.failure",
     "METHODS": "models.ode.solve",
     "fit": "models.nn.training",
     "TrainConfig": "models.nn.training",

@@ -62,28 +62,28 @@ def checkpoint_dir() -> str:
 
 
 @st.cache_resource(max_entries=4, ttl=24 * TTL, show_spinner=False)
-def load_models(directory: str) -> Models | str:
-    """Both checkpoints of `directory`, or why they cannot be used (one line)."""
+def load_models(directory: str) -> Models | CheckpointError:
+    """Both checkpoints of `directory`, or why they cannot be used."""
     try:
         latent = load_latent_checkpoint(Path(directory) / "latent_ode.pt", "latent_ode")
         rnn = load_latent_checkpoint(Path(directory) / "rnn.pt", "rnn")
         data = SpiralConfig(**latent.meta["data"])
     except CheckpointError as err:
-        return str(err)
+        return err.detached()
     except (KeyError, TypeError, ValueError) as err:
-        return f"checkpoint latent_ode.pt has no usable data configuration ({err})"
+        return CheckpointError(f"checkpoint latent_ode.pt has no usable data configuration ({err})")
     assert isinstance(latent.model, LatentODE) and isinstance(rnn.model, RNNBaseline)
     return Models(latent.model, rnn.model, data, latent.meta, rnn.meta)
 
 
-def models() -> Models | str:
+def models() -> Models | CheckpointError:
     return load_models(checkpoint_dir())
 
 
 def _models(directory: str) -> Models:
     loaded = load_models(directory)
-    if isinstance(loaded, str):
-        raise RuntimeError(loaded)
+    if isinstance(loaded, CheckpointError):
+        raise CheckpointError(loaded.message)  # a fresh one: the cached one stays traceback-free
     return loaded
 
 

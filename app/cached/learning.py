@@ -12,8 +12,9 @@ import streamlit as st
 import torch
 from torch.nn import functional as F
 
+from models.failure import Failure
 from models.learning.adjoint_memory import MemoryStudyConfig, compare
-from models.learning.checkpoints import LearningCheckpointError, load_dynamics, load_regression
+from models.learning.checkpoints import load_dynamics, load_regression
 from models.learning.dynamics_fit import (
     DynamicsDataConfig,
     Observations,
@@ -80,12 +81,12 @@ def memory_point(cfg: MemoryStudyConfig, solver: str, setting: float) -> MemoryP
 
 
 @st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
-def nfe_sweep(seminorm: bool) -> tuple[NFESweep | None, str | None]:
-    """The tolerance sweep on the shipped half-moons NODE (the tutorial's model), or a one-line error."""
+def nfe_sweep(seminorm: bool) -> NFESweep | Failure:
+    """The tolerance sweep on the shipped half-moons NODE (the tutorial's model), or why not."""
     try:
         ckpt = load_checkpoint(NODE_MOONS)
     except CheckpointError as err:
-        return None, str(err)
+        return err.detached()
     test = make_dataset(ToyDataConfig(**ckpt.meta["data"])).test
     model = ckpt.model
     try:
@@ -96,8 +97,8 @@ def nfe_sweep(seminorm: bool) -> tuple[NFESweep | None, str | None]:
             NFEStudyConfig(seminorm=seminorm, time_budget_s=6.0),
         )
     except BudgetExceeded as err:
-        return None, str(err)
-    return sweep, None
+        return type(err)(err.message)  # without the partial solve's tensors
+    return sweep
 
 
 @st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
@@ -154,14 +155,14 @@ def regression_arrays(resnet: torch.nn.Module, odenet: torch.nn.Module, cfg: Reg
 
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
-def shipped_regression(depth: int) -> tuple[RegressionView | None, str | None]:
-    """The shipped ResNet of `depth` and the shipped ODE-Net, or a one-line error."""
+def shipped_regression(depth: int) -> RegressionView | Failure:
+    """The shipped ResNet of `depth` and the shipped ODE-Net, or why not."""
     try:
         ckpt = load_regression(DYNAMICS_DIR / "regression.pt")
-    except LearningCheckpointError as err:
-        return None, str(err)
+    except CheckpointError as err:
+        return err.detached()
     if depth not in ckpt.resnets:
-        return None, f"no shipped ResNet of depth {depth}"
+        return CheckpointError(f"no shipped ResNet of depth {depth}")
     cfg = RegressionConfig(**{**ckpt.cfg.__dict__, "depth": depth})
     resnet, odenet = build_resnet(cfg), build_odenet(cfg)
     resnet.load_state_dict(ckpt.resnets[depth])
@@ -171,7 +172,7 @@ def shipped_regression(depth: int) -> tuple[RegressionView | None, str | None]:
         **arrays,
         resnet_losses=np.asarray(ckpt.resnet_losses[depth]),
         odenet_losses=np.asarray(ckpt.odenet_losses),
-    ), None
+    )
 
 
 @st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
@@ -179,7 +180,7 @@ def depth_sweep() -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float] | N
     """For each shipped depth: (depths, final train loss, RMSE on [-3, 3]), and the ODE-Net's two."""
     try:
         ckpt = load_regression(DYNAMICS_DIR / "regression.pt")
-    except LearningCheckpointError:
+    except CheckpointError:
         return None
     depths = np.array(sorted(ckpt.resnets))
     rmse = []
@@ -249,13 +250,13 @@ def field_view(data: DynamicsDataConfig, kind: str, state: dict[str, torch.Tenso
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
-def shipped_fit(system: str, kind: str) -> tuple[list[int], np.ndarray, str | None]:
-    """Snapshot steps and window losses of a shipped fit, or an error line."""
+def shipped_fit(system: str, kind: str) -> tuple[list[int], np.ndarray] | Failure:
+    """Snapshot steps and window losses of a shipped fit, or why not."""
     try:
         ckpt = load_dynamics(DYNAMICS_DIR / f"{system}_{kind}.pt")
-    except LearningCheckpointError as err:
-        return [], np.zeros(0), str(err)
-    return [s for s, _ in ckpt.snapshots], np.asarray(ckpt.losses), None
+    except CheckpointError as err:
+        return err.detached()
+    return [s for s, _ in ckpt.snapshots], np.asarray(ckpt.losses)
 
 
 @st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
@@ -263,7 +264,7 @@ def shipped_field_view(system: str, kind: str, index: int) -> FieldView | None:
     """The shipped fit's snapshot number `index` drawn against the truth."""
     try:
         ckpt = load_dynamics(DYNAMICS_DIR / f"{system}_{kind}.pt")
-    except LearningCheckpointError:
+    except CheckpointError:
         return None
     index = min(max(index, 0), len(ckpt.snapshots) - 1)
     return field_view(ckpt.data, kind, ckpt.snapshots[index][1])

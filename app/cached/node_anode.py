@@ -20,6 +20,7 @@ import streamlit as st
 import torch
 from torch import Tensor, nn
 
+from models.failure import Failure
 from models.nn.checkpoints import CheckpointError, LoadedCheckpoint, load_checkpoint
 from models.nn.supervised import evaluate, loss_for_task
 from models.node_anode.analysis import decision_regions, flow_paths, rebuild, vector_field
@@ -60,22 +61,22 @@ def checkpoint_path(kind: str, dataset: str) -> Path:
 
 
 @st.cache_resource(max_entries=16, ttl=6 * 3600, show_spinner=False)
-def _load(path: str, stamp: tuple[int, int]) -> LoadedCheckpoint | str:
+def _load(path: str, stamp: tuple[int, int]) -> LoadedCheckpoint | CheckpointError:
     """The checkpoint at `path` (shared, eval mode, never called: views rebuild from its weights), or
-    a one-line reason it cannot be used. `stamp` (mtime, size) makes a replaced file load afresh."""
+    why it cannot be used. `stamp` (mtime, size) makes a replaced file load afresh."""
     try:
         return load_checkpoint(path)
     except CheckpointError as err:
-        return str(err)
+        return err.detached()
 
 
-def shipped(kind: str, dataset: str) -> LoadedCheckpoint | str:
+def shipped(kind: str, dataset: str) -> LoadedCheckpoint | CheckpointError:
     """The shipped checkpoint of a preset, or why there is none."""
     path = checkpoint_path(kind, dataset)
     try:
         info = path.stat()
     except OSError:
-        return f"checkpoint {path.name} not found"
+        return CheckpointError(f"checkpoint {path.name} not found")
     return _load(str(path), (info.st_mtime_ns, info.st_size))
 
 
@@ -165,16 +166,9 @@ class ModelRef:
     snapshot: int = -1
 
 
-@dataclass(frozen=True)
-class ViewError:
-    """A view that could not be computed, with a one-line reason."""
-
-    message: str
-
-
 def preset_ref(kind: str, dataset: str, in_dim: int, n_out: int) -> ModelRef | None:
     """The shipped model of a preset as the page shows it by default, or None if it cannot be loaded."""
-    if isinstance(shipped(kind, dataset), str):
+    if isinstance(shipped(kind, dataset), Failure):
         return None
     model = PRESETS[(kind, dataset)].model
     cfg = replace(model, solver=replace(model.solver, max_nfe=PAGE_MAX_NFE))
@@ -188,8 +182,8 @@ def materialise(ref: ModelRef) -> nn.Module:
     if ref.source == "shipped":
         path = Path(ref.path)
         loaded = _load(ref.path, (path.stat().st_mtime_ns, path.stat().st_size))
-        if isinstance(loaded, str):
-            raise CheckpointError(loaded)
+        if isinstance(loaded, Failure):
+            raise loaded
         return rebuild(ref.cfg, ref.in_dim, ref.n_out, loaded.model.state_dict())
     run = run_by_id(ref.run_id)
     if run is None or run.state is None:
@@ -233,11 +227,12 @@ def _compute(view: str, ref: ModelRef, args: tuple) -> Any:
         with torch.inference_mode():
             return VIEWS[view](materialise(ref), *args)
     except BudgetExceeded:
-        return ViewError(
+        return BudgetExceeded(
             f"the solver needed more than {ref.cfg.solver.max_nfe} evaluations of f; try a looser tolerance"
         )
     except (CheckpointError, OSError, ValueError, RuntimeError, AssertionError) as err:
-        return ViewError(str(err).splitlines()[0][:200] if str(err) else type(err).__name__)
+        # A fresh failure either way: the cache keeps neither a traceback nor what it pins.
+        return type(err)(err.message) if isinstance(err, Failure) else Failure.of(err)
 
 
 @st.cache_data(max_entries=160, ttl=3600, show_spinner=False)
@@ -247,7 +242,7 @@ def _shared_view(view: str, ref: ModelRef, args: tuple) -> Any:
 
 def view(name: str, ref: ModelRef, *args: Any) -> Any:
     """The view `name` of the model `ref` ("paths", "regions", "field", "outputs" or "metrics"), or a
-    `ViewError`. Views of the visitor's own models are memoised in the session only."""
+    `Failure`. Views of the visitor's own models are memoised in the session only."""
     if ref.source != "session":
         return _shared_view(name, ref, args)
     memo = st.session_state.setdefault(MEMO_KEY, OrderedDict())

@@ -1,6 +1,7 @@
 """Cached computations of the Phase portraits page: all trajectories of a view in one batched solve, the
-field, nullclines, fixed points and the flowing cloud. Everything returned is plain numpy, str or
-frozen dataclasses, so the cache never hands out a tensor."""
+field, nullclines, fixed points and the flowing cloud. Everything returned is plain numpy or frozen
+dataclasses, so the cache never hands out a tensor; a solve that stops returns its `SolveError`, whose
+`partial` is the view computed before it stopped (or None)."""
 
 from __future__ import annotations
 
@@ -47,7 +48,6 @@ class ViewTrajectories:
     role: np.ndarray
     direction: np.ndarray  # (batch,): +1 forward, -1 backward in time
     stopped: int
-    message: str | None
     nfe: int
     wall_ms: float
     steps: int
@@ -79,9 +79,9 @@ def trajectories(
     backward: bool,
     separatrices: bool,
     starts: tuple[tuple[float, ...], ...],
-) -> ViewTrajectories | str:
-    """Portrait, separatrices and the visitor's starts (both ways in time) in one batched solve, or a
-    one-line reason why the solve could not be run."""
+) -> ViewTrajectories | SolveError:
+    """Portrait, separatrices and the visitor's starts (both ways in time) in one batched solve, or why it
+    could not finish (with the trajectories computed before, when the budget ended it early)."""
     f = spec.field()
     is_autonomous_ = autonomous(spec, window)
     y0 = make_seeds(seeds, spec.key, window)
@@ -102,20 +102,20 @@ def trajectories(
     try:
         result = solve_portrait(f, y0, window, cfg, torch.cat([p[1] for p in parts]), is_autonomous_, speed)
     except SolveError as err:
-        return str(err)
+        return type(err)(err.message)  # a fresh one: no traceback, no tensors for the cache to keep
     y = result.y.numpy()
     keep = thin(len(y), min(MAX_SAMPLES, max(2, MAX_DRAWN_POINTS // max(1, y.shape[1]))))
-    return ViewTrajectories(
+    view = ViewTrajectories(
         t=result.t.numpy()[keep],
         y=y[keep],
         role=role,
         direction=result.direction.numpy(),
         stopped=int(result.stopped.numpy()[role == PORTRAIT].sum()),
-        message=result.message,
         nfe=result.nfe,
         wall_ms=result.wall_s * 1e3,
         steps=len(y) - 1,
     )
+    return view if result.message is None else SolveError(result.message, partial=view)
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
@@ -140,20 +140,21 @@ class Cloud:
     times: np.ndarray
     points: np.ndarray
     colors: np.ndarray
-    message: str | None
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
-def cloud(spec: SystemSpec, window: Window, cfg: PortraitConfig, frames: int = 60) -> Cloud | str:
-    """A grid of points (a random cloud in 3-D) carried by the flow over [0, cfg.t1]."""
+def cloud(spec: SystemSpec, window: Window, cfg: PortraitConfig, frames: int = 60) -> Cloud | SolveError:
+    """A grid of points (a random cloud in 3-D) carried by the flow over [0, cfg.t1], or why not (with the
+    part computed before, when the budget ended it early)."""
     y0 = grid_seeds(window, 20) if len(window) == 2 else random_seeds(window, 300, seed=1)
     try:
         result = solve_portrait(spec.field(), y0, window, cfg, autonomous=autonomous(spec, window))
     except SolveError as err:
-        return str(err)
+        return type(err)(err.message)
     index = np.unique(np.linspace(0, len(result.t) - 1, frames).round().astype(int))
     centre = np.array([sum(w) / 2 for w in window[:2]])
     spans = np.array([w[1] - w[0] for w in window[:2]])
     rel = (y0[:, :2].numpy() - centre) / spans
     colors = (np.arctan2(rel[:, 1], rel[:, 0]) + np.pi) / (2 * np.pi)
-    return Cloud(result.t.numpy()[index], result.y.numpy()[index], colors, result.message)
+    moving = Cloud(result.t.numpy()[index], result.y.numpy()[index], colors)
+    return moving if result.message is None else SolveError(result.message, partial=moving)

@@ -1,6 +1,7 @@
 """Cached solves for the Solver lab: trajectories, the reference, the step-size sweep and work–precision.
 
-Everything returned is plain numpy / str so the cache never hands out a mutable tensor.
+Everything returned is plain numpy / str so the cache never hands out a mutable tensor; a solve that
+stops returns its `SolveError`, whose `partial` is the `Trajectory` computed before it stopped.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import streamlit as st
 import torch
 
 from models.ode.convergence import SweepConfig, adaptive_work, error_sweep, reference_solution
-from models.ode.solve import Budget, SolveError, SolverConfig, solve
+from models.ode.solve import Budget, SolveError, SolverConfig, SolveResult, solve
 from models.systems.library import Problem
 
 REFERENCE_POINTS = 600
@@ -22,7 +23,7 @@ PAGE_BUDGET = Budget(max_nfe=100_000, deadline_s=1.5)
 
 @dataclass(frozen=True)
 class Trajectory:
-    """A solve's outcome for a page: the curve (possibly partial), its cost, and any one-line error."""
+    """A solve's outcome for a page: the curve (possibly empty, when a failure's partial), and its cost."""
 
     method: str
     t: np.ndarray
@@ -32,7 +33,6 @@ class Trajectory:
     step_times: np.ndarray
     step_sizes: np.ndarray
     step_states: np.ndarray  # (steps, dim): state at the start of each accepted step
-    error: str | None = None
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
@@ -55,18 +55,23 @@ def end_reference(problem: Problem) -> np.ndarray | None:
 
 
 @st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
-def trajectory(problem: Problem, cfg: SolverConfig) -> Trajectory:
-    """One method's solve within the page budget; a failure keeps what was computed before it."""
+def trajectory(problem: Problem, cfg: SolverConfig) -> Trajectory | SolveError:
+    """One method's solve within the page budget, or its failure, which always carries the `Trajectory`
+    computed before it (empty when nothing was)."""
     try:
         result = solve(
             problem.field(), problem.initial()[None], problem.span, replace(cfg, budget=PAGE_BUDGET)
         )
-        error = None
     except SolveError as err:
-        result, error = err.partial, str(err)
+        # A fresh failure: the cache keeps neither the traceback nor the partial's tensors.
+        return type(err)(err.message, partial=_trajectory(problem, cfg, err.partial))
+    return _trajectory(problem, cfg, result)
+
+
+def _trajectory(problem: Problem, cfg: SolverConfig, result: SolveResult | None) -> Trajectory:
     if result is None:
         empty = np.zeros((0, problem.spec.dim))
-        return Trajectory(cfg.method, np.zeros(0), empty, 0, 0.0, np.zeros(0), np.zeros(0), empty, error)
+        return Trajectory(cfg.method, np.zeros(0), empty, 0, 0.0, np.zeros(0), np.zeros(0), empty)
     steps = _step_states(result.y, result.step_times, result.t)
     return Trajectory(
         method=cfg.method,
@@ -77,7 +82,6 @@ def trajectory(problem: Problem, cfg: SolverConfig) -> Trajectory:
         step_times=result.step_times.numpy(),
         step_sizes=result.step_sizes.numpy(),
         step_states=steps,
-        error=error,
     )
 
 

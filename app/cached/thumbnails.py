@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from cached.latent import checkpoint_dir
 from cached.latent import extrapolation as latent_extrapolation
 from cached.latent import models as latent_models
-from cached.node_anode import MODEL_LABELS, SHIPPED_DATA, ViewError, data_arrays, preset_ref, view
+from cached.node_anode import MODEL_LABELS, SHIPPED_DATA, data_arrays, preset_ref, view
 from cached.phase import PORTRAIT, STABLE, UNSTABLE, fixed_points, trajectories
 from cached.solver import reference, trajectory
 from components.fixed_point_figures import STABLE_COLOR, UNSTABLE_COLOR
@@ -34,6 +34,7 @@ from kit.page_views import (
     PhasePortraitsView,
     SolverLabView,
 )
+from models.failure import Failure
 from models.node_anode.analysis import padded_window
 from models.ode.solve import FixedStep, SolverConfig
 from models.phase.portrait import PortraitConfig, SeedConfig
@@ -94,7 +95,7 @@ def node_anode_lab() -> go.Figure:
     for kind in ("node", "anode"):
         ref = preset_ref(kind, data, 2, 2)
         grid = view("regions", ref, padded_window(arrays.x, 0.15), 60) if ref is not None else None
-        if grid is not None and not isinstance(grid, ViewError):
+        if grid is not None and not isinstance(grid, Failure):
             grids.append((MODEL_LABELS[kind], grid))
     if not grids:
         colors = [CLASS_COLORS[int(k)] for k in arrays.y]
@@ -127,7 +128,7 @@ def how_they_learn() -> go.Figure:
 def latent_spirals() -> go.Figure:
     """The page's opening view: the latent ODE continuing a held-out spiral from its first 30 points
     (an empty frame if the shipped models cannot be loaded)."""
-    if isinstance(latent_models(), str):
+    if isinstance(latent_models(), Failure):
         return _thumbnail(go.Figure())
     opening = LatentSpiralsView()
     k = opening.k

@@ -15,12 +15,14 @@ from typing import Any
 
 import streamlit as st
 
+from kit.failure import show_failure
 from kit.training_slots import training_slot
+from models.failure import Failure
 
 #: Progress text is cheap; a chart costs ~0.2 s to build and send, and the browser's time to draw it.
 PROGRESS_EVERY_S = 0.3
 CHART_EVERY_S = 1.2
-NO_SLOT = "no training slot came free; try again in a minute"
+NO_SLOT = Failure("no training slot came free; try again in a minute")
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,7 @@ class TrainButton:
     """The fragment's buttons: Train's label and widget key; `prefix`.reset is Reset's key when shown.
 
     Session keys derive from the prefix too: `prefix.__pending` (Train pressed), `.__reset`, `.__note`
-    (a caption beside the buttons, shown once) and `.__problems` (one-line errors, shown once).
+    (a caption beside the buttons, shown once) and `.__problems` (failures, shown once).
     """
 
     prefix: str
@@ -95,7 +97,7 @@ def stop_button(key: str) -> None:
 @st.fragment
 def training_fragment(
     button: TrainButton,
-    train: Callable[[Any, LiveProgress], list[str]],
+    train: Callable[[Any, LiveProgress], list[Failure]],
     controls: Callable[[], Any] | None = None,
     *,
     reset: Callable[[], str] | None = None,
@@ -108,7 +110,7 @@ def training_fragment(
     Args:
         button: labels and keys.
         train: runs while holding a training slot with the controls' settings; stores its result in the
-            session and returns one-line problems (shown as errors after the rerun).
+            session and returns its failures (shown after the rerun).
         controls: draws the fragment's own widgets and returns their settings.
         reset: forgets what was trained (Reset shown when given); returns the note to show.
         interrupted: keeps what a training cut short had learned; True reruns the page to show it.
@@ -157,6 +159,6 @@ def training_fragment(
         st.session_state[button.flag("problems")] = problems
         st.rerun(scope="app")
     for problem in st.session_state.pop(button.flag("problems"), []):
-        st.error(problem, icon=":material/block:")
+        show_failure(problem)
     if after is not None:
         after()

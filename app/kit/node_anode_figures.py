@@ -5,12 +5,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
-import streamlit as st
 
-from cached.node_anode import MODEL_LABELS, DataArrays, ModelRef, ViewError, view
+from cached.node_anode import MODEL_LABELS, DataArrays, ModelRef, view
 from components.flow_panels import Coloring, Panel
 from components.flow_path_figures import flip1d_figure
 from components.flow_plane_figures import decision_regions_figure
+from kit.failure import failed, show_failure
 from kit.figures import show_figure
 from models.node_anode.analysis import Window
 from models.node_anode.classifiers import ModelConfig
@@ -23,8 +23,8 @@ def dim_names(kind: str, in_dim: int, cfg: ModelConfig) -> tuple[str, ...]:
 
 def show_errors(results: dict[str, object]) -> None:
     for kind, result in results.items():
-        if isinstance(result, ViewError):
-            st.error(f"{MODEL_LABELS[kind]}: {result.message}", icon=":material/block:")
+        if failed(result):
+            show_failure(result, MODEL_LABELS[kind])
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class ModelFigures:
                 r.discrete,
             )
             for k, r in results.items()
-            if not isinstance(r, ViewError)
+            if not failed(r)
         }
 
     def show_panels(
@@ -71,7 +71,7 @@ class ModelFigures:
         panels = self.panels_for(list(models), models)
         outputs = {k: view("outputs", models[k], self.arrays.shown_x) for k in panels}
         show_errors(outputs)
-        kept = {k: pn for k, pn in panels.items() if not isinstance(outputs[k], ViewError)}
+        kept = {k: pn for k, pn in panels.items() if not failed(outputs[k])}
         if kept:
             figure = flip1d_figure(
                 list(kept.values()), self.arrays.shown_x[:, 0], [outputs[k][:, 0] for k in kept]
@@ -82,7 +82,7 @@ class ModelFigures:
     def regions_figure(self, models: dict[str, ModelRef], key: str, name: str, resolution: int = 60) -> None:
         grids = {k: view("regions", models[k], self.window, resolution) for k in models}
         show_errors(grids)
-        good = [(MODEL_LABELS[k], g) for k, g in grids.items() if not isinstance(g, ViewError)]
+        good = [(MODEL_LABELS[k], g) for k, g in grids.items() if not failed(g)]
         if good:
             show_figure(
                 decision_regions_figure(good, self.arrays.x, Coloring(self.arrays.y.astype(int))),

@@ -10,14 +10,15 @@ from cached.node_anode import (
     PRESETS,
     SHIPPED_DATA,
     ModelRef,
-    ViewError,
     checkpoint_path,
     find_run,
     same_data,
     shipped,
 )
 from components.training_charts import Run
+from kit.failure import failed, show_failure
 from kit.node_training import AUTO_KEY, stop_words
+from models.failure import Failure
 from models.node_anode.classifiers import ModelConfig, build_model, count_parameters
 from models.node_anode.data import ToyDataConfig
 
@@ -52,7 +53,7 @@ def choose_models(
             and cfg.arch == PRESETS[(kind, dataset)].model.arch
         )
         loaded = shipped(kind, dataset) if is_preset else None
-        if isinstance(loaded, str):
+        if failed(loaded):
             needs_live = needs_live or run is None
             then = (
                 "showing the one trained live in this session."
@@ -68,7 +69,7 @@ def choose_models(
                 f"trained here: {len(run.history)} steps, {run.seconds:.1f} s ({stop_words(run.stop_reason)})"
             )
             trained_runs.append(Run(kind, MODEL_LABELS[kind], run.history))
-        elif loaded is None or isinstance(loaded, str):
+        elif loaded is None or failed(loaded):
             refs[kind] = ModelRef(kind, cfg, in_dim, n_out, "init", seed=seed)
             origin[kind] = (
                 "untrained: press Train" if loaded is None else "untrained (shipped model unavailable)"
@@ -88,7 +89,7 @@ def choose_models(
 
 def show_summary(
     shown: ShownModels,
-    measured: dict[str, dict | ViewError],
+    measured: dict[str, dict | Failure],
     in_dim: int,
     n_out: int,
     classification: bool,
@@ -99,9 +100,9 @@ def show_summary(
     for col, kind in zip(st.columns(len(chosen)), chosen, strict=True):
         result = measured[kind]
         params = count_parameters(build_model(shown.refs[kind].cfg, in_dim, n_out, seed=0))
-        if isinstance(result, ViewError):
+        if failed(result):
             col.metric(MODEL_LABELS[kind], "—")
-            col.error(f"{MODEL_LABELS[kind]}: {result.message}", icon=":material/block:")
+            show_failure(result, MODEL_LABELS[kind], where=col)
             continue
         if classification:
             col.metric(f"{MODEL_LABELS[kind]}: test accuracy", f"{result['accuracy']:.3f}")

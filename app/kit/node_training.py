@@ -17,6 +17,7 @@ from cached.node_anode import MODEL_LABELS, SessionRun, forget_runs, run_key, se
 from components.training_charts import Run, race_table, training_chart
 from kit.live_training import LiveProgress, TrainButton, note, training_fragment
 from kit.live_training import stop_button as live_stop_button
+from models.failure import Failure
 from models.nn.supervised import fit_splits, loss_for_task
 from models.nn.training import TrainConfig, snapshot_state
 from models.node_anode.classifiers import ModelConfig, build_model
@@ -92,10 +93,10 @@ def live_runs(done: list[SessionRun], current: SessionRun | None) -> list[Run]:
     return runs
 
 
-def train_race(plan: Plan, live: LiveProgress) -> list[str]:
+def train_race(plan: Plan, live: LiveProgress) -> list[Failure]:
     """Train every model of the plan one after another, drawing progress and live curves; returns
-    one-line problems. Each run is stored in the session as it goes, so Stop keeps what was learned."""
-    problems: list[str] = []
+    its failures. Each run is stored in the session as it goes, so Stop keeps what was learned."""
+    problems: list[Failure] = []
     data = make_dataset(plan.data)
     loss_fn = loss_for_task(data.task)
     snap_every = max(1, plan.train.steps // 20)
@@ -137,16 +138,22 @@ def train_race(plan: Plan, live: LiveProgress) -> list[str]:
         except BudgetExceeded:
             reason = "nfe_budget"
             problems.append(
-                f"{MODEL_LABELS[kind]}: the solver needed more than {cfg.solver.max_nfe} evaluations of f in "
-                "one solve; try a looser tolerance or fewer steps"
+                BudgetExceeded(
+                    f"{MODEL_LABELS[kind]}: the solver needed more than {cfg.solver.max_nfe} evaluations of f in "
+                    "one solve; try a looser tolerance or fewer steps"
+                )
             )
         except (AssertionError, RuntimeError, ValueError) as err:
             # torchdiffeq reports a collapsing step size ("underflow in dt") as an AssertionError.
             reason = "solver_failed"
-            first = str(err).splitlines()[0][:160] if str(err) else type(err).__name__
-            problems.append(f"{MODEL_LABELS[kind]}: the solver failed ({first}); training stopped there")
+            first = Failure.of(err).message[:160]
+            problems.append(
+                Failure(f"{MODEL_LABELS[kind]}: the solver failed ({first}); training stopped there")
+            )
         if reason == "non_finite":
-            problems.append(f"{MODEL_LABELS[kind]}: the loss became non-finite; try a smaller learning rate")
+            problems.append(
+                Failure(f"{MODEL_LABELS[kind]}: the loss became non-finite; try a smaller learning rate")
+            )
         finish_run(run, model, reason)
         del active[kind]
         done.append(run)

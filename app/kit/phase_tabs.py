@@ -12,6 +12,7 @@ import streamlit as st
 from cached.phase import PORTRAIT, ViewTrajectories, arrows, cloud, fixed_points
 from components.fixed_point_figures import format_complex, trace_determinant_figure
 from components.phase_figures import flow_animation_figure, trajectories_3d_figure
+from kit.failure import drawn_part, failed, show_failure
 from kit.figures import show_figure
 from kit.links import PageLinks
 from models.phase.fixed_points import FixedPoint
@@ -91,11 +92,10 @@ def flow_tab(
 ) -> None:
     """A cloud of points carried by the flow, animated."""
     moving = cloud(spec, window, cfg)
-    if isinstance(moving, str):
-        st.error(moving, icon=":material/block:")
-    else:
-        if moving.message:
-            st.error(f"{moving.message}. The part computed before is animated.", icon=":material/timer:")
+    if failed(moving):
+        show_failure(moving)
+    moving = drawn_part(moving)
+    if moving is not None:
         points_drawn = moving.points
         if wrap:
             points_drawn = points_drawn.copy()

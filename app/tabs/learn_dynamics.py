@@ -11,9 +11,11 @@ import streamlit as st
 from cached.learning import field_view, observations, shipped_field_view, shipped_fit
 from components.learning_figures import curve_chart, curve_records, vector_field_figure
 from kit.chrome import presenter_mode
+from kit.failure import failed, show_failure
 from kit.figures import show_figure
 from kit.links import PageLinks
 from kit.live_training import LiveProgress, TrainButton, training_fragment
+from models.failure import Failure
 from models.learning.dynamics_fit import DynamicsDataConfig, FitConfig, build_field, fit_dynamics
 from models.nn.training import snapshot_state
 
@@ -61,7 +63,7 @@ def field_figure(fv, title: str):
     )
 
 
-def train(plan: LiveFit, live: LiveProgress) -> list[str]:
+def train(plan: LiveFit, live: LiveProgress) -> list[Failure]:
     """Fit a fresh field, drawing it as it learns; keeps its picture and losses for the page."""
     data = DynamicsDataConfig(system=plan.system)
     field = build_field(plan.kind, seed=0)
@@ -91,10 +93,11 @@ def render(links: PageLinks) -> None:
         )
     with b:
         kind = links.selectbox("Model field", "field", list(FIELD_LABELS), "linear", labels=FIELD_LABELS)
-    snap_steps, losses, error = shipped_fit(system, kind)
-    if error:
-        st.error(f"Shipped fit unavailable: {error}", icon=":material/block:")
+    shipped = shipped_fit(system, kind)
+    if failed(shipped):
+        show_failure(shipped, "Shipped fit unavailable")
     else:
+        snap_steps, losses = shipped
         index = int(
             links.slider(
                 "Training snapshot",
@@ -135,5 +138,5 @@ def render(links: PageLinks) -> None:
             "on the non-linear field it can only find the best linear compromise, which the MLP improves on."
         )
 
-    if not presenter_mode() and not error:
+    if not presenter_mode() and not failed(shipped):
         training_fragment(BUTTON, train, lambda: field_controls(system, kind))

@@ -14,9 +14,11 @@ from components.learning_figures import (
     time_vs_nfe_figure,
 )
 from kit.chrome import presenter_mode
+from kit.failure import failed, show_failure
 from kit.figures import show_figure
 from kit.links import PageLinks
 from kit.live_training import LiveProgress, TrainButton, training_fragment
+from models.failure import Failure
 from models.learning.nfe_study import (
     TrainingNFEConfig,
     backward_forward_ratio,
@@ -33,7 +35,7 @@ def steps_slider() -> int:
     return st.slider("Steps", 10, 150, 60, step=10, key="learn.nfe_steps")
 
 
-def train(n_steps: int, live: LiveProgress) -> list[str]:
+def train(n_steps: int, live: LiveProgress) -> list[Failure]:
     """Train the paper's NODE for `n_steps`, keeping (steps, forward NFE, losses) for the page."""
     seen: list[tuple[int, float, float]] = []
 
@@ -54,9 +56,9 @@ def render(links: PageLinks) -> None:
         "Adjoint error on the state only (seminorm)", "seminorm", False,
         help="Kidger et al. 2021: leave the parameter-gradient integral out of the backward solve's error.",
     )  # fmt: skip
-    sweep, error = nfe_sweep(seminorm)
-    if error or sweep is None:
-        st.error(f"NFE study unavailable: {error}", icon=":material/block:")
+    sweep = nfe_sweep(seminorm)
+    if failed(sweep):
+        show_failure(sweep, "NFE study unavailable")
     else:
         fwd, bwd = sweep.column("nfe_forward"), sweep.column("nfe_backward")
         a, b, c = st.columns(3)

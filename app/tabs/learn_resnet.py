@@ -16,9 +16,11 @@ from components.learning_figures import (
     regression_figure,
 )
 from kit.chrome import presenter_mode
+from kit.failure import failed, show_failure
 from kit.figures import show_figure
 from kit.links import BadValue, PageLinks
 from kit.live_training import LiveProgress, TrainButton, training_fragment
+from models.failure import Failure
 from models.learning.checkpoints import load_regression
 from models.learning.resnet_vs_odenet import RegressionConfig, build_odenet, build_resnet, train_regressor
 
@@ -53,7 +55,7 @@ def resnet_controls(depth: int) -> RegressionConfig:
     )
 
 
-def train(cfg: RegressionConfig, live: LiveProgress) -> list[str]:
+def train(cfg: RegressionConfig, live: LiveProgress) -> list[Failure]:
     """Train the ResNet of `cfg`, keeping its pictures beside the shipped ODE-Net for the page."""
     model = build_resnet(cfg)
 
@@ -71,14 +73,14 @@ def render(links: PageLinks) -> None:
     """The tab's depth control, figures, depth sweep and the live training."""
     key = links.initial("depth", 3, parse_depth)
     depth = int(st.select_slider("ResNet depth", options=list(DEPTHS), key=key))
-    view, error = shipped_regression(depth)
+    view = shipped_regression(depth)
     live_reg = st.session_state.get(LIVE_KEY)
     if live_reg is not None and live_reg[0] == depth:
         view_arrays, live_losses = live_reg[1], live_reg[2]
     else:
         view_arrays, live_losses = None, None
-    if error or view is None:
-        st.error(f"Shipped regression models unavailable: {error}", icon=":material/block:")
+    if failed(view):
+        show_failure(view, "Shipped regression models unavailable")
     else:
         arrays = view_arrays or view.__dict__
         resnet_label = f"ResNet, depth {depth}" + (" (your training)" if view_arrays else "")
@@ -129,5 +131,5 @@ def render(links: PageLinks) -> None:
                 "Depth sweep of the shipped models (SGD, lr 0.01, 1000 iterations, as in the textbook)."
             )
 
-    if not presenter_mode() and view is not None:
+    if not presenter_mode() and not failed(view):
         training_fragment(BUTTON, train, lambda: resnet_controls(depth))

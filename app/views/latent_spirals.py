@@ -23,6 +23,7 @@ from components.latent_space_figures import (
     morph_animation_figure,
     prior_samples_figure,
 )
+from kit.failure import failed
 from kit.figures import show_figure
 from kit.page import PageScaffold
 from kit.page_views import LatentSpiralsView
@@ -43,7 +44,7 @@ page = PageScaffold(
 links = page.links
 
 loaded = models()
-if isinstance(loaded, str):
+if failed(loaded):
     st.warning(
         f"The trained models are not available: {loaded}. Rebuild them with "
         "`python -m scripts.train_latent` (about five minutes).",

@@ -11,7 +11,6 @@ from cached.node_anode import (
     PRESETS,
     SHIPPED_DATA,
     DataArrays,
-    ViewError,
     data_arrays,
     find_run,
     view,
@@ -21,6 +20,7 @@ from components.flow_panels import Coloring
 from components.flow_path_figures import depth_figure, flow_3d_figure
 from components.flow_plane_figures import vector_field_figure
 from components.training_charts import training_chart
+from kit.failure import failed
 from kit.figures import show_figure
 from kit.links import parse_int, parse_subset
 from kit.node_anode_figures import ModelFigures, dim_names, show_errors
@@ -35,6 +35,7 @@ from kit.node_training import (
 )
 from kit.page import PageScaffold
 from kit.page_views import NodeAnodeLabView
+from models.failure import Failure
 from models.nn.training import TrainConfig
 from models.node_anode.analysis import order_flips, padded_window
 from models.node_anode.classifiers import ADAPTIVE_SOLVERS, ModelConfig, ModelSolver
@@ -156,7 +157,7 @@ classification = arrays.task == "classification"
 solver_words = (
     f"{solver} at tolerance {tol_text}" if step_size is None else f"{solver} with h = {step_size:g}"
 )
-measured: dict[str, dict | ViewError] = {k: view("metrics", ref, data_cfg) for k, ref in refs.items()}
+measured: dict[str, dict | Failure] = {k: view("metrics", ref, data_cfg) for k, ref in refs.items()}
 
 # --- summary ---------------------------------------------------------------------------------------------
 if not chosen:
@@ -169,7 +170,7 @@ train_area = st.container()
 
 def nfe_of(kind: str) -> str:
     result = measured.get(kind)
-    return "—" if result is None or isinstance(result, ViewError) else f"{result['nfe_forward']:.0f}"
+    return "—" if result is None or failed(result) else f"{result['nfe_forward']:.0f}"
 
 
 coloring = (
@@ -279,7 +280,7 @@ if chosen:
                     plane = padded_window(pn.states[:, :, :2].reshape(-1, 2), 0.08)
                     fields[k] = view("field", refs[k], plane, field_t)
                 show_errors(fields)
-                drawn = [k for k in fields if not isinstance(fields[k], ViewError)]
+                drawn = [k for k in fields if not failed(fields[k])]
                 if drawn:
                     figure = vector_field_figure(
                         [(MODEL_LABELS[k], fields[k], panels[k].dim_names[:2]) for k in drawn],

@@ -21,6 +21,7 @@ from cached.phase import (
 )
 from components.fixed_point_figures import STABLE_COLOR, UNSTABLE_COLOR
 from components.phase_figures import CLICK_COLOR, PlaneLayers, TrajectorySet, phase_plane_figure
+from kit.failure import drawn_part, failed, show_failure
 from kit.figures import show_figure
 from kit.links import parse_choice
 from kit.page import PageScaffold
@@ -114,7 +115,7 @@ with st.sidebar:
         system = SystemSpec(system_key, (), equations, linear_type).system()
         problem = None
     except ExpressionError as err:
-        system, problem = None, str(err)
+        system, problem = None, err
 
     params: tuple[tuple[str, float], ...] = ()
     if system is not None and system.params:
@@ -218,7 +219,7 @@ starts_key = links.initial("starts", (), parse_starts, encode=encode_starts, sco
 
 # --- page body -------------------------------------------------------------------------------------------
 if problem is not None:
-    st.error(problem, icon=":material/function:")
+    show_failure(problem)
 else:
     spec = SystemSpec(system_key, params, equations, linear_type)
     cfg = PortraitConfig(method=method, step_size=h, t1=t1)
@@ -227,11 +228,9 @@ else:
     names = system.state_names
     starts = st.session_state[starts_key] if dim == 2 else ()
     view = trajectories(spec, seeds, cfg, window, backward, show_fixed, starts)
-    if isinstance(view, str):
-        st.error(view, icon=":material/block:")
-    else:
-        if view.message:
-            st.error(f"{view.message}. The part computed before is drawn.", icon=":material/timer:")
+    if failed(view):
+        show_failure(view)
+    view = drawn_part(view)
     if dim == 2 and not arrows(spec, window).defined:
         st.error(
             "f is not finite anywhere in this window (a division by zero?), so there is nothing to draw; "
@@ -247,7 +246,7 @@ else:
         return wrap_angles(y) if wrap else y
 
     with tab_plane:
-        if tab_plane.open and not isinstance(view, str):
+        if tab_plane.open and view is not None:
             portrait = view.y[:, view.role == PORTRAIT]
             sets = [
                 TrajectorySet("trajectories", drawn(portrait), width=1.5 if portrait.shape[1] <= 60 else 1.1)
@@ -344,7 +343,7 @@ else:
             flow_tab(spec, window, cfg, wrap, names, t1, dim, projection)
 
     with tab_3d:
-        if tab_3d.open and not isinstance(view, str):
+        if tab_3d.open and view is not None:
             three_d_tab(view, names, points, system_key, links, drawn, dim)
 
     with tab_maths:

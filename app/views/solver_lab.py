@@ -5,6 +5,7 @@ import numpy as np
 import streamlit as st
 
 from cached.solver import (
+    Trajectory,
     adaptive_work_points,
     end_reference,
     reference,
@@ -20,9 +21,11 @@ from components.solver_figures import (
     work_precision_figure,
 )
 from components.style import Curve
+from kit.failure import drawn_part, failed, show_failure
 from kit.figures import show_figure
 from kit.page import PageScaffold
 from kit.page_views import SolverLabView
+from models.failure import Failure
 from models.ode.convergence import SweepConfig
 from models.ode.solve import METHODS, FixedStep, InvalidSolve, SolverConfig, Tolerances, check_request
 from models.systems.library import SYSTEMS, Problem
@@ -80,7 +83,7 @@ problem = Problem(system=system_key, params=params, y0=y0, t1=t1)
 span = problem.span
 
 # --- solves ---------------------------------------------------------------------------------------------
-messages: list[str] = []
+failures: dict[str, Failure] = {}
 fixed_cfgs = []
 for m in methods:
     cfg = SolverConfig(method=m, step=FixedStep(h))
@@ -88,19 +91,19 @@ for m in methods:
         check_request(span, cfg)
         fixed_cfgs.append(cfg)
     except InvalidSolve as err:
-        messages.append(f"{LABELS[m]}: {err}")
-runs = [trajectory(problem, cfg) for cfg in fixed_cfgs]
-adaptive_run = None
+        failures[m] = err
+outcomes = [trajectory(problem, cfg) for cfg in fixed_cfgs]
 if adaptive != "none":
-    adaptive_run = trajectory(problem, SolverConfig(method=adaptive, step=Tolerances(tol, tol)))
-    runs.append(adaptive_run)
-messages += [f"{LABELS[r.method]}: {r.error}" for r in runs if r.error]
+    outcomes.append(trajectory(problem, SolverConfig(method=adaptive, step=Tolerances(tol, tol))))
+failures |= {o.partial.method: o for o in outcomes if failed(o)}
+runs: list[Trajectory] = [drawn_part(o) for o in outcomes]
+adaptive_run = runs[-1] if adaptive != "none" else None
 
 ref_t, ref_y, ref_how = reference(problem)
 ref_end = end_reference(problem)
 
-for message in dict.fromkeys(messages):
-    st.error(message, icon=":material/block:")
+for m, failure in failures.items():
+    show_failure(failure, LABELS[m], drawn=m in {r.method for r in runs if len(r.t)})
 if ref_how.startswith("unavailable"):
     st.warning(f"Reference solution {ref_how}", icon=":material/warning:")
 
@@ -108,7 +111,7 @@ if ref_how.startswith("unavailable"):
 if runs:
     cols = st.columns(len(runs))
     for col, run in zip(cols, runs, strict=True):
-        finished = run.error is None and len(run.t) > 0
+        finished = run.method not in failures and len(run.t) > 0
         err = float(np.linalg.norm(run.y[-1] - ref_end)) if finished and ref_end is not None else None
         setting = f"h = {h:g}" if not METHODS[run.method].adaptive else f"tol = {tol_text}"
         col.metric(

@@ -15,14 +15,10 @@ from torch import Tensor
 
 from models.learning.dynamics_fit import DynamicsDataConfig, FitConfig
 from models.learning.resnet_vs_odenet import RegressionConfig
-from models.nn.checkpoints import save_atomically
+from models.nn.checkpoints import CheckpointError, save_atomically
 
 DYNAMICS_FORMAT = "dynamics_fit/1"
 REGRESSION_FORMAT = "resnet_odenet/1"
-
-
-class LearningCheckpointError(Exception):
-    """A checkpoint is missing, unreadable or not of the expected format."""
 
 
 class DynamicsCheckpoint(NamedTuple):
@@ -45,13 +41,13 @@ class RegressionCheckpoint(NamedTuple):
 def _load(path: str | Path, fmt: str) -> dict[str, Any]:
     path = Path(path)
     if not path.is_file():
-        raise LearningCheckpointError(f"checkpoint {path.name} not found")
+        raise CheckpointError(f"checkpoint {path.name} not found")
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:
-        raise LearningCheckpointError(f"checkpoint {path.name} is unreadable") from exc
+        raise CheckpointError(f"checkpoint {path.name} is unreadable") from exc
     if not isinstance(payload, dict) or payload.get("format") != fmt:
-        raise LearningCheckpointError(f"checkpoint {path.name} is not a {fmt} checkpoint")
+        raise CheckpointError(f"checkpoint {path.name} is not a {fmt} checkpoint")
     return payload
 
 
@@ -78,7 +74,7 @@ def save_dynamics(path: str | Path, ckpt: DynamicsCheckpoint) -> None:
 
 
 def load_dynamics(path: str | Path) -> DynamicsCheckpoint:
-    """Read a fitted-field checkpoint; raises `LearningCheckpointError` with one line if it is bad."""
+    """Read a fitted-field checkpoint; raises `CheckpointError` with one line if it is bad."""
     p = _load(path, DYNAMICS_FORMAT)
     try:
         data = DynamicsDataConfig(**{**p["data"], "z0": tuple(p["data"]["z0"])})
@@ -87,7 +83,7 @@ def load_dynamics(path: str | Path) -> DynamicsCheckpoint:
             list(p["losses"]), int(p["seed"]),
         )  # fmt: skip
     except (KeyError, TypeError, ValueError) as exc:
-        raise LearningCheckpointError(f"checkpoint {Path(path).name} is inconsistent: {exc}") from exc
+        raise CheckpointError(f"checkpoint {Path(path).name} is inconsistent: {exc}") from exc
 
 
 def save_regression(path: str | Path, ckpt: RegressionCheckpoint) -> None:
@@ -106,7 +102,7 @@ def save_regression(path: str | Path, ckpt: RegressionCheckpoint) -> None:
 
 
 def load_regression(path: str | Path) -> RegressionCheckpoint:
-    """Read the regression checkpoint; raises `LearningCheckpointError` with one line if it is bad."""
+    """Read the regression checkpoint; raises `CheckpointError` with one line if it is bad."""
     p = _load(path, REGRESSION_FORMAT)
     try:
         return RegressionCheckpoint(
@@ -117,4 +113,4 @@ def load_regression(path: str | Path) -> RegressionCheckpoint:
             list(p["odenet_losses"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise LearningCheckpointError(f"checkpoint {Path(path).name} is inconsistent: {exc}") from exc
+        raise CheckpointError(f"checkpoint {Path(path).name} is inconsistent: {exc}") from exc

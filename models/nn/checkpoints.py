@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 import torch
 from torch import Tensor, nn
 
+from models.failure import Failure
 from models.node_anode.classifiers import Architecture, ModelConfig, ModelSolver, build_model
 from models.ode.methods import BY_TORCHDIFFEQ_NAME
 from models.ode.solve import Tolerances, step_control
@@ -25,8 +26,8 @@ FLAT_FORMAT = "node_anode/1"
 _PRIMITIVES = (str, int, float, bool, type(None))
 
 
-class CheckpointError(Exception):
-    """A checkpoint is missing, unreadable or does not describe a valid model."""
+class CheckpointError(Failure):
+    """A checkpoint (of any page's models) is missing, unreadable or does not describe a valid model."""
 
 
 class LoadedCheckpoint(NamedTuple):

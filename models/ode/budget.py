@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import torch
 
+from models.failure import Failure
 from models.ode.fixed_step import Field
 
 if TYPE_CHECKING:
@@ -33,12 +34,13 @@ class Budget:
     max_abs_state: float | None = 1e8  # beyond this the solution is treated as blown up
 
 
-class SolveError(RuntimeError):
-    """A solve that could not finish. `partial` holds what was computed before it stopped, if anything."""
+class SolveError(Failure, RuntimeError):
+    """A solve that could not finish. `partial` holds what was computed before it stopped, if anything.
 
-    def __init__(self, message: str, partial: SolveResult | None = None) -> None:
-        super().__init__(message)
-        self.partial = partial
+    Still a RuntimeError, which callers that run arbitrary torch code catch alongside it.
+    """
+
+    partial: SolveResult | None
 
 
 class InvalidSolve(SolveError):

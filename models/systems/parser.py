@@ -15,6 +15,8 @@ from typing import NamedTuple, NoReturn
 
 import torch
 
+from models.failure import Failure
+
 UNARY_FUNCTIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
     "sin": torch.sin,
     "cos": torch.cos,
@@ -74,8 +76,10 @@ class ExpressionLimits:
 DEFAULT_LIMITS = ExpressionLimits()
 
 
-class ExpressionError(ValueError):
-    """A one-line, human message saying what is wrong with an expression and where (1-based column)."""
+class ExpressionError(Failure, ValueError):
+    """A one-line, human message saying what is wrong with an expression and where (1-based column).
+
+    Still a ValueError: a typed expression is a bad value."""
 
 
 class Parsed(NamedTuple):
