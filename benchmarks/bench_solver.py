@@ -14,7 +14,7 @@ import torch
 from benchmarks.common import best_of, setup, time_open, time_reruns, verdict
 from models.ode.convergence import SweepConfig, error_sweep, reference_solution, step_counts
 from models.ode.solve import Budget, FixedStep, SolveError, SolverConfig, solve
-from models.systems.library import Problem
+from models.systems.spec import Problem, SystemSpec
 
 
 def sweep_figures() -> None:
@@ -55,7 +55,7 @@ def sweep_figures() -> None:
 
 
 def batch_figures(n: int = 400) -> None:
-    problem = Problem(system="pendulum")
+    problem = Problem(SystemSpec("pendulum"))
     f = problem.field()
     i = torch.linspace(-2, 2, n, dtype=torch.float64)
     y0 = torch.stack([5 * i / 2, -i], dim=1)  # a spread of initial values like the sources' portrait

@@ -14,7 +14,7 @@ import torch
 
 from models.ode.convergence import SweepConfig, adaptive_work, error_sweep, reference_solution
 from models.ode.solve import Budget, SolveError, SolverConfig, SolveResult, solve
-from models.systems.library import Problem
+from models.systems.spec import Problem
 
 REFERENCE_POINTS = 600
 #: The page promises an answer in about two seconds, whatever was asked.
@@ -42,7 +42,7 @@ def reference(problem: Problem) -> tuple[np.ndarray, np.ndarray, str]:
         t, y, how = reference_solution(problem, REFERENCE_POINTS, deadline_s=PAGE_BUDGET.deadline_s)
     except SolveError as err:
         t = torch.linspace(*problem.span, REFERENCE_POINTS, dtype=torch.float64)
-        return t.numpy(), np.full((REFERENCE_POINTS, problem.spec.dim), np.nan), f"unavailable: {err}"
+        return t.numpy(), np.full((REFERENCE_POINTS, problem.definition().dim), np.nan), f"unavailable: {err}"
     y = y.numpy().copy()
     y[~np.isfinite(y) | (np.abs(y) > 1e6)] = np.nan
     return t.numpy(), y, how
@@ -70,7 +70,7 @@ def trajectory(problem: Problem, cfg: SolverConfig) -> Trajectory | SolveError:
 
 def _trajectory(problem: Problem, cfg: SolverConfig, result: SolveResult | None) -> Trajectory:
     if result is None:
-        empty = np.zeros((0, problem.spec.dim))
+        empty = np.zeros((0, problem.definition().dim))
         return Trajectory(cfg.method, np.zeros(0), empty, 0, 0.0, np.zeros(0), np.zeros(0), empty)
     steps = _step_states(result.y, result.step_times, result.t)
     return Trajectory(

@@ -38,8 +38,8 @@ from models.failure import Failure
 from models.node_anode.analysis import padded_window
 from models.ode.solve import FixedStep, SolverConfig
 from models.phase.portrait import PortraitConfig, SeedConfig
-from models.systems.library import SYSTEMS, Problem
-from models.systems.spec import SystemSpec, portrait_defaults
+from models.systems.library import SYSTEMS
+from models.systems.spec import Problem, SystemSpec, portrait_defaults
 
 
 def _thumbnail(fig: go.Figure) -> go.Figure:
@@ -51,7 +51,7 @@ def _thumbnail(fig: go.Figure) -> go.Figure:
 
 def solver_lab() -> go.Figure:
     opening = SolverLabView()
-    problem, spec = Problem(system=opening.system), SYSTEMS[opening.system]
+    problem, spec = Problem(SystemSpec(opening.system)), SYSTEMS[opening.system]
     t, y, _ = reference(problem)
     curves = [Curve("reference", "reference", t, y, dash="dash")]
     for method in opening.methods:

@@ -28,7 +28,8 @@ from kit.page_views import SolverLabView
 from models.failure import Failure
 from models.ode.convergence import SweepConfig
 from models.ode.solve import METHODS, FixedStep, InvalidSolve, SolverConfig, Tolerances, check_request
-from models.systems.library import SYSTEMS, Problem
+from models.systems.library import SYSTEMS
+from models.systems.spec import Problem, SystemSpec
 
 FIXED = [k for k, m in METHODS.items() if not m.adaptive]
 ADAPTIVE = [k for k, m in METHODS.items() if m.adaptive]
@@ -79,7 +80,7 @@ with st.sidebar:
     tol_text = links.selectbox("Tolerance (rtol = atol)", "tol", TOLERANCES)
     tol = float(tol_text)
 
-problem = Problem(system=system_key, params=params, y0=y0, t1=t1)
+problem = Problem(SystemSpec(system_key, params), y0=y0, t1=t1)
 span = problem.span
 
 # --- solves ---------------------------------------------------------------------------------------------

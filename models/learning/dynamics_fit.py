@@ -15,7 +15,7 @@ from models.nn.odefunc import NFEMetric, ODEFunc
 from models.nn.samplers import draw_window, time_windows
 from models.nn.training import Batch, OnStep, TrainConfig, fit
 from models.ode.solve import UNTIMED, BudgetExceeded, FixedStep, Tolerances, solve
-from models.systems.library import Problem
+from models.systems.spec import SystemSpec
 
 SystemName = Literal["spiral", "nonlinear"]
 FieldKind = Literal["linear", "mlp"]
@@ -38,7 +38,7 @@ def true_field(system: SystemName):
     """The known field f(t, z) of a system: the linear spiral dz/dt = [[-0.1, -1], [1, -0.1]] z, or the
     non-linear field above."""
     if system == "spiral":
-        return Problem(system="linear_spiral").field()
+        return SystemSpec("linear_spiral").field()
     if system == "nonlinear":
         return nonlinear_field
     raise ValueError(f"unknown system {system!r}; expected one of {SYSTEM_NAMES}")

@@ -14,7 +14,7 @@ import torch
 
 from models.ode.fixed_step import FIXED_METHODS, Field
 from models.ode.solve import Budget, SolveError, SolverConfig, Tolerances, solve
-from models.systems.library import Problem
+from models.systems.spec import Problem
 
 #: Butcher tableaus (A, b, c) of the hand-written methods, padded to four stages below.
 _TABLEAUS: dict[str, tuple[list[list[float]], list[float], list[float]]] = {

@@ -330,38 +330,3 @@ def get_system(key: str) -> System:
         return SYSTEMS[key]
     except KeyError:
         raise KeyError(f"unknown system {key!r}; choose one of {', '.join(SYSTEMS)}") from None
-
-
-@dataclass(frozen=True)
-class Problem:
-    """An initial value problem built from a named system: which system, its parameters, y0 and span.
-
-    Hashable, so cached functions can take it. `None` means the system's default.
-    """
-
-    system: str = "lotka_volterra"
-    params: tuple[tuple[str, float], ...] = ()
-    y0: tuple[float, ...] | None = None
-    t0: float = 0.0
-    t1: float | None = None
-
-    @property
-    def spec(self) -> System:
-        return get_system(self.system)
-
-    @property
-    def span(self) -> tuple[float, float]:
-        return (self.t0, self.spec.t1 if self.t1 is None else self.t1)
-
-    def field(self) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
-        return self.spec.field(dict(self.params))
-
-    def initial(self, dtype: torch.dtype = torch.float64) -> torch.Tensor:
-        """y0 as (dim,)."""
-        return torch.tensor(self.spec.y0 if self.y0 is None else self.y0, dtype=dtype)
-
-    def exact(self, t: torch.Tensor) -> torch.Tensor | None:
-        """The exact solution at `t: (T,)` as (T, dim), or None if the system has none."""
-        if self.spec.exact is None:
-            return None
-        return self.spec.exact(t, self.initial(t.dtype)[None], self.spec.resolve(dict(self.params)))[:, 0]

@@ -1,5 +1,6 @@
-"""The systems a phase portrait can show: library presets, linear systems by type or matrix, and
-equations typed by a visitor, behind one hashable `SystemSpec` (compiled, never evaluated)."""
+"""The systems a page can show: library presets, linear systems by type or matrix, and
+equations typed by a visitor, behind one hashable `SystemSpec` (compiled, never evaluated), and the
+initial value problem `Problem` built on it (the Solver lab's)."""
 
 from __future__ import annotations
 
@@ -122,3 +123,37 @@ def custom_system(equations: tuple[str, ...]) -> System:
         window=((-3.0, 3.0),) * len(variables),
         params=tuple(Param(name, CUSTOM_PARAM_DEFAULT, low, high, name) for name in names),
     )
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An initial value problem: a system (the same SystemSpec a phase portrait draws), y0 and the span.
+
+    Hashable, so cached functions can take it. `None` means the system's own default.
+    """
+
+    system: SystemSpec = SystemSpec("lotka_volterra")
+    y0: tuple[float, ...] | None = None
+    t0: float = 0.0
+    t1: float | None = None
+
+    def definition(self) -> System:
+        return self.system.system()
+
+    @property
+    def span(self) -> tuple[float, float]:
+        return (self.t0, self.definition().t1 if self.t1 is None else self.t1)
+
+    def field(self) -> Field:
+        return self.system.field()
+
+    def initial(self, dtype: torch.dtype = torch.float64) -> torch.Tensor:
+        """y0 as (dim,)."""
+        return torch.tensor(self.definition().y0 if self.y0 is None else self.y0, dtype=dtype)
+
+    def exact(self, t: torch.Tensor) -> torch.Tensor | None:
+        """The exact solution at `t: (T,)` as (T, dim), or None if the system has none."""
+        system = self.definition()
+        if system.exact is None:
+            return None
+        return system.exact(t, self.initial(t.dtype)[None], system.resolve(dict(self.system.params)))[:, 0]

@@ -26,7 +26,8 @@ from models.ode.solve import (
     solve,
     step_control,
 )
-from models.systems.library import SYSTEMS, Problem, get_system
+from models.systems.library import SYSTEMS, get_system
+from models.systems.spec import Problem, SystemSpec
 
 F64 = torch.float64
 #: Tests assert numbers, not speed: a generous deadline keeps them green on a loaded machine.
@@ -39,7 +40,7 @@ def _exact_end(problem: Problem) -> torch.Tensor:
 
 @pytest.mark.parametrize("system", ["decay", "harmonic", "linear_spiral"])
 def test_measured_orders_match_theory_on_exact_solutions(system):
-    problem = Problem(system=system, t1=2.0)
+    problem = Problem(SystemSpec(system), t1=2.0)
     sweeps = error_sweep(
         problem.field(),
         problem.initial(),
@@ -54,7 +55,7 @@ def test_measured_orders_match_theory_on_exact_solutions(system):
 
 
 def test_batched_sweep_rows_equal_separate_solves():
-    problem = Problem(system="lotka_volterra")
+    problem = Problem(SystemSpec("lotka_volterra"))
     f, y0 = problem.field(), problem.initial()
     ends = final_states(f, y0, problem.span, ["euler", "rk4", "midpoint"], [60, 30, 45])
     for row, (method, n) in enumerate([("euler", 60), ("rk4", 30), ("midpoint", 45)]):
@@ -74,7 +75,7 @@ def test_hand_rk4_equals_torchdiffeq_classic_rk4_step():
 
 
 def test_hand_rk4_trajectory_equals_torchdiffeq_rk4_to_1e6():
-    problem = Problem(system="lotka_volterra")
+    problem = Problem(SystemSpec("lotka_volterra"))
     f, y0 = problem.field(), problem.initial()[None]
     ours = solve(f, y0, problem.span, SolverConfig(method="rk4", step=FixedStep(0.01), budget=SLOW_OK)).y
     theirs = solve(f, y0, problem.span, SolverConfig(method="rk4_38", step=FixedStep(0.01), budget=SLOW_OK)).y
@@ -83,7 +84,7 @@ def test_hand_rk4_trajectory_equals_torchdiffeq_rk4_to_1e6():
 
 @pytest.mark.parametrize("method", ["euler", "midpoint", "rk4", "heun3", "rk4_38"])
 def test_nfe_is_exact_for_fixed_step_methods(method):
-    problem = Problem(system="lotka_volterra")
+    problem = Problem(SystemSpec("lotka_volterra"))
     result = solve(
         problem.field(),
         problem.initial()[None],
@@ -96,7 +97,7 @@ def test_nfe_is_exact_for_fixed_step_methods(method):
 
 
 def test_adaptive_solve_records_accepted_steps_and_meets_tolerance():
-    problem = Problem(system="harmonic")
+    problem = Problem(SystemSpec("harmonic"))
     result = solve(
         problem.field(),
         problem.initial()[None],
@@ -114,7 +115,7 @@ def test_adaptive_solve_records_accepted_steps_and_meets_tolerance():
 
 
 def test_tighter_tolerance_costs_more_evaluations():
-    problem = Problem(system="van_der_pol")
+    problem = Problem(SystemSpec("van_der_pol"))
     nfes = [
         solve(
             problem.field(),
@@ -128,7 +129,7 @@ def test_tighter_tolerance_costs_more_evaluations():
 
 
 def test_budget_stops_a_blow_up_quickly():
-    problem = Problem(system="blowup", t1=2.0)
+    problem = Problem(SystemSpec("blowup"), t1=2.0)
     for method in ("dopri5", "rk4", "euler"):
         with pytest.raises(Diverged) as caught:
             solve(
@@ -147,8 +148,8 @@ def test_nfe_cap_raises_budget_exceeded_under_any_optimisation_level():
     code = (
         "import torch\n"
         "from models.ode.solve import solve, Budget, BudgetExceeded, SolverConfig, Tolerances\n"
-        "from models.systems.library import Problem\n"
-        "p = Problem(system='van_der_pol', params=(('mu', 10.0),))\n"
+        "from models.systems.spec import Problem, SystemSpec\n"
+        "p = Problem(SystemSpec('van_der_pol', (('mu', 10.0),)))\n"
         "try:\n"
         "    solve(p.field(), p.initial()[None], p.span, SolverConfig(method='dopri5', step=Tolerances(1e-10, 1e-10), budget=Budget(max_nfe=300, deadline_s=120)))\n"
         "except BudgetExceeded as e:\n"
@@ -159,7 +160,7 @@ def test_nfe_cap_raises_budget_exceeded_under_any_optimisation_level():
 
 
 def test_deadline_stops_long_work():
-    problem = Problem(system="lorenz", t1=1000.0)
+    problem = Problem(SystemSpec("lorenz"), t1=1000.0)
     with pytest.raises(BudgetExceeded, match="time limit"):
         solve(
             problem.field(),
@@ -184,7 +185,7 @@ def test_deadline_stops_long_work():
     ],
 )
 def test_bad_requests_are_refused_with_one_line(span, cfg, message):
-    problem = Problem(system="decay")
+    problem = Problem(SystemSpec("decay"))
     with pytest.raises(InvalidSolve, match=message) as caught:
         solve(problem.field(), problem.initial()[None], span, cfg)
     assert "\n" not in str(caught.value)
@@ -206,7 +207,7 @@ def test_fit_order_ignores_round_off_and_non_finite_points():
 
 
 def test_sources_figure_euler_spirals_out_and_rk4_stays_on_the_orbit():
-    problem = Problem(system="lotka_volterra")
+    problem = Problem(SystemSpec("lotka_volterra"))
     f, y0 = problem.field(), problem.initial()[None]
 
     def invariant(y: torch.Tensor) -> torch.Tensor:  # conserved along exact orbits (alpha = ... = 1)
@@ -232,7 +233,7 @@ def test_every_system_is_batched_and_shaped(key):
 
 @pytest.mark.parametrize("key", [k for k, s in SYSTEMS.items() if s.exact is not None and k != "blowup"])
 def test_exact_solutions_satisfy_their_equations(key):
-    problem = Problem(system=key, t1=1.0)
+    problem = Problem(SystemSpec(key), t1=1.0)
     t = torch.linspace(0.0, 1.0, 201, dtype=F64)
     y = problem.exact(t)
     torch.testing.assert_close(y[0], problem.initial())
