@@ -4,7 +4,7 @@ regression models and fitted fields. Everything returned is plain numbers / nump
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -114,7 +114,10 @@ def shipped_nfe_history() -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
 
 
 @dataclass(frozen=True)
-class RegressionView:
+class RegressionArrays:
+    """What the ResNet-to-ODE-Net tab draws of two trained regressors: data, predictions on [-3, 3] and
+    hidden-state paths through depth."""
+
     x_data: np.ndarray
     y_data: np.ndarray
     x_grid: np.ndarray
@@ -125,6 +128,13 @@ class RegressionView:
     resnet_states: np.ndarray  # (L + 1, n_paths)
     ode_t: np.ndarray
     ode_states: np.ndarray  # (T, n_paths)
+
+
+@dataclass(frozen=True)
+class RegressionView:
+    """Two trained regressors (shipped or the visitor's own) as drawn, with their training losses."""
+
+    arrays: RegressionArrays
     resnet_losses: np.ndarray
     odenet_losses: np.ndarray
 
@@ -132,7 +142,9 @@ class RegressionView:
 PATH_INPUTS = np.linspace(-2.5, 2.5, 9)
 
 
-def regression_arrays(resnet: torch.nn.Module, odenet: torch.nn.Module, cfg: RegressionConfig) -> dict:
+def regression_arrays(
+    resnet: torch.nn.Module, odenet: torch.nn.Module, cfg: RegressionConfig
+) -> RegressionArrays:
     """Predictions on [-3, 3] and hidden-state paths of two trained regressors, as numpy."""
     x_data, y_data = training_data(cfg)
     grid = torch.linspace(-3.0, 3.0, 121).unsqueeze(1)
@@ -140,18 +152,18 @@ def regression_arrays(resnet: torch.nn.Module, odenet: torch.nn.Module, cfg: Reg
     ode_t = torch.linspace(0.0, 1.0, 41)
     with torch.no_grad():
         states = resnet.hidden_states(paths)[:, :, 0].numpy()
-        return {
-            "x_data": x_data[:, 0].numpy(),
-            "y_data": y_data[:, 0].numpy(),
-            "x_grid": grid[:, 0].numpy(),
-            "y_true": target(grid)[:, 0].numpy(),
-            "resnet_pred": resnet(grid)[:, 0].numpy(),
-            "odenet_pred": odenet(grid)[:, 0].numpy(),
-            "resnet_t": np.arange(states.shape[0]) * resnet.step,
-            "resnet_states": states,
-            "ode_t": ode_t.numpy(),
-            "ode_states": odenet.trajectory(paths, ode_t)[:, :, 0].numpy(),
-        }
+        return RegressionArrays(
+            x_data=x_data[:, 0].numpy(),
+            y_data=y_data[:, 0].numpy(),
+            x_grid=grid[:, 0].numpy(),
+            y_true=target(grid)[:, 0].numpy(),
+            resnet_pred=resnet(grid)[:, 0].numpy(),
+            odenet_pred=odenet(grid)[:, 0].numpy(),
+            resnet_t=np.arange(states.shape[0]) * resnet.step,
+            resnet_states=states,
+            ode_t=ode_t.numpy(),
+            ode_states=odenet.trajectory(paths, ode_t)[:, :, 0].numpy(),
+        )
 
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
@@ -163,13 +175,12 @@ def shipped_regression(depth: int) -> RegressionView | Failure:
         return err.detached()
     if depth not in ckpt.resnets:
         return CheckpointError(f"no shipped ResNet of depth {depth}")
-    cfg = RegressionConfig(**{**ckpt.cfg.__dict__, "depth": depth})
+    cfg = replace(ckpt.cfg, depth=depth)
     resnet, odenet = build_resnet(cfg), build_odenet(cfg)
     resnet.load_state_dict(ckpt.resnets[depth])
     odenet.load_state_dict(ckpt.odenet)
-    arrays = regression_arrays(resnet, odenet, cfg)
     return RegressionView(
-        **arrays,
+        regression_arrays(resnet, odenet, cfg),
         resnet_losses=np.asarray(ckpt.resnet_losses[depth]),
         odenet_losses=np.asarray(ckpt.odenet_losses),
     )
@@ -186,7 +197,7 @@ def depth_sweep() -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float] | N
     rmse = []
     grid = torch.linspace(-3.0, 3.0, 121).unsqueeze(1)
     for d in depths:
-        model = build_resnet(RegressionConfig(**{**ckpt.cfg.__dict__, "depth": int(d)}))
+        model = build_resnet(replace(ckpt.cfg, depth=int(d)))
         model.load_state_dict(ckpt.resnets[int(d)])
         with torch.no_grad():
             rmse.append(float(torch.sqrt(torch.mean((model(grid) - target(grid)) ** 2))))

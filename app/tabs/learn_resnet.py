@@ -3,10 +3,12 @@ textbook cubic, the shipped depth sweep, and a ResNet trained live."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import streamlit as st
 
-from cached.learning import DYNAMICS_DIR, depth_sweep, regression_arrays, shipped_regression
+from cached.learning import DYNAMICS_DIR, RegressionArrays, depth_sweep, regression_arrays, shipped_regression
 from components.learning_figures import (
     ODENET_COLOR,
     RESNET_COLOR,
@@ -26,6 +28,17 @@ from models.learning.resnet_vs_odenet import RegressionConfig, build_odenet, bui
 
 DEPTHS = (1, 2, 3, 5, 10, 20)
 LIVE_KEY = "learn.__reg_live"
+
+
+@dataclass(frozen=True)
+class LiveRegression:
+    """The visitor's own trained ResNet (kept in the session), drawn instead of the shipped one at its depth."""
+
+    depth: int
+    arrays: RegressionArrays
+    losses: list[float]
+
+
 BUTTON = TrainButton("learn.reg", label="Train this ResNet", key="learn.reg_train")
 
 
@@ -65,7 +78,7 @@ def train(cfg: RegressionConfig, live: LiveProgress) -> list[Failure]:
     fit = train_regressor(model, cfg, on_step)
     odenet = build_odenet(cfg)
     odenet.load_state_dict(load_regression(DYNAMICS_DIR / "regression.pt").odenet)
-    st.session_state[LIVE_KEY] = (cfg.depth, regression_arrays(model, odenet, cfg), fit.losses)
+    st.session_state[LIVE_KEY] = LiveRegression(cfg.depth, regression_arrays(model, odenet, cfg), fit.losses)
     return []
 
 
@@ -74,29 +87,26 @@ def render(links: PageLinks) -> None:
     key = links.initial("depth", 3, parse_depth)
     depth = int(st.select_slider("ResNet depth", options=list(DEPTHS), key=key))
     view = shipped_regression(depth)
-    live_reg = st.session_state.get(LIVE_KEY)
-    if live_reg is not None and live_reg[0] == depth:
-        view_arrays, live_losses = live_reg[1], live_reg[2]
-    else:
-        view_arrays, live_losses = None, None
+    live = st.session_state.get(LIVE_KEY)
+    live = live if isinstance(live, LiveRegression) and live.depth == depth else None
     if failed(view):
         show_failure(view, "Shipped regression models unavailable")
     else:
-        arrays = view_arrays or view.__dict__
-        resnet_label = f"ResNet, depth {depth}" + (" (your training)" if view_arrays else "")
+        arrays = live.arrays if live else view.arrays
+        resnet_label = f"ResNet, depth {depth}" + (" (your training)" if live else "")
         left, right = st.columns(2)
         with left:
             show_figure(
                 regression_figure(
-                    arrays["x_data"], arrays["y_data"], arrays["x_grid"], arrays["y_true"],
-                    [(resnet_label, arrays["resnet_pred"], RESNET_COLOR), ("ODE-Net", arrays["odenet_pred"], ODENET_COLOR)],
+                    arrays.x_data, arrays.y_data, arrays.x_grid, arrays.y_true,
+                    [(resnet_label, arrays.resnet_pred, RESNET_COLOR), ("ODE-Net", arrays.odenet_pred, ODENET_COLOR)],
                     (-2.0, 2.0),
                 ),
                 key="regression", name="resnet-odenet-regression",
             )  # fmt: skip
         with right:
             show_figure(
-                depth_paths_figure(arrays["resnet_t"], arrays["resnet_states"], arrays["ode_t"], arrays["ode_states"]),
+                depth_paths_figure(arrays.resnet_t, arrays.resnet_states, arrays.ode_t, arrays.ode_states),
                 key="paths", name="resnet-odenet-paths",
             )  # fmt: skip
         st.markdown(
@@ -105,10 +115,10 @@ def render(links: PageLinks) -> None:
             "the ODE-Net's continuous time. Both fit the ten points in [−2, 2] (shaded); outside it they "
             "extrapolate, and neither knows the cubic keeps growing."
         )
-        if live_losses:
+        if live:
             st.caption(
-                f"Trained live: ResNet depth {depth}, training loss {live_losses[0]:.3g} → {live_losses[-1]:.3g} "
-                f"over {len(live_losses)} iterations."
+                f"Trained live: ResNet depth {depth}, training loss {live.losses[0]:.3g} → {live.losses[-1]:.3g} "
+                f"over {len(live.losses)} iterations."
             )
         sweep_rows = depth_sweep()
         if sweep_rows is not None:
