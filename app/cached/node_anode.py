@@ -213,19 +213,16 @@ def _metrics(model: nn.Module, data: ToyDataConfig) -> dict[str, float]:
     return evaluate(model, splits.test, loss_for_task(splits.task))
 
 
-VIEWS: dict[str, Callable[..., Any]] = {
-    "paths": _paths,
-    "regions": _regions,
-    "field": _field,
-    "outputs": _outputs,
-    "metrics": _metrics,
+#: The read-outs by name: the name, not the function, is the key of the shared cache.
+_READOUTS: dict[str, Callable[..., Any]] = {
+    f.__name__: f for f in (_paths, _regions, _field, _outputs, _metrics)
 }
 
 
 def _compute(view: str, ref: ModelRef, args: tuple) -> Any:
     try:
         with torch.inference_mode():
-            return VIEWS[view](materialise(ref), *args)
+            return _READOUTS[view](materialise(ref), *args)
     except BudgetExceeded:
         return BudgetExceeded(
             f"the solver needed more than {ref.cfg.solver.max_nfe} evaluations of f; try a looser tolerance"
@@ -240,9 +237,9 @@ def _shared_view(view: str, ref: ModelRef, args: tuple) -> Any:
     return _compute(view, ref, args)
 
 
-def view(name: str, ref: ModelRef, *args: Any) -> Any:
-    """The view `name` of the model `ref` ("paths", "regions", "field", "outputs" or "metrics"), or a
-    `Failure`. Views of the visitor's own models are memoised in the session only."""
+def _view(name: str, ref: ModelRef, *args: Any) -> Any:
+    """The read-out `name` of the model `ref`, or a `Failure`. Read-outs of shipped and untrained models
+    are shared across sessions; those of the visitor's own models are memoised in the session only."""
     if ref.source != "session":
         return _shared_view(name, ref, args)
     memo = st.session_state.setdefault(MEMO_KEY, OrderedDict())
@@ -252,6 +249,31 @@ def view(name: str, ref: ModelRef, *args: Any) -> Any:
         while len(memo) > MAX_SESSION_MEMO:
             memo.popitem(last=False)
     return memo[key]
+
+
+def paths_view(ref: ModelRef, x: np.ndarray, n_times: int) -> Any:
+    """Paths of the points `x` through depth (models.node_anode.analysis.flow_paths), or a Failure."""
+    return _view("_paths", ref, x, n_times)
+
+
+def regions_view(ref: ModelRef, window: tuple, resolution: int) -> Any:
+    """Class probabilities over the input plane (analysis.decision_regions), or a Failure."""
+    return _view("_regions", ref, window, resolution)
+
+
+def field_view(ref: ModelRef, window: tuple, t: float) -> Any:
+    """The learned vector field at time t (analysis.vector_field), or a Failure."""
+    return _view("_field", ref, window, t)
+
+
+def outputs_view(ref: ModelRef, x: np.ndarray) -> np.ndarray | Failure:
+    """The model's outputs at `x`, or a Failure."""
+    return _view("_outputs", ref, x)
+
+
+def metrics_view(ref: ModelRef, data: ToyDataConfig) -> dict[str, float] | Failure:
+    """Test-split metrics of the model on `data`, or a Failure."""
+    return _view("_metrics", ref, data)
 
 
 def _hashable(args: tuple) -> tuple:

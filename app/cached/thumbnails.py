@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from cached.latent import checkpoint_dir
 from cached.latent import extrapolation as latent_extrapolation
 from cached.latent import models as latent_models
-from cached.node_anode import MODEL_LABELS, SHIPPED_DATA, data_arrays, preset_ref, view
+from cached.node_anode import MODEL_LABELS, SHIPPED_DATA, data_arrays, preset_ref, regions_view
 from cached.phase import PORTRAIT, STABLE, UNSTABLE, fixed_points, trajectories
 from cached.solver import reference, trajectory
 from components.fixed_point_figures import STABLE_COLOR, UNSTABLE_COLOR
@@ -94,7 +94,7 @@ def node_anode_lab() -> go.Figure:
     grids = []
     for kind in ("node", "anode"):
         ref = preset_ref(kind, data, 2, 2)
-        grid = view("regions", ref, padded_window(arrays.x, 0.15), 60) if ref is not None else None
+        grid = regions_view(ref, padded_window(arrays.x, 0.15), 60) if ref is not None else None
         if grid is not None and not isinstance(grid, Failure):
             grids.append((MODEL_LABELS[kind], grid))
     if not grids:

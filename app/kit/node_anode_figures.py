@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from cached.node_anode import MODEL_LABELS, DataArrays, ModelRef, view
+from cached.node_anode import MODEL_LABELS, DataArrays, ModelRef, outputs_view, paths_view, regions_view
 from components.flow_panels import Coloring, Panel
 from components.flow_path_figures import flip1d_figure
 from components.flow_plane_figures import decision_regions_figure
@@ -38,7 +38,7 @@ class ModelFigures:
     def panels_for(self, kinds: list[str], models: dict[str, ModelRef] | None = None) -> dict[str, Panel]:
         """Paths of the shown points for each model that could be solved (the others get an error line)."""
         models = models or self.refs
-        results = {k: view("paths", models[k], self.arrays.shown_x, 26) for k in kinds}
+        results = {k: paths_view(models[k], self.arrays.shown_x, 26) for k in kinds}
         show_errors(results)
         return {
             k: Panel(
@@ -69,7 +69,7 @@ class ModelFigures:
     def flip_figure(self, models: dict[str, ModelRef], key: str, name: str) -> dict[str, Panel]:
         """The 1-D task's paths and outputs for `models`; returns the panels drawn."""
         panels = self.panels_for(list(models), models)
-        outputs = {k: view("outputs", models[k], self.arrays.shown_x) for k in panels}
+        outputs = {k: outputs_view(models[k], self.arrays.shown_x) for k in panels}
         show_errors(outputs)
         kept = {k: pn for k, pn in panels.items() if not failed(outputs[k])}
         if kept:
@@ -80,7 +80,7 @@ class ModelFigures:
         return kept
 
     def regions_figure(self, models: dict[str, ModelRef], key: str, name: str, resolution: int = 60) -> None:
-        grids = {k: view("regions", models[k], self.window, resolution) for k in models}
+        grids = {k: regions_view(models[k], self.window, resolution) for k in models}
         show_errors(grids)
         good = [(MODEL_LABELS[k], g) for k, g in grids.items() if not failed(g)]
         if good:

@@ -12,8 +12,9 @@ from cached.node_anode import (
     SHIPPED_DATA,
     DataArrays,
     data_arrays,
+    field_view,
     find_run,
-    view,
+    metrics_view,
 )
 from components.flow_cloud_figures import cloud_figure
 from components.flow_panels import Coloring
@@ -157,7 +158,7 @@ classification = arrays.task == "classification"
 solver_words = (
     f"{solver} at tolerance {tol_text}" if step_size is None else f"{solver} with h = {step_size:g}"
 )
-measured: dict[str, dict | Failure] = {k: view("metrics", ref, data_cfg) for k, ref in refs.items()}
+measured: dict[str, dict | Failure] = {k: metrics_view(ref, data_cfg) for k, ref in refs.items()}
 
 # --- summary ---------------------------------------------------------------------------------------------
 if not chosen:
@@ -278,7 +279,7 @@ if chosen:
                 fields = {}
                 for k, pn in panels.items():
                     plane = padded_window(pn.states[:, :, :2].reshape(-1, 2), 0.08)
-                    fields[k] = view("field", refs[k], plane, field_t)
+                    fields[k] = field_view(refs[k], plane, field_t)
                 show_errors(fields)
                 drawn = [k for k in fields if not failed(fields[k])]
                 if drawn:
