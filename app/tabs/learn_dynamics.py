@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from cached.learning import field_view, observations, shipped_field_view, shipped_fit
+from cached.learning import FieldView, field_view, observations, shipped_field_view, shipped_fit
 from components.learning_figures import curve_chart, curve_records, vector_field_figure
 from kit.chrome import presenter_mode
 from kit.failure import failed, show_failure
@@ -22,6 +22,19 @@ from models.nn.training import snapshot_state
 SYSTEM_LABELS = {"spiral": "Linear spiral", "nonlinear": "Non-linear field (§5)"}
 FIELD_LABELS = {"linear": "Linear field (2×2)", "mlp": "MLP field (16 hidden, ELU)"}
 LIVE_KEY = "learn.__dyn_live"
+
+
+@dataclass(frozen=True)
+class TrainedFit:
+    """The visitor's own fitted field, kept in the session, shown instead of the shipped fit of its
+    (system, kind)."""
+
+    system: str
+    kind: str
+    view: FieldView
+    losses: list[float]
+
+
 BUTTON = TrainButton("learn.dyn", label="Train live", key="learn.dyn_train")
 
 
@@ -80,7 +93,7 @@ def train(plan: LiveFit, live: LiveProgress) -> list[Failure]:
 
     fit = fit_dynamics(field, observations(data), plan.fit, on_step)
     view = field_view(data, plan.kind, snapshot_state(field))
-    st.session_state[LIVE_KEY] = ((plan.system, plan.kind), view, fit.losses)
+    st.session_state[LIVE_KEY] = TrainedFit(plan.system, plan.kind, view, fit.losses)
     return []
 
 
@@ -110,8 +123,8 @@ def render(links: PageLinks) -> None:
         )
         live_dyn = st.session_state.get(LIVE_KEY)
         dyn_losses = None
-        if live_dyn is not None and live_dyn[0] == (system, kind):
-            fv, title, dyn_losses = live_dyn[1], "your training", live_dyn[2]
+        if isinstance(live_dyn, TrainedFit) and (live_dyn.system, live_dyn.kind) == (system, kind):
+            fv, title, dyn_losses = live_dyn.view, "your training", live_dyn.losses
         else:
             fv, title = (
                 shipped_field_view(system, kind, index),

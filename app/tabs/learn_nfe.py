@@ -3,6 +3,8 @@ half-moons NODE, and forward NFE over a training, shipped or trained live."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
 from cached.learning import nfe_sweep, shipped_nfe_history
@@ -28,6 +30,17 @@ from models.learning.nfe_study import (
 from models.nn.training import TrainConfig
 
 LIVE_KEY = "learn.__nfe_live"
+
+
+@dataclass(frozen=True)
+class LiveNFE:
+    """The visitor's own training run, kept in the session: per step, forward NFE and loss."""
+
+    steps: list[int]
+    nfe: list[float]
+    losses: list[float]
+
+
 BUTTON = TrainButton("learn.nfe", label="Train and record NFE", key="learn.nfe_train")
 
 
@@ -46,7 +59,8 @@ def train(n_steps: int, live: LiveProgress) -> list[Failure]:
 
     train_cfg = TrainConfig(steps=n_steps, lr=0.01, batch_size=100_000, eval_every=0, max_wall_s=60)
     train_recording_nfe(TrainingNFEConfig(train=train_cfg), on_step)
-    st.session_state[LIVE_KEY] = tuple(list(c) for c in zip(*seen, strict=True))
+    steps, nfe, losses = (list(c) for c in zip(*seen, strict=True))
+    st.session_state[LIVE_KEY] = LiveNFE(steps, nfe, losses)
     return []
 
 
@@ -88,12 +102,13 @@ def render(links: PageLinks) -> None:
     st.subheader("(d) NFE over the course of training")
     history = shipped_nfe_history()
     live = st.session_state.get(LIVE_KEY)
+    live = live if isinstance(live, LiveNFE) and live.steps else None
     records = []
     if history is not None:
         steps, nfe, loss = history
         records = curve_records(steps, nfe, "step", "forward NFE", run="shipped training")
     if live:
-        records += curve_records(live[0], live[1], "step", "forward NFE", run="your training")
+        records += curve_records(live.steps, live.nfe, "step", "forward NFE", run="your training")
     if records:
         st.altair_chart(curve_chart(records, "step", "forward NFE", color="run"), width="stretch")
     if history is not None:
@@ -103,8 +118,8 @@ def render(links: PageLinks) -> None:
         )
     if live:
         st.caption(
-            f"Trained live: {len(live[0])} steps, loss {live[2][0]:.3f} → {live[2][-1]:.3f}, "
-            f"forward NFE {int(live[1][0])} → {int(live[1][-1])}."
+            f"Trained live: {len(live.steps)} steps, loss {live.losses[0]:.3f} → {live.losses[-1]:.3f}, "
+            f"forward NFE {int(live.nfe[0])} → {int(live.nfe[-1])}."
         )
 
     if not presenter_mode():
