@@ -101,11 +101,9 @@ def render(links: PageLinks) -> None:
     """The tab's system and field controls, the learned field, its losses and the live training."""
     a, b = st.columns(2)
     with a:
-        system = links.selectbox(
-            "Observed system", "system", list(SYSTEM_LABELS), "spiral", labels=SYSTEM_LABELS
-        )
+        system = links.selectbox("Observed system", "system", list(SYSTEM_LABELS), labels=SYSTEM_LABELS)
     with b:
-        kind = links.selectbox("Model field", "field", list(FIELD_LABELS), "linear", labels=FIELD_LABELS)
+        kind = links.selectbox("Model field", "field", list(FIELD_LABELS), labels=FIELD_LABELS)
     shipped = shipped_fit(system, kind)
     if failed(shipped):
         show_failure(shipped, "Shipped fit unavailable")

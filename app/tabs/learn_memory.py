@@ -29,21 +29,19 @@ def render(links: PageLinks) -> None:
     c1, c2, c3, c4 = st.columns(4)
     with c1:
         sweep_kind = links.selectbox(
-            "Sweep", "sweep", ["steps", "tolerance"], "steps",
+            "Sweep", "sweep", ["steps", "tolerance"],
             labels={"steps": "rk4: number of steps", "tolerance": "dopri5: tolerance"},
         )  # fmt: skip
     with c2:
-        hidden = int(links.selectbox("Hidden width", "hidden", ["16", "32", "64"], "32"))
+        hidden = int(links.selectbox("Hidden width", "hidden", ["16", "32", "64"]))
     with c3:
-        batch = int(links.selectbox("Batch", "batch", ["16", "64", "128"], "64"))
+        batch = int(links.selectbox("Batch", "batch", ["16", "64", "128"]))
     with c4:
         if sweep_kind == "steps":
-            most = int(links.selectbox("Most steps", "most", [str(s) for s in STEP_COUNTS[2:]], "64"))
+            most = int(links.selectbox("Most steps", "most", [str(s) for s in STEP_COUNTS[2:]]))
             settings = tuple(float(s) for s in STEP_COUNTS if s <= most)
         else:
-            tightest = links.selectbox(
-                "Tightest tolerance", "tightest", [f"{t:.0e}" for t in TOLERANCES[1:]], "1e-06"
-            )
+            tightest = links.selectbox("Tightest tolerance", "tightest", [f"{t:.0e}" for t in TOLERANCES[1:]])
             settings = tuple(t for t in TOLERANCES if t >= float(tightest))
     cfg = MemoryStudyConfig(hidden=hidden, batch=batch)
     solver = "rk4" if sweep_kind == "steps" else "dopri5"

@@ -67,7 +67,7 @@ def train(n_steps: int, live: LiveProgress) -> list[Failure]:
 def render(links: PageLinks) -> None:
     """The tab's sweep figures, the NFE-over-training curves and the live training."""
     seminorm = links.toggle(
-        "Adjoint error on the state only (seminorm)", "seminorm", False,
+        "Adjoint error on the state only (seminorm)", "seminorm",
         help="Kidger et al. 2021: leave the parameter-gradient integral out of the backward solve's error.",
     )  # fmt: skip
     sweep = nfe_sweep(seminorm)

@@ -78,7 +78,7 @@ finalize_interrupted()
 
 with st.sidebar:
     st.header("Data")
-    dataset = links.selectbox("Data set", "data", list(DATASETS), "moons", labels=DATASET_LABELS)
+    dataset = links.selectbox("Data set", "data", list(DATASETS), labels=DATASET_LABELS)
     shipped_data = SHIPPED_DATA[dataset]
     n = int(links.slider("Number of points", "n", 100, 2000, shipped_data.n, step=50, scope=dataset))
     noise = float(
@@ -111,27 +111,26 @@ with st.sidebar:
             "ANODE extra dimensions p", "p", 1, 5, 1, help="Zeros appended to the input: the state is (z, a)."
         )
     )
-    time_dependent = links.toggle("f depends on t", "timedep", False, help="Feed t to the MLP as an input.")
+    time_dependent = links.toggle("f depends on t", "timedep", help="Feed t to the MLP as an input.")
 
     st.header("Solver")
-    solver = links.selectbox("Method", "solver", SOLVERS, "dopri5", labels=SOLVER_LABELS)
+    solver = links.selectbox("Method", "solver", SOLVERS, labels=SOLVER_LABELS)
     tol_text, step_size = "1e-3", None
     if solver in ADAPTIVE_SOLVERS:
-        tol_text = links.selectbox("Tolerance (rtol = atol)", "tol", TOLERANCES, "1e-3")
+        tol_text = links.selectbox("Tolerance (rtol = atol)", "tol", TOLERANCES)
     else:
-        step_size = float(links.slider("Step size over [0, 1]", "h", 0.05, 1.0, 0.25, step=0.05))
+        step_size = float(links.slider("Step size over [0, 1]", "h", 0.05, 1.0, step=0.05))
     adjoint = links.toggle(
         "Adjoint backpropagation",
         "adjoint",
-        False,
         help="Solve an ODE backwards for the gradients (O(1) memory, extra backward NFE) instead of "
         "backpropagating through the solver's steps.",
     )
 
     st.header("Training")
-    steps = int(links.slider("Steps per model", "steps", 1, 400, 80))
-    lr = float(links.selectbox("Learning rate (Adam, full batch)", "lr", LEARNING_RATES, "0.02"))
-    x_axis = links.selectbox("Curves against", "x", list(X_AXES), "step", labels=X_AXES)
+    steps = int(links.slider("Steps per model", "steps", 1, 400))
+    lr = float(links.selectbox("Learning rate (Adam, full batch)", "lr", LEARNING_RATES))
+    x_axis = links.selectbox("Curves against", "x", list(X_AXES), labels=X_AXES)
 
 data_cfg = ToyDataConfig(name=dataset, n=n, noise=noise, seed=seed)
 arrays: DataArrays = data_arrays(data_cfg)
@@ -271,7 +270,7 @@ if chosen:
             main, side = st.columns([3.2, 1])
             field_t = 0.0
             if time_dependent and plane_kinds:
-                field_t = float(links.slider("Time t at which f is drawn", "ft", 0.0, 1.0, 0.0, step=0.05))
+                field_t = float(links.slider("Time t at which f is drawn", "ft", 0.0, 1.0, step=0.05))
             with main:
                 if not plane_kinds:
                     st.info("The vector field view needs a state of two dimensions or more.")
