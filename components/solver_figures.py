@@ -4,6 +4,7 @@ size with measured orders, work–precision, and an adaptive method's step sizes
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
@@ -11,9 +12,63 @@ from plotly.subplots import make_subplots
 
 from components.style import Curve, color_for, line_style, scene, styled
 
+#: A curve that strays further than this many times the reference's extent beyond it has diverged: the
+#: axes follow the others. Euler's honest spirals (about one extent beyond, harmonic oscillator and
+#: pendulum at their default steps) stay drawn whole; a blow-up (1e8 and more) does not flatten them.
+DIVERGED_EXTENTS = 3.0
+#: Room around the kept curves, as a fraction of their extent.
+MARGIN = 0.05
 
-def components_figure(curves: Sequence[Curve], state_names: Sequence[str]) -> go.Figure:
-    """Each state component against t, one row per component."""
+
+@dataclass(frozen=True)
+class Escape:
+    """A curve drawn beyond the axes: from `t` on it is more than DIVERGED_EXTENTS beyond the reference,
+    and its largest finite |y| is `peak`."""
+
+    label: str
+    t: float
+    peak: float
+
+
+@dataclass(frozen=True)
+class Framing:
+    """Axis ranges that keep the curves readable: `ranges` per state component (None: plotly's own), and
+    the curves that diverged beyond them."""
+
+    ranges: tuple[tuple[float, float], ...] | None
+    escaped: tuple[Escape, ...]
+
+
+def readable_framing(curves: Sequence[Curve], reference: Curve) -> Framing:
+    """Ranges from the reference and every curve that did not diverge from it, with a margin; None (and
+    nothing escaped) when no curve diverged, or when there is no finite reference to judge by."""
+    ref = reference.y[np.isfinite(reference.y).all(axis=1)]
+    if len(ref) == 0:
+        return Framing(None, ())
+    lo, hi = ref.min(axis=0), ref.max(axis=0)
+    extent = np.maximum(hi - lo, np.maximum(np.abs(lo), np.abs(hi)) * 0.1 + 1e-9)
+    band_lo, band_hi = lo - DIVERGED_EXTENTS * extent, hi + DIVERGED_EXTENTS * extent
+    others = [c for c in curves if c is not reference]
+    beyond = [(~np.isfinite(c.y) | (c.y < band_lo) | (c.y > band_hi)).any(axis=1) for c in others]
+    if not any(b.any() for b in beyond):
+        return Framing(None, ())
+    escaped = []
+    for c, out in zip(others, beyond, strict=True):
+        if out.any():
+            finite = np.abs(c.y[np.isfinite(c.y)])
+            escaped.append(Escape(c.label, float(c.t[np.argmax(out)]), float(finite.max(initial=0.0))))
+        else:
+            lo, hi = np.minimum(lo, c.y.min(axis=0)), np.maximum(hi, c.y.max(axis=0))
+    pad = MARGIN * np.maximum(hi - lo, 1e-9)
+    return Framing(tuple(zip((lo - pad).tolist(), (hi + pad).tolist(), strict=True)), tuple(escaped))
+
+
+def components_figure(
+    curves: Sequence[Curve],
+    state_names: Sequence[str],
+    ranges: Sequence[tuple[float, float]] | None = None,
+) -> go.Figure:
+    """Each state component against t, one row per component; `ranges` fixes each row's y-axis."""
     dim = len(state_names)
     fig = make_subplots(rows=dim, cols=1, shared_xaxes=True, vertical_spacing=0.06)
     for i, curve in enumerate(curves):
@@ -28,11 +83,14 @@ def components_figure(curves: Sequence[Curve], state_names: Sequence[str]) -> go
                     mode="lines+markers" if curve.markers else "lines",
                     marker={"size": 5},
                     line=line_style(curve, i),
+                    zorder=curve.layer,
                 ),
                 row=d + 1,
                 col=1,
             )
             fig.update_yaxes(title_text=state_names[d], row=d + 1, col=1)
+            if ranges is not None:
+                fig.update_yaxes(range=list(ranges[d]), row=d + 1, col=1)
     fig.update_xaxes(title_text="t", row=dim, col=1)
     return styled(fig, height=max(320, 220 * dim))
 
@@ -54,6 +112,7 @@ def phase_figure(
                 mode="lines+markers" if curve.markers else "lines",
                 marker={"size": 5},
                 line=line_style(curve, i),
+                zorder=curve.layer,
             )
         )
     if steps is not None:

@@ -46,6 +46,8 @@ class Curve:
     y: np.ndarray
     dash: str | None = None  # plotly dash style, e.g. "dash" for references
     markers: bool = False
+    width: float | None = None  # None: 3, or 2 for a dashed reference
+    layer: int = 0  # plotly's zorder: a higher layer is drawn in front, whatever the legend order
 
 
 def styled(fig: go.Figure, *, height: int = 420, title: str | None = None) -> go.Figure:
@@ -81,7 +83,8 @@ def line_trace(
 
 def line_style(curve: Curve, index: int) -> dict:
     color = REFERENCE_COLOR if curve.dash else color_for(curve.key, index)
-    return {"color": color, "width": 2 if curve.dash else 3, "dash": curve.dash}
+    width = curve.width if curve.width is not None else 2 if curve.dash else 3
+    return {"color": color, "width": width, "dash": curve.dash}
 
 
 def colorbar_trace(low: float, high: float, colorscale: str | list, colorbar: dict) -> go.Scatter:

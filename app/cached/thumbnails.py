@@ -53,7 +53,7 @@ def solver_lab() -> go.Figure:
     opening = SolverLabView()
     problem, spec = Problem(SystemSpec(opening.system)), SYSTEMS[opening.system]
     t, y, _ = reference(problem)
-    curves = [Curve("reference", "reference", t, y, dash="dash")]
+    curves = [Curve("reference", "reference", t, y, dash="dash", layer=1)]  # on top, as on the page
     for method in opening.methods:
         run = trajectory(problem, SolverConfig(method=method, step=FixedStep(spec.step)))
         curves.append(Curve(method, method, run.t, run.y))

@@ -16,6 +16,7 @@ from components.solver_figures import (
     components_figure,
     error_order_figure,
     phase_figure,
+    readable_framing,
     step_size_figure,
     trajectory_3d_figure,
     work_precision_figure,
@@ -122,11 +123,36 @@ if runs:
         )
         col.caption(f"{run.nfe:,} evaluations of f · {run.wall_ms:.0f} ms")
 
-curves = [Curve("reference", f"reference ({ref_how})", ref_t, ref_y, dash="dash")] + [
-    Curve(r.method, LABELS[r.method], r.t, r.y, markers=not METHODS[r.method].adaptive and len(r.t) <= 120)
+# Layers, not legend order, decide what shows where curves coincide (the opening view: RK4, the adaptive
+# method and the reference on one orbit). The sources' figure is Euler against RK4 against the reference,
+# so the adaptive method is drawn thin beneath, RK4 over it, and the dashed reference on top, RK4 showing
+# through its gaps; drawn last and thick, Dormand–Prince hid both.
+ref_curve = Curve("reference", f"reference ({ref_how})", ref_t, ref_y, dash="dash", layer=1)
+curves = [ref_curve] + [
+    Curve(
+        r.method,
+        LABELS[r.method],
+        r.t,
+        r.y,
+        markers=not METHODS[r.method].adaptive and len(r.t) <= 120,
+        width=1.5 if METHODS[r.method].adaptive else None,
+        layer=-1 if METHODS[r.method].adaptive else 0,
+    )
     for r in runs
     if len(r.t)
 ]
+# One blow-up (Euler at 5e10) would flatten every other curve into a line at 0: the axes follow the
+# reference and the curves that stayed near it, and a note names what left them.
+framing = readable_framing(curves, ref_curve)
+
+
+def framing_note() -> None:
+    if framing.escaped:
+        gone = "; ".join(
+            f"{e.label} diverges from t ≈ {e.t:.3g}, reaching |y| ≈ {e.peak:.1e}" for e in framing.escaped
+        )
+        st.caption(f"The axes follow the reference and the curves near it. Beyond them: {gone}.")
+
 
 # The 3-D view has a tab of its own: plotly's WebGL scene redraws 60 times a second for as long as it is
 # on screen (measured: ~13% of a core per open page, idle), which a projector laptop and a server hosting
@@ -141,7 +167,9 @@ with tab_traj:
             left, right = st.columns(2)
             with left:
                 show_figure(
-                    components_figure(curves, spec.state_names), key="components", name="solver-components"
+                    components_figure(curves, spec.state_names, framing.ranges),
+                    key="components",
+                    name="solver-components",
                 )
             with right:
                 steps = None
@@ -152,13 +180,19 @@ with tab_traj:
                         adaptive_run.step_times,
                         adaptive_run.step_states,
                     )
+                window = framing.ranges[:2] if framing.ranges else None
                 show_figure(
-                    phase_figure(curves, spec.state_names, steps=steps), key="phase", name="solver-phase"
+                    phase_figure(curves, spec.state_names, window, steps=steps),
+                    key="phase",
+                    name="solver-phase",
                 )
         else:
             show_figure(
-                components_figure(curves, spec.state_names), key="components", name="solver-components"
+                components_figure(curves, spec.state_names, framing.ranges),
+                key="components",
+                name="solver-components",
             )
+        framing_note()
 
 with tab_3d:
     if tab_3d.open:

@@ -277,7 +277,9 @@ SYSTEMS: dict[str, System] = {
             equations=r"\dot x = v \\ \dot v = -\delta v - \alpha x - \beta x^3 + \gamma\cos\omega t",
             state_names=("x", "v"),
             rhs=_duffing,
-            y0=(1.0, 0.0),
+            # (1, 0) is the bottom of the right well, an equilibrium: every curve flat. From (1.8, 0) it
+            # swings over the hump at x = 0 into the left well and back before damping traps it.
+            y0=(1.8, 0.0),
             t1=20.0,
             step=0.1,
             window=((-2.0, 2.0), (-2.0, 2.0)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.apptest_helpers import assert_clean, open_page, texts
+from tests.app.apptest_helpers import assert_clean, open_page, plotly_figure, texts
 
 
 def charts(at) -> int:
@@ -122,3 +122,46 @@ def test_home_page_lists_every_page_with_a_picture():
     assert at.title[0].value == "Neural ODE Explorer"
     assert "Solver lab" in [s.value for s in at.subheader]
     assert len(at.get("plotly_chart")) >= 1
+
+
+def _traces(at, key: str) -> dict[str, dict]:
+    return {t["name"]: t for t in plotly_figure(at, key=key)["data"]}
+
+
+def test_the_opening_view_draws_rk4_over_the_adaptive_method_and_the_reference_over_rk4():
+    """Dormand–Prince coincides with RK4 and the reference: drawn last and thick, it hid both."""
+    at = open_page("solver_lab")
+    for key in ("components", "phase"):
+        traces = _traces(at, key)
+        rk4, dopri5 = traces["RK4 (classic)"], traces["Dormand–Prince 5(4)"]
+        reference = next(t for name, t in traces.items() if name.startswith("reference"))
+        assert "Euler" in traces
+        assert dopri5.get("zorder", 0) < rk4.get("zorder", 0) < reference["zorder"]
+        assert dopri5["line"]["width"] < rk4["line"]["width"]
+        assert reference["line"]["dash"] == "dash"  # RK4 shows through its gaps
+    assert "Beyond them" not in texts(at)  # nothing diverged: plotly's own ranges
+
+
+@pytest.mark.parametrize("h", [None, "5"])
+def test_a_blow_up_keeps_the_axes_on_the_reference_with_a_note(h):
+    params = {"alpha": "1.05", "y00": "2.5", "t1": "30"} | ({"h": h} if h else {})
+    at = open_page("solver_lab", **params)
+    assert_clean(at)
+    # The reference's orbit spans about 0.19–2.93 in x and 0.21–3.01 in y; Euler reaches 5e10.
+    for key, axes in (("components", ("yaxis", "yaxis2")), ("phase", ("xaxis", "yaxis"))):
+        layout = plotly_figure(at, key=key)["layout"]
+        for axis in axes:
+            lo, hi = layout[axis]["range"]
+            assert 0.0 < lo < 0.2 and 2.9 < hi < 3.2
+    note = next(c.value for c in at.caption if "Beyond them" in c.value)
+    assert "Euler diverges from t ≈" in note and ("RK4 (classic) diverges" in note) == (h == "5")
+    assert "Dormand–Prince" not in note
+
+
+def test_duffings_default_start_is_not_an_equilibrium():
+    at = open_page("solver_lab", system="duffing")
+    assert_clean(at)
+    errors = [float(m.value) for m in at.metric]
+    assert all(e > 0 for e in errors) and errors[0] > 0.1  # Euler visibly off
+    x = _traces(at, "components")["Euler"]["y"]
+    assert max(x) - min(x) > 1.0  # it moves (from (1, 0), an equilibrium, it stayed at 1)

@@ -8,6 +8,7 @@ from components.solver_figures import (
     components_figure,
     error_order_figure,
     phase_figure,
+    readable_framing,
     step_size_figure,
     trajectory_3d_figure,
     work_precision_figure,
@@ -74,3 +75,24 @@ def test_work_precision_and_step_size_figures():
     assert fig.layout.xaxis.type == "log" and list(fig.data[0].text) == ["a", "b"]
     steps = step_size_figure("dopri5", "Dormand–Prince", np.array([0.0, 0.1]), np.array([0.1, 0.2]))
     assert steps.data[0].line.shape == "hv" and steps.layout.yaxis.type == "log"
+
+
+def test_framing_leaves_plotly_its_ranges_when_every_curve_stays_near_the_reference():
+    assert readable_framing(CURVES, CURVES[0]).ranges is None
+
+
+def test_framing_follows_the_reference_and_names_a_curve_that_blew_up():
+    blown = Curve("euler", "Euler", T, CIRCLE * np.exp(20 * T)[:, None])  # 5e8 at t = 1
+    framing = readable_framing([CURVES[0], blown, CURVES[2]], CURVES[0])
+    assert framing.ranges is not None
+    (x_lo, x_hi), (y_lo, y_hi) = framing.ranges
+    assert -0.1 < x_lo < 0.6 and 1.0 < x_hi < 1.1 and -0.1 < y_lo < 0.0 and 0.84 < y_hi < 0.9
+    (escape,) = framing.escaped
+    assert escape.label == "Euler" and 0.0 < escape.t < 0.2 and escape.peak > 1e8
+
+
+def test_layers_set_the_drawing_order_and_width_the_line():
+    beneath = Curve("dopri5", "Dormand–Prince", T, CIRCLE, width=1.5, layer=-1)
+    fig = phase_figure([*CURVES, beneath], ("x", "y"))
+    assert [tr.zorder for tr in fig.data[:4]] == [0, 0, 0, -1]
+    assert fig.data[3].line.width == 1.5 and fig.data[2].line.width == 3
