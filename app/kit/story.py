@@ -2,7 +2,7 @@
 
 A step is a complete view of a page (a value of its view dataclass, `kit.page_views`): entering it sets
 every control, whatever the visitor did before. `?tour=k` on any page shows the tour bar with the step's
-caption and Previous / Next.
+caption and Previous / Next, which ← / → also press. Presenter mode, while on, stays on from step to step.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 
 import streamlit as st
 
+from kit.chrome import presenter_params
 from kit.contract import to_params
 from kit.page_views import (
     HowTheyLearnView,
@@ -157,6 +158,24 @@ ALL_STEPS: tuple[StoryStep, ...] = (
 )
 
 
+TOUR_BAR_KEY = "tour_bar"
+#: Streamlit has no key bindings: one document-wide listener (installed once, whatever the reruns) clicks
+#: the bar's Previous / Next link, unless the key is meant for a control that uses the arrows itself.
+ARROW_KEYS_JS = f"""<script>
+if (!window.tourArrowKeys) {{
+  window.tourArrowKeys = true;
+  document.addEventListener("keydown", (event) => {{
+    const label = {{ArrowLeft: "Previous", ArrowRight: "Next"}}[event.key];
+    if (!label || event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    if (event.target.closest("input, textarea, select, [contenteditable], [role=slider], [role=tablist]")) return;
+    const links = document.querySelectorAll(".st-key-{TOUR_BAR_KEY} a[data-testid=stPageLink-NavLink]");
+    const link = [...links].find((a) => a.textContent.trim().endsWith(label));
+    if (link) {{ event.preventDefault(); link.click(); }}
+  }});
+}}
+</script>"""
+
+
 def steps() -> list[StoryStep]:
     """The steps whose pages exist in this build, in order."""
     pages = {p.url for p in PAGES}
@@ -168,9 +187,9 @@ def page_path(url: str) -> str:
 
 
 def step_link(index: int) -> tuple[str, dict[str, str]]:
-    """Page path and query parameters of step `index` (1-based), tour marker included."""
+    """Page path and query parameters of step `index` (1-based), tour marker and presenter mode included."""
     step = steps()[index - 1]
-    return page_path(step.page), {**step.params, "tour": str(index)}
+    return page_path(step.page), {**step.params, "tour": str(index), **presenter_params()}
 
 
 def current_step() -> int | None:
@@ -190,7 +209,7 @@ def tour_bar() -> None:
     # A page link to the page already open runs it with the new parameters but leaves the address bar
     # as it was; writing the parameters back puts the step's own link there.
     st.query_params.from_dict(st.query_params.to_dict())
-    with st.container(border=True):
+    with st.container(border=True, key=TOUR_BAR_KEY):
         left, mid, right = st.columns([1, 6, 1], vertical_alignment="center")
         if k > 1:
             path, params = step_link(k - 1)
@@ -201,3 +220,4 @@ def tour_bar() -> None:
             right.page_link(path, label="Next", icon=":material/arrow_forward:", query_params=params)
         else:
             right.page_link("views/tour.py", label="The end", icon=":material/flag:")
+        mid.html(ARROW_KEYS_JS, unsafe_allow_javascript=True)

@@ -8,10 +8,18 @@ st.title("Guided tour")
 st.markdown(
     "An ordered sequence of prepared views for a talk of about twenty minutes. Each step opens its page "
     "with the view set up and a bar on top with the caption and **Previous / Next**. Every step is itself "
-    "a link: right-click to copy it into your slides. Presenter mode (sidebar) hides the controls."
+    "a link: right-click to copy it into your slides. Presenter mode (sidebar) hides the controls; "
+    "← / → step through the tour."
 )
 first_path, first_params = step_link(1)
 st.page_link(first_path, label="Start the tour", icon=":material/play_arrow:", query_params=first_params)
+st.page_link(
+    first_path,
+    label="Start in presenter mode",
+    icon=":material/co_present:",
+    query_params={**first_params, "present": "1"},
+    help="Step 1 with the controls hidden and the type enlarged; presenter mode stays on until you leave it.",
+)
 
 for k, step in enumerate(steps(), start=1):
     path, params = step_link(k)

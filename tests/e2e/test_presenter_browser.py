@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import open_and_wait
+from tests.e2e.conftest import DONE, open_and_wait
 
 pytestmark = pytest.mark.e2e
 
@@ -36,3 +36,34 @@ def test_tour_step_link_shows_the_bar_and_next_goes_on(server, page):
     expect(main).to_contain_text("Drag to rotate the 3-D view", timeout=60_000)
     page.wait_for_url("**tour=2**", timeout=30_000)  # the step is itself a link
     assert "view=3-d" in page.url
+
+
+def test_presenter_mode_stays_on_through_the_tour(server, page):
+    open_and_wait(page, f"{server}/solver_lab?tour=1")
+    normal = _font_px(page, "[data-testid='stMain'] h1")
+    open_and_wait(page, f"{server}/solver_lab?tour=1&present=1")
+    main = page.locator("[data-testid='stMain']")
+    for k in (2, 3):
+        page.get_by_role("link", name="Next").click()
+        expect(main).to_contain_text(f"Tour · step {k} of", timeout=60_000)
+        page.wait_for_url(f"**tour={k}**", timeout=30_000)
+        page.wait_for_selector(DONE, timeout=60_000)
+        assert "present=1" in page.url
+        expect(page.locator("[data-testid='stSidebar']")).to_be_hidden()
+        expect(page.get_by_role("button", name="Leave presenter mode")).to_be_visible()
+        assert _font_px(page, "[data-testid='stMain'] h1") > normal
+
+
+def test_arrow_keys_step_the_tour(server, page):
+    open_and_wait(page, f"{server}/solver_lab?tour=1&present=1")
+    main = page.locator("[data-testid='stMain']")
+    page.wait_for_function("window.tourArrowKeys")  # the bar's script has run: the keys are bound
+    page.keyboard.press("ArrowRight")
+    expect(main).to_contain_text("Tour · step 2 of", timeout=60_000)
+    page.wait_for_url("**tour=2**", timeout=30_000)
+    page.wait_for_selector(DONE, timeout=60_000)
+    page.wait_for_timeout(800)
+    page.keyboard.press("ArrowLeft")
+    expect(main).to_contain_text("Tour · step 1 of", timeout=60_000)
+    page.wait_for_url("**tour=1**", timeout=30_000)
+    assert "present=1" in page.url
