@@ -54,14 +54,20 @@ def test_presenter_mode_stays_on_through_the_tour(server, page):
         assert _font_px(page, "[data-testid='stMain'] h1") > normal
 
 
+#: The tour bar's Previous / Next links, which the arrow keys click.
+BAR_LINKS = ".st-key-tour_bar a[data-testid='stPageLink-NavLink']"
+
+
 def test_arrow_keys_step_the_tour(server, page):
     open_and_wait(page, f"{server}/solver_lab?tour=1&present=1")
     main = page.locator("[data-testid='stMain']")
     page.wait_for_function("window.tourArrowKeys")  # the bar's script has run: the keys are bound
+    page.locator(f"{BAR_LINKS}:has-text('Next')").wait_for(timeout=30_000)
     page.keyboard.press("ArrowRight")
     expect(main).to_contain_text("Tour · step 2 of", timeout=60_000)
     page.wait_for_url("**tour=2**", timeout=30_000)
     page.wait_for_selector(DONE, timeout=60_000)
+    page.locator(f"{BAR_LINKS}:has-text('Previous')").wait_for(timeout=30_000)
     page.wait_for_timeout(800)
     page.keyboard.press("ArrowLeft")
     expect(main).to_contain_text("Tour · step 1 of", timeout=60_000)
