@@ -13,6 +13,23 @@ from components.flow_panels import Coloring, Panel, finish, polylines, time_colu
 from components.style import line_trace, scene
 
 
+def _depth_paths(
+    panel: Panel,
+    x: np.ndarray,
+    y: np.ndarray,
+    name: str,
+    color: str,
+    width: float,
+    size: float,
+    **properties: object,
+) -> go.Scatter:
+    """One group's paths through depth; a discrete (ResNet) panel marks each layer."""
+    return go.Scatter(
+        x=x, y=y, mode="lines+markers" if panel.discrete else "lines", name=name, legendgroup=name,
+        line={"color": color, "width": width}, marker={"size": size}, hoverinfo="skip", **properties,
+    )  # fmt: skip
+
+
 def depth_figure(panels: Sequence[Panel], coloring: Coloring, height_per_row: int = 200) -> go.Figure:
     """Each state dimension against t ("depth"): one row per dimension, one column per model."""
     rows = max(p.dim for p in panels)
@@ -29,19 +46,9 @@ def depth_figure(panels: Sequence[Panel], coloring: Coloring, height_per_row: in
         for d in range(panel.dim):
             for mask, color, name in coloring.groups():
                 x, y = polylines(panel.states, mask, [times, panel.states[:, :, d]])
+                shown = c == 1 and d == 0 and coloring.categorical
                 fig.add_trace(
-                    go.Scatter(
-                        x=x,
-                        y=y,
-                        mode="lines+markers" if panel.discrete else "lines",
-                        name=name,
-                        legendgroup=name,
-                        showlegend=c == 1 and d == 0 and coloring.categorical,
-                        line={"color": color, "width": 1.2},
-                        marker={"size": 4},
-                        opacity=0.7,
-                        hoverinfo="skip",
-                    ),
+                    _depth_paths(panel, x, y, name, color, 1.2, 4, showlegend=shown, opacity=0.7),
                     row=d + 1,
                     col=c,
                 )
@@ -140,21 +147,7 @@ def flip1d_figure(panels: Sequence[Panel], inputs: np.ndarray, outputs: Sequence
         times = time_columns(panel)
         for mask, color, name in coloring.groups():
             x, y = polylines(panel.states, mask, [times, panel.states[:, :, 0]])
-            fig.add_trace(
-                go.Scatter(
-                    x=x,
-                    y=y,
-                    mode="lines+markers" if panel.discrete else "lines",
-                    name=name,
-                    legendgroup=name,
-                    showlegend=False,
-                    line={"color": color, "width": 1.5},
-                    marker={"size": 5},
-                    hoverinfo="skip",
-                ),
-                row=1,
-                col=c,
-            )
+            fig.add_trace(_depth_paths(panel, x, y, name, color, 1.5, 5, showlegend=False), row=1, col=c)
         target = line_trace(
             inputs[order], -inputs[order], "target −x", "#999999", 2, dash="dash", showlegend=c == 1,
             hoverinfo="skip",
