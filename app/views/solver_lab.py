@@ -301,10 +301,14 @@ with tab_maths:
             st.latex(r"y_{n+1} = y_n + h\,f(y_n, t_n)")
             st.markdown("**Classic RK4** averages four slopes across the step:")
             st.latex(
+                # One slope per line: two columns of slopes overflowed the half-width column (clipped at
+                # "f(y_n" at 1280 and 1440 px wide).
                 r"""\begin{aligned}
-                k_1 &= f(y_n, t_n), & k_2 &= f(y_n + \tfrac{h}{2}k_1,\ t_n + \tfrac{h}{2}),\\
-                k_3 &= f(y_n + \tfrac{h}{2}k_2,\ t_n + \tfrac{h}{2}), & k_4 &= f(y_n + h k_3,\ t_n + h),\\
-                y_{n+1} &= y_n + \tfrac{h}{6}(k_1 + 2k_2 + 2k_3 + k_4). &&
+                k_1 &= f(y_n,\ t_n)\\
+                k_2 &= f(y_n + \tfrac{h}{2}k_1,\ t_n + \tfrac{h}{2})\\
+                k_3 &= f(y_n + \tfrac{h}{2}k_2,\ t_n + \tfrac{h}{2})\\
+                k_4 &= f(y_n + h k_3,\ t_n + h)\\
+                y_{n+1} &= y_n + \tfrac{h}{6}(k_1 + 2k_2 + 2k_3 + k_4)
                 \end{aligned}"""
             )
             st.markdown("Euler is RK4 keeping only k₁.")

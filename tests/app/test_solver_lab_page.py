@@ -165,3 +165,17 @@ def test_duffings_default_start_is_not_an_equilibrium():
     assert all(e > 0 for e in errors) and errors[0] > 0.1  # Euler visibly off
     x = _traces(at, "components")["Euler"]["y"]
     assert max(x) - min(x) > 1.0  # it moves (from (1, 0), an equilibrium, it stayed at 1)
+
+
+def test_rk4_formula_has_one_slope_per_line():
+    """Two columns of slopes overflowed the maths tab's half-width column and were clipped on screen."""
+    at = open_page("solver_lab", view="the-maths")
+    (rk4,) = [x.value for x in at.latex if "k_4" in x.value]
+    lines = [line for line in rk4.split(r"\\") if "&=" in line]
+    assert [line.split("&=")[0].strip().split()[-1] for line in lines] == [
+        "k_1",
+        "k_2",
+        "k_3",
+        "k_4",
+        "y_{n+1}",
+    ]
