@@ -85,6 +85,16 @@ class PageLinks:
             raise ValueError(f"{self.page}: {param!r} defaults to {default!r}, the view to {own_default!r}")
         return default
 
+    def reset(self) -> None:
+        """Back to the page's opening view (a button's callback): forget every bound control's value and
+        drop the page's parameters from the URL. A page's other state, such as a model trained here, stays."""
+        bound_keys = [*st.session_state.get(self._kept_key, {}), *(key for _, _, key in self.bound.values())]
+        for key in [*bound_keys, self._notes_key, self._kept_key, self._opened_key, self._synced_key]:
+            st.session_state.pop(key, None)
+        for param in list(st.query_params.keys()):
+            if param not in GLOBAL_PARAMS:
+                del st.query_params[param]
+
     def key(self, param: str, scope: str | None = None) -> str:
         return f"{self.page}.{scope}.{param}" if scope else f"{self.page}.{param}"
 

@@ -25,4 +25,11 @@ class PageScaffold:
         when `share` is None), then the URL's sync and the link notes."""
         if share is not None and not presenter_mode():
             st.caption(share)
+        st.sidebar.button(
+            "Reset view",
+            key=f"{self.links.page}.__reset_view",
+            icon=":material/restart_alt:",
+            on_click=self.links.reset,
+            help="Back to this page's opening view: every control at its default, a bare link.",
+        )
         self.links.finish(self.notes)
