@@ -19,13 +19,16 @@ class PageScaffold:
         st.title(title)
         st.caption(caption)
         self.notes = st.container()
+        # Made now so that Reset view stands at the top of the sidebar, above the page's own controls;
+        # filled in `finish`, once every control is bound.
+        self._reset_area = st.sidebar.container()
 
     def finish(self, share: str | None = SHARE) -> None:
         """Call once at the end: the line that says the view is a link (not in presenter mode, and not
         when `share` is None), then the URL's sync and the link notes."""
         if share is not None and not presenter_mode():
             st.caption(share)
-        st.sidebar.button(
+        self._reset_area.button(
             "Reset view",
             key=f"{self.links.page}.__reset_view",
             icon=":material/restart_alt:",
