@@ -13,6 +13,7 @@ elements or failed runs), server memory growth and CPU.
 Run from the repository root:
     python -m benchmarks.bench_sessions [--sessions 50] [--arrival 0] [--same-view]
     python -m benchmarks.bench_sessions --distinct 500    # server memory over many distinct views
+    python -m benchmarks.bench_sessions --herd 50 --replicas 1,2   # one link at one instant, then via nginx
 """
 
 from __future__ import annotations
@@ -27,9 +28,20 @@ from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
 
-from benchmarks.common import APPS, print_latencies, process_cpu_s, rss_mb, server, verdict, wait_until_idle
+from benchmarks.common import (
+    APPS,
+    percentile,
+    print_latencies,
+    process_cpu_s,
+    rss_mb,
+    server,
+    verdict,
+    wait_until_idle,
+)
 
 QUERY = ""
+#: The herd's link: the tour's first step, as a lecture hall told "open this now" asks for it.
+HERD_PAGE, HERD_QUERY = "solver_lab", "tour=1"
 FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
 
 
@@ -40,8 +52,8 @@ class Result:
     errors: list[str] = field(default_factory=list)
 
 
-def _rerun(page: str, widget: WidgetState | None = None) -> bytes:
-    state = ClientState(page_name=page, query_string=QUERY)
+def _rerun(page: str, widget: WidgetState | None = None, query: str = QUERY) -> bytes:
+    state = ClientState(page_name=page, query_string=query)
     if widget is not None:
         state.widget_states.CopyFrom(WidgetStates(widgets=[widget]))
     return BackMsg(rerun_script=state).SerializeToString()
@@ -154,6 +166,71 @@ async def _distinct(base: str, pages: tuple[str, ...], pid: int, n: int) -> None
     )
 
 
+async def herd_session(url: str, k: int, out: Result, connected: list[int], go: asyncio.Event) -> None:
+    """Connect, wait for the others, then ask for the tour link at the same instant as all of them."""
+    import websockets
+
+    try:
+        async with websockets.connect(url, subprotocols=["streamlit"], max_size=None) as ws:
+            connected.append(k)
+            await go.wait()
+            seen: dict = {}
+            t0 = time.perf_counter()
+            await ws.send(_rerun(HERD_PAGE, query=HERD_QUERY))
+            await _until_finished(ws, seen)
+            out.opened.append(time.perf_counter() - t0)
+            if "exception" in seen:
+                out.errors.append(f"session {k}: exception shown: {seen['exception']}")
+    except Exception as exc:  # noqa: BLE001 - a benchmark counts failures instead of stopping
+        out.errors.append(f"session {k}: {type(exc).__name__}: {str(exc)[:120]}")
+
+
+async def _herd(label: str, base: str, n: int, warm: int) -> float:
+    """n sessions connect; once all are connected they ask for one tour link at once. Returns the P95."""
+    url = base.replace("http://", "ws://") + "/_stcore/stream"
+    go = asyncio.Event()
+    go.set()
+    for k in range(warm):  # warm every replica's caches (routes are random behind the load balancer)
+        await herd_session(url, k, Result(), [], go)
+    go.clear()
+    out, connected = Result(), []
+    tasks = [asyncio.create_task(herd_session(url, k, out, connected, go)) for k in range(n)]
+    while len(connected) + len(out.errors) < n:
+        await asyncio.sleep(0.02)
+    t0 = time.perf_counter()
+    go.set()
+    await asyncio.gather(*tasks)
+    wall = time.perf_counter() - t0
+    p95 = percentile(out.opened, 95) if out.opened else float("inf")
+    p50 = percentile(out.opened, 50) if out.opened else float("inf")
+    print(
+        f"  {label}: herd of {n} on ?{HERD_QUERY} ({HERD_PAGE}): P50 {p50:.2f} s, P95 {p95:.2f} s, all done in "
+        f"{wall:.2f} s, errors {len(out.errors)}"
+    )
+    for e in out.errors[:3]:
+        print("   ", e)
+    return p95
+
+
+def _herds(n: int, replicas: tuple[int, ...]) -> None:
+    """The reference app and the explorer on one replica, then the explorer through nginx."""
+    from scripts.serve_replicas import cluster
+
+    print(f"Herds: N sessions connect, then all ask for one tour link at the same instant ({HERD_QUERY}).")
+    with server(APPS["reference"][0]) as (_, base, _):
+        asyncio.run(_herd("reference app, one replica", base, n, warm=1))
+    with server(APPS["explorer"][0]) as (_, base, _):
+        one = asyncio.run(_herd("explorer, one replica", base, n, warm=1))
+    print(f"  target for one replica: P95 <= 1.5 s: {verdict(one <= 1.5)}")
+    for r in replicas:
+        with cluster(replicas=r) as c:
+            lb = asyncio.run(_herd(f"explorer, nginx + {r} replica(s)", c.url, n * r, warm=4 * r))
+        print(
+            f"  herd of {n * r} on {r} replica(s): {lb / one:.2f}x the one-replica herd of {n} (target <= 1.5x: "
+            f"{verdict(lb <= 1.5 * one)})"
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sessions", type=int, default=50)
@@ -163,7 +240,12 @@ def main() -> None:
     ap.add_argument(
         "--distinct", type=int, default=0, help="instead: this many distinct views, explorer only"
     )
+    ap.add_argument("--herd", type=int, default=0, help="instead: a herd of this many sessions per replica")
+    ap.add_argument("--replicas", default="1,2", help="with --herd: replica counts behind nginx")
     args = ap.parse_args()
+    if args.herd:
+        _herds(args.herd, tuple(int(r) for r in args.replicas.split(",") if r))
+        return
     if args.distinct:
         script, pages = APPS["explorer"]
         with server(script) as (proc, base, _):
