@@ -176,6 +176,23 @@ def trajectory_3d_figure(curves: Sequence[Curve], state_names: Sequence[str]) ->
     return styled(fig, height=560)
 
 
+def drawable(err: np.ndarray) -> np.ndarray:
+    """Which errors a log axis can show: finite and positive (a blow-up is NaN, an exact hit 0)."""
+    return np.isfinite(err) & (err > 0)
+
+
+def omitted_steps(sweeps: Sequence[tuple[str, np.ndarray, np.ndarray]]) -> str:
+    """The step sizes `error_order_figure` leaves out, in words: "Euler at h = 0.571 and 1.5; ..."
+    (empty when none is); sweeps: (label, h, error)."""
+    parts = []
+    for label, h, err in sweeps:
+        gone = [f"{v:.3g}" for v in np.sort(h[~drawable(err)])]
+        if gone:
+            listed = gone[0] if len(gone) == 1 else ", ".join(gone[:-1]) + " and " + gone[-1]
+            parts.append(f"{label} at h = {listed}")
+    return "; ".join(parts)
+
+
 def error_order_figure(
     sweeps: Sequence[tuple[str, str, np.ndarray, np.ndarray, float | None]],
 ) -> go.Figure:
@@ -186,13 +203,16 @@ def error_order_figure(
     fig = go.Figure()
     for i, (key, label, h, err, order) in enumerate(sweeps):
         measured = f"measured order {order:.2f}" if order is not None else "order not measurable"
-        ok = np.isfinite(err) & (err > 0)
+        ok = drawable(err)
+        # Every step size keeps its place and a failed one is a gap (None): the line breaks there rather
+        # than bridging it, and the CSV export leaves that error empty.
         fig.add_trace(
             go.Scatter(
-                x=h[ok],
-                y=err[ok],
+                x=h,
+                y=[float(e) if keep else None for e, keep in zip(err, ok, strict=True)],
                 name=f"{label}: {measured}",
                 mode="lines+markers",
+                connectgaps=False,
                 marker={"size": 8},
                 line={"color": color_for(key, i), "width": 3},
             )

@@ -1,6 +1,8 @@
 """Solver lab: Euler against RK4 on Lotka–Volterra (the sources' figure), then any system and method,
 with measured orders of convergence, work–precision and an adaptive method's steps."""
 
+import math
+
 import numpy as np
 import streamlit as st
 
@@ -15,6 +17,7 @@ from cached.solver import (
 from components.solver_figures import (
     components_figure,
     error_order_figure,
+    omitted_steps,
     phase_figure,
     readable_framing,
     step_size_figure,
@@ -41,8 +44,7 @@ page = PageScaffold(
     "solver",
     SolverLabView,
     "Solver lab",
-    "How a numerical solver follows dy/dt = f(t, y), and what its accuracy costs. The opening view is the "
-    "sources' figure: Lotka–Volterra from (1, 2) with h = 0.2 for 60 steps, Euler against RK4.",
+    "How a numerical solver follows dy/dt = f(t, y), and what its accuracy costs.",
 )
 links = page.links
 
@@ -83,6 +85,34 @@ with st.sidebar:
 
 problem = Problem(SystemSpec(system_key, params), y0=y0, t1=t1)
 span = problem.span
+
+
+def view_caption() -> str:
+    """What this view solves, from its controls (the opening view says it is the sources' figure)."""
+    start = ", ".join(f"{v:g}" for v in y0)
+    steps = math.ceil(round((span[1] - span[0]) / h, 9))
+    solvers = (
+        [f"{' and '.join(LABELS[m] for m in methods)} with h = {h:g} ({steps:,} steps)"] if methods else []
+    )
+    if adaptive != "none":
+        solvers.append(f"{LABELS[adaptive]} at tolerance {tol_text}")
+    text = f"This view: {spec.name} from ({start}) over [{span[0]:g}, {span[1]:g}]"
+    text += "".join(f"; {s}" for s in solvers)
+    sources = (system_key, y0, t1, h, methods) == (
+        "lotka_volterra",
+        spec.y0,
+        spec.t1,
+        spec.step,
+        ["euler", "rk4"],
+    )
+    if sources and params == tuple((p.name, float(p.default)) for p in spec.params):
+        text += ". It is the sources' figure, Euler against RK4" + (
+            f", with {LABELS[adaptive]} drawn thin beneath them" if adaptive != "none" else ""
+        )
+    return text + "."
+
+
+st.caption(view_caption())
 
 # --- solves ---------------------------------------------------------------------------------------------
 failures: dict[str, Failure] = {}
@@ -229,13 +259,10 @@ with tab_order:
                 "away from straight lines (not yet asymptotic, or unstable); at tiny errors round-off sets a "
                 "floor."
             )
-            unstable = [
-                f"{LABELS[s.method]} at h ≥ {s.h[np.isnan(s.error)].min():.3g}"
-                for s in sweeps
-                if np.isnan(s.error).any()
-            ]
-            if unstable:
-                st.caption(f"Not drawn, because the method blew up there: {'; '.join(unstable)}.")
+            if omitted := omitted_steps([(LABELS[s.method], s.h, s.error) for s in sweeps]):
+                st.caption(
+                    f"Not drawn, because the method blew up there (the line breaks at them): {omitted}."
+                )
 
 with tab_work:
     if tab_work.open:

@@ -7,6 +7,7 @@ import numpy as np
 from components.solver_figures import (
     components_figure,
     error_order_figure,
+    omitted_steps,
     phase_figure,
     readable_framing,
     step_size_figure,
@@ -60,10 +61,12 @@ def test_error_order_figure_writes_each_measured_order_on_the_chart():
     assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
 
 
-def test_error_order_figure_drops_non_finite_points_and_survives_no_order():
-    h = np.array([0.1, 0.05, 0.025])
-    fig = error_order_figure([("euler", "Euler", h, np.array([np.nan, 0.1, 0.05]), None)])
-    assert len(fig.data[0].x) == 2
+def test_error_order_figure_leaves_a_gap_at_non_finite_points_and_survives_no_order():
+    h = np.array([0.2, 0.1, 0.05, 0.025])
+    fig = error_order_figure([("euler", "Euler", h, np.array([0.4, np.nan, 0.1, 0.05]), None)])
+    # The failed step keeps its place as None, so the line breaks there instead of bridging it.
+    assert list(fig.data[0].x) == list(h) and list(fig.data[0].y) == [0.4, None, 0.1, 0.05]
+    assert not fig.data[0].connectgaps
     assert "not measurable" in fig.data[0].name
     assert not fig.layout.annotations
 
@@ -96,3 +99,13 @@ def test_layers_set_the_drawing_order_and_width_the_line():
     fig = phase_figure([*CURVES, beneath], ("x", "y"))
     assert [tr.zorder for tr in fig.data[:4]] == [0, 0, 0, -1]
     assert fig.data[3].line.width == 1.5 and fig.data[2].line.width == 3
+
+
+def test_omitted_steps_names_each_left_out_step_size():
+    h = np.array([1.5, 1.09, 0.8, 0.571, 0.4])
+    euler = np.array([np.nan, 5.5, 33.9, np.nan, 2.0])
+    rk4 = np.array([0.4, 0.1, 0.03, 0.005, 0.001])
+    midpoint = np.array([np.nan, 1.0, 0.5, 0.2, 0.0])  # an exact 0 cannot sit on a log axis either
+    text = omitted_steps([("Euler", h, euler), ("RK4", h, rk4), ("Midpoint", h, midpoint)])
+    assert text == "Euler at h = 0.571 and 1.5; Midpoint at h = 0.4 and 1.5"
+    assert omitted_steps([("RK4", h, rk4)]) == ""
