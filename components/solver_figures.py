@@ -230,7 +230,7 @@ def error_order_figure(
                 font={"color": color_for(key, i), "size": 14},
             )
     fig.update_xaxes(type="log", title_text="step size h")
-    fig.update_yaxes(type="log", title_text="global error |y_N − y(t₁)|", exponentformat="power")
+    fig.update_yaxes(type="log", title_text="global error |y_N − y(t₁)|")
     return styled(fig, height=460)
 
 
@@ -254,7 +254,7 @@ def work_precision_figure(
             )
         )
     fig.update_xaxes(type="log", title_text="function evaluations (NFE)")
-    fig.update_yaxes(type="log", title_text="global error at t₁", exponentformat="power")
+    fig.update_yaxes(type="log", title_text="global error at t₁")
     return styled(fig, height=460)
 
 

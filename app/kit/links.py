@@ -125,14 +125,18 @@ class PageLinks:
                     value = parse(raw)
                 except BadValue as why:
                     shown = raw if len(raw) <= 40 else raw[:40] + "…"
-                    st.session_state[self._notes_key].append(
-                        f"Link parameter `{param}={shown}` was ignored ({why}); using {format_value(default)}."
-                    )
+                    used = format_value(default) or "none"  # an empty default (no starts) says so
+                    note = f"Link parameter `{param}={shown}` was ignored ({why}); using {used}."
+                    st.session_state[self._notes_key].append((note, key, value))
             st.session_state[key] = value
         return key
 
     def notes(self) -> list[str]:
-        return list(st.session_state[self._notes_key])
+        """The notes about bad link values whose control still holds the value put in their place: once
+        the visitor sets the control, its note has served."""
+        return [
+            note for note, key, used in st.session_state[self._notes_key] if st.session_state.get(key) == used
+        ]
 
     def finish(self, notes_area: Any) -> None:
         """Call once at the end of the page: sync the URL and show link notes in `notes_area`

@@ -24,7 +24,7 @@ from components.solver_figures import (
     trajectory_3d_figure,
     work_precision_figure,
 )
-from components.style import Curve
+from components.style import Curve, format_number
 from kit.failure import drawn_part, failed, show_failure
 from kit.figures import show_figure
 from kit.page import PageScaffold
@@ -285,7 +285,7 @@ with tab_work:
                         LABELS[m],
                         np.array([p.nfe for p in mine]),
                         np.array([p.error for p in mine]),
-                        [f"tol = {p.setting:.0e}" for p in mine],
+                        [f"tol = {format_number(p.setting)}" for p in mine],
                     )
                 )
             show_figure(work_precision_figure(series), key="work", name="solver-work-precision")

@@ -109,3 +109,19 @@ def test_omitted_steps_names_each_left_out_step_size():
     text = omitted_steps([("Euler", h, euler), ("RK4", h, rk4), ("Midpoint", h, midpoint)])
     assert text == "Euler at h = 0.571 and 1.5; Midpoint at h = 0.4 and 1.5"
     assert omitted_steps([("RK4", h, rk4)]) == ""
+
+
+def test_log_axes_label_decades_or_1_2_5_steps_never_bare_minor_ticks():
+    h = np.geomspace(0.047, 1.5, 12)
+    fig = error_order_figure([("rk4", "RK4", h, 0.4 * h**4, 4.0)])
+    shown = [
+        text
+        for v, text in zip(fig.layout.xaxis.tickvals, fig.layout.xaxis.ticktext, strict=True)
+        if 0.047 <= v <= 1.5
+    ]
+    assert shown == ["0.05", "0.1", "0.2", "0.5", "1"]
+    assert "1e-6" in fig.layout.yaxis.ticktext and "0.001" in fig.layout.yaxis.ticktext
+    work = work_precision_figure([("dopri5", "D", np.array([10, 80]), np.array([1e-3, 1e-9]), ["a", "b"])])
+    assert list(work.layout.xaxis.ticktext)[:3] == ["10", "20", "50"]  # not 1e+1 ... 8e+1
+    assert list(work.layout.yaxis.ticktext) == ["1e-9", "1e-8", "1e-7", "1e-6", "1e-5", "1e-4", "0.001"]
+    assert "1e-9" in work.layout.yaxis.ticktext  # no SI prefix: not "1n"
