@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from components.fixed_point_figures import KIND_MARKERS, add_fixed_points, eigen_text
 from components.phase_marks import add_arrows, add_streamlets
-from components.style import add_play_controls, scene, styled
+from components.style import add_play_controls, legend_below, scene, styled
 from models.phase.fixed_points import FixedPoint
 from models.phase.portrait import FieldSample, Window
 
@@ -124,7 +124,7 @@ def phase_plane_figure(layers: PlaneLayers, height: int = 620) -> go.Figure:
         )
     fig.update_xaxes(title_text=layers.names[i], range=list(layers.window[i]), showgrid=False, zeroline=False)
     fig.update_yaxes(title_text=layers.names[j], range=list(layers.window[j]), showgrid=False, zeroline=False)
-    fig = styled(fig, height=height)
+    fig = legend_below(styled(fig, height=height))
     fig.update_layout(hovermode="closest", dragmode="zoom", legend={"itemsizing": "constant"})
     return fig
 
@@ -236,4 +236,4 @@ def trajectories_3d_figure(
             camera={"eye": {"x": 1.5, "y": -1.7, "z": 0.8}},
         )
     )
-    return styled(fig, height=620)
+    return legend_below(styled(fig, height=620))

@@ -10,7 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.style import Curve, color_for, line_style, scene, styled
+from components.style import Curve, color_for, legend_below, line_style, scene, styled
 
 #: A curve that strays further than this many times the reference's extent beyond it has diverged: the
 #: axes follow the others. Euler's honest spirals (about one extent beyond, harmonic oscillator and
@@ -92,7 +92,7 @@ def components_figure(
             if ranges is not None:
                 fig.update_yaxes(range=list(ranges[d]), row=d + 1, col=1)
     fig.update_xaxes(title_text="t", row=dim, col=1)
-    return styled(fig, height=max(320, 220 * dim))
+    return legend_below(styled(fig, height=max(320, 220 * dim)))
 
 
 def phase_figure(
@@ -141,7 +141,7 @@ def phase_figure(
     if window is not None:
         fig.update_xaxes(range=list(window[0]))
         fig.update_yaxes(range=list(window[1]))
-    return styled(fig, height=480)
+    return legend_below(styled(fig, height=480))
 
 
 def trajectory_3d_figure(curves: Sequence[Curve], state_names: Sequence[str]) -> go.Figure:
@@ -173,7 +173,7 @@ def trajectory_3d_figure(curves: Sequence[Curve], state_names: Sequence[str]) ->
     else:
         titles = ("t", state_names[0], "")
     fig.update_layout(scene=scene(titles, aspectmode="manual", aspectratio={"x": 1, "y": 1, "z": 0.9}))
-    return styled(fig, height=560)
+    return legend_below(styled(fig, height=560))
 
 
 def drawable(err: np.ndarray) -> np.ndarray:
@@ -231,7 +231,7 @@ def error_order_figure(
             )
     fig.update_xaxes(type="log", title_text="step size h")
     fig.update_yaxes(type="log", title_text="global error |y_N − y(t₁)|")
-    return styled(fig, height=460)
+    return legend_below(styled(fig, height=460))
 
 
 def work_precision_figure(
@@ -255,7 +255,7 @@ def work_precision_figure(
         )
     fig.update_xaxes(type="log", title_text="function evaluations (NFE)")
     fig.update_yaxes(type="log", title_text="global error at t₁")
-    return styled(fig, height=460)
+    return legend_below(styled(fig, height=460))
 
 
 def step_size_figure(key: str, label: str, step_times: np.ndarray, step_sizes: np.ndarray) -> go.Figure:

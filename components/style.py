@@ -1,5 +1,5 @@
 """Shared look of every figure and table: a projector-friendly layout, one colour per method and model, and
-one way to write numbers (plain from 0.001 to 99,999, else scientific as 1e-4; decades only on log axes)."""
+one way to write numbers (plain from 0.001 to 9,999, else scientific as 1e-4; decades only on log axes)."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ class Curve:
 
 #: Magnitudes written plainly; outside them a number is scientific ("1e-4", "2.5e6"), never "0.00000001",
 #: "1e+01" or an SI prefix ("100μ", "1n").
-PLAIN_NUMBERS = (1e-3, 1e5)
+PLAIN_NUMBERS = (1e-3, 1e4)
 #: The cell of a table where there is no value (not "None" or "nan").
 NO_VALUE = "—"
 #: At most this many labelled decades on a log axis; a wider range labels every second or third.
@@ -69,7 +69,7 @@ CHART_LABEL = (
 
 
 def format_number(value: float | None, digits: int = 3) -> str:
-    """A number as axes and tables write it: `digits` significant digits, plain from 0.001 to 99,999,
+    """A number as axes and tables write it: `digits` significant digits, plain from 0.001 to 9,999,
     scientific beyond (1e-4, 2.5e-7); NO_VALUE for None or a non-finite value."""
     if value is None or not math.isfinite(value):
         return NO_VALUE
@@ -77,7 +77,7 @@ def format_number(value: float | None, digits: int = 3) -> str:
         return "0"
     if PLAIN_NUMBERS[0] <= abs(value) < PLAIN_NUMBERS[1]:
         text = f"{value:.{digits}g}"
-        return text if "e" not in text else f"{value:.0f}"  # 12,345 at 3 digits: "12345", not "1.23e+04"
+        return text if "e" not in text else f"{value:.0f}"  # 1,234 at 3 digits: "1234", not "1.23e+03"
     mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
     mantissa = mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
     return f"{mantissa}e{int(exponent)}"
@@ -85,7 +85,8 @@ def format_number(value: float | None, digits: int = 3) -> str:
 
 def log_ticks(values: Iterable[float | None]) -> list[float]:
     """Where a log axis over `values` is labelled: decades (every second or third over a wide range), or
-    1-2-5 steps, then every digit, where the values span less than two decades."""
+    1-2-5 steps where fewer than three decades lie in their range, or every digit where 1-2-5 gives fewer
+    than three labels."""
     data = np.array([np.nan if v is None else v for v in values], dtype=float)
     data = data[np.isfinite(data) & (data > 0)]
     if len(data) == 0:
@@ -98,8 +99,8 @@ def log_ticks(values: Iterable[float | None]) -> list[float]:
         return [10.0**k for k in range(first, last + 1) if k % every == 0]
     for digits in ((1, 2, 5), range(1, 10)):
         ticks = [float(f"{d}e{k}") for k in range(first, last + 1) for d in digits]
-        if sum(low <= t <= high for t in ticks) >= 2:
-            return ticks
+        if sum(low <= t <= high for t in ticks) >= 3:
+            break
     return ticks
 
 
@@ -121,7 +122,7 @@ def label_log_axes(fig: go.Figure) -> go.Figure:
                 values.extend(np.asarray(trace[letter], dtype=object).ravel().tolist())
         ticks = log_ticks(values)
         if ticks:
-            axis.update(tickvals=ticks, ticktext=[format_number(t) for t in ticks], minor={"showgrid": True})
+            axis.update(tickvals=ticks, ticktext=[format_number(t) for t in ticks])
     return fig
 
 
@@ -164,6 +165,16 @@ def styled(fig: go.Figure, *, height: int = 420, title: str | None = None) -> go
         font={"size": 14},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
         title={"text": title} if title else None,
+    )
+    return fig
+
+
+def legend_below(fig: go.Figure) -> go.Figure:
+    """The legend under the plot, left-aligned: on top, a legend that wraps to the figure's right edge runs
+    under plotly's toolbar, which covers its last entries. Plotly widens the bottom margin to hold it."""
+    fig.update_layout(
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0},
+        margin={"t": 30, "b": 50},
     )
     return fig
 

@@ -125,3 +125,17 @@ def test_log_axes_label_decades_or_1_2_5_steps_never_bare_minor_ticks():
     assert list(work.layout.xaxis.ticktext)[:3] == ["10", "20", "50"]  # not 1e+1 ... 8e+1
     assert list(work.layout.yaxis.ticktext) == ["1e-9", "1e-8", "1e-7", "1e-6", "1e-5", "1e-4", "0.001"]
     assert "1e-9" in work.layout.yaxis.ticktext  # no SI prefix: not "1n"
+
+
+def test_legends_sit_under_the_plot_clear_of_the_toolbar():
+    curves = [Curve("euler", "Euler", T, CIRCLE), Curve("rk4", "RK4", T, CIRCLE)]
+    h = np.array([0.2, 0.1])
+    figures = [
+        components_figure(curves, ("x", "y")),
+        phase_figure(curves, ("x", "y")),
+        trajectory_3d_figure(curves, ("x", "y")),
+        error_order_figure([("rk4", "RK4", h, h**4, 4.0)]),
+        work_precision_figure([("rk4", "RK4", np.array([10, 20]), np.array([1e-3, 1e-4]), ["a", "b"])]),
+    ]
+    for fig in figures:
+        assert fig.layout.legend.y < 0 and fig.layout.legend.yanchor == "top"

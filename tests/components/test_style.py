@@ -20,8 +20,9 @@ from components.style import NO_VALUE, chart_log_axis, format_number, log_ticks,
         (0.001, "0.001"),
         (0.5, "0.5"),
         (20.0, "20"),  # not "2e+1"
-        (12345.0, "12345"),
-        (1e5, "1e5"),
+        (1234.0, "1234"),
+        (1e4, "1e4"),  # as a decade among 1e5, 1e6, not "10000"
+        (12345.0, "1.23e4"),
         (-1e-6, "-1e-6"),
         (0.0, "0"),
         (None, NO_VALUE),
