@@ -125,40 +125,13 @@ with st.sidebar:
         equations = st.session_state.get(LAST_GOOD, custom_equations(CUSTOM_DEFAULT))
         system = SystemSpec(system_key, (), equations, linear_type).system()
 
-    params: tuple[tuple[str, float], ...] = ()
-    if system_key == CUSTOM:
-        # A typed parameter takes a typed value: a number input, not a slider in steps of 0.05.
-        params = tuple(
-            (
-                p.name,
-                float(
-                    links.number(
-                        p.label or p.name,
-                        f"p_{p.name}",
-                        float(p.low),
-                        float(p.high),
-                        float(p.default),
-                        step=0.1,
-                        format="%g",
-                        scope=system_key,
-                    )
-                ),
-            )
-            for p in system.params
-        )
-    elif system.params:
-        scope = f"linear.{linear_type}" if system_key == LINEAR else system_key
-        params = tuple(
-            (
-                p.name,
-                float(
-                    links.slider(
-                        p.label or p.name, p.name, float(p.low), float(p.high), float(p.default), scope=scope
-                    )
-                ),
-            )
-            for p in system.params
-        )
+    # A typed parameter takes a typed value: a number input, not a slider in steps of 0.05.
+    params = links.parameters(
+        system.params,
+        f"linear.{linear_type}" if system_key == LINEAR else system_key,
+        typed=system_key == CUSTOM,
+        prefix="p_" if system_key == CUSTOM else "",
+    )
 
     dim = system.dim
     defaults = portrait_defaults(system_key)

@@ -55,17 +55,7 @@ with st.sidebar:
         "System", "system", list(SYSTEMS), labels={k: s.name for k, s in SYSTEMS.items()}
     )
     spec = SYSTEMS[system_key]
-    params = tuple(
-        (
-            p.name,
-            float(
-                links.slider(
-                    p.label or p.name, p.name, float(p.low), float(p.high), float(p.default), scope=system_key
-                )
-            ),
-        )
-        for p in spec.params
-    )
+    params = links.parameters(spec.params, system_key)
     y0 = tuple(
         float(links.number(f"{name}(0)", f"y0{i}", -100.0, 100.0, spec.y0[i], step=0.1, scope=system_key))
         for i, name in enumerate(spec.state_names)
