@@ -10,7 +10,7 @@ import altair as alt
 import numpy as np
 import plotly.graph_objects as go
 
-from components.style import PALETTE, REFERENCE_COLOR, line_trace, styled
+from components.style import PALETTE, REFERENCE_COLOR, chart_log_axis, line_trace, styled
 
 DIRECT_COLOR, ADJOINT_COLOR = "#D55E00", "#0072B2"
 RESNET_COLOR, ODENET_COLOR = "#D55E00", "#0072B2"
@@ -269,7 +269,12 @@ def curve_chart(
     """A training curve (or several, by `color`) from plain records, e.g. [{"step": 1, "loss": 0.3}]."""
     enc = {
         "x": alt.X(f"{x}:Q", title=x_title or x),
-        "y": alt.Y(f"{y}:Q", title=y_title or y, scale=alt.Scale(type="log") if log_y else alt.Undefined),
+        "y": alt.Y(
+            f"{y}:Q",
+            title=y_title or y,
+            scale=alt.Scale(type="log") if log_y else alt.Undefined,
+            axis=chart_log_axis(r[y] for r in records) if log_y else alt.Undefined,
+        ),
         "tooltip": [alt.Tooltip(f"{x}:Q"), alt.Tooltip(f"{y}:Q", format=".4g")],
     }
     if color:

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from components.fixed_point_figures import KIND_MARKERS, add_fixed_points, eigen_text
 from components.phase_marks import add_arrows, add_streamlets
-from components.style import add_play_controls, scene, styled
+from components.style import add_play_controls, legend_below, scene, styled
 from models.phase.fixed_points import FixedPoint
 from models.phase.portrait import FieldSample, Window
 
@@ -42,7 +42,7 @@ class PlaneLayers:
     trajectories: tuple[TrajectorySet, ...] = ()
     arrows: FieldSample | None = None
     streamlets: tuple[np.ndarray, np.ndarray] | None = None  # (lines (L, P, 2), speed (L,))
-    nullclines: FieldSample | None = None
+    nullclines: tuple[np.ndarray, np.ndarray] | None = None  # each (points, 2), NaN between segments
     fixed_points: tuple[FixedPoint, ...] = ()
     click_targets: int = 0  # an invisible n × n grid of points that catches clicks
     starts: tuple[tuple[float, ...], ...] = ()
@@ -57,20 +57,16 @@ def polyline(y: np.ndarray, dims: tuple[int, int] = (0, 1)) -> tuple[np.ndarray,
     return flat[:, 0], flat[:, 1]
 
 
-def _nullclines(fig: go.Figure, sample: FieldSample, names: Sequence[str]) -> None:
-    for values, name, color in zip((sample.u, sample.v), names[:2], NULLCLINE_COLORS, strict=True):
-        if not np.isfinite(values).any() or np.nanmin(values) > 0 or np.nanmax(values) < 0:
+def _nullclines(fig: go.Figure, lines: tuple[np.ndarray, ...], names: Sequence[str]) -> None:
+    for points, name, color in zip(lines, names[:2], NULLCLINE_COLORS, strict=True):
+        if len(points) == 0:
             continue
         fig.add_trace(
-            go.Contour(
-                x=sample.xs,
-                y=sample.ys,
-                z=values.astype(np.float32),  # the zero level needs no more; halves what the browser loads
-                contours={"start": 0, "end": 0, "size": 1, "coloring": "lines"},
+            go.Scatter(
+                x=points[:, 0],
+                y=points[:, 1],
+                mode="lines",
                 line={"color": color, "width": 3, "dash": "dot"},
-                colorscale=[[0, color], [1, color]],
-                showscale=False,
-                showlegend=True,
                 name=f"{name}-nullcline (d{name}/dt = 0)",
                 hoverinfo="skip",
             )
@@ -128,7 +124,7 @@ def phase_plane_figure(layers: PlaneLayers, height: int = 620) -> go.Figure:
         )
     fig.update_xaxes(title_text=layers.names[i], range=list(layers.window[i]), showgrid=False, zeroline=False)
     fig.update_yaxes(title_text=layers.names[j], range=list(layers.window[j]), showgrid=False, zeroline=False)
-    fig = styled(fig, height=height)
+    fig = legend_below(styled(fig, height=height))
     fig.update_layout(hovermode="closest", dragmode="zoom", legend={"itemsizing": "constant"})
     return fig
 
@@ -240,4 +236,4 @@ def trajectories_3d_figure(
             camera={"eye": {"x": 1.5, "y": -1.7, "z": 0.8}},
         )
     )
-    return styled(fig, height=620)
+    return legend_below(styled(fig, height=620))

@@ -10,7 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.style import Curve, color_for, line_style, scene, styled
+from components.style import Curve, color_for, legend_below, line_style, scene, styled
 
 #: A curve that strays further than this many times the reference's extent beyond it has diverged: the
 #: axes follow the others. Euler's honest spirals (about one extent beyond, harmonic oscillator and
@@ -92,7 +92,7 @@ def components_figure(
             if ranges is not None:
                 fig.update_yaxes(range=list(ranges[d]), row=d + 1, col=1)
     fig.update_xaxes(title_text="t", row=dim, col=1)
-    return styled(fig, height=max(320, 220 * dim))
+    return legend_below(styled(fig, height=max(320, 220 * dim)))
 
 
 def phase_figure(
@@ -141,7 +141,7 @@ def phase_figure(
     if window is not None:
         fig.update_xaxes(range=list(window[0]))
         fig.update_yaxes(range=list(window[1]))
-    return styled(fig, height=480)
+    return legend_below(styled(fig, height=480))
 
 
 def trajectory_3d_figure(curves: Sequence[Curve], state_names: Sequence[str]) -> go.Figure:
@@ -173,7 +173,24 @@ def trajectory_3d_figure(curves: Sequence[Curve], state_names: Sequence[str]) ->
     else:
         titles = ("t", state_names[0], "")
     fig.update_layout(scene=scene(titles, aspectmode="manual", aspectratio={"x": 1, "y": 1, "z": 0.9}))
-    return styled(fig, height=560)
+    return legend_below(styled(fig, height=560))
+
+
+def drawable(err: np.ndarray) -> np.ndarray:
+    """Which errors a log axis can show: finite and positive (a blow-up is NaN, an exact hit 0)."""
+    return np.isfinite(err) & (err > 0)
+
+
+def omitted_steps(sweeps: Sequence[tuple[str, np.ndarray, np.ndarray]]) -> str:
+    """The step sizes `error_order_figure` leaves out, in words: "Euler at h = 0.571 and 1.5; ..."
+    (empty when none is); sweeps: (label, h, error)."""
+    parts = []
+    for label, h, err in sweeps:
+        gone = [f"{v:.3g}" for v in np.sort(h[~drawable(err)])]
+        if gone:
+            listed = gone[0] if len(gone) == 1 else ", ".join(gone[:-1]) + " and " + gone[-1]
+            parts.append(f"{label} at h = {listed}")
+    return "; ".join(parts)
 
 
 def error_order_figure(
@@ -186,13 +203,16 @@ def error_order_figure(
     fig = go.Figure()
     for i, (key, label, h, err, order) in enumerate(sweeps):
         measured = f"measured order {order:.2f}" if order is not None else "order not measurable"
-        ok = np.isfinite(err) & (err > 0)
+        ok = drawable(err)
+        # Every step size keeps its place and a failed one is a gap (None): the line breaks there rather
+        # than bridging it, and the CSV export leaves that error empty.
         fig.add_trace(
             go.Scatter(
-                x=h[ok],
-                y=err[ok],
+                x=h,
+                y=[float(e) if keep else None for e, keep in zip(err, ok, strict=True)],
                 name=f"{label}: {measured}",
                 mode="lines+markers",
+                connectgaps=False,
                 marker={"size": 8},
                 line={"color": color_for(key, i), "width": 3},
             )
@@ -210,8 +230,8 @@ def error_order_figure(
                 font={"color": color_for(key, i), "size": 14},
             )
     fig.update_xaxes(type="log", title_text="step size h")
-    fig.update_yaxes(type="log", title_text="global error |y_N − y(t₁)|", exponentformat="power")
-    return styled(fig, height=460)
+    fig.update_yaxes(type="log", title_text="global error |y_N − y(t₁)|")
+    return legend_below(styled(fig, height=460))
 
 
 def work_precision_figure(
@@ -234,8 +254,8 @@ def work_precision_figure(
             )
         )
     fig.update_xaxes(type="log", title_text="function evaluations (NFE)")
-    fig.update_yaxes(type="log", title_text="global error at t₁", exponentformat="power")
-    return styled(fig, height=460)
+    fig.update_yaxes(type="log", title_text="global error at t₁")
+    return legend_below(styled(fig, height=460))
 
 
 def step_size_figure(key: str, label: str, step_times: np.ndarray, step_sizes: np.ndarray) -> go.Figure:

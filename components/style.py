@@ -1,11 +1,15 @@
-"""Shared look of every figure: a projector-friendly layout, and one colour per method and model."""
+"""Shared look of every figure and table: a projector-friendly layout, one colour per method and model, and
+one way to write numbers (plain from 0.001 to 9,999, else scientific as 1e-4; decades only on log axes)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import altair as alt
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -50,14 +54,127 @@ class Curve:
     layer: int = 0  # plotly's zorder: a higher layer is drawn in front, whatever the legend order
 
 
+#: Magnitudes written plainly; outside them a number is scientific ("1e-4", "2.5e6"), never "0.00000001",
+#: "1e+01" or an SI prefix ("100μ", "1n").
+PLAIN_NUMBERS = (1e-3, 1e4)
+#: The cell of a table where there is no value (not "None" or "nan").
+NO_VALUE = "—"
+#: At most this many labelled decades on a log axis; a wider range labels every second or third.
+MAX_DECADES = 8
+#: format_number's rule as a Vega expression, for altair axes (d3's "~e" writes 1e-4 as "1e-4").
+CHART_LABEL = (
+    f"datum.value >= {PLAIN_NUMBERS[0]} && datum.value < {PLAIN_NUMBERS[1]:g}"
+    " ? format(datum.value, '~g') : format(datum.value, '~e')"
+)
+
+
+def format_number(value: float | None, digits: int = 3) -> str:
+    """A number as axes and tables write it: `digits` significant digits, plain from 0.001 to 9,999,
+    scientific beyond (1e-4, 2.5e-7); NO_VALUE for None or a non-finite value."""
+    if value is None or not math.isfinite(value):
+        return NO_VALUE
+    if value == 0:
+        return "0"
+    if PLAIN_NUMBERS[0] <= abs(value) < PLAIN_NUMBERS[1]:
+        text = f"{value:.{digits}g}"
+        return text if "e" not in text else f"{value:.0f}"  # 1,234 at 3 digits: "1234", not "1.23e+03"
+    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
+    return f"{mantissa}e{int(exponent)}"
+
+
+def log_ticks(values: Iterable[float | None]) -> list[float]:
+    """Where a log axis over `values` is labelled: decades (every second or third over a wide range), or
+    1-2-5 steps where fewer than three decades lie in their range, or every digit where 1-2-5 gives fewer
+    than three labels."""
+    data = np.array([np.nan if v is None else v for v in values], dtype=float)
+    data = data[np.isfinite(data) & (data > 0)]
+    if len(data) == 0:
+        return []
+    low, high = float(data.min()), float(data.max())
+    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    inside = [k for k in range(first, last + 1) if low <= 10.0**k <= high]
+    if len(inside) >= 3:
+        every = math.ceil(len(inside) / MAX_DECADES)
+        return [10.0**k for k in range(first, last + 1) if k % every == 0]
+    for digits in ((1, 2, 5), range(1, 10)):
+        ticks = [float(f"{d}e{k}") for k in range(first, last + 1) for d in digits]
+        if sum(low <= t <= high for t in ticks) >= 3:
+            break
+    return ticks
+
+
+def label_log_axes(fig: go.Figure) -> go.Figure:
+    """Give each log axis of `fig` without ticks of its own labels at `log_ticks` of its traces' data,
+    written by `format_number` (plotly's own labels every minor tick bare: "4 5 6 7 8 9 0.1 2 3")."""
+    for axis in [*fig.select_xaxes(), *fig.select_yaxes()]:
+        if axis.type != "log" or axis.tickvals is not None:
+            continue
+        letter = axis.plotly_name[0]
+        ref = letter + axis.plotly_name[5:]
+        values: list = []
+        for trace in fig.data:
+            if (
+                letter + "axis" in trace
+                and (trace[letter + "axis"] or letter) == ref
+                and trace[letter] is not None
+            ):
+                values.extend(np.asarray(trace[letter], dtype=object).ravel().tolist())
+        ticks = log_ticks(values)
+        if ticks:
+            axis.update(tickvals=ticks, ticktext=[format_number(t) for t in ticks])
+    return fig
+
+
+def chart_log_axis(values: Iterable[float | None], **settings: object) -> alt.Axis:
+    """An altair log axis labelled like `label_log_axes`: at `log_ticks(values)`, by format_number's rule."""
+    return alt.Axis(values=log_ticks(values) or alt.Undefined, labelExpr=CHART_LABEL, **settings)
+
+
+def readable_table(table: Mapping[str, Sequence] | Sequence[Mapping[str, object]]) -> pd.DataFrame:
+    """A table for st.dataframe: a column of numbers only stays numeric; any other is text, its fractions
+    written by `format_number`, whole numbers as whole numbers, and NO_VALUE where a cell has none (None,
+    NaN). `table`: columns, or rows."""
+    frame = pd.DataFrame(table)
+    for column in frame.columns:
+        values = frame[column].tolist()
+        missing = any(v is None or (isinstance(v, float) and not math.isfinite(v)) for v in values)
+        small = any(
+            isinstance(v, float) and v != 0 and not PLAIN_NUMBERS[0] <= abs(v) < PLAIN_NUMBERS[1]
+            for v in values
+        )
+        if missing or small or any(isinstance(v, str) for v in values):
+            frame[column] = [_cell(v) for v in values]
+    return frame
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        return f"{number:.0f}" if number.is_integer() and abs(number) < 1e15 else format_number(number, 4)
+    return NO_VALUE if value is None else str(value)
+
+
 def styled(fig: go.Figure, *, height: int = 420, title: str | None = None) -> go.Figure:
-    """Apply the common layout: readable fonts, legend on top (the light template is the default)."""
+    """Apply the common layout: readable fonts, legend on top (the light template is the default), log
+    axes labelled by `label_log_axes`."""
+    label_log_axes(fig)
     fig.update_layout(
         height=height,
         margin={"l": 60, "r": 20, "t": 60 if title else 30, "b": 50},
         font={"size": 14},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
         title={"text": title} if title else None,
+    )
+    return fig
+
+
+def legend_below(fig: go.Figure) -> go.Figure:
+    """The legend under the plot, left-aligned: on top, a legend that wraps to the figure's right edge runs
+    under plotly's toolbar, which covers its last entries. Plotly widens the bottom margin to hold it."""
+    fig.update_layout(
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0},
+        margin={"t": 30, "b": 50},
     )
     return fig
 

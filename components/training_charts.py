@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from components.flow_panels import MODEL_COLORS
+from components.style import chart_log_axis
 
 XAxis = Literal["step", "wall_s", "nfe_spent"]
 X_TITLES: dict[str, str] = {"step": "step", "wall_s": "wall time (s)", "nfe_spent": "evaluations of f spent"}
@@ -68,7 +69,12 @@ def _panel(frame: pd.DataFrame, x: XAxis, color: alt.Color, title: str, log: boo
         .mark_line(strokeWidth=2.5)
         .encode(
             x=alt.X(f"{x}:Q", title=X_TITLES[x], axis=alt.Axis(format="~g")),
-            y=alt.Y("value:Q", title=None, scale=y_scale, axis=alt.Axis(format="~g")),
+            y=alt.Y(
+                "value:Q",
+                title=None,
+                scale=y_scale,
+                axis=chart_log_axis(frame["value"]) if log else alt.Axis(format="~g"),
+            ),
             color=color,
             tooltip=[
                 alt.Tooltip("model:N"),

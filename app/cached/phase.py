@@ -13,6 +13,7 @@ import torch
 
 from models.ode.solve import SolveError
 from models.phase.fixed_points import FixedPoint, NewtonConfig, find_fixed_points, separatrix_seeds
+from models.phase.nullclines import nullcline_lines
 from models.phase.portrait import (
     FieldSample,
     PortraitConfig,
@@ -129,8 +130,8 @@ def field_lines(spec: SystemSpec, window: Window, n: int = 22) -> tuple[np.ndarr
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
-def nullclines(spec: SystemSpec, window: Window, n: int = 121) -> FieldSample:
-    return sample_field(spec.field(), window, n)
+def nullclines(spec: SystemSpec, window: Window, n: int = 121) -> tuple[np.ndarray, np.ndarray]:
+    return nullcline_lines(spec.field(), window, n)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ coming back restores the view.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import streamlit as st
 
@@ -30,6 +30,9 @@ from kit.link_values import (
     parse_subset,
     slug,
 )
+
+if TYPE_CHECKING:  # the landing page runs this module and must not wait for torch
+    from models.systems.library import Param
 
 T = TypeVar("T")
 
@@ -125,14 +128,18 @@ class PageLinks:
                     value = parse(raw)
                 except BadValue as why:
                     shown = raw if len(raw) <= 40 else raw[:40] + "…"
-                    st.session_state[self._notes_key].append(
-                        f"Link parameter `{param}={shown}` was ignored ({why}); using {format_value(default)}."
-                    )
+                    used = format_value(default) or "none"  # an empty default (no starts) says so
+                    note = f"Link parameter `{param}={shown}` was ignored ({why}); using {used}."
+                    st.session_state[self._notes_key].append((note, key, value))
             st.session_state[key] = value
         return key
 
     def notes(self) -> list[str]:
-        return list(st.session_state[self._notes_key])
+        """The notes about bad link values whose control still holds the value put in their place: once
+        the visitor sets the control, its note has served."""
+        return [
+            note for note, key, used in st.session_state[self._notes_key] if st.session_state.get(key) == used
+        ]
 
     def finish(self, notes_area: Any) -> None:
         """Call once at the end of the page: sync the URL and show link notes in `notes_area`
@@ -233,6 +240,22 @@ class PageLinks:
         return st.number_input(
             label, min_value=float(low), max_value=float(high), key=key, step=step, help=help, format=format
         )
+
+    def parameters(
+        self, params: Sequence[Param], scope: str, *, typed: bool = False, prefix: str = ""
+    ) -> tuple[tuple[str, float], ...]:
+        """A control per system parameter, in the link as `prefix + name`; `(name, value)` pairs. A slider
+        over the parameter's range, or, where `typed` (a parameter of equations the visitor typed), a number
+        input that takes any value in it."""
+        values = []
+        for p in params:
+            label, args = p.label or p.name, (prefix + p.name, float(p.low), float(p.high), float(p.default))
+            if typed:
+                value = self.number(label, *args, step=0.1, format="%g", scope=scope)
+            else:
+                value = self.slider(label, *args, scope=scope)
+            values.append((p.name, float(value)))
+        return tuple(values)
 
     def toggle(self, label: str, param: str, default: bool | None = None, *, help: str | None = None) -> bool:
         key = self.initial(param, default, parse_bool)

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from cached.phase import PORTRAIT, ViewTrajectories, arrows, cloud, fixed_points
 from components.fixed_point_figures import format_complex, trace_determinant_figure
 from components.phase_figures import flow_animation_figure, trajectories_3d_figure
+from components.style import readable_table
 from kit.failure import drawn_part, failed, show_failure
 from kit.figures import show_figure
 from kit.links import PageLinks
@@ -60,7 +60,7 @@ def fixed_points_tab(spec: SystemSpec, window: Window, wrap: bool, dim: int) -> 
         ]
         left, right = st.columns([3, 2]) if dim == 2 else (st.container(), None)
         with left:
-            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+            st.dataframe(readable_table(rows), hide_index=True, width="stretch")
             st.markdown(
                 f"**{len(shown)} fixed point{'s' if len(shown) != 1 else ''}** found by Newton's method from "
                 f"a grid of starting guesses all at once, with Jacobians from autograd. Each is classified by "

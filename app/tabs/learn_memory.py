@@ -10,6 +10,7 @@ import streamlit as st
 
 from cached.learning import memory_point
 from components.learning_figures import gradient_gap_figure, memory_figure, time_figure
+from components.style import readable_table
 from kit.figures import show_figure
 from kit.links import PageLinks
 from models.learning.adjoint_memory import MemoryStudyConfig
@@ -104,7 +105,7 @@ def render(links: PageLinks) -> None:
         st.caption(
             "The two gradients differ because backprop differentiates the solver's arithmetic while the "
             "adjoint discretises the continuous gradient; the gap shrinks as the solve gets finer "
-            "(for rk4 roughly as h⁴)."
+            f"{'(for rk4 roughly as h⁴)' if solver == 'rk4' else '(for dopri5, as its tolerance tightens)'}."
         )
     with right:
         times = {
@@ -124,7 +125,7 @@ def render(links: PageLinks) -> None:
         "NFE fwd / bwd (adjoint)": [f"{p.nfe['adjoint'][0]} / {p.nfe['adjoint'][1]}" for p in points],
         "max |Δg|": [f"{p.max_abs_diff:.2e}" for p in points],
     }
-    st.dataframe(table, hide_index=True)
+    st.dataframe(readable_table(table), hide_index=True)
     if last.peak_rss is not None:
         st.caption(
             f"Process peak resident memory so far: {mb(last.peak_rss)}. It only ever grows and covers the whole "

@@ -14,6 +14,7 @@ from cached.phase import (
     STABLE,
     UNSTABLE,
     arrows,
+    autonomous,
     field_lines,
     fixed_points,
     nullclines,
@@ -52,6 +53,7 @@ SEED_LABELS = {"source": "the sources' initial values", "grid": "a grid", "rando
 FIELD_LABELS = {"streamlines": "short streamlines", "arrows": "arrows", "none": "none"}
 PROJECTIONS = {"xy": (0, 1), "xz": (0, 2), "yz": (1, 2)}
 CHART_VERSION = "phase.__plane_version"
+LAST_GOOD = "phase.__last_good_equations"
 SOURCE_NOTES = {
     "pendulum": "The sources' portrait: 99 initial values (5i, −i) for i in linspace(−2, 2, 99), RK4, h = 0.1, "
     "70 steps. ",
@@ -114,241 +116,239 @@ with st.sidebar:
     try:
         system = SystemSpec(system_key, (), equations, linear_type).system()
         problem = None
+        if system_key == CUSTOM:
+            st.session_state[LAST_GOOD] = equations
     except ExpressionError as err:
-        system, problem = None, err
+        # One typo must not blank the page: the picture and every control stay, drawn from the last
+        # equations that compiled in this session (the default ones when a link opens with a typo).
+        problem = err
+        equations = st.session_state.get(LAST_GOOD, custom_equations(CUSTOM_DEFAULT))
+        system = SystemSpec(system_key, (), equations, linear_type).system()
 
-    params: tuple[tuple[str, float], ...] = ()
-    if system is not None and system.params:
-        scope = f"linear.{linear_type}" if system_key == LINEAR else system_key
-        params = tuple(
-            (
-                p.name,
-                float(
-                    links.slider(
-                        p.label or p.name,
-                        f"p_{p.name}" if system_key == CUSTOM else p.name,
-                        float(p.low),
-                        float(p.high),
-                        float(p.default),
-                        step=0.05 if system_key == CUSTOM else None,
-                        scope=scope,
-                    )
-                ),
+    # A typed parameter takes a typed value: a number input, not a slider in steps of 0.05.
+    params = links.parameters(
+        system.params,
+        f"linear.{linear_type}" if system_key == LINEAR else system_key,
+        typed=system_key == CUSTOM,
+        prefix="p_" if system_key == CUSTOM else "",
+    )
+
+    dim = system.dim
+    defaults = portrait_defaults(system_key)
+    if dim == 3 and defaults.seeds == "grid":  # a typed 3-D system: a few curves read better than a sheet
+        defaults = replace(defaults, seeds="random", count=10)
+    st.header("Trajectories")
+    kinds = [k for k in SEED_LABELS if k != "source" or source_seeds(system_key) is not None]
+    # Scoped by system, since "the sources' initial values" exist for two systems only.
+    seed_key = links.initial(
+        "seeds",
+        defaults.seeds if defaults.seeds in kinds else "grid",
+        parse_choice(kinds),
+        scope=system_key,
+    )
+    seed_kind = st.selectbox(
+        "Start from",
+        kinds,
+        key=seed_key,
+        format_func=SEED_LABELS.get,
+        help="Every trajectory of the view is integrated in one batched solve.",
+    )
+    count = defaults.count if defaults.seeds == seed_kind else (12 if seed_kind == "grid" else 100)
+    if seed_kind == "grid":
+        count = int(links.slider("Grid points per side", "n", 2, 24, count, scope=f"{system_key}.grid"))
+    elif seed_kind == "random":
+        count = int(links.slider("Number of points", "n", 1, 500, count, scope=f"{system_key}.random"))
+    method = links.selectbox(
+        "Method",
+        "method",
+        list(PORTRAIT_METHODS),
+        labels={k: METHODS[k].label for k in PORTRAIT_METHODS},
+    )
+    h = float(
+        links.number(
+            "Step size h", "h", 0.001, 1.0, defaults.step_size, step=0.01, format="%.3f", scope=system_key
+        )
+    )
+    t1 = float(links.number("Time span", "t1", 0.1, 500.0, defaults.t1, step=1.0, scope=system_key))
+    backward = links.toggle("Also backward in time", "back")
+
+    st.header("Picture")
+    wrap = system_key in ANGULAR and links.toggle(
+        "Wrap θ to (−π, π]", "wrap", help="θ is an angle: phase space is the cylinder S¹ × ℝ."
+    )
+    field_style, show_nullclines = "none", False
+    if dim == 2:
+        field_style = links.selectbox("Vector field", "field", list(FIELD_LABELS), labels=FIELD_LABELS)
+        show_nullclines = links.toggle("Nullclines", "nullclines")
+    show_fixed = links.toggle("Fixed points and separatrices", "fixed")
+    projection = PROJECTIONS["xy"]
+    if dim == 3:
+        projection = PROJECTIONS[
+            links.selectbox(
+                "Plane shown",
+                "proj",
+                list(PROJECTIONS),
+                labels={k: f"{k[0]}–{k[1]}" for k in PROJECTIONS},
             )
-            for p in system.params
-        )
-
-    if system is not None:
-        dim = system.dim
-        defaults = portrait_defaults(system_key)
-        if dim == 3 and defaults.seeds == "grid":  # a typed 3-D system: a few curves read better than a sheet
-            defaults = replace(defaults, seeds="random", count=10)
-        st.header("Trajectories")
-        kinds = [k for k in SEED_LABELS if k != "source" or source_seeds(system_key) is not None]
-        # Scoped by system, since "the sources' initial values" exist for two systems only.
-        seed_key = links.initial(
-            "seeds",
-            defaults.seeds if defaults.seeds in kinds else "grid",
-            parse_choice(kinds),
-            scope=system_key,
-        )
-        seed_kind = st.selectbox(
-            "Start from",
-            kinds,
-            key=seed_key,
-            format_func=SEED_LABELS.get,
-            help="Every trajectory of the view is integrated in one batched solve.",
-        )
-        count = defaults.count if defaults.seeds == seed_kind else (12 if seed_kind == "grid" else 100)
-        if seed_kind == "grid":
-            count = int(links.slider("Grid points per side", "n", 2, 24, count, scope=f"{system_key}.grid"))
-        elif seed_kind == "random":
-            count = int(links.slider("Number of points", "n", 1, 500, count, scope=f"{system_key}.random"))
-        method = links.selectbox(
-            "Method",
-            "method",
-            list(PORTRAIT_METHODS),
-            labels={k: METHODS[k].label for k in PORTRAIT_METHODS},
-        )
-        h = float(
-            links.number(
-                "Step size h", "h", 0.001, 1.0, defaults.step_size, step=0.01, format="%.3f", scope=system_key
-            )
-        )
-        t1 = float(links.number("Time span", "t1", 0.1, 500.0, defaults.t1, step=1.0, scope=system_key))
-        backward = links.toggle("Also backward in time", "back")
-
-        st.header("Picture")
-        wrap = system_key in ANGULAR and links.toggle(
-            "Wrap θ to (−π, π]", "wrap", help="θ is an angle: phase space is the cylinder S¹ × ℝ."
-        )
-        field_style, show_nullclines = "none", False
-        if dim == 2:
-            field_style = links.selectbox("Vector field", "field", list(FIELD_LABELS), labels=FIELD_LABELS)
-            show_nullclines = links.toggle("Nullclines", "nullclines")
-        show_fixed = links.toggle("Fixed points and separatrices", "fixed")
-        projection = PROJECTIONS["xy"]
-        if dim == 3:
-            projection = PROJECTIONS[
-                links.selectbox(
-                    "Plane shown",
-                    "proj",
-                    list(PROJECTIONS),
-                    labels={k: f"{k[0]}–{k[1]}" for k in PROJECTIONS},
-                )
-            ]
-        with st.expander("Window"):
-            bounds = []
-            for d, name in enumerate(system.state_names):
-                if wrap and d == 0:
-                    bounds.append((-math.pi, math.pi))
-                    st.caption("θ runs over (−π, π].")
-                    continue
-                low, high = system.window[d]
-                left, right = st.columns(2)
-                with left:
-                    lo = float(links.number(f"{name} from", f"w{d}lo", -1e3, 1e3, low, scope=system_key))
-                with right:
-                    hi = float(links.number(f"{name} to", f"w{d}hi", -1e3, 1e3, high, scope=system_key))
-                bounds.append((lo, hi) if lo < hi else (low, high))
-                if lo >= hi:
-                    st.caption(f"The {name} range is empty; using [{low:g}, {high:g}].")
-        window = tuple(bounds)
+        ]
+    with st.expander("Window"):
+        bounds = []
+        for d, name in enumerate(system.state_names):
+            if wrap and d == 0:
+                bounds.append((-math.pi, math.pi))
+                st.caption("θ runs over (−π, π].")
+                continue
+            low, high = system.window[d]
+            left, right = st.columns(2)
+            with left:
+                lo = float(links.number(f"{name} from", f"w{d}lo", -1e3, 1e3, low, scope=system_key))
+            with right:
+                hi = float(links.number(f"{name} to", f"w{d}hi", -1e3, 1e3, high, scope=system_key))
+            bounds.append((lo, hi) if lo < hi else (low, high))
+            if lo >= hi:
+                st.caption(f"The {name} range is empty; using [{low:g}, {high:g}].")
+    window = tuple(bounds)
 
 starts_key = links.initial("starts", (), parse_starts, encode=encode_starts, scope=system_key)
 
 # --- page body -------------------------------------------------------------------------------------------
 if problem is not None:
+    shown = "; ".join(f"d{v}/dt = {text}" for v, text in zip("xyz", equations, strict=False))
     show_failure(problem)
-else:
-    spec = SystemSpec(system_key, params, equations, linear_type)
-    cfg = PortraitConfig(method=method, step_size=h, t1=t1)
-    seeds = SeedConfig(seed_kind, count)
-    points = fixed_points(spec, window) if show_fixed else None
-    names = system.state_names
-    starts = st.session_state[starts_key] if dim == 2 else ()
-    view = trajectories(spec, seeds, cfg, window, backward, show_fixed, starts)
-    if failed(view):
-        show_failure(view)
-    view = drawn_part(view)
-    if dim == 2 and not arrows(spec, window).defined:
-        st.error(
-            "f is not finite anywhere in this window (a division by zero?), so there is nothing to draw; "
-            "change the equations or the window.",
-            icon=":material/function:",
-        )
-
-    tab_plane, tab_fixed, tab_flow, tab_3d, tab_maths = links.tabs(
-        ["Phase plane", "Fixed points", "Flow", "3-D", "The maths"]
+    st.caption(f"The picture is of the last equations that worked: {shown}.")
+spec = SystemSpec(system_key, params, equations, linear_type)
+cfg = PortraitConfig(method=method, step_size=h, t1=t1)
+seeds = SeedConfig(seed_kind, count)
+points = fixed_points(spec, window) if show_fixed else None
+names = system.state_names
+starts = st.session_state[starts_key] if dim == 2 else ()
+view = trajectories(spec, seeds, cfg, window, backward, show_fixed, starts)
+if failed(view):
+    show_failure(view)
+view = drawn_part(view)
+if dim == 2 and not arrows(spec, window).defined:
+    st.error(
+        "f is not finite anywhere in this window (a division by zero?), so there is nothing to draw; "
+        "change the equations or the window.",
+        icon=":material/function:",
     )
 
-    def drawn(y: np.ndarray) -> np.ndarray:
-        return wrap_angles(y) if wrap else y
+tab_plane, tab_fixed, tab_flow, tab_3d, tab_maths = links.tabs(
+    ["Phase plane", "Fixed points", "Flow", "3-D", "The maths"]
+)
 
-    with tab_plane:
-        if tab_plane.open and view is not None:
-            portrait = view.y[:, view.role == PORTRAIT]
-            sets = [
-                TrajectorySet("trajectories", drawn(portrait), width=1.5 if portrait.shape[1] <= 60 else 1.1)
+
+def drawn(y: np.ndarray) -> np.ndarray:
+    return wrap_angles(y) if wrap else y
+
+
+with tab_plane:
+    if tab_plane.open and view is not None:
+        portrait = view.y[:, view.role == PORTRAIT]
+        sets = [TrajectorySet("trajectories", drawn(portrait), width=1.5 if portrait.shape[1] <= 60 else 1.1)]
+        if (view.role == UNSTABLE).any():
+            # Stable drawn wide under unstable: where they coincide (a heteroclinic orbit) both show.
+            sets.append(
+                TrajectorySet("stable separatrices", drawn(view.y[:, view.role == STABLE]), STABLE_COLOR, 4.5)
+            )
+            sets.append(
+                TrajectorySet(
+                    "unstable separatrices", drawn(view.y[:, view.role == UNSTABLE]), UNSTABLE_COLOR, 2
+                )
+            )
+        if (view.role == FORWARD).any():
+            sets.append(
+                TrajectorySet(
+                    "yours, forward", drawn(view.y[:, view.role == FORWARD]), CLICK_COLOR, 3, opacity=1
+                )
+            )
+            sets.append(
+                TrajectorySet(
+                    "yours, backward", drawn(view.y[:, view.role == BACKWARD]), CLICK_COLOR, 3, "dot", 1
+                )
+            )
+        layers = PlaneLayers(
+            window=window,
+            names=names,
+            trajectories=tuple(sets),
+            arrows=arrows(spec, window) if field_style == "arrows" else None,
+            streamlets=field_lines(spec, window) if field_style == "streamlines" else None,
+            nullclines=nullclines(spec, window) if show_nullclines else None,
+            fixed_points=wrap_points(points, wrap) if points else (),
+            click_targets=48 if dim == 2 else 0,
+            starts=tuple(starts),
+            dims=projection,
+        )
+        version = st.session_state.setdefault(CHART_VERSION, 0)
+        chart_key = f"phase.plane.{version}"
+
+        def take_click(key: str = chart_key) -> None:
+            """Turn a clicked point into a new start; a fresh chart key then clears the selection."""
+            chosen = (st.session_state.get(key) or {}).get("selection", {}).get("points", [])
+            new = [
+                (float(p["x"]), float(p["y"]))
+                for p in chosen
+                if isinstance(p.get("x"), int | float) and isinstance(p.get("y"), int | float)
             ]
-            if (view.role == UNSTABLE).any():
-                # Stable drawn wide under unstable: where they coincide (a heteroclinic orbit) both show.
-                sets.append(
-                    TrajectorySet(
-                        "stable separatrices", drawn(view.y[:, view.role == STABLE]), STABLE_COLOR, 4.5
-                    )
-                )
-                sets.append(
-                    TrajectorySet(
-                        "unstable separatrices", drawn(view.y[:, view.role == UNSTABLE]), UNSTABLE_COLOR, 2
-                    )
-                )
-            if (view.role == FORWARD).any():
-                sets.append(
-                    TrajectorySet(
-                        "yours, forward", drawn(view.y[:, view.role == FORWARD]), CLICK_COLOR, 3, opacity=1
-                    )
-                )
-                sets.append(
-                    TrajectorySet(
-                        "yours, backward", drawn(view.y[:, view.role == BACKWARD]), CLICK_COLOR, 3, "dot", 1
-                    )
-                )
-            layers = PlaneLayers(
-                window=window,
-                names=names,
-                trajectories=tuple(sets),
-                arrows=arrows(spec, window) if field_style == "arrows" else None,
-                streamlets=field_lines(spec, window) if field_style == "streamlines" else None,
-                nullclines=nullclines(spec, window) if show_nullclines else None,
-                fixed_points=wrap_points(points, wrap) if points else (),
-                click_targets=48 if dim == 2 else 0,
-                starts=tuple(starts),
-                dims=projection,
-            )
-            version = st.session_state.setdefault(CHART_VERSION, 0)
-            chart_key = f"phase.plane.{version}"
-
-            def take_click(key: str = chart_key) -> None:
-                """Turn a clicked point into a new start; a fresh chart key then clears the selection."""
-                chosen = (st.session_state.get(key) or {}).get("selection", {}).get("points", [])
-                new = [
-                    (float(p["x"]), float(p["y"]))
-                    for p in chosen
-                    if isinstance(p.get("x"), int | float) and isinstance(p.get("y"), int | float)
+            if new:
+                st.session_state[starts_key] = (tuple(st.session_state[starts_key]) + tuple(new[:1]))[
+                    -MAX_STARTS:
                 ]
-                if new:
-                    st.session_state[starts_key] = (tuple(st.session_state[starts_key]) + tuple(new[:1]))[
-                        -MAX_STARTS:
-                    ]
-                    st.session_state[CHART_VERSION] += 1
+                st.session_state[CHART_VERSION] += 1
 
-            show_figure(
-                phase_plane_figure(layers),
-                key=chart_key,
-                on_select=take_click if dim == 2 else "ignore",
-                selection_mode=("points",),
+        show_figure(
+            phase_plane_figure(layers),
+            key=chart_key,
+            on_select=take_click if dim == 2 else "ignore",
+            selection_mode=("points",),
+        )
+        left, right = st.columns([3, 1])
+        left.caption(
+            SOURCE_NOTES.get(system_key, "")
+            * (seed_kind == "source" and method == "rk4" and (h, t1) == (defaults.step_size, defaults.t1))
+            + batch_summary(view.role)
+            + f" in one batched solve: {view.steps} steps of "
+            f"{METHODS[method].label} with h = {h:g}, {view.nfe:,} evaluations of f, {view.wall_ms:.0f} ms. "
+            + (
+                f"{view.stopped} of them left the window far behind (over {cfg.escape:g} window widths away) "
+                "or met a point where f is undefined, and were followed no further. "
+                if view.stopped
+                else ""
             )
-            left, right = st.columns([3, 1])
-            left.caption(
-                SOURCE_NOTES.get(system_key, "")
-                * (seed_kind == "source" and method == "rk4" and (h, t1) == (defaults.step_size, defaults.t1))
-                + batch_summary(view.role)
-                + f" in one batched solve: {view.steps} steps of "
-                f"{METHODS[method].label} with h = {h:g}, {view.nfe:,} evaluations of f, {view.wall_ms:.0f} ms. "
-                + (
-                    f"{view.stopped} of them left the window far behind (over {cfg.escape:g} window widths away) "
-                    "or met a point where f is undefined, and were followed no further. "
-                    if view.stopped
-                    else ""
-                )
-                + (
-                    "Click the plane to start a trajectory there (forward solid, backward dotted)."
-                    if dim == 2
-                    else ""
-                )
+            + (
+                "f changes with t: the field"
+                + (" and nullclines are" if show_nullclines else " is")
+                + " drawn frozen at t = 0, while the trajectories follow it as it changes. "
+                if dim == 2 and (field_style != "none" or show_nullclines) and not autonomous(spec, window)
+                else ""
             )
-            if right.button(
-                "Clear my trajectories", icon=":material/delete:", disabled=not starts, key="phase.clear"
-            ):
-                st.session_state[starts_key] = ()
-                st.rerun()
+            + (
+                "Click the plane to start a trajectory there (forward solid, backward dotted)."
+                if dim == 2
+                else ""
+            )
+        )
+        if right.button(
+            "Clear my trajectories", icon=":material/delete:", disabled=not starts, key="phase.clear"
+        ):
+            st.session_state[starts_key] = ()
+            st.rerun()
 
-    with tab_fixed:
-        if tab_fixed.open:
-            fixed_points_tab(spec, window, wrap, dim)
+with tab_fixed:
+    if tab_fixed.open:
+        fixed_points_tab(spec, window, wrap, dim)
 
-    with tab_flow:
-        if tab_flow.open:
-            flow_tab(spec, window, cfg, wrap, names, t1, dim, projection)
+with tab_flow:
+    if tab_flow.open:
+        flow_tab(spec, window, cfg, wrap, names, t1, dim, projection)
 
-    with tab_3d:
-        if tab_3d.open and view is not None:
-            three_d_tab(view, names, points, system_key, links, drawn, dim)
+with tab_3d:
+    if tab_3d.open and view is not None:
+        three_d_tab(view, names, points, system_key, links, drawn, dim)
 
-    with tab_maths:
-        if tab_maths.open:
-            maths_tab(system, system_key, names, equations, params)
+with tab_maths:
+    if tab_maths.open:
+        maths_tab(system, system_key, names, equations, params)
 
 page.finish(
     "Every control, and every trajectory you start with a click, is part of the link: copy the URL to share this view."

@@ -1,6 +1,8 @@
 """Solver lab: Euler against RK4 on Lotka–Volterra (the sources' figure), then any system and method,
 with measured orders of convergence, work–precision and an adaptive method's steps."""
 
+import math
+
 import numpy as np
 import streamlit as st
 
@@ -15,13 +17,14 @@ from cached.solver import (
 from components.solver_figures import (
     components_figure,
     error_order_figure,
+    omitted_steps,
     phase_figure,
     readable_framing,
     step_size_figure,
     trajectory_3d_figure,
     work_precision_figure,
 )
-from components.style import Curve
+from components.style import Curve, format_number
 from kit.failure import drawn_part, failed, show_failure
 from kit.figures import show_figure
 from kit.page import PageScaffold
@@ -41,8 +44,7 @@ page = PageScaffold(
     "solver",
     SolverLabView,
     "Solver lab",
-    "How a numerical solver follows dy/dt = f(t, y), and what its accuracy costs. The opening view is the "
-    "sources' figure: Lotka–Volterra from (1, 2) with h = 0.2 for 60 steps, Euler against RK4.",
+    "How a numerical solver follows dy/dt = f(t, y), and what its accuracy costs.",
 )
 links = page.links
 
@@ -53,17 +55,7 @@ with st.sidebar:
         "System", "system", list(SYSTEMS), labels={k: s.name for k, s in SYSTEMS.items()}
     )
     spec = SYSTEMS[system_key]
-    params = tuple(
-        (
-            p.name,
-            float(
-                links.slider(
-                    p.label or p.name, p.name, float(p.low), float(p.high), float(p.default), scope=system_key
-                )
-            ),
-        )
-        for p in spec.params
-    )
+    params = links.parameters(spec.params, system_key)
     y0 = tuple(
         float(links.number(f"{name}(0)", f"y0{i}", -100.0, 100.0, spec.y0[i], step=0.1, scope=system_key))
         for i, name in enumerate(spec.state_names)
@@ -83,6 +75,34 @@ with st.sidebar:
 
 problem = Problem(SystemSpec(system_key, params), y0=y0, t1=t1)
 span = problem.span
+
+
+def view_caption() -> str:
+    """What this view solves, from its controls (the opening view says it is the sources' figure)."""
+    start = ", ".join(f"{v:g}" for v in y0)
+    steps = math.ceil(round((span[1] - span[0]) / h, 9))
+    solvers = (
+        [f"{' and '.join(LABELS[m] for m in methods)} with h = {h:g} ({steps:,} steps)"] if methods else []
+    )
+    if adaptive != "none":
+        solvers.append(f"{LABELS[adaptive]} at tolerance {tol_text}")
+    text = f"This view: {spec.name} from ({start}) over [{span[0]:g}, {span[1]:g}]"
+    text += "".join(f"; {s}" for s in solvers)
+    sources = (system_key, y0, t1, h, methods) == (
+        "lotka_volterra",
+        spec.y0,
+        spec.t1,
+        spec.step,
+        ["euler", "rk4"],
+    )
+    if sources and params == tuple((p.name, float(p.default)) for p in spec.params):
+        text += ". It is the sources' figure, Euler against RK4" + (
+            f", with {LABELS[adaptive]} drawn thin beneath them" if adaptive != "none" else ""
+        )
+    return text + "."
+
+
+st.caption(view_caption())
 
 # --- solves ---------------------------------------------------------------------------------------------
 failures: dict[str, Failure] = {}
@@ -229,13 +249,10 @@ with tab_order:
                 "away from straight lines (not yet asymptotic, or unstable); at tiny errors round-off sets a "
                 "floor."
             )
-            unstable = [
-                f"{LABELS[s.method]} at h ≥ {s.h[np.isnan(s.error)].min():.3g}"
-                for s in sweeps
-                if np.isnan(s.error).any()
-            ]
-            if unstable:
-                st.caption(f"Not drawn, because the method blew up there: {'; '.join(unstable)}.")
+            if omitted := omitted_steps([(LABELS[s.method], s.h, s.error) for s in sweeps]):
+                st.caption(
+                    f"Not drawn, because the method blew up there (the line breaks at them): {omitted}."
+                )
 
 with tab_work:
     if tab_work.open:
@@ -258,7 +275,7 @@ with tab_work:
                         LABELS[m],
                         np.array([p.nfe for p in mine]),
                         np.array([p.error for p in mine]),
-                        [f"tol = {p.setting:.0e}" for p in mine],
+                        [f"tol = {format_number(p.setting)}" for p in mine],
                     )
                 )
             show_figure(work_precision_figure(series), key="work", name="solver-work-precision")

@@ -1,2 +1,3 @@
 """Phase portraits: batched, guarded solves of many trajectories and field samples (phase.portrait), and
-fixed points found by Newton's method and classified (phase.fixed_points)."""
+fixed points found by Newton's method and classified (phase.fixed_points), nullclines traced by marching
+squares (phase.nullclines)."""

@@ -33,7 +33,7 @@ CUSTOM = "custom"
 ANGULAR: frozenset[str] = frozenset({"pendulum", "damped_pendulum"})
 CUSTOM_VARIABLES = ("x", "y", "z")
 CUSTOM_DEFAULT = ("y", "-sin(x) - c*y", "")
-CUSTOM_PARAM_RANGE = (-30.0, 30.0)
+CUSTOM_PARAM_RANGE = (-1000.0, 1000.0)  # typed into a number input
 CUSTOM_PARAM_DEFAULT = 0.5
 
 

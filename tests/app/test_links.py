@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.app.apptest_helpers import assert_clean, open_page
+from tests.app.apptest_helpers import assert_clean, open_page, texts
 
 
 def _go(at, url: str, **params: str):
@@ -40,3 +40,19 @@ def test_a_new_link_keeps_the_pages_other_state():
     _go(at, "solver_lab", system="pendulum")
     assert at.session_state["solver.trained_model"] == "kept"
     assert at.selectbox(key="solver.system").value == "pendulum"
+
+
+def test_a_note_about_a_bad_link_value_goes_once_the_visitor_sets_it():
+    at = open_page("solver_lab", system="harmonic", h="-5", tol="zzz")
+    assert_clean(at)
+    assert "`h=-5` was ignored" in texts(at) and "`tol=zzz` was ignored" in texts(at)
+    at.number_input(key="solver.harmonic.h").set_value(0.05).run()
+    assert_clean(at)
+    assert "`h=-5` was ignored" not in texts(at)
+    assert "`tol=zzz` was ignored" in texts(at)  # still at the value put in its place
+
+
+def test_a_note_about_an_empty_default_says_none():
+    at = open_page("phase_portraits", starts="1,2,3")
+    note = next(i.value for i in at.info if "`starts=1,2,3` was ignored" in i.value)
+    assert note.endswith("using none.")

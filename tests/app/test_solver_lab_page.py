@@ -179,3 +179,33 @@ def test_rk4_formula_has_one_slope_per_line():
         "k_4",
         "y_{n+1}",
     ]
+
+
+def test_convergence_caption_names_exactly_the_step_sizes_left_out_and_the_line_breaks_there():
+    at = open_page("solver_lab", view="error-vs-step-size")
+    assert_clean(at)
+    fig = plotly_figure(at)
+    euler = next(tr for tr in fig["data"] if tr["name"].startswith("Euler"))
+    gaps = sorted(round(h, 3) for h, e in zip(euler["x"], euler["y"], strict=True) if e is None)
+    drawn = {round(h, 3) for h, e in zip(euler["x"], euler["y"], strict=True) if e is not None}
+    assert gaps == [0.571, 1.5]
+    assert {0.8, 1.091} <= drawn  # drawn, and the caption must not say otherwise
+    assert "Euler at h = 0.571 and 1.5;" in texts(at)
+    assert "h ≥" not in texts(at)
+
+
+@pytest.mark.parametrize(
+    ("params", "words"),
+    [
+        ({}, "Lotka–Volterra (predator–prey) from (1, 2) over [0, 12]; Euler and RK4 (classic) with h = 0.2"),
+        ({"system": "duffing"}, "Duffing oscillator from (1.8, 0) over [0, 20]"),
+        ({"system": "pendulum", "methods": "rk4", "adaptive": "none"}, "Pendulum from (2, 0)"),
+    ],
+)
+def test_the_caption_describes_the_chosen_system(params, words):
+    at = open_page("solver_lab", **params)
+    assert_clean(at)
+    assert words in texts(at)
+    assert ("the sources' figure" in texts(at)) == (not params)
+    if params:
+        assert "Lotka" not in texts(at)

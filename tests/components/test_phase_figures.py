@@ -19,6 +19,7 @@ from components.phase_figures import (
 )
 from components.phase_marks import SPEED_BINS, speed_bins
 from models.phase.fixed_points import find_fixed_points
+from models.phase.nullclines import nullcline_lines
 from models.phase.portrait import sample_field, streamlets
 from models.systems.spec import SystemSpec
 
@@ -47,7 +48,7 @@ def test_the_plane_has_every_layer_and_the_window():
             TrajectorySet("yours", _curves(1), dash="dot"),
         ),
         streamlets=streamlets(PENDULUM, WINDOW, n=8),
-        nullclines=sample_field(PENDULUM, WINDOW, 41),
+        nullclines=nullcline_lines(PENDULUM, WINDOW, 41),
         fixed_points=points,
         click_targets=10,
         starts=((1.0, 0.5),),

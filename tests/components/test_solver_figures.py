@@ -7,6 +7,7 @@ import numpy as np
 from components.solver_figures import (
     components_figure,
     error_order_figure,
+    omitted_steps,
     phase_figure,
     readable_framing,
     step_size_figure,
@@ -60,10 +61,12 @@ def test_error_order_figure_writes_each_measured_order_on_the_chart():
     assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
 
 
-def test_error_order_figure_drops_non_finite_points_and_survives_no_order():
-    h = np.array([0.1, 0.05, 0.025])
-    fig = error_order_figure([("euler", "Euler", h, np.array([np.nan, 0.1, 0.05]), None)])
-    assert len(fig.data[0].x) == 2
+def test_error_order_figure_leaves_a_gap_at_non_finite_points_and_survives_no_order():
+    h = np.array([0.2, 0.1, 0.05, 0.025])
+    fig = error_order_figure([("euler", "Euler", h, np.array([0.4, np.nan, 0.1, 0.05]), None)])
+    # The failed step keeps its place as None, so the line breaks there instead of bridging it.
+    assert list(fig.data[0].x) == list(h) and list(fig.data[0].y) == [0.4, None, 0.1, 0.05]
+    assert not fig.data[0].connectgaps
     assert "not measurable" in fig.data[0].name
     assert not fig.layout.annotations
 
@@ -96,3 +99,43 @@ def test_layers_set_the_drawing_order_and_width_the_line():
     fig = phase_figure([*CURVES, beneath], ("x", "y"))
     assert [tr.zorder for tr in fig.data[:4]] == [0, 0, 0, -1]
     assert fig.data[3].line.width == 1.5 and fig.data[2].line.width == 3
+
+
+def test_omitted_steps_names_each_left_out_step_size():
+    h = np.array([1.5, 1.09, 0.8, 0.571, 0.4])
+    euler = np.array([np.nan, 5.5, 33.9, np.nan, 2.0])
+    rk4 = np.array([0.4, 0.1, 0.03, 0.005, 0.001])
+    midpoint = np.array([np.nan, 1.0, 0.5, 0.2, 0.0])  # an exact 0 cannot sit on a log axis either
+    text = omitted_steps([("Euler", h, euler), ("RK4", h, rk4), ("Midpoint", h, midpoint)])
+    assert text == "Euler at h = 0.571 and 1.5; Midpoint at h = 0.4 and 1.5"
+    assert omitted_steps([("RK4", h, rk4)]) == ""
+
+
+def test_log_axes_label_decades_or_1_2_5_steps_never_bare_minor_ticks():
+    h = np.geomspace(0.047, 1.5, 12)
+    fig = error_order_figure([("rk4", "RK4", h, 0.4 * h**4, 4.0)])
+    shown = [
+        text
+        for v, text in zip(fig.layout.xaxis.tickvals, fig.layout.xaxis.ticktext, strict=True)
+        if 0.047 <= v <= 1.5
+    ]
+    assert shown == ["0.05", "0.1", "0.2", "0.5", "1"]
+    assert "1e-6" in fig.layout.yaxis.ticktext and "0.001" in fig.layout.yaxis.ticktext
+    work = work_precision_figure([("dopri5", "D", np.array([10, 80]), np.array([1e-3, 1e-9]), ["a", "b"])])
+    assert list(work.layout.xaxis.ticktext)[:3] == ["10", "20", "50"]  # not 1e+1 ... 8e+1
+    assert list(work.layout.yaxis.ticktext) == ["1e-9", "1e-8", "1e-7", "1e-6", "1e-5", "1e-4", "0.001"]
+    assert "1e-9" in work.layout.yaxis.ticktext  # no SI prefix: not "1n"
+
+
+def test_legends_sit_under_the_plot_clear_of_the_toolbar():
+    curves = [Curve("euler", "Euler", T, CIRCLE), Curve("rk4", "RK4", T, CIRCLE)]
+    h = np.array([0.2, 0.1])
+    figures = [
+        components_figure(curves, ("x", "y")),
+        phase_figure(curves, ("x", "y")),
+        trajectory_3d_figure(curves, ("x", "y")),
+        error_order_figure([("rk4", "RK4", h, h**4, 4.0)]),
+        work_precision_figure([("rk4", "RK4", np.array([10, 20]), np.array([1e-3, 1e-4]), ["a", "b"])]),
+    ]
+    for fig in figures:
+        assert fig.layout.legend.y < 0 and fig.layout.legend.yanchor == "top"
