@@ -62,12 +62,16 @@ def timelapse_figure(
     zmax = float(np.quantile(density.max(axis=(1, 2)), 0.5))
 
     def frame_data(i: int) -> list[go.BaseTraceType]:
-        return [_heatmap(axis, density[i], zmax), _samples(samples[i]), _arrows(arrow_points, velocity[i])]
+        # A frame's heat map carries only z (the axes stay those of the figure's trace): fewer arrays to send.
+        return [go.Heatmap(z=density[i]), _samples(samples[i]), _arrows(arrow_points, velocity[i])]
 
     names = [f"{t:.3f}" for t in times]
-    fig = go.Figure(
-        data=frame_data(start), frames=[go.Frame(data=frame_data(i), name=n) for i, n in enumerate(names)]
-    )
+    first = [
+        _heatmap(axis, density[start], zmax),
+        _samples(samples[start]),
+        _arrows(arrow_points, velocity[start]),
+    ]
+    fig = go.Figure(data=first, frames=[go.Frame(data=frame_data(i), name=n) for i, n in enumerate(names)])
     play = {"frame": {"duration": 90, "redraw": True}, "fromcurrent": True, "transition": {"duration": 0}}
     pause = {"frame": {"duration": 0, "redraw": True}, "mode": "immediate", "transition": {"duration": 0}}
     fig.update_layout(
