@@ -28,6 +28,7 @@ from components.phase_figures import PlaneLayers, TrajectorySet, phase_plane_fig
 from components.solver_figures import phase_figure
 from components.style import Curve
 from kit.page_views import (
+    FlowsView,
     HowTheyLearnView,
     LatentSpiralsView,
     NodeAnodeLabView,
@@ -140,12 +141,26 @@ def latent_spirals() -> go.Figure:
     return _thumbnail(fig)
 
 
+def flows() -> go.Figure:
+    """The page's opening view: the shipped two-moons CNF's density mid-flow (an empty frame without it)."""
+    from cached.flows import checkpoint_dir as flows_dir
+    from cached.flows import timelapse
+    from components.flow_density_figures import density_figure
+
+    opening = FlowsView()
+    lapse = timelapse(flows_dir(), opening.target, False, opening.direction)
+    if isinstance(lapse, Failure):
+        return _thumbnail(go.Figure())
+    return _thumbnail(density_figure(lapse.axis[::2], lapse.density[opening.frame, ::2, ::2]))
+
+
 THUMBNAILS: dict[str, Callable[[], go.Figure]] = {
     "solver_lab": solver_lab,
     "phase_portraits": phase_portraits,
     "node_anode_lab": node_anode_lab,
     "how_they_learn": how_they_learn,
     "latent_spirals": latent_spirals,
+    "flows": flows,
 }
 
 

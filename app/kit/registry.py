@@ -59,6 +59,15 @@ PAGES: tuple[PageInfo, ...] = (
         "samples, and the paper's Table 2.",
     ),
     PageInfo(
+        "views/flows.py",
+        "flows",
+        "Normalizing flows",
+        ":material/blur_on:",
+        "A continuous normalizing flow turns a Gaussian into two moons, rings or a checkerboard: the density, "
+        "samples and field over time, the planar flow beside it, exact trace against Hutchinson, and "
+        "regularisation that cuts the solver's work.",
+    ),
+    PageInfo(
         "views/tour.py",
         "tour",
         "Guided tour",

@@ -15,6 +15,7 @@ import streamlit as st
 from kit.chrome import presenter_params
 from kit.contract import to_params
 from kit.page_views import (
+    FlowsView,
     HowTheyLearnView,
     LatentSpiralsView,
     NodeAnodeLabView,
@@ -154,6 +155,18 @@ ALL_STEPS: tuple[StoryStep, ...] = (
         "Move z₀ from a clockwise spiral's encoding to a counter-clockwise one: every intermediate point decodes "
         "to a trajectory, and the whole family is one surface over α.",
         LatentSpiralsView(view="Interpolation", alpha=0.3),
+    ),
+    StoryStep(
+        "A Gaussian flows into two moons",
+        "A continuous normalizing flow: the ODE's field carries every sample of a Gaussian to the data, and the "
+        "density follows from the trace of the field's Jacobian. Press Play to watch the whole flow.",
+        FlowsView(),
+    ),
+    StoryStep(
+        "A continuous flow against a planar one",
+        "Both trained by maximum likelihood on the same moons: the planar flow's 32 layers each bend space "
+        "along one line; the CNF's smooth field fits better, with fewer parameters (the paper's Fig. 6).",
+        FlowsView(view="CNF vs planar"),
     ),
 )
 

@@ -1,0 +1,135 @@
+"""AppTest of the Normalizing flows page: every tab and control, deep links, bad links, bad checkpoints,
+and live training from the shipped flow and from scratch."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.apptest_helpers import assert_clean, open_page, plotly_figure, texts
+
+
+def test_default_view_opens_the_time_lapse_on_a_mid_flow_frame():
+    at = open_page("flows")
+    assert_clean(at)
+    assert at.title[0].value == "Normalizing flows"
+    fig = plotly_figure(at, key="flows_timelapse")
+    assert [t["type"] for t in fig["data"]] == ["heatmap", "scatter", "scatter"]
+    assert len(fig["frames"]) == 41
+    assert fig["layout"]["sliders"][0]["active"] == 20
+    assert [b["label"] for b in fig["layout"]["updatemenus"][0]["buttons"]] == ["Play", "Pause"]
+    assert "Held-out log-likelihood" in texts(at)
+    assert dict(at.query_params) == {}
+
+
+@pytest.mark.parametrize("target", ["rings", "8gaussians", "checkerboard", "pinwheel"])
+def test_every_target(target):
+    at = open_page("flows")
+    at.selectbox(key="flows.target").set_value(target).run()
+    assert_clean(at)
+    assert at.query_params["target"] == target
+    assert len(plotly_figure(at, key="flows_timelapse")["frames"]) == 41
+
+
+def test_reverse_direction_and_the_opening_frame():
+    at = open_page("flows")
+    at.selectbox(key="flows.direction").set_value("reverse").run()
+    at.slider(key="flows.frame").set_value(5).run()
+    assert_clean(at)
+    assert at.query_params["direction"] == "reverse" and at.query_params["frame"] == "5"
+    fig = plotly_figure(at, key="flows_timelapse")
+    assert fig["layout"]["sliders"][0]["active"] == 5
+    assert float(fig["layout"]["sliders"][0]["steps"][0]["label"]) == pytest.approx(1.0)  # from the data
+    assert "backwards to the Gaussian" in texts(at)
+
+
+@pytest.mark.parametrize("k", ["2", "8", "32"])
+def test_planar_tab_at_each_k(k):
+    at = open_page("flows", view="cnf-vs-planar")
+    at.selectbox(key="flows.k").set_value(k).run()
+    assert_clean(at)
+    assert f"Planar flow, K = {k}" in [h.value for h in at.subheader]
+    assert plotly_figure(at, key="flows_planar")["data"][0]["type"] == "heatmap"
+    assert sum(m.label == "Held-out log-likelihood" for m in at.metric) == 2
+
+
+def test_cnf_beats_planar_k32_on_held_out_moons_with_fewer_parameters():
+    at = open_page("flows", view="cnf-vs-planar")
+    assert_clean(at)
+    logliks = [float(m.value) for m in at.metric if m.label == "Held-out log-likelihood"]
+    params = [int(m.value) for m in at.metric if m.label == "Parameters"]
+    assert logliks[0] > logliks[1] and params[0] < params[1]
+
+
+@pytest.mark.parametrize("noise", ["gaussian", "rademacher"])
+def test_exact_vs_hutchinson_tab(noise):
+    at = open_page("flows", view="exact-vs-hutchinson", noise=noise)
+    assert_clean(at)
+    values = {m.label: m.value for m in at.metric}
+    once, exact = int(values["NFE, noise drawn once"]), int(values["NFE, exact trace"])
+    assert 0.5 * exact <= once <= 1.5 * exact
+    redrawn = str(values["NFE, noise redrawn each evaluation"])
+    assert redrawn.startswith(">") or int(redrawn) > 2 * once
+    assert plotly_figure(at, key="flows_trace")["data"][0]["name"] == "exact"
+
+
+def test_regularisation_tab_shows_fewer_nfe():
+    at = open_page("flows", view="regularisation")
+    assert_clean(at)
+    nfe = [int(str(m.value).split(" / ")[0]) for m in at.metric if m.label == "NFE forward / backward"]
+    assert len(nfe) == 2 and nfe[1] < nfe[0]
+
+
+@pytest.mark.parametrize("start", ["shipped", "scratch"])
+def test_live_training_from_shipped_or_scratch(start):
+    at = open_page("flows", view="train-live", start=start, steps="10")
+    assert_clean(at)
+    at.button(key="flows.train_button").click().run(timeout=120)
+    assert_clean(at)
+    assert not at.error
+    words = texts(at)
+    assert f"from {start}: 10 steps" in words and "held-out log-likelihood" in words
+    assert plotly_figure(at, key="flows_live")["data"][0]["type"] == "heatmap"
+
+
+def test_deep_link_reproduces_a_view():
+    at = open_page("flows", target="pinwheel", direction="reverse", frame="33")
+    assert_clean(at)
+    assert at.selectbox(key="flows.target").value == "pinwheel"
+    assert at.slider(key="flows.frame").value == 33
+
+
+def test_bad_link_values_fall_back_with_a_note():
+    at = open_page("flows", target="spiral", frame="999", view="nowhere")
+    assert_clean(at)
+    assert at.selectbox(key="flows.target").value == "moons" and at.slider(key="flows.frame").value == 20
+    assert sum("was ignored" in i.value for i in at.info) == 3
+
+
+@pytest.mark.parametrize("problem", ["missing", "corrupt"])
+def test_a_missing_or_corrupt_checkpoint_shows_a_notice(tmp_path, monkeypatch, problem):
+    if problem == "corrupt":
+        (tmp_path / "cnf_moons.pt").write_bytes(b"\x00garbage")
+    monkeypatch.setenv("FLOWS_CHECKPOINT_DIR", str(tmp_path))
+    at = open_page("flows")
+    assert_clean(at)
+    warning = at.warning[0].value
+    assert "not available" in warning and ("not found" if problem == "missing" else "unreadable") in warning
+    assert "python -m scripts.train_flows" in warning
+    assert any("Time-lapse unavailable" in e.value for e in at.error)
+
+
+def test_a_flow_that_blows_up_ends_with_the_solves_one_line_message(tmp_path, monkeypatch):
+    import torch
+
+    from models.flows.checkpoints import save_flow_checkpoint
+    from models.flows.cnf import CNF
+
+    flow = CNF()
+    with torch.no_grad():
+        flow.field.net[-1].bias.fill_(1e5)  # every point leaves the bounded region within the first step
+    save_flow_checkpoint(tmp_path / "cnf_moons.pt", flow, {"held_out_loglik": 0.0, "params": 146})
+    monkeypatch.setenv("FLOWS_CHECKPOINT_DIR", str(tmp_path))
+    at = open_page("flows")
+    assert_clean(at)
+    (line,) = [e.value for e in at.error if "Time-lapse unavailable" in e.value]
+    assert "\n" not in line and ("blew up" in line or "underflow" in line or "stopped" in line)

@@ -1,0 +1,43 @@
+"""The Normalizing flows page's figures: the time-lapse's frames, Play and slider, a density, the estimator."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from components.flow_density_figures import density_figure, timelapse_figure, trace_spread_figure
+
+
+def _lapse(frames: int = 5, n: int = 8, start: int = 2):
+    axis = np.linspace(-4, 4, n)
+    density = np.random.default_rng(0).random((frames, n, n))
+    samples = np.zeros((frames, 10, 2))
+    points = np.zeros((4, 2))
+    velocity = np.ones((frames, 4, 2))
+    return timelapse_figure(
+        axis, density, samples, points, velocity, np.linspace(0, 1, frames), start
+    ), density
+
+
+def test_timelapse_opens_on_its_start_frame_with_play_and_a_slider():
+    fig, density = _lapse()
+    assert [t.type for t in fig.data] == ["heatmap", "scatter", "scatter"]
+    assert np.array_equal(np.asarray(fig.data[0].z), density[2])
+    assert len(fig.frames) == 5 and np.array_equal(np.asarray(fig.frames[4].data[0].z), density[4])
+    assert fig.layout.sliders[0].active == 2
+    assert [s.label for s in fig.layout.sliders[0].steps] == ["0.000", "0.250", "0.500", "0.750", "1.000"]
+    assert [b.label for b in fig.layout.updatemenus[0].buttons] == ["Play", "Pause"]
+
+
+def test_arrows_are_one_trace_of_broken_segments():
+    fig, _ = _lapse()
+    arrows = fig.data[2]
+    assert len(arrows.x) == 4 * 3 and np.isnan(np.asarray(arrows.x, dtype=float)[2::3]).all()
+
+
+def test_density_figure_with_samples_and_the_estimator_figure():
+    fig = density_figure(np.linspace(-1, 1, 3), np.ones((3, 3)), np.zeros((5, 2)))
+    assert [t.type for t in fig.data] == ["heatmap", "scatter"]
+    spread = trace_spread_figure(
+        np.array([0.0, 1.0]), {"gaussian": (np.array([0.1, 0.9]), np.array([0.5, 0.5]))}
+    )
+    assert [t.name for t in spread.data] == ["exact", "gaussian: one draw ± σ"]
