@@ -27,6 +27,7 @@ class Series:
     color: str
     dash: str | None = None
     hover: Sequence[str] | None = None
+    spread: tuple[np.ndarray, np.ndarray] | None = None  # (low, high) around y, drawn as error bars
 
 
 def xy_figure(
@@ -36,15 +37,26 @@ def xy_figure(
     """Lines with markers, one per series, optionally on log axes."""
     fig = go.Figure()
     for s in series:
+        bars = None
+        if s.spread is not None:
+            low, high = s.spread
+            bars = {"type": "data", "symmetric": False, "array": high - s.y, "arrayminus": s.y - low,
+                    "color": s.color, "thickness": 1.5, "width": 5}  # fmt: skip
         fig.add_trace(
             go.Scatter(
-                x=s.x, y=s.y, name=s.label, mode="lines+markers", text=s.hover,
+                x=s.x, y=s.y, name=s.label, mode="lines+markers", text=s.hover, error_y=bars,
                 line={"color": s.color, "width": 3, "dash": s.dash}, marker={"size": 8},
             )
         )  # fmt: skip
     fig.update_xaxes(title_text=x_title, type="log" if log_x else "linear")
     fig.update_yaxes(title_text=y_title, type="log" if log_y else "linear")
     return styled(fig, height=height, title=title)
+
+
+def legend_below(fig: go.Figure) -> go.Figure:
+    """For narrow side-by-side figures: the legend under the plot, clear of the title."""
+    fig.update_layout(legend={"orientation": "h", "y": -0.3, "yanchor": "top"}, margin={"b": 120})
+    return fig
 
 
 def memory_figure(
@@ -65,16 +77,26 @@ def memory_figure(
 
 
 def time_figure(
-    steps: np.ndarray, times: dict[str, tuple[np.ndarray, np.ndarray]], x_title: str
+    steps: np.ndarray,
+    runs: dict[str, tuple[Sequence[Sequence[float]], Sequence[Sequence[float]]]],
+    x_title: str,
 ) -> go.Figure:
-    """Forward and backward wall time (s) of each method against steps; `times[method] = (fwd, bwd)`."""
+    """Forward and backward wall time (s) of each method against steps: the median of each point's timed
+    runs, with bars from the fastest to the slowest. `runs[method] = (forward, backward)`, each one
+    sequence of run times per point."""
     colors = {"direct": DIRECT_COLOR, "adjoint": ADJOINT_COLOR}
     names = {"direct": "backprop", "adjoint": "adjoint"}
     series = []
-    for method, (fwd, bwd) in times.items():
-        series.append(Series(f"{names[method]} forward", steps, fwd, colors[method], "dot"))
-        series.append(Series(f"{names[method]} backward", steps, bwd, colors[method]))
-    return xy_figure(series, x_title, "wall time (s)", log_x=True, log_y=True)
+    for method, passes in runs.items():
+        for pass_name, per_point, dash in zip(("forward", "backward"), passes, ("dot", None), strict=True):
+            median = np.array([np.median(r) for r in per_point])
+            spread = (np.array([min(r) for r in per_point]), np.array([max(r) for r in per_point]))
+            hover = [f"median of {len(r)} runs" for r in per_point]
+            series.append(
+                Series(f"{names[method]} {pass_name}", steps, median, colors[method], dash, hover, spread)
+            )
+    fig = xy_figure(series, x_title, "wall time (s): median, bars min–max", log_x=True, log_y=True)
+    return legend_below(fig)
 
 
 def gradient_gap_figure(steps: np.ndarray, rel_diff: np.ndarray, x_title: str) -> go.Figure:
@@ -87,12 +109,6 @@ def gradient_gap_figure(steps: np.ndarray, rel_diff: np.ndarray, x_title: str) -
         log_x=True,
         log_y=True,
     )
-
-
-def _legend_below(fig: go.Figure) -> go.Figure:
-    """For narrow side-by-side figures: the legend under the plot, clear of the title."""
-    fig.update_layout(legend={"orientation": "h", "y": -0.3, "yanchor": "top"}, margin={"b": 120})
-    return fig
 
 
 def nfe_tolerance_figure(tol: np.ndarray, nfe_forward: np.ndarray, nfe_backward: np.ndarray) -> go.Figure:
@@ -108,7 +124,7 @@ def nfe_tolerance_figure(tol: np.ndarray, nfe_forward: np.ndarray, nfe_backward:
         title="(a) NFE against tolerance",
     )
     fig.update_xaxes(autorange="reversed")
-    return _legend_below(fig)
+    return legend_below(fig)
 
 
 def time_vs_nfe_figure(nfe: np.ndarray, seconds: np.ndarray, slope: float) -> go.Figure:
@@ -123,7 +139,7 @@ def time_vs_nfe_figure(nfe: np.ndarray, seconds: np.ndarray, slope: float) -> go
         "forward time (ms)",
         title="(b) Forward time against NFE",
     )
-    return _legend_below(fig)
+    return legend_below(fig)
 
 
 def backward_vs_forward_figure(nfe_forward: np.ndarray, nfe_backward: np.ndarray) -> go.Figure:
@@ -140,7 +156,7 @@ def backward_vs_forward_figure(nfe_forward: np.ndarray, nfe_backward: np.ndarray
         "backward NFE",
         title="(c) Backward NFE against forward NFE",
     )
-    return _legend_below(fig)
+    return legend_below(fig)
 
 
 def regression_figure(
