@@ -10,6 +10,7 @@ import altair as alt
 import numpy as np
 import plotly.graph_objects as go
 
+from components.legends import legend_below
 from components.style import PALETTE, REFERENCE_COLOR, line_trace, styled
 
 DIRECT_COLOR, ADJOINT_COLOR = "#D55E00", "#0072B2"
@@ -34,7 +35,7 @@ def xy_figure(
     series: Sequence[Series], x_title: str, y_title: str, *, log_x: bool = False, log_y: bool = False,
     height: int = 380, title: str | None = None,
 ) -> go.Figure:  # fmt: skip
-    """Lines with markers, one per series, optionally on log axes."""
+    """Lines with markers, one per series, optionally on log axes; the legend under the plot."""
     fig = go.Figure()
     for s in series:
         bars = None
@@ -50,13 +51,7 @@ def xy_figure(
         )  # fmt: skip
     fig.update_xaxes(title_text=x_title, type="log" if log_x else "linear")
     fig.update_yaxes(title_text=y_title, type="log" if log_y else "linear")
-    return styled(fig, height=height, title=title)
-
-
-def legend_below(fig: go.Figure) -> go.Figure:
-    """For narrow side-by-side figures: the legend under the plot, clear of the title."""
-    fig.update_layout(legend={"orientation": "h", "y": -0.3, "yanchor": "top"}, margin={"b": 120})
-    return fig
+    return legend_below(styled(fig, height=height, title=title))
 
 
 def memory_figure(
@@ -95,8 +90,7 @@ def time_figure(
             series.append(
                 Series(f"{names[method]} {pass_name}", steps, median, colors[method], dash, hover, spread)
             )
-    fig = xy_figure(series, x_title, "wall time (s): median, bars min–max", log_x=True, log_y=True)
-    return legend_below(fig)
+    return xy_figure(series, x_title, "wall time (s): median, bars min–max", log_x=True, log_y=True)
 
 
 def gradient_gap_figure(steps: np.ndarray, rel_diff: np.ndarray, x_title: str) -> go.Figure:
@@ -124,13 +118,13 @@ def nfe_tolerance_figure(tol: np.ndarray, nfe_forward: np.ndarray, nfe_backward:
         title="(a) NFE against tolerance",
     )
     fig.update_xaxes(autorange="reversed")
-    return legend_below(fig)
+    return fig
 
 
 def time_vs_nfe_figure(nfe: np.ndarray, seconds: np.ndarray, slope: float) -> go.Figure:
     """Fig. 3b: forward wall time against forward NFE, with the fitted line through the origin."""
     line = np.array([0.0, float(nfe.max()) if len(nfe) else 1.0])
-    fig = xy_figure(
+    return xy_figure(
         [
             Series("measured", nfe, seconds * 1e3, DIRECT_COLOR),
             Series(f"{slope * 1e3:.3f} ms per evaluation", line, line * slope * 1e3, REFERENCE_COLOR, "dash"),
@@ -139,14 +133,13 @@ def time_vs_nfe_figure(nfe: np.ndarray, seconds: np.ndarray, slope: float) -> go
         "forward time (ms)",
         title="(b) Forward time against NFE",
     )
-    return legend_below(fig)
 
 
 def backward_vs_forward_figure(nfe_forward: np.ndarray, nfe_backward: np.ndarray) -> go.Figure:
     """Fig. 3c: backward NFE against forward NFE, with the lines y = x and y = x/2 for reference."""
     top = float(max(nfe_forward.max(), nfe_backward.max())) if len(nfe_forward) else 1.0
     diag = np.array([0.0, top])
-    fig = xy_figure(
+    return xy_figure(
         [
             Series("measured", nfe_forward, nfe_backward, ADJOINT_COLOR),
             Series("backward = forward", diag, diag, REFERENCE_COLOR, "dash"),
@@ -156,7 +149,6 @@ def backward_vs_forward_figure(nfe_forward: np.ndarray, nfe_backward: np.ndarray
         "backward NFE",
         title="(c) Backward NFE against forward NFE",
     )
-    return legend_below(fig)
 
 
 def regression_figure(
@@ -186,7 +178,7 @@ def regression_figure(
     )
     fig.update_xaxes(title_text="x (shaded: where the data are)")
     fig.update_yaxes(title_text="y")
-    return styled(fig, height=420)
+    return legend_below(styled(fig, height=420))
 
 
 def depth_paths_figure(
@@ -214,7 +206,7 @@ def depth_paths_figure(
         )  # fmt: skip
     fig.update_xaxes(title_text="depth l·h  /  time t")
     fig.update_yaxes(title_text="hidden state")
-    return styled(fig, height=420)
+    return legend_below(styled(fig, height=420))
 
 
 def _arrows(
@@ -275,7 +267,7 @@ def vector_field_figure(
     fig.add_trace(line_trace(learned_path[:, 0], learned_path[:, 1], "learned trajectory", LEARNED_COLOR, 3))
     fig.update_xaxes(title_text="x", range=[float(xs[0]) - spacing, float(xs[-1]) + spacing])
     fig.update_yaxes(title_text="y", range=[float(ys[0]) - spacing, float(ys[-1]) + spacing], scaleanchor="x")
-    return styled(fig, height=520, title=title)
+    return legend_below(styled(fig, height=520, title=title), offset=0.15)
 
 
 def curve_chart(

@@ -28,6 +28,7 @@ from models.learning.nfe_study import (
     train_recording_nfe,
 )
 from models.nn.training import TrainConfig
+from tabs.presented import switch
 
 LIVE_KEY = "learn.__nfe_live"
 
@@ -66,8 +67,8 @@ def train(n_steps: int, live: LiveProgress) -> list[Failure]:
 
 def render(links: PageLinks) -> None:
     """The tab's sweep figures, the NFE-over-training curves and the live training."""
-    seminorm = links.toggle(
-        "Adjoint error on the state only (seminorm)", "seminorm",
+    seminorm = switch(
+        links, "Adjoint error on the state only (seminorm)", "seminorm",
         help="Kidger et al. 2021: leave the parameter-gradient integral out of the backward solve's error.",
     )  # fmt: skip
     sweep = nfe_sweep(seminorm)
