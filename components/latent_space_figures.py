@@ -7,6 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from components.latent_figures import LATENT_COLOR, equal_axes, plane_trace
+from components.legends import legend_below
 from components.style import REFERENCE_COLOR, scene, styled
 
 ALPHA_SCALE = "Plasma"
@@ -45,7 +46,7 @@ def interpolation_figure(
             marker={"size": 11, "color": "black"},
         )
     )
-    return equal_axes(styled(fig, height=480))
+    return legend_below(equal_axes(styled(fig, height=480)), offset=0.2)
 
 
 def family_figure(family: np.ndarray, alphas: np.ndarray, current: np.ndarray, alpha: float) -> go.Figure:
@@ -97,7 +98,7 @@ def family_figure(family: np.ndarray, alphas: np.ndarray, current: np.ndarray, a
         )
     )
     fig.update_layout(scene=scene(("x", "y", "α"), aspectmode="cube"))
-    return styled(fig, height=560)
+    return legend_below(styled(fig, height=560), offset=0.02)
 
 
 def _bounds(values: np.ndarray, pad: float = 0.08) -> list[float]:
@@ -182,4 +183,4 @@ def prior_samples_figure(t: np.ndarray, samples: np.ndarray) -> go.Figure:
                 hoverinfo="skip",
             )
         )
-    return equal_axes(styled(fig, height=520))
+    return legend_below(equal_axes(styled(fig, height=520)), offset=0.2)

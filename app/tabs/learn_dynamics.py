@@ -16,10 +16,10 @@ from kit.failure import failed, show_failure
 from kit.figures import show_figure
 from kit.links import PageLinks
 from kit.live_training import LiveProgress, TrainButton, training_fragment
+from kit.quiet_controls import choice, slider
 from models.failure import Failure
 from models.learning.dynamics_fit import DynamicsDataConfig, FitConfig, build_field, fit_dynamics
 from models.nn.training import snapshot_state
-from tabs.presented import choice, whole_slider
 
 SYSTEM_LABELS = {"spiral": "Linear spiral", "nonlinear": "Non-linear field (§5)"}
 FIELD_LABELS = {"linear": "Linear field (2×2)", "mlp": "MLP field (16 hidden, ELU)"}
@@ -42,7 +42,12 @@ class TrainedFit:
 LIVE_SNAPSHOTS = 20
 
 
-BUTTON = TrainButton("learn.dyn", label="Train live", key="learn.dyn_train")
+BUTTON = TrainButton(
+    "learn.dyn",
+    label="Train live",
+    key="learn.dyn_train",
+    reset_help="Forget your training; show the shipped fit.",
+)
 
 
 @dataclass(frozen=True)
@@ -163,7 +168,7 @@ def render(links: PageLinks) -> None:
             )
         else:
             last = len(snap_steps) - 1
-            index = whole_slider(links, "Training snapshot", "snap", 0, last, last, scope=f"{system}.{kind}")
+            index = int(slider(links, "Training snapshot", "snap", 0, last, last, scope=f"{system}.{kind}"))
             fv = shipped_field_view(system, kind, index)
             title = f"shipped fit after {snap_steps[index]} steps"
         if fv is not None:

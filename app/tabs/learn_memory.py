@@ -13,8 +13,8 @@ from components.learning_figures import gradient_gap_figure, memory_figure, time
 from kit.chrome import presenter_mode
 from kit.figures import show_figure
 from kit.links import PageLinks
+from kit.quiet_controls import choice
 from models.learning.adjoint_memory import MemoryStudyConfig
-from tabs.presented import choice
 
 STEP_COUNTS = (4, 8, 16, 32, 64, 128, 256)
 TOLERANCES = (1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8)
@@ -136,8 +136,8 @@ def render(links: PageLinks) -> None:
         )
         st.caption(
             "The two gradients differ because backprop differentiates the solver's arithmetic while the "
-            "adjoint discretises the continuous gradient; the gap shrinks as the solve gets finer "
-            "(for rk4 roughly as h⁴)."
+            "adjoint discretises the continuous gradient; the gap shrinks as the solve gets finer"
+            + (" (for rk4 roughly as h⁴)." if solver == "rk4" else ".")
         )
     with right:
         runs = {m: tuple(tuple(p.runs[m][i] for p in points) for i in (0, 1)) for m in ("direct", "adjoint")}

@@ -20,6 +20,7 @@ from kit.failure import failed, show_failure
 from kit.figures import show_figure
 from kit.links import PageLinks
 from kit.live_training import LiveProgress, TrainButton, training_fragment
+from kit.quiet_controls import switch
 from models.failure import Failure
 from models.learning.nfe_study import (
     TrainingNFEConfig,
@@ -28,7 +29,6 @@ from models.learning.nfe_study import (
     train_recording_nfe,
 )
 from models.nn.training import TrainConfig
-from tabs.presented import switch
 
 LIVE_KEY = "learn.__nfe_live"
 
