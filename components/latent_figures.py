@@ -98,7 +98,7 @@ def extrapolation_figure(
         )
     )
     fig.add_trace(_time_points(t[:k], obs[:k], f"first {k} observed points"))
-    return legend_below(equal_axes(styled(fig, height=height)), offset=0.2)
+    return legend_below(equal_axes(styled(fig, height=height)), rows=4)
 
 
 def latent_path_figure(
@@ -150,4 +150,4 @@ def latent_path_figure(
         )
     )
     fig.update_layout(scene=scene(names, aspectmode="cube"))
-    return legend_below(styled(fig, height=560), offset=0.02)
+    return legend_below(styled(fig, height=560), axis_px=10)

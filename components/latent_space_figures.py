@@ -46,7 +46,7 @@ def interpolation_figure(
             marker={"size": 11, "color": "black"},
         )
     )
-    return legend_below(equal_axes(styled(fig, height=480)), offset=0.2)
+    return legend_below(equal_axes(styled(fig, height=480)))
 
 
 def family_figure(family: np.ndarray, alphas: np.ndarray, current: np.ndarray, alpha: float) -> go.Figure:
@@ -98,7 +98,7 @@ def family_figure(family: np.ndarray, alphas: np.ndarray, current: np.ndarray, a
         )
     )
     fig.update_layout(scene=scene(("x", "y", "α"), aspectmode="cube"))
-    return legend_below(styled(fig, height=560), offset=0.02)
+    return legend_below(styled(fig, height=560), rows=1, axis_px=10)
 
 
 def _bounds(values: np.ndarray, pad: float = 0.08) -> list[float]:
@@ -183,4 +183,4 @@ def prior_samples_figure(t: np.ndarray, samples: np.ndarray) -> go.Figure:
                 hoverinfo="skip",
             )
         )
-    return legend_below(equal_axes(styled(fig, height=520)), offset=0.2)
+    return legend_below(equal_axes(styled(fig, height=520)), rows=3)

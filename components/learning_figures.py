@@ -16,6 +16,8 @@ from components.style import PALETTE, REFERENCE_COLOR, line_trace, styled
 DIRECT_COLOR, ADJOINT_COLOR = "#D55E00", "#0072B2"
 RESNET_COLOR, ODENET_COLOR = "#D55E00", "#0072B2"
 TRUE_COLOR, LEARNED_COLOR, DATA_COLOR = "#9e9e9e", "#009E73", "#000000"
+#: Height of the gradient-gap and timing figures, drawn side by side with the timing legend's four rows.
+SIDE_HEIGHT = 480
 
 
 @dataclass(frozen=True)
@@ -33,9 +35,10 @@ class Series:
 
 def xy_figure(
     series: Sequence[Series], x_title: str, y_title: str, *, log_x: bool = False, log_y: bool = False,
-    height: int = 380, title: str | None = None,
+    height: int = 380, title: str | None = None, legend_rows: int = 2,
 ) -> go.Figure:  # fmt: skip
-    """Lines with markers, one per series, optionally on log axes; the legend under the plot."""
+    """Lines with markers, one per series, optionally on log axes; the legend under the plot, with room
+    for `legend_rows` rows of entries (more for a narrow figure)."""
     fig = go.Figure()
     for s in series:
         bars = None
@@ -51,7 +54,7 @@ def xy_figure(
         )  # fmt: skip
     fig.update_xaxes(title_text=x_title, type="log" if log_x else "linear")
     fig.update_yaxes(title_text=y_title, type="log" if log_y else "linear")
-    return legend_below(styled(fig, height=height, title=title))
+    return legend_below(styled(fig, height=height, title=title), rows=legend_rows)
 
 
 def memory_figure(
@@ -90,7 +93,9 @@ def time_figure(
             series.append(
                 Series(f"{names[method]} {pass_name}", steps, median, colors[method], dash, hover, spread)
             )
-    return xy_figure(series, x_title, "wall time (s): median, bars min–max", log_x=True, log_y=True)
+    return xy_figure(
+        series, x_title, "wall time (s)", log_x=True, log_y=True, height=SIDE_HEIGHT, legend_rows=4
+    )
 
 
 def gradient_gap_figure(steps: np.ndarray, rel_diff: np.ndarray, x_title: str) -> go.Figure:
@@ -102,6 +107,8 @@ def gradient_gap_figure(steps: np.ndarray, rel_diff: np.ndarray, x_title: str) -
         "max |Δ gradient| / max |gradient|",
         log_x=True,
         log_y=True,
+        height=SIDE_HEIGHT,
+        legend_rows=4,  # the same plot height as the timing figure beside it
     )
 
 
@@ -116,6 +123,7 @@ def nfe_tolerance_figure(tol: np.ndarray, nfe_forward: np.ndarray, nfe_backward:
         "NFE",
         log_x=True,
         title="(a) NFE against tolerance",
+        legend_rows=3,
     )
     fig.update_xaxes(autorange="reversed")
     return fig
@@ -132,6 +140,7 @@ def time_vs_nfe_figure(nfe: np.ndarray, seconds: np.ndarray, slope: float) -> go
         "forward NFE",
         "forward time (ms)",
         title="(b) Forward time against NFE",
+        legend_rows=3,
     )
 
 
@@ -147,7 +156,8 @@ def backward_vs_forward_figure(nfe_forward: np.ndarray, nfe_backward: np.ndarray
         ],
         "forward NFE",
         "backward NFE",
-        title="(c) Backward NFE against forward NFE",
+        title="(c) Backward vs forward NFE",  # short enough for a third of 1024 px
+        legend_rows=3,
     )
 
 
@@ -267,7 +277,7 @@ def vector_field_figure(
     fig.add_trace(line_trace(learned_path[:, 0], learned_path[:, 1], "learned trajectory", LEARNED_COLOR, 3))
     fig.update_xaxes(title_text="x", range=[float(xs[0]) - spacing, float(xs[-1]) + spacing])
     fig.update_yaxes(title_text="y", range=[float(ys[0]) - spacing, float(ys[-1]) + spacing], scaleanchor="x")
-    return legend_below(styled(fig, height=520, title=title), offset=0.15)
+    return legend_below(styled(fig, height=520, title=title))
 
 
 def curve_chart(
