@@ -94,8 +94,12 @@ def render(links: PageLinks) -> None:
     x = np.array([p.steps if solver == "rk4" else p.nfe["direct"][0] for p in points], dtype=float)
     x_title = "rk4 steps over [0, 5]" if solver == "rk4" else "forward NFE (dopri5; tighter tolerance → more)"
     last = points[-1]
-    # Two by two on a projector, where four labels side by side are cut short.
-    m1, m2, m3, m4 = (*st.columns(2), *st.columns(2)) if presenter_mode() else st.columns(4)
+    # On a projector the figure comes first (above the fold) and the metrics go two by two beneath it,
+    # where four labels side by side would be cut short.
+    first, second = st.container(), st.container()
+    figure_area, metrics_area = (first, second) if presenter_mode() else (second, first)
+    with metrics_area:
+        m1, m2, m3, m4 = (*st.columns(2), *st.columns(2)) if presenter_mode() else st.columns(4)
     m1.metric("Backprop holds", mb(last.direct_saved), help="Bytes of tensors autograd saves for backward.")
     m2.metric(
         "Adjoint holds",
@@ -112,13 +116,14 @@ def render(links: PageLinks) -> None:
         f"{last.seconds['adjoint'][1] / max(last.seconds['direct'][1], 1e-9):.1f}×",
         help="Medians of the timed runs at the last setting.",
     )
-    show_figure(
-        memory_figure(
-            x, np.array([p.direct_saved for p in points]), np.array([p.adjoint_saved for p in points]),
-            np.array([p.adjoint_peak for p in points]), x_title,
-        ),
-        key="memory", name="adjoint-memory",
-    )  # fmt: skip
+    with figure_area:
+        show_figure(
+            memory_figure(
+                x, np.array([p.direct_saved for p in points]), np.array([p.adjoint_saved for p in points]),
+                np.array([p.adjoint_peak for p in points]), x_title,
+            ),
+            key="memory", name="adjoint-memory",
+        )  # fmt: skip
     st.markdown(
         f"At {int(x[-1])} {'steps' if solver == 'rk4' else 'evaluations'} backpropagation through the solver "
         f"keeps **{mb(last.direct_saved)}** of activations for the backward pass, growing in step with the "

@@ -49,3 +49,20 @@ def test_the_memory_table_has_one_setting_column():
     at = open_page("how_they_learn", most="16", **SMALL)
     columns = list(at.dataframe[0].value.columns)
     assert columns[0] == "steps" and "tolerance" not in columns and len(columns) == 6
+
+
+def in_order(node) -> list[str]:
+    """The element types of the page in the order they are drawn (a depth-first walk of the tree)."""
+    kinds = [node.type]
+    for child in getattr(node, "children", {}).values():
+        kinds += in_order(child)
+    return kinds
+
+
+def test_the_memory_figure_comes_before_the_metrics_in_presenter_mode():
+    """A projected page leads with its figure, so it starts higher; on a laptop the four numbers read first."""
+    for params, leads in (({"present": "1"}, "plotly_chart"), ({}, "metric")):
+        at = open_page("how_they_learn", most="16", **SMALL, **params)
+        assert_clean(at)
+        kinds = [k for k in in_order(at.main) if k in ("metric", "plotly_chart")]
+        assert kinds[0] == leads and kinds.count("metric") == 4
