@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from components.style import REFERENCE_COLOR, line_trace, scene, styled
+from components.style import REFERENCE_COLOR, legend_below, line_trace, scene, styled
 
 LATENT_COLOR = "#0072B2"
 RNN_COLOR = "#D55E00"
@@ -28,7 +28,9 @@ def plane_trace(xy: np.ndarray, mode: str = "lines", **style: Any) -> go.Scatter
     return go.Scatter(x=xy[:, 0], y=xy[:, 1], mode=mode, **style)
 
 
-def _time_points(t: np.ndarray, xy: np.ndarray, t_max: float, name: str, colorbar: bool) -> go.Scatter:
+def _time_points(t: np.ndarray, xy: np.ndarray, name: str) -> go.Scatter:
+    """Observed points coloured by their own times: the colour bar spans what was observed, so the few
+    first points of a long series do not all take its first colour."""
     return plane_trace(
         xy,
         mode="markers",
@@ -37,10 +39,10 @@ def _time_points(t: np.ndarray, xy: np.ndarray, t_max: float, name: str, colorba
             "size": 7,
             "color": t,
             "colorscale": TIME_SCALE,
-            "cmin": 0.0,
-            "cmax": t_max,
-            "showscale": colorbar,
-            "colorbar": {"title": {"text": "t"}, "thickness": 12, "len": 0.7},
+            "cmin": float(t[0]),
+            "cmax": float(t[-1]) if t[-1] > t[0] else float(t[0]) + 1.0,
+            "showscale": True,
+            "colorbar": {"title": {"text": "t observed"}, "thickness": 12, "len": 0.7},
             "line": {"width": 0},
         },
         hovertemplate="t = %{marker.color:.2f}<br>(%{x:.2f}, %{y:.2f})<extra>observed</extra>",
@@ -94,8 +96,8 @@ def extrapolation_figure(
             line={"color": color, "width": 3},
         )
     )
-    fig.add_trace(_time_points(t[:k], obs[:k], float(t[-1]), f"first {k} observed points", colorbar=True))
-    return equal_axes(styled(fig, height=height))
+    fig.add_trace(_time_points(t[:k], obs[:k], f"first {k} observed points"))
+    return legend_below(equal_axes(styled(fig, height=height)), rows=4)
 
 
 def latent_path_figure(
@@ -147,4 +149,4 @@ def latent_path_figure(
         )
     )
     fig.update_layout(scene=scene(names, aspectmode="cube"))
-    return styled(fig, height=560)
+    return legend_below(styled(fig, height=560), axis_px=10)

@@ -7,7 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from components.latent_figures import LATENT_COLOR, equal_axes, plane_trace
-from components.style import REFERENCE_COLOR, scene, styled
+from components.style import REFERENCE_COLOR, legend_below, scene, styled
 
 ALPHA_SCALE = "Plasma"
 
@@ -45,7 +45,7 @@ def interpolation_figure(
             marker={"size": 11, "color": "black"},
         )
     )
-    return equal_axes(styled(fig, height=480))
+    return legend_below(equal_axes(styled(fig, height=480)))
 
 
 def family_figure(family: np.ndarray, alphas: np.ndarray, current: np.ndarray, alpha: float) -> go.Figure:
@@ -97,7 +97,7 @@ def family_figure(family: np.ndarray, alphas: np.ndarray, current: np.ndarray, a
         )
     )
     fig.update_layout(scene=scene(("x", "y", "α"), aspectmode="cube"))
-    return styled(fig, height=560)
+    return legend_below(styled(fig, height=560), rows=1, axis_px=10)
 
 
 def _bounds(values: np.ndarray, pad: float = 0.08) -> list[float]:
@@ -182,4 +182,4 @@ def prior_samples_figure(t: np.ndarray, samples: np.ndarray) -> go.Figure:
                 hoverinfo="skip",
             )
         )
-    return equal_axes(styled(fig, height=520))
+    return legend_below(equal_axes(styled(fig, height=520)), rows=3)

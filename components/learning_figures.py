@@ -10,11 +10,13 @@ import altair as alt
 import numpy as np
 import plotly.graph_objects as go
 
-from components.style import PALETTE, REFERENCE_COLOR, chart_log_axis, line_trace, styled
+from components.style import PALETTE, REFERENCE_COLOR, chart_log_axis, legend_below, line_trace, styled
 
 DIRECT_COLOR, ADJOINT_COLOR = "#D55E00", "#0072B2"
 RESNET_COLOR, ODENET_COLOR = "#D55E00", "#0072B2"
 TRUE_COLOR, LEARNED_COLOR, DATA_COLOR = "#9e9e9e", "#009E73", "#000000"
+#: Height of the gradient-gap and timing figures, drawn side by side with the timing legend's four rows.
+SIDE_HEIGHT = 480
 
 
 @dataclass(frozen=True)
@@ -27,24 +29,31 @@ class Series:
     color: str
     dash: str | None = None
     hover: Sequence[str] | None = None
+    spread: tuple[np.ndarray, np.ndarray] | None = None  # (low, high) around y, drawn as error bars
 
 
 def xy_figure(
     series: Sequence[Series], x_title: str, y_title: str, *, log_x: bool = False, log_y: bool = False,
-    height: int = 380, title: str | None = None,
+    height: int = 380, title: str | None = None, legend_rows: int = 2,
 ) -> go.Figure:  # fmt: skip
-    """Lines with markers, one per series, optionally on log axes."""
+    """Lines with markers, one per series, optionally on log axes; the legend under the plot, with room
+    for `legend_rows` rows of entries (more for a narrow figure)."""
     fig = go.Figure()
     for s in series:
+        bars = None
+        if s.spread is not None:
+            low, high = s.spread
+            bars = {"type": "data", "symmetric": False, "array": high - s.y, "arrayminus": s.y - low,
+                    "color": s.color, "thickness": 1.5, "width": 5}  # fmt: skip
         fig.add_trace(
             go.Scatter(
-                x=s.x, y=s.y, name=s.label, mode="lines+markers", text=s.hover,
+                x=s.x, y=s.y, name=s.label, mode="lines+markers", text=s.hover, error_y=bars,
                 line={"color": s.color, "width": 3, "dash": s.dash}, marker={"size": 8},
             )
         )  # fmt: skip
     fig.update_xaxes(title_text=x_title, type="log" if log_x else "linear")
     fig.update_yaxes(title_text=y_title, type="log" if log_y else "linear")
-    return styled(fig, height=height, title=title)
+    return legend_below(styled(fig, height=height, title=title), rows=legend_rows)
 
 
 def memory_figure(
@@ -65,16 +74,27 @@ def memory_figure(
 
 
 def time_figure(
-    steps: np.ndarray, times: dict[str, tuple[np.ndarray, np.ndarray]], x_title: str
+    steps: np.ndarray,
+    runs: dict[str, tuple[Sequence[Sequence[float]], Sequence[Sequence[float]]]],
+    x_title: str,
 ) -> go.Figure:
-    """Forward and backward wall time (s) of each method against steps; `times[method] = (fwd, bwd)`."""
+    """Forward and backward wall time (s) of each method against steps: the median of each point's timed
+    runs, with bars from the fastest to the slowest. `runs[method] = (forward, backward)`, each one
+    sequence of run times per point."""
     colors = {"direct": DIRECT_COLOR, "adjoint": ADJOINT_COLOR}
     names = {"direct": "backprop", "adjoint": "adjoint"}
     series = []
-    for method, (fwd, bwd) in times.items():
-        series.append(Series(f"{names[method]} forward", steps, fwd, colors[method], "dot"))
-        series.append(Series(f"{names[method]} backward", steps, bwd, colors[method]))
-    return xy_figure(series, x_title, "wall time (s)", log_x=True, log_y=True)
+    for method, passes in runs.items():
+        for pass_name, per_point, dash in zip(("forward", "backward"), passes, ("dot", None), strict=True):
+            median = np.array([np.median(r) for r in per_point])
+            spread = (np.array([min(r) for r in per_point]), np.array([max(r) for r in per_point]))
+            hover = [f"median of {len(r)} runs" for r in per_point]
+            series.append(
+                Series(f"{names[method]} {pass_name}", steps, median, colors[method], dash, hover, spread)
+            )
+    return xy_figure(
+        series, x_title, "wall time (s)", log_x=True, log_y=True, height=SIDE_HEIGHT, legend_rows=4
+    )
 
 
 def gradient_gap_figure(steps: np.ndarray, rel_diff: np.ndarray, x_title: str) -> go.Figure:
@@ -86,13 +106,9 @@ def gradient_gap_figure(steps: np.ndarray, rel_diff: np.ndarray, x_title: str) -
         "max |Δ gradient| / max |gradient|",
         log_x=True,
         log_y=True,
+        height=SIDE_HEIGHT,
+        legend_rows=4,  # the same plot height as the timing figure beside it
     )
-
-
-def _legend_below(fig: go.Figure) -> go.Figure:
-    """For narrow side-by-side figures: the legend under the plot, clear of the title."""
-    fig.update_layout(legend={"orientation": "h", "y": -0.3, "yanchor": "top"}, margin={"b": 120})
-    return fig
 
 
 def nfe_tolerance_figure(tol: np.ndarray, nfe_forward: np.ndarray, nfe_backward: np.ndarray) -> go.Figure:
@@ -106,15 +122,16 @@ def nfe_tolerance_figure(tol: np.ndarray, nfe_forward: np.ndarray, nfe_backward:
         "NFE",
         log_x=True,
         title="(a) NFE against tolerance",
+        legend_rows=3,
     )
     fig.update_xaxes(autorange="reversed")
-    return _legend_below(fig)
+    return fig
 
 
 def time_vs_nfe_figure(nfe: np.ndarray, seconds: np.ndarray, slope: float) -> go.Figure:
     """Fig. 3b: forward wall time against forward NFE, with the fitted line through the origin."""
     line = np.array([0.0, float(nfe.max()) if len(nfe) else 1.0])
-    fig = xy_figure(
+    return xy_figure(
         [
             Series("measured", nfe, seconds * 1e3, DIRECT_COLOR),
             Series(f"{slope * 1e3:.3f} ms per evaluation", line, line * slope * 1e3, REFERENCE_COLOR, "dash"),
@@ -122,15 +139,15 @@ def time_vs_nfe_figure(nfe: np.ndarray, seconds: np.ndarray, slope: float) -> go
         "forward NFE",
         "forward time (ms)",
         title="(b) Forward time against NFE",
+        legend_rows=3,
     )
-    return _legend_below(fig)
 
 
 def backward_vs_forward_figure(nfe_forward: np.ndarray, nfe_backward: np.ndarray) -> go.Figure:
     """Fig. 3c: backward NFE against forward NFE, with the lines y = x and y = x/2 for reference."""
     top = float(max(nfe_forward.max(), nfe_backward.max())) if len(nfe_forward) else 1.0
     diag = np.array([0.0, top])
-    fig = xy_figure(
+    return xy_figure(
         [
             Series("measured", nfe_forward, nfe_backward, ADJOINT_COLOR),
             Series("backward = forward", diag, diag, REFERENCE_COLOR, "dash"),
@@ -138,9 +155,9 @@ def backward_vs_forward_figure(nfe_forward: np.ndarray, nfe_backward: np.ndarray
         ],
         "forward NFE",
         "backward NFE",
-        title="(c) Backward NFE against forward NFE",
+        title="(c) Backward vs forward NFE",  # short enough for a third of 1024 px
+        legend_rows=3,
     )
-    return _legend_below(fig)
 
 
 def regression_figure(
@@ -170,7 +187,7 @@ def regression_figure(
     )
     fig.update_xaxes(title_text="x (shaded: where the data are)")
     fig.update_yaxes(title_text="y")
-    return styled(fig, height=420)
+    return legend_below(styled(fig, height=420))
 
 
 def depth_paths_figure(
@@ -198,7 +215,7 @@ def depth_paths_figure(
         )  # fmt: skip
     fig.update_xaxes(title_text="depth l·h  /  time t")
     fig.update_yaxes(title_text="hidden state")
-    return styled(fig, height=420)
+    return legend_below(styled(fig, height=420))
 
 
 def _arrows(
@@ -259,7 +276,7 @@ def vector_field_figure(
     fig.add_trace(line_trace(learned_path[:, 0], learned_path[:, 1], "learned trajectory", LEARNED_COLOR, 3))
     fig.update_xaxes(title_text="x", range=[float(xs[0]) - spacing, float(xs[-1]) + spacing])
     fig.update_yaxes(title_text="y", range=[float(ys[0]) - spacing, float(ys[-1]) + spacing], scaleanchor="x")
-    return styled(fig, height=520, title=title)
+    return legend_below(styled(fig, height=520, title=title))
 
 
 def curve_chart(

@@ -169,12 +169,25 @@ def styled(fig: go.Figure, *, height: int = 420, title: str | None = None) -> go
     return fig
 
 
-def legend_below(fig: go.Figure) -> go.Figure:
-    """The legend under the plot, left-aligned: on top, a legend that wraps to the figure's right edge runs
-    under plotly's toolbar, which covers its last entries. Plotly widens the bottom margin to hold it."""
+#: Room under a 2-D plot for its tick labels and x-axis title, which a legend under the plot must clear.
+AXIS_PX = 70
+ROW_PX = 24
+
+
+def legend_below(fig: go.Figure, *, rows: int = 2, axis_px: int = AXIS_PX) -> go.Figure:
+    """A horizontal legend under the plot, `axis_px` below its bottom edge (about 10 for a 3-D scene, which
+    has no axis there), with a bottom margin for `rows` rows of entries. On top, a legend that wraps to the
+    figure's right edge runs under plotly's toolbar and a title. The margin is fixed so that the plot's
+    height, and with it the legend's distance in pixels, does not depend on how plotly wraps the entries.
+
+    Call after `styled`, which sets the figure's height and top margin."""
+    height = fig.layout.height or 450
+    top = fig.layout.margin.t if fig.layout.margin.t is not None else 80
+    bottom = axis_px + ROW_PX * rows + 10
+    plot = max(height - top - bottom, 100)
     fig.update_layout(
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0},
-        margin={"t": 30, "b": 50},
+        margin={"b": bottom},
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -axis_px / plot, "yanchor": "top"},
     )
     return fig
 

@@ -55,7 +55,8 @@ class MemoryPoint:
     param_bytes: int
     peak_rss: int | None
     nfe: dict[str, tuple[int, int]]  # method -> (forward, backward)
-    seconds: dict[str, tuple[float, float]]  # method -> (forward, backward)
+    seconds: dict[str, tuple[float, float]]  # method -> (forward, backward), medians of the timed runs
+    runs: dict[str, tuple[tuple[float, ...], tuple[float, ...]]]  # method -> (forward, backward) of each run
     max_abs_diff: float
     rel_diff: float
 
@@ -75,6 +76,7 @@ def memory_point(cfg: MemoryStudyConfig, solver: str, setting: float) -> MemoryP
         peak_rss=c.adjoint.peak_rss_bytes,
         nfe={m.method: (m.nfe_forward, m.nfe_backward) for m in (c.direct, c.adjoint)},
         seconds={m.method: (m.forward_s, m.backward_s) for m in (c.direct, c.adjoint)},
+        runs={m.method: (m.forward_times, m.backward_times) for m in (c.direct, c.adjoint)},
         max_abs_diff=c.max_abs_diff,
         rel_diff=c.rel_diff,
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
+from torch import Tensor
 
 from cached.learning import FieldView, field_view, observations, shipped_field_view, shipped_fit
 from components.learning_figures import curve_chart, curve_records, vector_field_figure
@@ -15,6 +16,7 @@ from kit.failure import failed, show_failure
 from kit.figures import show_figure
 from kit.links import PageLinks
 from kit.live_training import LiveProgress, TrainButton, training_fragment
+from kit.quiet_controls import choice, slider
 from models.failure import Failure
 from models.learning.dynamics_fit import DynamicsDataConfig, FitConfig, build_field, fit_dynamics
 from models.nn.training import snapshot_state
@@ -22,20 +24,30 @@ from models.nn.training import snapshot_state
 SYSTEM_LABELS = {"spiral": "Linear spiral", "nonlinear": "Non-linear field (§5)"}
 FIELD_LABELS = {"linear": "Linear field (2×2)", "mlp": "MLP field (16 hidden, ELU)"}
 LIVE_KEY = "learn.__dyn_live"
+LIVE_SNAP_KEY = "learn.dyn_live_snap"
 
 
 @dataclass(frozen=True)
 class TrainedFit:
-    """The visitor's own fitted field, kept in the session, shown instead of the shipped fit of its
-    (system, kind)."""
+    """The visitor's own fitted field, kept in the session and shown instead of the shipped fit of its
+    (system, kind): its weight snapshots (step, state dict), oldest first, and its window losses."""
 
     system: str
     kind: str
-    view: FieldView
+    snapshots: list[tuple[int, dict[str, Tensor]]]
     losses: list[float]
 
 
-BUTTON = TrainButton("learn.dyn", label="Train live", key="learn.dyn_train")
+#: About as many snapshots of a live run as a shipped fit has (21), whatever its number of steps.
+LIVE_SNAPSHOTS = 20
+
+
+BUTTON = TrainButton(
+    "learn.dyn",
+    label="Train live",
+    key="learn.dyn_train",
+    reset_help="Forget your training; show the shipped fit.",
+)
 
 
 @dataclass(frozen=True)
@@ -60,10 +72,17 @@ def field_controls(system: str, kind: str) -> LiveFit:
     longest = c3.slider(
         "Longest window", 1.0, 5.0, 2.0, step=0.5, key="learn.dyn_window", help="The blog used up to 5."
     )
-    return LiveFit(system, kind, FitConfig(steps=n_steps, lr=lr, max_window=longest, max_wall_s=60.0))
+    fit = FitConfig(
+        steps=n_steps,
+        lr=lr,
+        max_window=longest,
+        max_wall_s=60.0,
+        snapshots_every=max(1, n_steps // LIVE_SNAPSHOTS),
+    )
+    return LiveFit(system, kind, fit)
 
 
-def field_figure(fv, title: str):
+def field_figure(fv: FieldView, title: str):
     return vector_field_figure(
         fv.xs,
         fv.ys,
@@ -77,7 +96,7 @@ def field_figure(fv, title: str):
 
 
 def train(plan: LiveFit, live: LiveProgress) -> list[Failure]:
-    """Fit a fresh field, drawing it as it learns; keeps its picture and losses for the page."""
+    """Fit a fresh field, drawing it as it learns; keeps its snapshots and losses for the page."""
     data = DynamicsDataConfig(system=plan.system)
     field = build_field(plan.kind, seed=0)
     steps = plan.fit.steps
@@ -92,42 +111,66 @@ def train(plan: LiveFit, live: LiveProgress) -> list[Failure]:
             )
 
     fit = fit_dynamics(field, observations(data), plan.fit, on_step)
-    view = field_view(data, plan.kind, snapshot_state(field))
-    st.session_state[LIVE_KEY] = TrainedFit(plan.system, plan.kind, view, fit.losses)
+    st.session_state[LIVE_KEY] = TrainedFit(plan.system, plan.kind, fit.snapshots, fit.losses)
+    st.session_state.pop(LIVE_SNAP_KEY, None)  # a new run opens on its last snapshot
     return []
+
+
+def forget_live() -> str:
+    st.session_state.pop(LIVE_KEY, None)
+    st.session_state.pop(LIVE_SNAP_KEY, None)
+    return "Showing the shipped fit."
+
+
+def live_fit(system: str, kind: str) -> TrainedFit | None:
+    """The visitor's run for this (system, kind), if there is one."""
+    run = st.session_state.get(LIVE_KEY)
+    ok = isinstance(run, TrainedFit) and (run.system, run.kind) == (system, kind) and run.snapshots
+    return run if ok else None
+
+
+def live_snapshot(run: TrainedFit) -> tuple[FieldView, str]:
+    """The slider through the visitor's snapshots (not in the link: the run lives in this session only),
+    and the chosen snapshot drawn."""
+    steps = [step for step, _ in run.snapshots]
+    if presenter_mode():
+        step = steps[-1]
+    else:
+        step = st.select_slider(
+            "Training snapshot (your training)", steps, value=steps[-1], key=LIVE_SNAP_KEY
+        )
+    state = dict(run.snapshots)[step]
+    return field_view(
+        DynamicsDataConfig(system=run.system), run.kind, state
+    ), f"your training after {step} steps"
 
 
 def render(links: PageLinks) -> None:
     """The tab's system and field controls, the learned field, its losses and the live training."""
     a, b = st.columns(2)
     with a:
-        system = links.selectbox("Observed system", "system", list(SYSTEM_LABELS), labels=SYSTEM_LABELS)
+        system = choice(links, "Observed system", "system", list(SYSTEM_LABELS), labels=SYSTEM_LABELS)
     with b:
-        kind = links.selectbox("Model field", "field", list(FIELD_LABELS), labels=FIELD_LABELS)
+        kind = choice(links, "Model field", "field", list(FIELD_LABELS), labels=FIELD_LABELS)
     shipped = shipped_fit(system, kind)
     if failed(shipped):
         show_failure(shipped, "Shipped fit unavailable")
     else:
         snap_steps, losses = shipped
-        index = int(
-            links.slider(
-                "Training snapshot",
-                "snap",
-                0,
-                len(snap_steps) - 1,
-                len(snap_steps) - 1,
-                scope=f"{system}.{kind}",
+        run = live_fit(system, kind)
+        dyn_losses = run.losses if run else None
+        if run:
+            fv, title = live_snapshot(run)
+            st.caption(
+                "The slider moves through your training run, which lives only in this browser session: the "
+                "page's link leaves it out and opens the shipped fit. Reset (below) brings the shipped fit back "
+                "here."
             )
-        )
-        live_dyn = st.session_state.get(LIVE_KEY)
-        dyn_losses = None
-        if isinstance(live_dyn, TrainedFit) and (live_dyn.system, live_dyn.kind) == (system, kind):
-            fv, title, dyn_losses = live_dyn.view, "your training", live_dyn.losses
         else:
-            fv, title = (
-                shipped_field_view(system, kind, index),
-                f"shipped fit after {snap_steps[index]} steps",
-            )
+            last = len(snap_steps) - 1
+            index = int(slider(links, "Training snapshot", "snap", 0, last, last, scope=f"{system}.{kind}"))
+            fv = shipped_field_view(system, kind, index)
+            title = f"shipped fit after {snap_steps[index]} steps"
         if fv is not None:
             show_figure(field_figure(fv, title), key="field", name="learned-field")
         records = curve_records(
@@ -150,4 +193,4 @@ def render(links: PageLinks) -> None:
         )
 
     if not presenter_mode() and not failed(shipped):
-        training_fragment(BUTTON, train, lambda: field_controls(system, kind))
+        training_fragment(BUTTON, train, lambda: field_controls(system, kind), reset=forget_live)

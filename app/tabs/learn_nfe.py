@@ -20,6 +20,7 @@ from kit.failure import failed, show_failure
 from kit.figures import show_figure
 from kit.links import PageLinks
 from kit.live_training import LiveProgress, TrainButton, training_fragment
+from kit.quiet_controls import switch
 from models.failure import Failure
 from models.learning.nfe_study import (
     TrainingNFEConfig,
@@ -66,8 +67,8 @@ def train(n_steps: int, live: LiveProgress) -> list[Failure]:
 
 def render(links: PageLinks) -> None:
     """The tab's sweep figures, the NFE-over-training curves and the live training."""
-    seminorm = links.toggle(
-        "Adjoint error on the state only (seminorm)", "seminorm",
+    seminorm = switch(
+        links, "Adjoint error on the state only (seminorm)", "seminorm",
         help="Kidger et al. 2021: leave the parameter-gradient integral out of the backward solve's error.",
     )  # fmt: skip
     sweep = nfe_sweep(seminorm)

@@ -85,7 +85,9 @@ def train(cfg: RegressionConfig, live: LiveProgress) -> list[Failure]:
 def render(links: PageLinks) -> None:
     """The tab's depth control, figures, depth sweep and the live training."""
     key = links.initial("depth", 3, parse_depth)
-    depth = int(st.select_slider("ResNet depth", options=list(DEPTHS), key=key))
+    depth = int(
+        st.session_state[key] if presenter_mode() else st.select_slider("ResNet depth", list(DEPTHS), key=key)
+    )
     view = shipped_regression(depth)
     live = st.session_state.get(LIVE_KEY)
     live = live if isinstance(live, LiveRegression) and live.depth == depth else None

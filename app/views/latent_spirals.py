@@ -27,6 +27,7 @@ from kit.failure import failed
 from kit.figures import show_figure
 from kit.page import PageScaffold
 from kit.page_views import LatentSpiralsView
+from kit.quiet_controls import choice, number, slider
 from models.latent.analysis import PAPER_TABLE2
 
 FAMILY_EVERY = 10  # 11 curves: the blog's ten steps from one spiral to the other
@@ -72,38 +73,66 @@ def _next_seed() -> None:
     st.session_state[key] = float((int(st.session_state.get(key, 0)) + 1) % MAX_SEED)
 
 
-# --- controls -----------------------------------------------------------------------------------------
+tab_extra, tab_latent, tab_interp, tab_prior, tab_table = links.tabs(
+    ["Extrapolation", "Latent path", "Interpolation", "Prior samples", "Table 2"]
+)
+
+# --- the sidebar's spiral: only the first two tabs use it -----------------------------------------------
+#: Elsewhere its controls step aside (their values stay in the link) and a line says where they apply.
+spiral_unused = not (tab_extra.open or tab_latent.open)
 with st.sidebar:
     st.header("Spiral")
-    source = links.selectbox(
+    if spiral_unused:
+        st.caption("The spiral and its observed points are chosen on the Extrapolation and Latent path tabs.")
+    source = choice(
+        links,
         "Which spiral",
         "source",
         ["held_out", "random"],
         labels={"held_out": "a held-out spiral", "random": "a new random spiral"},
+        hidden=spiral_unused,
     )
     index, seed = 0, 0
     if source == "held_out":
         index = int(
-            links.slider(
-                "Held-out spiral", "spiral", 0, n_held - 1, help="Spirals neither model saw in training."
+            slider(
+                links,
+                "Held-out spiral",
+                "spiral",
+                0,
+                n_held - 1,
+                help="Spirals neither model saw in training.",
+                hidden=spiral_unused,
             )
         )
     else:
-        seed = int(links.number("Seed", "seed", 0, MAX_SEED - 1, step=1.0, format="%.0f"))
-        st.button("New random spiral", icon=":material/casino:", on_click=_next_seed, key="latent.new_seed")
+        seed = int(
+            number(
+                links,
+                "Random spiral's seed",
+                "seed",
+                0,
+                MAX_SEED - 1,
+                step=1.0,
+                format="%.0f",
+                hidden=spiral_unused,
+            )
+        )
+        if not spiral_unused:
+            st.button(
+                "New random spiral", icon=":material/casino:", on_click=_next_seed, key="latent.new_seed"
+            )
     k = int(
-        links.slider(
+        slider(
+            links,
             "Observed points k",
             "k",
             5,
             150,
             help="Both models see only the first k noisy points and predict the rest of the spiral.",
+            hidden=spiral_unused,
         )
     )
-
-tab_extra, tab_latent, tab_interp, tab_prior, tab_table = links.tabs(
-    ["Extrapolation", "Latent path", "Interpolation", "Prior samples", "Table 2"]
-)
 
 with tab_extra:
     if tab_extra.open:
@@ -158,12 +187,12 @@ with tab_interp:
         first_ccw = next((i for i in options if not spirals["clockwise"][int(i)]), options[-1])
         c_a, c_b, c_alpha = st.columns([1, 1, 2])
         with c_a:
-            a = int(links.selectbox("From (α = 0)", "a", options, labels=_label_map(options)))
+            a = int(choice(links, "From (α = 0)", "a", options, labels=_label_map(options)))
         with c_b:
-            b = int(links.selectbox("To (α = 1)", "b", options, first_ccw, labels=_label_map(options)))
+            b = int(choice(links, "To (α = 1)", "b", options, first_ccw, labels=_label_map(options)))
         with c_alpha:
             alpha = float(
-                links.slider("α", "alpha", 0.0, 1.0, step=0.01, help="z₀ = (1 − α) z₀(from) + α z₀(to)")
+                slider(links, "α", "alpha", 0.0, 1.0, step=0.01, help="z₀ = (1 − α) z₀(from) + α z₀(to)")
             )
         current = interpolated(directory, a, b, alpha)
         all_alphas, all_curves = family(directory, a, b)
@@ -193,9 +222,13 @@ with tab_prior:
     if tab_prior.open:
         c_n, c_seed = st.columns(2)
         with c_n:
-            n_samples = int(links.slider("Samples", "n", 1, 12))
+            n_samples = int(slider(links, "Samples", "n", 1, 12))
         with c_seed:
-            prior_seed = int(links.number("Seed", "prior_seed", 0, MAX_SEED - 1, step=1.0, format="%.0f"))
+            prior_seed = int(
+                number(
+                    links, "Seed of the prior draws", "prior_seed", 0, MAX_SEED - 1, step=1.0, format="%.0f"
+                )
+            )
         t, samples = prior(directory, n_samples, prior_seed)
         show_figure(prior_samples_figure(t, samples), key="prior")
         st.markdown(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import resource
+import statistics
 import sys
 import time
 from dataclasses import dataclass, replace
@@ -37,6 +38,10 @@ class MemoryStudyConfig:
         max_steps: cap on any step count (larger requests are rejected).
         max_nfe: cap on evaluations of f per solve (forward plus adjoint backward).
         time_budget_s: a sweep stops starting new points after this many seconds.
+        timing_repeats: timed passes of each method per point (one alone is at the mercy of the machine's
+            other work; the page shows their median and range).
+        timing_budget_s: the timed passes of one method at one point stop repeating once they have taken
+            this long, after at least min(3, timing_repeats) of them.
     """
 
     dim: int = 2
@@ -51,6 +56,8 @@ class MemoryStudyConfig:
     max_steps: int = 1024
     max_nfe: int = 20_000
     time_budget_s: float = 20.0
+    timing_repeats: int = 5
+    timing_budget_s: float = 2.0
 
     def __post_init__(self) -> None:
         if min(self.dim, self.hidden, self.layers, self.batch) < 1:
@@ -61,6 +68,8 @@ class MemoryStudyConfig:
             raise ValueError(f"step counts must lie in [1, {self.max_steps}], got {self.steps}")
         if any(not 0 < tol < 1 for tol in self.tolerances):
             raise ValueError(f"tolerances must lie in (0, 1), got {self.tolerances}")
+        if self.timing_repeats < 1:
+            raise ValueError(f"timing_repeats must be >= 1, got {self.timing_repeats}")
         if self.dtype not in ("float32", "float64"):
             raise ValueError(f"dtype must be float32 or float64, got {self.dtype!r}")
 
@@ -86,7 +95,8 @@ class Measurement:
         peak_rss_bytes: the process's peak resident memory after this pass (only ever grows; None
             where the platform does not report it).
         nfe_forward, nfe_backward: evaluations of f in each pass.
-        forward_s, backward_s: wall time of each pass, measured in a second run without hooks.
+        forward_times, backward_times: wall time of each pass (s), in each of the repeated runs without
+            hooks (see `MemoryStudyConfig.timing_repeats`); `forward_s` and `backward_s` are their medians.
         grads: flat gradient of the loss with respect to the parameters: (n_params,).
     """
 
@@ -100,9 +110,17 @@ class Measurement:
     peak_rss_bytes: int | None
     nfe_forward: int
     nfe_backward: int
-    forward_s: float
-    backward_s: float
+    forward_times: tuple[float, ...]
+    backward_times: tuple[float, ...]
     grads: Tensor
+
+    @property
+    def forward_s(self) -> float:
+        return statistics.median(self.forward_times)
+
+    @property
+    def backward_s(self) -> float:
+        return statistics.median(self.backward_times)
 
 
 @dataclass(frozen=True)
@@ -250,14 +268,20 @@ def measure(cfg: MemoryStudyConfig, method: Method, solver: str, setting: float)
     forward_accepted = len(result.step_times)
     del result, loss
 
-    # Timings come from a second pass without hooks, whose Python calls would otherwise be timed too.
-    func.zero_grad(set_to_none=True)
-    start = time.perf_counter()
-    loss = _loss(_solve(func, z0, cfg, method, solver, setting).y[-1])
-    forward_s = time.perf_counter() - start
-    start = time.perf_counter()
-    loss.backward()
-    backward_s = time.perf_counter() - start
+    # Timings come from passes without hooks, whose Python calls would otherwise be timed too; repeated,
+    # since one pass on a shared machine can take several times its usual time.
+    forward_times, backward_times = [], []
+    least = min(3, cfg.timing_repeats)
+    while len(forward_times) < cfg.timing_repeats:
+        if len(forward_times) >= least and sum(forward_times) + sum(backward_times) > cfg.timing_budget_s:
+            break
+        func.zero_grad(set_to_none=True)
+        start = time.perf_counter()
+        loss = _loss(_solve(func, z0, cfg, method, solver, setting).y[-1])
+        forward_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        loss.backward()
+        backward_times.append(time.perf_counter() - start)
 
     steps = int(setting) if solver == "rk4" else forward_accepted
     return Measurement(
@@ -271,8 +295,8 @@ def measure(cfg: MemoryStudyConfig, method: Method, solver: str, setting: float)
         peak_rss_bytes=peak_rss_bytes(),
         nfe_forward=int(nfe_forward),
         nfe_backward=int(nfe_backward),
-        forward_s=forward_s,
-        backward_s=backward_s,
+        forward_times=tuple(forward_times),
+        backward_times=tuple(backward_times),
         grads=grads,
     )
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from tests.app.apptest_helpers import assert_clean, open_page, texts
+import statistics
+
+import numpy as np
+
+from cached.learning import MemoryPoint
+from tabs.learn_memory import timing_caption
+from tests.app.apptest_helpers import assert_clean, open_page, plotly_figure, texts
 
 SMALL = {"hidden": "16", "batch": "16", "most": "16"}
 
@@ -50,3 +56,43 @@ def test_bad_link_values_fall_back_with_a_note():
     assert_clean(at)
     assert "was ignored" in texts(at)
     assert at.select_slider(key="learn.depth").value == 3
+
+
+def test_timing_figure_shows_medians_with_ranges_and_its_caption_reads_them():
+    at = open_page("how_they_learn", **SMALL)
+    assert_clean(at)
+    traces = {t["name"]: t for t in plotly_figure(at, key="times")["data"]}
+    direct, adjoint = traces["backprop backward"], traces["adjoint backward"]
+    for trace in (direct, adjoint):
+        bars = trace["error_y"]
+        assert all(lo >= 0 and hi >= 0 for lo, hi in zip(bars["arrayminus"], bars["array"], strict=True))
+        assert all(text == "median of 5 runs" for text in trace["text"])
+    caption = next(c.value for c in at.caption if c.value.startswith("Median of 5 timed runs"))
+    slower = sum(a > d for a, d in zip(adjoint["y"], direct["y"], strict=True))
+    if slower == len(direct["y"]):
+        assert "At every setting the adjoint's backward pass took longer" in caption
+    else:
+        assert f"at {slower} of {len(direct['y'])} settings" in caption
+
+
+def point(steps: int, direct_bwd: tuple[float, ...], adjoint_bwd: tuple[float, ...]) -> MemoryPoint:
+    runs = {"direct": ((0.01,) * 5, direct_bwd), "adjoint": ((0.01,) * 5, adjoint_bwd)}
+    return MemoryPoint(
+        steps=steps, tol=None, direct_saved=1, adjoint_saved=1, direct_peak=1, adjoint_peak=1, param_bytes=1,
+        peak_rss=None, nfe={"direct": (1, 0), "adjoint": (1, 1)},
+        seconds={m: (0.01, statistics.median(r[1])) for m, r in runs.items()}, runs=runs, max_abs_diff=0.0,
+        rel_diff=0.0,
+    )  # fmt: skip
+
+
+def test_timing_caption_never_claims_what_the_numbers_contradict():
+    slow = point(16, (0.010, 0.011, 0.012), (0.040, 0.041, 0.050))
+    odd = point(32, (0.050, 0.060, 0.200), (0.030, 0.040, 0.055))  # backprop slower, ranges overlapping
+    clear = point(64, (0.100, 0.110, 0.120), (0.020, 0.021, 0.022))  # backprop slower, no overlap
+    assert "At every setting" in timing_caption(np.array([16.0]), [slow], "steps")
+    text = timing_caption(np.array([16.0, 32.0, 64.0]), [slow, odd, clear], "steps")
+    assert "At every setting" not in text and "it did at 1 of 3 settings" in text
+    assert (
+        "at 32 steps backprop's took 60.0 ms against the adjoint's 40.0 ms (the runs' ranges overlap" in text
+    )
+    assert "at 64 steps backprop's took 110.0 ms against the adjoint's 21.0 ms." in text

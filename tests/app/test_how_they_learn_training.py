@@ -73,8 +73,41 @@ def test_train_live_fits_the_field():
     assert_clean(at)
     assert not at.get("progress")
     live = plotly_traces(at, "field")
-    assert plotly_figure(at)["layout"]["title"]["text"] == "your training"
+    assert plotly_figure(at)["layout"]["title"]["text"] == "your training after 50 steps"
     assert live != shipped
     assert curve_runs(at)["your training"] == 50 and curve_runs(at)["shipped fit"] > 50
     first, last = trained_live(at, r"Trained live: window MSE ([\d.e+-]+) → ([\d.e+-]+) over 50 steps")
     assert last < 0.2 * first
+
+
+def test_the_snapshot_slider_moves_through_the_live_run_and_stays_out_of_the_link():
+    at = open_page("how_they_learn", view="learning-dynamics", snap="3")
+    assert at.query_params["snap"] == "3"
+    at.slider(key="learn.dyn_steps").set_value(50)
+    at.button(key="learn.dyn_train").click().run(timeout=TRAIN_TIMEOUT)
+    assert_clean(at)
+    live = at.select_slider(key="learn.dyn_live_snap")
+    assert live.options[0] == "0" and live.options[-1] == "50" and len(live.options) > 10
+    assert plotly_figure(at, key="field")["layout"]["title"]["text"] == "your training after 50 steps"
+    last = plotly_traces(at, "field")
+    assert "snap" not in at.query_params  # the run lives in this session only; the link opens the shipped fit
+    assert "the page's link leaves it out and opens the shipped fit" in texts(at)
+    live.set_value(live.options[2]).run()
+    assert_clean(at)
+    assert (
+        plotly_figure(at, key="field")["layout"]["title"]["text"]
+        == f"your training after {live.options[2]} steps"
+    )
+    assert plotly_traces(at, "field") != last
+    assert "snap" not in at.query_params
+    # The link this view wrote reproduces what it says it does: the shipped fit at its last snapshot.
+    linked = open_page("how_they_learn", **dict(at.query_params))
+    assert plotly_figure(linked, key="field")["layout"]["title"]["text"].startswith(
+        "shipped fit after 300 steps"
+    )
+    # Reset forgets the run: the shipped slider, in the link again, is back.
+    at.button(key="learn.dyn.reset").click().run()
+    assert_clean(at)
+    at.slider(key="learn.spiral.linear.snap").set_value(1).run()
+    assert at.query_params["snap"] == "1"
+    assert plotly_figure(at, key="field")["layout"]["title"]["text"] == "shipped fit after 15 steps"

@@ -96,15 +96,69 @@ def test_prior_samples_controls():
 
 
 def test_deep_link_reproduces_a_view():
-    at = open_page(
-        "latent_spirals", source="random", seed="7", k="50", view="interpolation", a="2", b="5", alpha="0.3"
-    )
+    link = {
+        "source": "random",
+        "seed": "7",
+        "k": "50",
+        "view": "interpolation",
+        "a": "2",
+        "b": "5",
+        "alpha": "0.3",
+    }
+    at = open_page("latent_spirals", **link)
+    assert_clean(at)
+    assert at.selectbox(key="latent.b").value == "5" and at.slider(key="latent.alpha").value == 0.3
+    assert decoded(at)["name"] == "decoded at α = 0.30"
+    assert dict(at.query_params) == link  # the sidebar's spiral, unused by this tab, stays in the link
+    at = open_page("latent_spirals", **{**link, "view": "extrapolation"})
     assert_clean(at)
     assert at.selectbox(key="latent.source").value == "random"
     assert at.number_input(key="latent.seed").value == 7
     assert at.slider(key="latent.k").value == 50
-    assert at.selectbox(key="latent.b").value == "5" and at.slider(key="latent.alpha").value == 0.3
-    assert decoded(at)["name"] == "decoded at α = 0.30"
+    assert "first **50** of 200 points" in texts(at)
+
+
+@pytest.mark.parametrize("view", ["interpolation", "prior-samples", "table-2"])
+def test_the_sidebar_spiral_steps_aside_on_tabs_that_do_not_use_it(view):
+    at = open_page("latent_spirals", view=view, k="40")
+    assert_clean(at)
+    assert not at.sidebar.get("slider") and not at.sidebar.get("selectbox")
+    assert "chosen on the Extrapolation and Latent path tabs" in "\n".join(
+        c.value for c in at.sidebar.get("caption")
+    )
+    assert at.query_params["k"] == "40"
+    at = open_page("latent_spirals", view="latent-path")
+    assert [w.label for w in at.sidebar.get("slider")] == ["Held-out spiral", "Observed points k"]
+
+
+def test_each_seed_says_what_it_seeds():
+    at = open_page("latent_spirals", source="random")
+    assert [w.label for w in at.get("number_input")] == ["Random spiral's seed"]
+    at = open_page("latent_spirals", view="prior-samples")
+    assert [w.label for w in at.get("number_input")] == ["Seed of the prior draws"]
+
+
+def test_observed_points_are_coloured_by_their_own_times():
+    at = open_page("latent_spirals", k="30")
+    for key in ("latent_extrapolation", "rnn_extrapolation"):
+        fig = plotly_figure(at, key=key)
+        (points,) = [t for t in fig["data"] if t.get("name") == "first 30 observed points"]
+        marker = points["marker"]
+        assert marker["cmin"] == min(marker["color"]) == 0.0
+        assert marker["cmax"] == max(marker["color"]) > 0  # t of the 30th point, not the end of the series
+        assert len(set(marker["color"])) == 30
+        assert fig["layout"]["legend"]["yanchor"] == "top" and fig["layout"]["legend"]["y"] < 0
+
+
+def test_no_in_page_control_in_presenter_mode_yet_the_link_sets_the_view():
+    at = open_page("latent_spirals", present="1", view="interpolation", alpha="0.3", b="5")
+    assert_clean(at)
+    assert not at.main.get("selectbox") and not at.main.get("slider")
+    assert decoded(at)["name"] == "decoded at α = 0.30" and at.query_params["b"] == "5"
+    at = open_page("latent_spirals", present="1", view="prior-samples", n="3")
+    assert_clean(at)
+    assert not at.main.get("slider") and not at.main.get("number_input")
+    assert sum(t.get("name", "").startswith("sample ") for t in plotly_figure(at)["data"]) == 3
 
 
 def test_bad_link_values_fall_back_with_a_note():

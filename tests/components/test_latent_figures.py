@@ -30,7 +30,9 @@ def test_extrapolation_figure_shows_observed_points_by_time_and_both_parts():
         "first 12 observed points",
     ]
     points = fig.data[-1]
-    assert len(points.x) == 12 and np.allclose(points.marker.color, T[:12]) and points.marker.cmax == 10.0
+    assert (
+        len(points.x) == 12 and np.allclose(points.marker.color, T[:12]) and points.marker.cmax == T[11]
+    )  # the bar spans what was observed
     extra = fig.data[2]
     assert extra.line.color == LATENT_COLOR and len(extra.x) == 50 - 12 + 1  # joined to the reconstruction
     assert fig.layout.yaxis.scaleanchor == "x"

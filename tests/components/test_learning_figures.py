@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import plotly.graph_objects as go
 
 from components.learning_figures import (
     backward_vs_forward_figure,
@@ -13,9 +14,11 @@ from components.learning_figures import (
     memory_figure,
     nfe_tolerance_figure,
     regression_figure,
+    time_figure,
     time_vs_nfe_figure,
     vector_field_figure,
 )
+from components.style import AXIS_PX, ROW_PX, legend_below, styled
 
 
 def test_memory_figure_is_log_log_with_both_methods():
@@ -72,3 +75,24 @@ def test_curve_chart_records_skip_non_finite():
     spec = curve_chart(records, "step", "loss", color="run", log_y=True).to_dict()
     assert spec["encoding"]["y"]["scale"]["type"] == "log"
     assert spec["encoding"]["color"]["field"] == "run"
+
+
+def test_time_figure_draws_medians_with_min_max_bars():
+    runs = {
+        "direct": ([[1.0, 2.0, 9.0]], [[3.0, 4.0, 5.0]]),
+        "adjoint": ([[1.0, 1.0, 1.0]], [[6.0, 8.0, 7.0]]),
+    }
+    fig = time_figure(np.array([4.0]), runs, "steps")
+    traces = {t.name: t for t in fig.data}
+    assert list(traces) == ["backprop forward", "backprop backward", "adjoint forward", "adjoint backward"]
+    fwd = traces["backprop forward"]
+    assert list(fwd.y) == [2.0] and list(fwd.error_y.array) == [7.0] and list(fwd.error_y.arrayminus) == [1.0]
+    assert list(traces["adjoint backward"].y) == [7.0] and fwd.text == ("median of 3 runs",)
+
+
+def test_legends_sit_under_the_plot_clear_of_the_axis_title():
+    fig = legend_below(styled(go.Figure(go.Scatter(x=[0], y=[0], name="a")), height=400), rows=2)
+    plot_px = 400 - fig.layout.margin.t - fig.layout.margin.b
+    assert fig.layout.legend.yanchor == "top" and fig.layout.legend.orientation == "h"
+    assert abs(fig.layout.legend.y * plot_px + AXIS_PX) < 1e-9  # AXIS_PX under the plot's bottom edge
+    assert fig.layout.margin.b >= AXIS_PX + 2 * ROW_PX

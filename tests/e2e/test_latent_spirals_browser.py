@@ -16,7 +16,7 @@ PLOT = "[data-testid='stPlotlyChart'] .js-plotly-plot"
 def test_deep_link_to_a_random_spiral_and_k(server, page):
     open_and_wait(page, f"{server}/latent_spirals?source=random&seed=7&k=50")
     sidebar = page.locator("[data-testid='stSidebar']")
-    expect(sidebar.get_by_label("Seed")).to_have_value("7")
+    expect(sidebar.get_by_label("Random spiral's seed")).to_have_value("7")
     page.wait_for_selector(PLOT, timeout=30_000)
     assert page.locator(PLOT).count() == 2
     text = main_text(page)
@@ -41,7 +41,7 @@ def test_new_random_spiral_button_lands_in_the_link(server, page):
     page.wait_for_url("**seed=1**", timeout=30_000)
     page.wait_for_selector(DONE, timeout=30_000)
     open_and_wait(page, page.url)
-    expect(page.locator("[data-testid='stSidebar']").get_by_label("Seed")).to_have_value("1")
+    expect(page.locator("[data-testid='stSidebar']").get_by_label("Random spiral's seed")).to_have_value("1")
 
 
 def test_bad_link_values_fall_back_with_a_note(server, page):

@@ -73,3 +73,17 @@ def test_bounds_are_enforced():
 def test_time_budget_skips_the_rest():
     study = step_sweep(MemoryStudyConfig(hidden=8, batch=4, steps=(4, 8, 16), time_budget_s=0.0))
     assert len(study.comparisons) == 1 and study.skipped == (8.0, 16.0)
+
+
+def test_timings_are_repeated_and_summarised_by_their_median():
+    m = measure(MemoryStudyConfig(hidden=16, batch=8, t1=1.0, timing_repeats=5), "adjoint", "rk4", 4)
+    assert len(m.forward_times) == len(m.backward_times) == 5
+    assert min(m.backward_times) <= m.backward_s <= max(m.backward_times)
+    assert m.backward_s == sorted(m.backward_times)[2]
+    quick = measure(
+        MemoryStudyConfig(hidden=16, batch=8, t1=1.0, timing_repeats=5, timing_budget_s=0.0),
+        "direct",
+        "rk4",
+        4,
+    )
+    assert len(quick.forward_times) == 3  # the budget cuts the repeats, never below three

@@ -1,0 +1,68 @@
+"""AppTest of "How Neural ODEs learn" in presenter mode: no in-page control is drawn, yet the link still sets
+the whole view of each tab; the memory table keeps to six columns."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.apptest_helpers import assert_clean, open_page, plotly_figure, texts
+
+SMALL = {"hidden": "16", "batch": "16"}
+WIDGETS = ("selectbox", "slider", "select_slider", "toggle", "number_input", "radio")
+
+
+def controls(at) -> list[str]:
+    """Labels of the page's input widgets and buttons (the sidebar is hidden in presenter mode) but the
+    chrome's own "Leave presenter mode"."""
+    found = [w.label for kind in WIDGETS for w in at.main.get(kind)]
+    return found + [b.label for b in at.main.get("button") if b.key != "leave_present"]
+
+
+@pytest.mark.parametrize("view", ["adjoint-memory", "nfe-study", "resnet-to-ode-net", "learning-dynamics"])
+def test_no_in_page_control_in_presenter_mode(view):
+    at = open_page("how_they_learn", present="1", view=view, most="16", **SMALL)
+    assert_clean(at)
+    assert controls(at) == []
+    assert at.get("plotly_chart")
+
+
+def test_the_link_still_sets_each_tab_in_presenter_mode():
+    at = open_page("how_they_learn", present="1", sweep="tolerance", tightest="1e-04", **SMALL)
+    assert_clean(at)
+    assert "evaluations" in texts(at)
+    assert list(at.dataframe[0].value.columns)[0] == "tolerance"
+    assert at.query_params["sweep"] == "tolerance" and at.query_params["present"] == "1"
+    at = open_page("how_they_learn", present="1", view="resnet-to-ode-net", depth="10")
+    names = [t["name"] for t in plotly_figure(at, key="regression")["data"]]
+    assert "ResNet, depth 10" in names and at.query_params["depth"] == "10"
+    at = open_page(
+        "how_they_learn", present="1", view="learning-dynamics", system="nonlinear", field="mlp", snap="0"
+    )
+    assert plotly_figure(at, key="field")["layout"]["title"]["text"] == "shipped fit after 0 steps"
+    assert at.query_params["snap"] == "0"
+    at = open_page("how_they_learn", present="1", view="nfe-study", seminorm="1")
+    assert_clean(at)
+    assert at.query_params["seminorm"] == "1"
+
+
+def test_the_memory_table_has_one_setting_column():
+    at = open_page("how_they_learn", most="16", **SMALL)
+    columns = list(at.dataframe[0].value.columns)
+    assert columns[0] == "steps" and "tolerance" not in columns and len(columns) == 6
+
+
+def in_order(node) -> list[str]:
+    """The element types of the page in the order they are drawn (a depth-first walk of the tree)."""
+    kinds = [node.type]
+    for child in getattr(node, "children", {}).values():
+        kinds += in_order(child)
+    return kinds
+
+
+def test_the_memory_figure_comes_before_the_metrics_in_presenter_mode():
+    """A projected page leads with its figure, so it starts higher; on a laptop the four numbers read first."""
+    for params, leads in (({"present": "1"}, "plotly_chart"), ({}, "metric")):
+        at = open_page("how_they_learn", most="16", **SMALL, **params)
+        assert_clean(at)
+        kinds = [k for k in in_order(at.main) if k in ("metric", "plotly_chart")]
+        assert kinds[0] == leads and kinds.count("metric") == 4
