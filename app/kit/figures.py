@@ -1,4 +1,5 @@
-"""Show a plotly figure with its exports (interactive HTML, CSV) one click away."""
+"""Show a plotly figure with its exports (interactive HTML, CSV) one click away; in presenter mode, with its
+text enlarged for a projector."""
 
 from __future__ import annotations
 
@@ -16,6 +17,22 @@ PLOTLY_CONFIG = {
     "displaylogo": False,
     "toImageButtonOptions": {"format": "png", "filename": "neural-ode-explorer"},
 }
+#: In presenter mode the speaker does not zoom or pan from buttons (drag still zooms, a double click resets, a
+#: 3-D scene still rotates), and plotly's toolbar would sit over the legends at the top of every chart: it is
+#: hidden. Streamlit's own full-screen button stays, shown at all times by the presenter CSS.
+PRESENTER_PLOTLY_CONFIG = {**PLOTLY_CONFIG, "displayModeBar": False}
+#: Chart text on a projector, as a multiple of its laptop size: ticks, legends and titles read from the back.
+#: Streamlit's chart theme overwrites a figure's font sizes with its own (12 px ticks and legends), so in
+#: presenter mode figures are drawn without it, in their own template, with these sizes and the page's font.
+PRESENTER_FONT_SCALE = 1.6
+PAGE_FONT = '"Source Sans", "Source Sans Pro", sans-serif'
+#: plotly.js's own sizes for text that names none: most text inherits the layout font (12 px), hover
+#: labels have theirs (13 px).
+PLOTLY_FONT_SIZE = 12
+PLOTLY_HOVER_FONT_SIZE = 13
+#: A 3-D scene is drawn in a box as high as the figure and as wide as the page: in presenter mode its floor
+#: is widened by this much against its height, so that the scene fills a wide page instead of a square.
+PRESENTER_SCENE_WIDTH = 1.35
 #: (label, builder, file ending, MIME type, icon) of each export offered beside a figure.
 EXPORTS: tuple[tuple[str, Callable[[go.Figure], str], str, str, str], ...] = (
     ("Interactive HTML", figure_html, "html", "text/html", ":material/html:"),
@@ -30,16 +47,24 @@ def show_figure(
     on_select: Callable[[], None] | str = "ignore",
     selection_mode: tuple[str, ...] = ("points", "box", "lasso"),
 ) -> Any:
-    """Draw `fig`; outside presenter mode, offer its HTML and CSV under a small Export menu.
+    """Draw `fig`; outside presenter mode, offer its HTML and CSV under a small Export menu, in presenter
+    mode draw `presenter_figure(fig)` without plotly's toolbar.
 
     The exports are built only when clicked (deferred download data), so they cost nothing per rerun.
     `on_select` / `selection_mode` pass through to `st.plotly_chart`; its return value is returned.
     """
+    if presenter_mode():
+        return st.plotly_chart(
+            presenter_figure(fig),
+            key=key,
+            config=PRESENTER_PLOTLY_CONFIG,
+            theme=None,
+            on_select=on_select,
+            selection_mode=selection_mode,
+        )
     event = st.plotly_chart(
         fig, key=key, config=PLOTLY_CONFIG, on_select=on_select, selection_mode=selection_mode
     )
-    if presenter_mode():
-        return event
     stem = name or key
     with st.popover("Export", icon=":material/download:"):
         for label, build, ending, mime, icon in EXPORTS:
@@ -53,3 +78,58 @@ def show_figure(
                 icon=icon,
             )
     return event
+
+
+def presenter_figure(fig: go.Figure) -> dict[str, Any]:
+    """A copy of `fig` (as plotly's JSON) for a projector: every font PRESENTER_FONT_SCALE times larger.
+
+    The layout's font and every size set explicitly anywhere (axis titles and ticks, legend, annotations,
+    colour bars, text on traces, 3-D scenes, animation frames) scale alike; axes make room for their larger
+    labels, and 3-D floors are widened (PRESENTER_SCENE_WIDTH). `fig` itself, often shared through a
+    cache, is left as it is.
+    """
+    spec = fig.to_dict()
+    _scale_fonts(spec)
+    layout = spec.setdefault("layout", {})
+    font = layout.get("font", {})
+    layout["font"] = {"family": PAGE_FONT, **font, "size": _size(font, PLOTLY_FONT_SIZE)}
+    hover_font = layout.setdefault("hoverlabel", {}).setdefault("font", {})
+    hover_font.setdefault("size", PLOTLY_HOVER_FONT_SIZE * PRESENTER_FONT_SCALE)
+    for name, value in list(layout.items()):
+        if name.startswith(("xaxis", "yaxis")) and isinstance(value, dict):
+            value.setdefault("automargin", True)
+        if name.startswith("scene") and isinstance(value, dict):
+            _widen_scene(value)
+    return spec
+
+
+def _size(font: dict[str, Any], default: float) -> float:
+    size = font.get("size")
+    return size if isinstance(size, int | float) else default * PRESENTER_FONT_SCALE
+
+
+def _scale_fonts(node: Any) -> None:
+    """Scale, in place, the size of every font object (a dict under a key ending in "font") in `node`."""
+    if isinstance(node, dict):
+        for name, value in node.items():
+            if name.endswith("font") and isinstance(value, dict):
+                size = value.get("size")
+                if isinstance(size, int | float):
+                    value["size"] = size * PRESENTER_FONT_SCALE
+                elif isinstance(size, list):  # one size per point (text on a scatter)
+                    value["size"] = [v * PRESENTER_FONT_SCALE for v in size]
+            _scale_fonts(value)
+    elif isinstance(node, list | tuple):
+        for value in node:
+            _scale_fonts(value)
+
+
+def _widen_scene(scene: dict[str, Any]) -> None:
+    """A cube (or a manual box) whose floor is PRESENTER_SCENE_WIDTH times wider against its height."""
+    mode = scene.get("aspectmode", "auto")
+    if mode not in ("cube", "manual"):
+        return
+    ratio = scene.get("aspectratio") or {}
+    x, y, z = (float(ratio.get(axis, 1.0)) if mode == "manual" else 1.0 for axis in "xyz")
+    scene["aspectmode"] = "manual"
+    scene["aspectratio"] = {"x": x * PRESENTER_SCENE_WIDTH, "y": y * PRESENTER_SCENE_WIDTH, "z": z}
