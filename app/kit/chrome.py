@@ -33,6 +33,8 @@ h1 { font-size: 1.7rem !important; padding: 0.1rem 0 0 !important; line-height: 
 .st-key-tour_bar [data-testid="stMarkdownContainer"] p { font-size: 0.95rem; }
 .st-key-tour_bar [data-testid="stCaptionContainer"] p { font-size: 0.72rem; color: #444; }
 .st-key-tour_bar a[data-testid="stPageLink-NavLink"] { padding: 0 0.4rem; }
+[data-testid="stMain"] [data-testid="stAlert"] p { font-size: 0.8rem; }
+[data-testid="stMain"] [data-testid="stAlertContainer"] { padding: 0.4rem 0.8rem; }
 [data-testid="stElementToolbar"] { opacity: 1 !important; }
 </style>
 """

@@ -30,6 +30,8 @@ PAGE_FONT = '"Source Sans", "Source Sans Pro", sans-serif'
 #: labels have theirs (13 px).
 PLOTLY_FONT_SIZE = 12
 PLOTLY_HOVER_FONT_SIZE = 13
+#: With text 1.6x larger, a lower figure has no room for a long axis title beside its plot area.
+PRESENTER_MIN_HEIGHT = 440
 #: A 3-D scene is drawn in a box as high as the figure and as wide as the page: in presenter mode its floor
 #: is widened by this much against its height, so that the scene fills a wide page instead of a square.
 PRESENTER_SCENE_WIDTH = 1.35
@@ -85,8 +87,8 @@ def presenter_figure(fig: go.Figure) -> dict[str, Any]:
 
     The layout's font and every size set explicitly anywhere (axis titles and ticks, legend, annotations,
     colour bars, text on traces, 3-D scenes, animation frames) scale alike; axes make room for their larger
-    labels, and 3-D floors are widened (PRESENTER_SCENE_WIDTH). `fig` itself, often shared through a
-    cache, is left as it is.
+    labels, a low figure grows to PRESENTER_MIN_HEIGHT and 3-D floors are widened (PRESENTER_SCENE_WIDTH).
+    `fig` itself, often shared through a cache, is left as it is.
     """
     spec = fig.to_dict()
     _scale_fonts(spec)
@@ -95,6 +97,7 @@ def presenter_figure(fig: go.Figure) -> dict[str, Any]:
     layout["font"] = {"family": PAGE_FONT, **font, "size": _size(font, PLOTLY_FONT_SIZE)}
     hover_font = layout.setdefault("hoverlabel", {}).setdefault("font", {})
     hover_font.setdefault("size", PLOTLY_HOVER_FONT_SIZE * PRESENTER_FONT_SCALE)
+    layout["height"] = max(layout.get("height") or 0, PRESENTER_MIN_HEIGHT)
     for name, value in list(layout.items()):
         if name.startswith(("xaxis", "yaxis")) and isinstance(value, dict):
             value.setdefault("automargin", True)
