@@ -1,11 +1,12 @@
-"""Show a plotly figure with its exports (interactive HTML, CSV) one click away; in presenter mode, with its
-text enlarged for a projector."""
+"""Show a plotly figure with its exports (interactive HTML, CSV) one click away, and an altair chart; in
+presenter mode both with their text enlarged for a projector."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+import altair as alt
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -136,3 +137,35 @@ def _widen_scene(scene: dict[str, Any]) -> None:
     x, y, z = (float(ratio.get(axis, 1.0)) if mode == "manual" else 1.0 for axis in "xyz")
     scene["aspectmode"] = "manual"
     scene["aspectratio"] = {"x": x * PRESENTER_SCENE_WIDTH, "y": y * PRESENTER_SCENE_WIDTH, "z": z}
+
+
+#: Vega-Lite's own sizes for text a chart names none for, per config block and property; a chart's own sizes
+#: and these alike are scaled by PRESENTER_FONT_SCALE in presenter mode.
+VEGA_FONT_SIZES: dict[str, dict[str, float]] = {
+    "axis": {"labelFontSize": 10, "titleFontSize": 11},
+    "legend": {"labelFontSize": 10, "titleFontSize": 11},
+    "header": {"labelFontSize": 10, "titleFontSize": 11},
+    "title": {"fontSize": 13, "subtitleFontSize": 12},
+    "text": {"fontSize": 11},
+}
+
+
+def show_chart(chart: alt.TopLevelMixin, key: str | None = None, width: str | None = None) -> Any:
+    """Draw an altair chart (`width` as st.altair_chart takes it); in presenter mode `presenter_chart(chart)`,
+    without Streamlit's chart theme, which would put its own small sizes back."""
+    if presenter_mode():
+        return st.altair_chart(presenter_chart(chart), key=key, width=width, theme=None)
+    return st.altair_chart(chart, key=key, width=width)
+
+
+def presenter_chart(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """A copy of `chart` whose axis, legend, header, title and text sizes are PRESENTER_FONT_SCALE times its
+    own (or Vega-Lite's defaults); `chart`, possibly cached and shared, is left as it is."""
+    config = chart.config.to_dict() if chart.config is not alt.Undefined else {}
+    for block, defaults in VEGA_FONT_SIZES.items():
+        own = config.setdefault(block, {})
+        for name, default in defaults.items():
+            own[name] = own.get(name, default) * PRESENTER_FONT_SCALE
+    big = chart.copy(deep=False)
+    big.config = alt.Config.from_dict(config)
+    return big

@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 from urllib.parse import parse_qsl
 
+import altair as alt
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kit.figures import presenter_figure
+from kit.figures import presenter_chart, presenter_figure
 from kit.registry import PAGES
 from tests.app.apptest_helpers import assert_clean, open_page, plotly_figure, texts
 
@@ -147,3 +149,16 @@ def test_presenter_figure_sizes_text_that_names_no_size():
     big = presenter_figure(go.Figure(go.Scatter(x=[0, 1], y=[1, 0])))
     assert big["layout"]["font"]["size"] == pytest.approx(SCALE * 12)  # plotly's default
     assert big["layout"]["hoverlabel"]["font"]["size"] == pytest.approx(SCALE * 13)
+
+
+def test_presenter_chart_scales_an_altair_charts_own_sizes_and_the_defaults():
+    data = pd.DataFrame({"step": [0, 1, 2], "loss": [1.0, 0.5, 0.25]})
+    panel = alt.Chart(data).mark_line().encode(x="step", y="loss")
+    chart = alt.vconcat(panel, panel).configure_axis(labelFontSize=12)
+    before = chart.to_dict()
+    config = presenter_chart(chart).to_dict()["config"]
+    assert chart.to_dict() == before
+    assert config["axis"]["labelFontSize"] == pytest.approx(SCALE * 12)
+    assert config["axis"]["titleFontSize"] == pytest.approx(SCALE * 11)  # Vega-Lite's default
+    assert config["legend"]["labelFontSize"] == pytest.approx(SCALE * 10)
+    assert config["title"]["fontSize"] == pytest.approx(SCALE * 13)
