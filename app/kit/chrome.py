@@ -13,7 +13,7 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
 [data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 0.4rem 1.2rem 3rem; }
 [data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.45rem; }
 [data-testid="stMain"] [data-testid="stHorizontalBlock"] { gap: 0.8rem; }
-h1 { font-size: 1.7rem !important; padding: 0.1rem 0 0 !important; line-height: 1.2 !important; }
+h1 { font-size: 2.1rem !important; padding: 0.1rem 0 0 !important; line-height: 1.15 !important; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.05rem; }
 [data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: 0.75rem; line-height: 1.35; }
 [data-testid="stTabs"] [data-testid="stTab"] p { font-size: 0.85rem; }
@@ -22,8 +22,10 @@ h1 { font-size: 1.7rem !important; padding: 0.1rem 0 0 !important; line-height: 
 [data-testid="stMetricLabel"] * { white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; }
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: 1.9rem !important; line-height: 1.15; }
-[data-testid="stMain"] button p, [data-testid="stMain"] [data-testid="stPageLink-NavLink"] p,
-[data-testid="stMain"] label p { white-space: normal !important; overflow: visible !important;
+[data-testid="stMain"] [data-testid="stPageLink-NavLink"] p, [data-testid="stMain"] label p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+[data-testid="stMain"] button { min-width: max-content; }
+[data-testid="stMain"] button p { white-space: nowrap !important; overflow: visible !important;
   text-overflow: clip !important; }
 .st-key-leave_present { position: fixed; bottom: 0.2rem; right: 0.5rem; z-index: 999990; width: auto !important;
   background: rgba(255, 255, 255, 0.8); }

@@ -175,6 +175,15 @@ if (!window.tourArrowKeys) {{
 }}
 </script>"""
 
+#: The bar's one line stays one line: a long title wraps between Previous and Next instead of pushing Next
+#: onto a line of its own (at 1024 px, say).
+TOUR_BAR_CSS = f"""<style>
+.st-key-{TOUR_BAR_KEY} [data-testid="stHorizontalBlock"] {{ flex-wrap: nowrap; }}
+.st-key-{TOUR_BAR_KEY} [data-testid="stHorizontalBlock"] > [data-testid="stElementContainer"] {{ flex: 0 0 auto; }}
+.st-key-{TOUR_BAR_KEY} [data-testid="stHorizontalBlock"] > [data-testid="stElementContainer"]:has([data-testid="stMarkdown"]) {{
+  flex: 1 1 0; min-width: 0; }}
+</style>"""
+
 
 def steps() -> list[StoryStep]:
     """The steps whose pages exist in this build, in order."""
@@ -224,3 +233,4 @@ def tour_bar() -> None:
                 st.page_link("views/tour.py", label="The end", icon=":material/flag:")
         st.caption(step.caption)
         st.html(ARROW_KEYS_JS, unsafe_allow_javascript=True)
+    st.html(TOUR_BAR_CSS)
