@@ -33,9 +33,8 @@ PLOTLY_FONT_SIZE = 12
 PLOTLY_HOVER_FONT_SIZE = 13
 #: With text 1.6x larger, a lower figure has no room for a long axis title beside its plot area.
 PRESENTER_MIN_HEIGHT = 440
-#: A 3-D scene is drawn in a box as high as the figure and as wide as the page: in presenter mode its floor
-#: is widened by this much against its height, so that the scene fills a wide page instead of a square.
-PRESENTER_SCENE_WIDTH = 1.35
+#: plotly fits a 3-D scene to the lower side of its box: on a wide page only a taller box draws it larger.
+PRESENTER_SCENE_MIN_HEIGHT = 640
 #: (label, builder, file ending, MIME type, icon) of each export offered beside a figure.
 EXPORTS: tuple[tuple[str, Callable[[go.Figure], str], str, str, str], ...] = (
     ("Interactive HTML", figure_html, "html", "text/html", ":material/html:"),
@@ -88,8 +87,8 @@ def presenter_figure(fig: go.Figure) -> dict[str, Any]:
 
     The layout's font and every size set explicitly anywhere (axis titles and ticks, legend, annotations,
     colour bars, text on traces, 3-D scenes, animation frames) scale alike; axes make room for their larger
-    labels, a low figure grows to PRESENTER_MIN_HEIGHT and 3-D floors are widened (PRESENTER_SCENE_WIDTH).
-    `fig` itself, often shared through a cache, is left as it is.
+    labels, and a low figure grows (a 3-D one more, to use a wide page). `fig` itself, often shared through
+    a cache, is left as it is.
     """
     spec = fig.to_dict()
     _scale_fonts(spec)
@@ -98,12 +97,12 @@ def presenter_figure(fig: go.Figure) -> dict[str, Any]:
     layout["font"] = {"family": PAGE_FONT, **font, "size": _size(font, PLOTLY_FONT_SIZE)}
     hover_font = layout.setdefault("hoverlabel", {}).setdefault("font", {})
     hover_font.setdefault("size", PLOTLY_HOVER_FONT_SIZE * PRESENTER_FONT_SCALE)
-    layout["height"] = max(layout.get("height") or 0, PRESENTER_MIN_HEIGHT)
+    scenes = any(name.startswith("scene") for name in layout)
+    low = PRESENTER_SCENE_MIN_HEIGHT if scenes else PRESENTER_MIN_HEIGHT
+    layout["height"] = max(layout.get("height") or 0, low)
     for name, value in list(layout.items()):
         if name.startswith(("xaxis", "yaxis")) and isinstance(value, dict):
             value.setdefault("automargin", True)
-        if name.startswith("scene") and isinstance(value, dict):
-            _widen_scene(value)
     return spec
 
 
@@ -126,17 +125,6 @@ def _scale_fonts(node: Any) -> None:
     elif isinstance(node, list | tuple):
         for value in node:
             _scale_fonts(value)
-
-
-def _widen_scene(scene: dict[str, Any]) -> None:
-    """A cube (or a manual box) whose floor is PRESENTER_SCENE_WIDTH times wider against its height."""
-    mode = scene.get("aspectmode", "auto")
-    if mode not in ("cube", "manual"):
-        return
-    ratio = scene.get("aspectratio") or {}
-    x, y, z = (float(ratio.get(axis, 1.0)) if mode == "manual" else 1.0 for axis in "xyz")
-    scene["aspectmode"] = "manual"
-    scene["aspectratio"] = {"x": x * PRESENTER_SCENE_WIDTH, "y": y * PRESENTER_SCENE_WIDTH, "z": z}
 
 
 #: Vega-Lite's own sizes for text a chart names none for, per config block and property; a chart's own sizes
