@@ -176,12 +176,13 @@ if (!window.tourArrowKeys) {{
 </script>"""
 
 #: The bar's one line stays one line: a long title wraps between Previous and Next instead of pushing Next
-#: onto a line of its own (at 1024 px, say).
+#: onto a line of its own (at 1024 px, say). The key script takes no room (it runs all the same).
 TOUR_BAR_CSS = f"""<style>
 .st-key-{TOUR_BAR_KEY} [data-testid="stHorizontalBlock"] {{ flex-wrap: nowrap; }}
 .st-key-{TOUR_BAR_KEY} [data-testid="stHorizontalBlock"] > [data-testid="stElementContainer"] {{ flex: 0 0 auto; }}
 .st-key-{TOUR_BAR_KEY} [data-testid="stHorizontalBlock"] > [data-testid="stElementContainer"]:has([data-testid="stMarkdown"]) {{
   flex: 1 1 0; min-width: 0; }}
+.st-key-{TOUR_BAR_KEY} [data-testid="stElementContainer"]:has(> [data-testid="stHtml"] script) {{ display: none; }}
 </style>"""
 
 
