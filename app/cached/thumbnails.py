@@ -44,7 +44,10 @@ from models.systems.spec import Problem, SystemSpec, portrait_defaults
 
 
 def _thumbnail(fig: go.Figure) -> go.Figure:
-    fig.update_layout(height=220, margin={"l": 10, "r": 10, "t": 10, "b": 10}, showlegend=False)
+    # Subplot titles (NODE, ANODE) stand above the plot area: they need a top margin to be seen whole.
+    top = 30 if fig.layout.annotations else 10
+    fig.update_layout(height=220, margin={"l": 10, "r": 10, "t": top, "b": 10}, showlegend=False)
+    fig.update_annotations(font_size=15)
     fig.update_xaxes(showticklabels=False, title_text=None)
     fig.update_yaxes(showticklabels=False, title_text=None)
     return fig
@@ -105,7 +108,7 @@ def node_anode_lab() -> go.Figure:
         )
         return _thumbnail(fig)
     fig = decision_regions_figure(grids, arrays.x, Coloring(arrays.y.astype(int)))
-    fig.update_layout(annotations=[], coloraxis_showscale=False)
+    fig.update_layout(coloraxis_showscale=False)
     fig.update_traces(marker_size=4, selector={"type": "scatter"})
     return _thumbnail(fig)
 

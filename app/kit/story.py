@@ -188,6 +188,16 @@ if (!window.tourArrowKeys) {{
 }}
 </script>"""
 
+#: The bar's one line stays one line: a long title wraps between Previous and Next instead of pushing Next
+#: onto a line of its own (at 1024 px, say). The key script takes no room (it runs all the same).
+TOUR_BAR_CSS = f"""<style>
+.st-key-{TOUR_BAR_KEY} [data-testid="stHorizontalBlock"] {{ flex-wrap: nowrap; }}
+.st-key-{TOUR_BAR_KEY} [data-testid="stHorizontalBlock"] > [data-testid="stElementContainer"] {{ flex: 0 0 auto; }}
+.st-key-{TOUR_BAR_KEY} [data-testid="stHorizontalBlock"] > [data-testid="stElementContainer"]:has([data-testid="stMarkdown"]) {{
+  flex: 1 1 0; min-width: 0; }}
+.st-key-{TOUR_BAR_KEY} [data-testid="stElementContainer"]:has(> [data-testid="stHtml"] script) {{ display: none; }}
+</style>"""
+
 
 def steps() -> list[StoryStep]:
     """The steps whose pages exist in this build, in order."""
@@ -222,15 +232,19 @@ def tour_bar() -> None:
     # A page link to the page already open runs it with the new parameters but leaves the address bar
     # as it was; writing the parameters back puts the step's own link there.
     st.query_params.from_dict(st.query_params.to_dict())
+    # One line (Previous, the step's title, Next) with the caption under it, small: in presenter mode at
+    # 1280x720 the page's figure has to start above the fold beneath it.
     with st.container(border=True, key=TOUR_BAR_KEY):
-        left, mid, right = st.columns([1, 6, 1], vertical_alignment="center")
-        if k > 1:
-            path, params = step_link(k - 1)
-            left.page_link(path, label="Previous", icon=":material/arrow_back:", query_params=params)
-        mid.markdown(f"**Tour · step {k} of {len(all_steps)}: {step.title}**  \n{step.caption}")
-        if k < len(all_steps):
-            path, params = step_link(k + 1)
-            right.page_link(path, label="Next", icon=":material/arrow_forward:", query_params=params)
-        else:
-            right.page_link("views/tour.py", label="The end", icon=":material/flag:")
-        mid.html(ARROW_KEYS_JS, unsafe_allow_javascript=True)
+        with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+            if k > 1:
+                path, params = step_link(k - 1)
+                st.page_link(path, label="Previous", icon=":material/arrow_back:", query_params=params)
+            st.markdown(f"**Tour · step {k} of {len(all_steps)}: {step.title}**", width="stretch")
+            if k < len(all_steps):
+                path, params = step_link(k + 1)
+                st.page_link(path, label="Next", icon=":material/arrow_forward:", query_params=params)
+            else:
+                st.page_link("views/tour.py", label="The end", icon=":material/flag:")
+        st.caption(step.caption)
+        st.html(ARROW_KEYS_JS, unsafe_allow_javascript=True)
+    st.html(TOUR_BAR_CSS)

@@ -1,13 +1,20 @@
-"""Presenter mode in a talk: it stays on through the tour's Previous / Next and page changes until left."""
+"""Presenter mode in a talk: it stays on through the tour's Previous / Next and page changes until left, and
+its charts are drawn with larger text."""
 
 from __future__ import annotations
 
+import json
 from urllib.parse import parse_qsl
 
+import altair as alt
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
 from streamlit.testing.v1 import AppTest
 
+from kit.figures import presenter_chart, presenter_figure
 from kit.registry import PAGES
-from tests.app.apptest_helpers import assert_clean, open_page, texts
+from tests.app.apptest_helpers import assert_clean, open_page, plotly_figure, texts
 
 
 def _link(at: AppTest, label: str):
@@ -79,3 +86,78 @@ def test_tour_page_starts_in_presenter_mode():
     assert "Tour · step 1 of" in texts(at)
     assert at.query_params["tour"] == "1"
     assert presenting(at)
+
+
+SCALE = 1.6
+
+
+def test_presenter_mode_enlarges_chart_text_and_hides_the_plotly_toolbar():
+    normal = open_page("solver_lab")
+    shown = open_page("solver_lab", present="1")
+    assert_clean(shown)
+    laptop, projector = plotly_figure(normal, key="components"), plotly_figure(shown, key="components")
+    assert projector["layout"]["font"]["size"] == pytest.approx(SCALE * laptop["layout"]["font"]["size"])
+    assert projector["layout"]["hoverlabel"]["font"]["size"] >= SCALE * 13  # plotly's own hover size
+    chart = next(c for c in shown.get("plotly_chart") if c.key == "components").proto
+    assert json.loads(chart.config)["displayModeBar"] is False
+    # Streamlit's chart theme would put its own 12 px sizes back over the figure's.
+    assert chart.theme != "streamlit"
+    laptop_chart = next(c for c in normal.get("plotly_chart") if c.key == "components").proto
+    assert laptop_chart.theme == "streamlit" and "displayModeBar" not in json.loads(laptop_chart.config)
+
+
+def _figure_with_every_kind_of_text() -> go.Figure:
+    fig = go.Figure(
+        [
+            go.Scatter(x=[0, 1], y=[0, 1], text=["a", "b"], mode="text", textfont={"size": 10}),
+            go.Scatter3d(x=[0], y=[0], z=[0], marker={"colorbar": {"tickfont": {"size": 9}}, "color": [0]}),
+        ],
+        frames=[go.Frame(layout={"annotations": [{"text": "frame", "font": {"size": 11}}]})],
+    )
+    fig.update_layout(
+        font={"size": 14},
+        legend={"font": {"size": 12}},
+        annotations=[{"text": "note", "font": {"size": 10}}],
+        xaxis={"title": {"text": "x", "font": {"size": 13}}, "tickfont": {"size": 11}},
+        scene={"aspectmode": "cube", "xaxis": {"tickfont": {"size": 8}}},
+    )
+    return fig
+
+
+def test_presenter_figure_scales_every_font_and_leaves_the_figure_alone():
+    fig = _figure_with_every_kind_of_text()
+    before = fig.to_dict()
+    big = presenter_figure(fig)
+    assert fig.to_dict() == before  # a cached figure is shared: it must not change
+    layout = big["layout"]
+    assert layout["font"]["size"] == pytest.approx(SCALE * 14)
+    assert layout["legend"]["font"]["size"] == pytest.approx(SCALE * 12)
+    assert layout["annotations"][0]["font"]["size"] == pytest.approx(SCALE * 10)
+    assert layout["xaxis"]["title"]["font"]["size"] == pytest.approx(SCALE * 13)
+    assert layout["xaxis"]["tickfont"]["size"] == pytest.approx(SCALE * 11)
+    assert layout["xaxis"]["automargin"] is True  # room for the larger tick labels
+    assert layout["scene"]["xaxis"]["tickfont"]["size"] == pytest.approx(SCALE * 8)
+    assert big["data"][0]["textfont"]["size"] == pytest.approx(SCALE * 10)
+    assert big["data"][1]["marker"]["colorbar"]["tickfont"]["size"] == pytest.approx(SCALE * 9)
+    assert big["frames"][0]["layout"]["annotations"][0]["font"]["size"] == pytest.approx(SCALE * 11)
+    assert layout["height"] >= 640  # a 3-D scene drawn larger on a wide page
+    go.Figure(big)  # still a valid figure
+
+
+def test_presenter_figure_sizes_text_that_names_no_size():
+    big = presenter_figure(go.Figure(go.Scatter(x=[0, 1], y=[1, 0])))
+    assert big["layout"]["font"]["size"] == pytest.approx(SCALE * 12)  # plotly's default
+    assert big["layout"]["hoverlabel"]["font"]["size"] == pytest.approx(SCALE * 13)
+
+
+def test_presenter_chart_scales_an_altair_charts_own_sizes_and_the_defaults():
+    data = pd.DataFrame({"step": [0, 1, 2], "loss": [1.0, 0.5, 0.25]})
+    panel = alt.Chart(data).mark_line().encode(x="step", y="loss")
+    chart = alt.vconcat(panel, panel).configure_axis(labelFontSize=12)
+    before = chart.to_dict()
+    config = presenter_chart(chart).to_dict()["config"]
+    assert chart.to_dict() == before
+    assert config["axis"]["labelFontSize"] == pytest.approx(SCALE * 12)
+    assert config["axis"]["titleFontSize"] == pytest.approx(SCALE * 11)  # Vega-Lite's default
+    assert config["legend"]["labelFontSize"] == pytest.approx(SCALE * 10)
+    assert config["title"]["fontSize"] == pytest.approx(SCALE * 13)
