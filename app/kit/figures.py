@@ -82,6 +82,14 @@ def show_figure(
     return event
 
 
+def show_live_figure(area: Any, fig: go.Figure, key: str) -> Any:
+    """Draw `fig` into a live-training placeholder `area` (one element, so no Export menu), presenter-sized
+    in presenter mode as `show_figure` draws it."""
+    if presenter_mode():
+        return area.plotly_chart(presenter_figure(fig), key=key, config=PRESENTER_PLOTLY_CONFIG, theme=None)
+    return area.plotly_chart(fig, key=key, config=PLOTLY_CONFIG)
+
+
 def presenter_figure(fig: go.Figure) -> dict[str, Any]:
     """A copy of `fig` (as plotly's JSON) for a projector: every font PRESENTER_FONT_SCALE times larger.
 
@@ -138,12 +146,15 @@ VEGA_FONT_SIZES: dict[str, dict[str, float]] = {
 }
 
 
-def show_chart(chart: alt.TopLevelMixin, key: str | None = None, width: str | None = None) -> Any:
-    """Draw an altair chart (`width` as st.altair_chart takes it); in presenter mode `presenter_chart(chart)`,
-    without Streamlit's chart theme, which would put its own small sizes back."""
+def show_chart(
+    chart: alt.TopLevelMixin, key: str | None = None, width: str = "stretch", area: Any = st
+) -> Any:
+    """Draw an altair chart (`width` as st.altair_chart takes it) in `area` (a container or placeholder, the
+    page by default); in presenter mode `presenter_chart(chart)`, without Streamlit's chart theme, which
+    would put its own small sizes back."""
     if presenter_mode():
-        return st.altair_chart(presenter_chart(chart), key=key, width=width, theme=None)
-    return st.altair_chart(chart, key=key, width=width)
+        return area.altair_chart(presenter_chart(chart), key=key, width=width, theme=None)
+    return area.altair_chart(chart, key=key, width=width)
 
 
 def presenter_chart(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:

@@ -19,7 +19,7 @@ from components.flow_density_figures import density_figure
 from components.learning_figures import curve_chart, curve_records
 from kit.chrome import presenter_mode
 from kit.failure import failed
-from kit.figures import show_figure
+from kit.figures import show_chart, show_figure
 from kit.links import PageLinks
 from kit.live_training import LiveProgress, TrainButton, training_fragment
 from models.failure import Failure
@@ -105,9 +105,9 @@ def live_training(links: PageLinks, target: str, shipped: LoadedFlow | Failure) 
     left, right = st.columns(2)
     with left:
         records = curve_records(run.steps, run.loglik, "step", "log-likelihood")
-        st.altair_chart(curve_chart(records, "step", "log-likelihood"), width="stretch")
+        show_chart(curve_chart(records, "step", "log-likelihood"))
         records = curve_records(run.steps, run.nfe, "step", "forward NFE")
-        st.altair_chart(curve_chart(records, "step", "forward NFE"), width="stretch")
+        show_chart(curve_chart(records, "step", "forward NFE"))
     with right:
         show_figure(density_figure(GRID.axis().numpy(), run.density), key="flows_live", name="live-flow")
     st.markdown(

@@ -13,7 +13,7 @@ from cached.learning import FieldView, field_view, observations, shipped_field_v
 from components.learning_figures import curve_chart, curve_records, vector_field_figure
 from kit.chrome import presenter_mode
 from kit.failure import failed, show_failure
-from kit.figures import show_figure
+from kit.figures import show_chart, show_figure, show_live_figure
 from kit.links import PageLinks
 from kit.live_training import LiveProgress, TrainButton, training_fragment
 from kit.quiet_controls import choice, slider
@@ -106,7 +106,9 @@ def train(plan: LiveFit, live: LiveProgress) -> list[Failure]:
         if live.progress(step / steps, f"step {step}: window MSE {metrics['loss']:.2e}", force=last):
             fv = field_view(data, plan.kind, snapshot_state(field))
             live.picture(
-                lambda area: area.plotly_chart(field_figure(fv, f"step {step}"), key=f"live_field_{step}"),
+                lambda area: show_live_figure(
+                    area, field_figure(fv, f"step {step}"), key=f"live_field_{step}"
+                ),
                 force=last,
             )
 
@@ -180,7 +182,7 @@ def render(links: PageLinks) -> None:
             records += curve_records(
                 np.arange(1, len(dyn_losses) + 1), dyn_losses, "step", "window MSE", run="your training"
             )
-        st.altair_chart(curve_chart(records, "step", "window MSE", color="run", log_y=True), width="stretch")
+        show_chart(curve_chart(records, "step", "window MSE", color="run", log_y=True))
         if dyn_losses:
             st.caption(
                 f"Trained live: window MSE {dyn_losses[0]:.2e} → {dyn_losses[-1]:.2e} over {len(dyn_losses)} steps."

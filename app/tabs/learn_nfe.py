@@ -17,7 +17,7 @@ from components.learning_figures import (
 )
 from kit.chrome import presenter_mode
 from kit.failure import failed, show_failure
-from kit.figures import show_figure
+from kit.figures import show_chart, show_figure
 from kit.links import PageLinks
 from kit.live_training import LiveProgress, TrainButton, training_fragment
 from kit.quiet_controls import switch
@@ -111,7 +111,7 @@ def render(links: PageLinks) -> None:
     if live:
         records += curve_records(live.steps, live.nfe, "step", "forward NFE", run="your training")
     if records:
-        st.altair_chart(curve_chart(records, "step", "forward NFE", color="run"), width="stretch")
+        show_chart(curve_chart(records, "step", "forward NFE", color="run"))
     if history is not None:
         st.caption(
             f"As the model learns a more complicated flow, the solver needs more steps: forward NFE went from "

@@ -19,7 +19,7 @@ from components.learning_figures import (
 )
 from kit.chrome import presenter_mode
 from kit.failure import failed, show_failure
-from kit.figures import show_figure
+from kit.figures import show_chart, show_figure
 from kit.links import BadValue, PageLinks
 from kit.live_training import LiveProgress, TrainButton, training_fragment
 from models.failure import Failure
@@ -133,11 +133,10 @@ def render(links: PageLinks) -> None:
             records += curve_records(
                 depths, np.full(len(depths), ode_loss), "depth", "value", model="ODE-Net: training loss"
             )
-            st.altair_chart(
+            show_chart(
                 curve_chart(
                     records, "depth", "value", color="model", log_y=True, x_title="ResNet depth (h = 1)"
-                ),
-                width="stretch",
+                )
             )
             st.caption(
                 "Depth sweep of the shipped models (SGD, lr 0.01, 1000 iterations, as in the textbook)."

@@ -24,7 +24,7 @@ from components.latent_space_figures import (
     prior_samples_figure,
 )
 from kit.failure import failed
-from kit.figures import show_figure
+from kit.figures import show_chart, show_figure
 from kit.page import PageScaffold
 from kit.page_views import LatentSpiralsView
 from kit.quiet_controls import choice, number, slider
@@ -272,6 +272,6 @@ with tab_table:
             f"{ours_text}. Predicting (0, 0) sets the floor any model must beat; our RNN, trained for as many steps "
             f"as the latent ODE, {rnn_text}, so the ratio of errors here is much larger than the paper's."
         )
-        st.altair_chart(rmse_chart(ours, PAPER_TABLE2), key="rmse_chart")
+        show_chart(rmse_chart(ours, PAPER_TABLE2), key="rmse_chart")
 
 page.finish()
