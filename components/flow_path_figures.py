@@ -67,9 +67,10 @@ def _xyz(panel: Panel) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, s
     return s[:, :, 0], s[:, :, 1], s[:, :, 2], panel.dim_names[:3]
 
 
-#: A low, side-on camera, the vertical axis (t, or the extra dimension a1) upright and far enough away that
-#: its title stays inside the scene: the view in which an ANODE's classes part along a1.
-SIDE_VIEW = {"eye": {"x": 2.1, "y": -1.6, "z": 0.55}, "center": {"x": 0, "y": 0, "z": -0.1}}
+#: A low, side-on camera, the vertical axis (t, or the extra dimension a1) upright: the view in which an
+#: ANODE's classes part along a1. Far enough away, and looking a little to the left of the cube's centre, so
+#: that the vertical axis's title and the right-hand ticks stay inside the scene (which clips them).
+SIDE_VIEW = {"eye": {"x": 2.5, "y": -1.9, "z": 0.62}, "center": {"x": -0.1, "y": -0.13, "z": -0.1}}
 
 
 def flow_3d_figure(panels: Sequence[Panel], coloring: Coloring, height: int = 560) -> go.Figure:
@@ -85,7 +86,7 @@ def flow_3d_figure(panels: Sequence[Panel], coloring: Coloring, height: int = 56
         cols=len(panels),
         specs=[[{"type": "scene"}] * len(panels)],
         subplot_titles=[p.label for p in panels],
-        horizontal_spacing=0.06,
+        horizontal_spacing=0.03,
     )
     for c, panel in enumerate(panels, start=1):
         x, y, z, names = _xyz(panel)

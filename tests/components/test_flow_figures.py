@@ -152,6 +152,15 @@ def test_3d_views_leave_room_for_the_vertical_axis_title_and_look_from_the_side(
     assert fig.layout.margin.l >= 30 and fig.layout.margin.r >= 30
     for name in ("scene", "scene2"):
         eye = fig.layout[name].camera.eye
-        assert eye.z < 0.6 < abs(eye.x)  # low and side-on: the t / a1 axis stands upright
-    left, right = fig.layout.scene.domain.x, fig.layout.scene2.domain.x
-    assert right[0] - left[1] >= 0.05  # the panels' axis titles do not run into each other
+        assert eye.z < 0.7 < abs(eye.x)  # low and side-on: the t / a1 axis stands upright
+        assert (eye.x**2 + eye.y**2 + eye.z**2) ** 0.5 > 3  # far enough that its title is not clipped
+
+
+def test_side_by_side_fields_name_a_shared_vertical_axis_once():
+    fig = vector_field_figure(
+        [("NODE", _field(2.0), ("z0", "z1")), ("ANODE", _field(5.0), ("z0", "z1"))],
+        [_panel(2), _panel(2)],
+        Coloring(LABELS),
+    )
+    assert fig.layout.yaxis.title.text == "z1" and fig.layout.yaxis2.title.text is None
+    assert fig.layout.xaxis2.title.text == "z0"
