@@ -105,3 +105,10 @@ def test_presenter_mode_puts_the_text_below_the_figure_and_the_figure_first():
         assert (kinds.index("plotly_chart") < kinds.index("metric")) is figure_first
     assert not present.button(key="node_anode.train").disabled
     assert present.button(key="node_anode.stop").label == "Stop"
+
+
+def test_each_metric_carries_its_loss_and_nfe():
+    at = open_page(URL, data="circles")
+    deltas = {m.label: m.proto.delta for m in at.metric}
+    assert set(deltas) == {"NODE: test accuracy", "ANODE: test accuracy"}
+    assert all(re.fullmatch(r"loss [\d.e+-]+ · \d+ NFE", d) for d in deltas.values()), deltas
