@@ -15,6 +15,7 @@ import torch
 
 from cached.node_anode import MODEL_LABELS, SessionRun, forget_runs, run_key, session_runs, store_run
 from components.training_charts import Run, race_table, training_chart
+from kit.chrome import presenter_mode
 from kit.live_training import LiveProgress, TrainButton, note, training_fragment
 from kit.live_training import stop_button as live_stop_button
 from models.failure import Failure
@@ -261,3 +262,26 @@ def training_panel(plan: Plan, trained: list[Run]) -> None:
         button, lambda _, live: train_race(plan, live), reset=reset, interrupted=finalize_interrupted, auto=auto,
         after=curves,
     )  # fmt: skip
+
+
+#: In presenter mode, Train and Reset keep their labels whole: their columns (kit.live_training) grow to fit.
+PRESENTER_BUTTONS = """<style>
+[data-testid="stColumn"]:has(.st-key-node_anode-train), [data-testid="stColumn"]:has(.st-key-node_anode-reset) {
+  flex: 0 0 auto !important; width: auto !important; min-width: max-content !important; }
+.st-key-node_anode-train p, .st-key-node_anode-reset p, .st-key-node_anode-stop p { white-space: nowrap; }
+</style>"""
+
+
+def training_row(plan: Plan, trained: list[Run]) -> None:
+    """The training panel with Stop at its right; in presenter mode full width with Stop below it, so no
+    button label is cut at 1024 px."""
+    if presenter_mode():
+        st.markdown(PRESENTER_BUTTONS, unsafe_allow_html=True)
+        training_panel(plan, trained)
+        stop_button()
+        return
+    panel, side = st.columns([9, 1])
+    with side:
+        stop_button()
+    with panel:
+        training_panel(plan, trained)

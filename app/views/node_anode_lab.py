@@ -32,8 +32,7 @@ from kit.node_training import (
     MAX_WALL_S,
     Plan,
     finalize_interrupted,
-    stop_button,
-    training_panel,
+    training_row,
 )
 from kit.page import PageScaffold
 from kit.page_views import NodeAnodeLabView
@@ -61,12 +60,6 @@ TOLERANCES = ["1e-1", "1e-2", "1e-3", "1e-4", "1e-5"]
 LEARNING_RATES = ["0.005", "0.01", "0.02", "0.05"]
 X_AXES = {"step": "step", "wall_s": "wall time", "nfe_spent": "evaluations of f spent"}
 REPLAY_KEY = "node_anode.replay"  # session only: snapshots cannot travel in a link
-#: In presenter mode, Train and Reset keep their labels whole: their columns (kit.live_training) grow to fit.
-PRESENTER_BUTTONS = """<style>
-[data-testid="stColumn"]:has(.st-key-node_anode-train), [data-testid="stColumn"]:has(.st-key-node_anode-reset) {
-  flex: 0 0 auto !important; width: auto !important; min-width: max-content !important; }
-.st-key-node_anode-train p, .st-key-node_anode-reset p, .st-key-node_anode-stop p { white-space: nowrap; }
-</style>"""
 TABS = ["What it learned", "Depth", "3-D", "Animation", "Vector field", "Training replay"]
 
 
@@ -383,15 +376,6 @@ if chosen:
     with train_area if not presenter_mode() else st.container():
         show_summary(shown, measured, in_dim, arrays.n_out, classification, solver_words)
         warn_untrained(shown, steps)
-        if presenter_mode():  # full width, so no button label is cut at 1024 px
-            st.markdown(PRESENTER_BUTTONS, unsafe_allow_html=True)
-            training_panel(plan, trained_runs)
-            stop_button()
-        else:
-            panel, side = st.columns([9, 1])
-            with side:
-                stop_button()
-            with panel:
-                training_panel(plan, trained_runs)
+        training_row(plan, trained_runs)
 
 page.finish()
