@@ -10,8 +10,10 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from components.flow_panels import Coloring, Panel, finish
-from components.flow_path_figures import SIDE_VIEW
 from components.style import add_play_controls
+
+#: Side-on like the 3-D paths' view (the extra axis upright), but closer: a cloud is a small thing to see.
+CLOUD_VIEW = {"eye": {"x": 1.9, "y": -1.45, "z": 0.5}}
 
 
 def _at_fraction(panel: Panel, s: float) -> np.ndarray:
@@ -85,7 +87,7 @@ def cloud_figure(
                         "yaxis": {"range": ranges[1], "title": {"text": panel.dim_names[1]}},
                         "zaxis": {"range": ranges[2], "title": {"text": panel.dim_names[2]}},
                         "aspectmode": "cube",
-                        "camera": SIDE_VIEW,
+                        "camera": CLOUD_VIEW,
                     }
                 }
             )
