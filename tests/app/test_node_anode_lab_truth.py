@@ -80,10 +80,14 @@ def test_every_note_matches_the_data_set_shown():
     assert "the inner disc be pulled out of the plane along a" in texts(circles)
 
 
-def side_by_side(at) -> bool:
-    """Whether some figure has its text in a narrow column beside it (the lab's 3.2 : 1 layout)."""
-    weights = [c.weight for c in at.columns]
-    return any(abs(a / b - 3.2) < 1e-6 for a, b in zip(weights, weights[1:], strict=False) if b)
+def side_by_side(at, wide: float = 3.2, narrow: float = 1.0) -> bool:
+    """Whether the page has columns of widths wide : narrow: a figure with its text in a narrow column beside
+    it (3.2 : 1), or the training panel with Stop squeezed at its right (9 : 1). Streamlit sends each column's
+    share of its row."""
+    shares = [c.weight for c in at.columns]
+    return any(abs(w - wide / (wide + narrow)) < 1e-6 for w in shares) and any(
+        abs(w - narrow / (wide + narrow)) < 1e-6 for w in shares
+    )
 
 
 def in_order(node) -> list:
@@ -99,6 +103,7 @@ def test_presenter_mode_puts_the_text_below_the_figure_and_the_figure_first():
     present = open_page(URL, data="circles", view="3-d", present="1")
     assert_clean(normal) and assert_clean(present)
     assert side_by_side(normal) and not side_by_side(present)
+    assert side_by_side(normal, 9) and not side_by_side(present, 9)
     assert "A flow keeps topology" in texts(present)
     for at, figure_first in ((normal, False), (present, True)):
         kinds = [e.type for e in in_order(at.main)]
