@@ -112,14 +112,14 @@ def changed_architecture(shipped_arch: Architecture, arch: Architecture) -> str:
     return " and ".join(words) or "these settings"
 
 
-def warn_untrained(shown: ShownModels, steps: int) -> None:
+def warn_untrained(shown: ShownModels, steps: int, where: str) -> None:
     """One loud line when a model has no trained weights for the page's settings: what it shows instead,
-    and that Train (just below) trains it."""
+    and that Train (`where`, e.g. "just below") trains it."""
     if not shown.untrained:
         return
     names = " and ".join(f"{MODEL_LABELS[k]} with {why}" for k, why in shown.untrained.items())
     st.warning(
-        f"No trained {names}: the numbers and pictures show untrained weights. Press Train just below to "
+        f"No trained {names}: the numbers and pictures show untrained weights. Press Train {where} to "
         f"train {'it' if len(shown.untrained) == 1 else 'them'} ({steps} steps).",
         icon=":material/warning:",
     )

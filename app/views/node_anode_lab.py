@@ -373,9 +373,14 @@ if chosen:
         x_axis=x_axis,
         task=arrays.task,
     )
-    with train_area if not presenter_mode() else st.container():
-        show_summary(shown, measured, in_dim, arrays.n_out, classification, solver_words)
-        warn_untrained(shown, steps)
+    presenting = presenter_mode()
+    with train_area:  # the untrained warning above the tabs in either layout: it must be seen
+        if not presenting:
+            show_summary(shown, measured, in_dim, arrays.n_out, classification, solver_words)
+        warn_untrained(shown, steps, "under the figure" if presenting else "just below")
+    with train_area if not presenting else st.container():
+        if presenting:
+            show_summary(shown, measured, in_dim, arrays.n_out, classification, solver_words)
         training_row(plan, trained_runs)
 
 page.finish()

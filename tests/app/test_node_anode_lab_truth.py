@@ -117,3 +117,13 @@ def test_each_metric_carries_its_loss_and_nfe():
     deltas = {m.label: m.proto.delta for m in at.metric}
     assert set(deltas) == {"NODE: test accuracy", "ANODE: test accuracy"}
     assert all(re.fullmatch(r"loss [\d.e+-]+ · \d+ NFE", d) for d in deltas.values()), deltas
+
+
+def test_in_presenter_mode_the_untrained_warning_stays_above_the_figure():
+    at = open_page(URL, data="circles", p="2", present="1")
+    assert_clean(at)
+    (warning,) = at.warning
+    assert "No trained ANODE with p = 2" in warning.value and "Press Train under the figure" in warning.value
+    kinds = [e.type for e in in_order(at.main)]
+    first = next(i for i, e in enumerate(in_order(at.main)) if "No trained" in str(getattr(e, "value", "")))
+    assert first < kinds.index("plotly_chart") < kinds.index("metric")
