@@ -12,6 +12,9 @@ from plotly.subplots import make_subplots
 from components.flow_panels import Coloring, Panel, finish
 from components.style import add_play_controls
 
+#: Side-on like the 3-D paths' view (the extra axis upright), but closer: a cloud is a small thing to see.
+CLOUD_VIEW = {"eye": {"x": 1.9, "y": -1.45, "z": 0.5}}
+
 
 def _at_fraction(panel: Panel, s: float) -> np.ndarray:
     """States (n, D) at fraction `s` of the panel's own time span, linear between stored times."""
@@ -43,23 +46,27 @@ def cloud_figure(
     frames: int = 26,
     animate: bool = True,
     height: int = 560,
+    start: float = 0.5,
 ) -> go.Figure:
     """The point cloud flowing from t = 0 to t1, one panel per model (3-D for states of three dims or
-    more), with play / pause and a time slider; `animate=False` draws only the end state."""
+    more), with play / pause and a time slider; `animate=False` draws only the end state.
+
+    An animation opens on the frame nearest the fraction `start` of the flow (half-way by default): frame
+    0 is only the input, and a view must make its point before anyone presses Play."""
     specs = [[{"type": "scene" if p.dim >= 3 else "xy"} for p in panels]]
     fig = make_subplots(
         rows=1,
         cols=len(panels),
         specs=specs,
         subplot_titles=[p.label for p in panels],
-        horizontal_spacing=0.08,
+        horizontal_spacing=0.12,  # room for a 3-D panel's z0 / z1 titles beside a 2-D one
     )
     colors = coloring.marker_colors()
     fractions = np.linspace(0.0, 1.0, frames) if animate else np.array([1.0])
-    first = fractions[0]
+    opening = int(np.argmin(np.abs(fractions - start)))
     scenes = 0
     for c, panel in enumerate(panels, start=1):
-        coords = _cloud_xyz(panel, first)
+        coords = _cloud_xyz(panel, fractions[opening])
         marker = {"size": 3.5 if panel.dim >= 3 else 6, "color": colors, "line": {"width": 0}}
         if panel.dim >= 3:
             trace = go.Scatter3d(
@@ -80,7 +87,7 @@ def cloud_figure(
                         "yaxis": {"range": ranges[1], "title": {"text": panel.dim_names[1]}},
                         "zaxis": {"range": ranges[2], "title": {"text": panel.dim_names[2]}},
                         "aspectmode": "cube",
-                        "camera": {"eye": {"x": 1.6, "y": -1.6, "z": 0.9}},
+                        "camera": CLOUD_VIEW,
                     }
                 }
             )
@@ -109,6 +116,8 @@ def cloud_figure(
     # Paper coordinates scale with the plot's height: place the controls a fixed 70 px under the axes.
     below = -70 / max(height - 100 - bottom, 100)
     fig.update_layout(margin={"b": bottom})
-    return add_play_controls(
+    fig = add_play_controls(
         fig, names, prefix="t / t₁ = ", frame_ms=90, redraw=redraw, y=below, slider_x=0.16
     )
+    fig.layout.sliders[0].active = opening
+    return fig

@@ -67,6 +67,12 @@ def _xyz(panel: Panel) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, s
     return s[:, :, 0], s[:, :, 1], s[:, :, 2], panel.dim_names[:3]
 
 
+#: A low, side-on camera, the vertical axis (t, or the extra dimension a1) upright: the view in which an
+#: ANODE's classes part along a1. Far enough away, and looking a little to the left of the cube's centre, so
+#: that the vertical axis's title and the right-hand ticks stay inside the scene (which clips them).
+SIDE_VIEW = {"eye": {"x": 2.5, "y": -1.9, "z": 0.62}, "center": {"x": -0.1, "y": -0.13, "z": -0.1}}
+
+
 def flow_3d_figure(panels: Sequence[Panel], coloring: Coloring, height: int = 560) -> go.Figure:
     """Paths in 3-D, one scene per model: (z0, z1, t) for a 2-D state, (z0, z1, a) for an augmented one.
 
@@ -80,7 +86,7 @@ def flow_3d_figure(panels: Sequence[Panel], coloring: Coloring, height: int = 56
         cols=len(panels),
         specs=[[{"type": "scene"}] * len(panels)],
         subplot_titles=[p.label for p in panels],
-        horizontal_spacing=0.02,
+        horizontal_spacing=0.03,
     )
     for c, panel in enumerate(panels, start=1):
         x, y, z, names = _xyz(panel)
@@ -116,12 +122,12 @@ def flow_3d_figure(panels: Sequence[Panel], coloring: Coloring, height: int = 56
                 row=1,
                 col=c,
             )
-        camera = {"eye": {"x": 1.6, "y": -1.6, "z": 0.9}}
         fig.update_layout(
-            {"scene" if c == 1 else f"scene{c}": scene(names, aspectmode="cube", camera=camera)}
+            {"scene" if c == 1 else f"scene{c}": scene(names, aspectmode="cube", camera=SIDE_VIEW)}
         )
     fig = finish(fig, height)
-    fig.update_layout(margin={"l": 0, "r": 0, "b": 0})
+    # Room at the sides for the vertical axis's title (t or a1), which plotly draws outside the cube.
+    fig.update_layout(margin={"l": 30, "r": 30, "b": 10})
     return fig
 
 

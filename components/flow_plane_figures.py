@@ -167,7 +167,8 @@ def vector_field_figure(
                     col=c,
                 )
         fig.update_xaxes(title_text=names[0], row=1, col=c)
-        fig.update_yaxes(title_text=names[1], row=1, col=c)
+        if c == 1 or names[1] != fields[c - 2][2][1]:  # a repeated title would sit on the panel to the left
+            fig.update_yaxes(title_text=names[1], row=1, col=c)
     fig = finish(fig, height)
     # One shared scale: the models' speeds are comparable at a glance (a stretched flow is a fast one).
     fig.update_layout(

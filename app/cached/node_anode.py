@@ -25,7 +25,7 @@ from models.nn.checkpoints import CheckpointError, LoadedCheckpoint, load_checkp
 from models.nn.supervised import evaluate, loss_for_task
 from models.node_anode.analysis import decision_regions, flow_paths, rebuild, vector_field
 from models.node_anode.classifiers import ModelConfig, build_model
-from models.node_anode.data import ToyDataConfig, ToySplits, make_dataset
+from models.node_anode.data import ToyDataConfig, ToySplits, jittered, make_dataset
 from models.node_anode.presets import PRESETS
 
 # The pages and thumbnails read the shipped data sets here.
@@ -37,6 +37,9 @@ ROOT = Path(__file__).resolve().parents[2]
 CHECKPOINT_ENV = "EXPLORER_NODE_CHECKPOINTS"
 #: Views are bounded: an adaptive solve that needs more evaluations than this ends with a message.
 PAGE_MAX_NFE = 2000
+#: Std of the Gaussian jitter of the stress test (models.node_anode.data.jittered): a fifth of the gap
+#: between the circles' rings.
+JITTER = 0.1
 RUNS_KEY = "node_anode.__runs"
 MEMO_KEY = "node_anode.__memo"
 MAX_SESSION_RUNS = 9
@@ -210,7 +213,11 @@ def _outputs(model: nn.Module, x: np.ndarray) -> np.ndarray:
 
 def _metrics(model: nn.Module, data: ToyDataConfig) -> dict[str, float]:
     splits = make_dataset(data)
-    return evaluate(model, splits.test, loss_for_task(splits.task))
+    loss_fn = loss_for_task(splits.task)
+    result = evaluate(model, splits.test, loss_fn)
+    if splits.task == "classification":
+        result["jitter_accuracy"] = evaluate(model, jittered(splits.test, JITTER), loss_fn)["accuracy"]
+    return result
 
 
 #: The read-outs by name: the name, not the function, is the key of the shared cache.
@@ -272,7 +279,8 @@ def outputs_view(ref: ModelRef, x: np.ndarray) -> np.ndarray | Failure:
 
 
 def metrics_view(ref: ModelRef, data: ToyDataConfig) -> dict[str, float] | Failure:
-    """Test-split metrics of the model on `data`, or a Failure."""
+    """Test-split metrics of the model on `data` (its forward NFE included) and, for a classification, the
+    accuracy `jitter_accuracy` on the jittered test split; or a Failure."""
     return _view("_metrics", ref, data)
 
 

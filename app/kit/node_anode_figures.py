@@ -1,15 +1,18 @@
 """The figures of the NODE vs ANODE lab drawn from its models on its data: paths of the shown points,
-the 1-D task's outputs and decision regions, with an error line for each model that cannot be solved."""
+the 1-D task's outputs and decision regions, with an error line for each model that cannot be solved, and
+where each tab puts its figure and its text."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
+import streamlit as st
 
 from cached.node_anode import MODEL_LABELS, DataArrays, ModelRef, outputs_view, paths_view, regions_view
 from components.flow_panels import Coloring, Panel
 from components.flow_path_figures import flip1d_figure
 from components.flow_plane_figures import decision_regions_figure
+from kit.chrome import presenter_mode
 from kit.failure import failed, show_failure
 from kit.figures import show_figure
 from models.node_anode.analysis import Window
@@ -19,6 +22,14 @@ from models.node_anode.classifiers import ModelConfig
 def dim_names(kind: str, in_dim: int, cfg: ModelConfig) -> tuple[str, ...]:
     augment = cfg.arch.augment_dim if kind == "anode" else 0
     return tuple(f"z{i}" for i in range(in_dim)) + tuple(f"a{i + 1}" for i in range(augment))
+
+
+def figure_and_text() -> tuple:
+    """Where a tab's figure and its side text go: side by side, or in presenter mode the text below the
+    figure, which keeps the full width (a narrow text column grows thousands of pixels tall)."""
+    if presenter_mode():
+        return st.container(), st.container()
+    return tuple(st.columns([3.2, 1]))
 
 
 def show_errors(results: dict[str, object]) -> None:

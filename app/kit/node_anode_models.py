@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from cached.node_anode import (
+    JITTER,
     MODEL_LABELS,
     PRESETS,
     SHIPPED_DATA,
@@ -17,10 +18,10 @@ from cached.node_anode import (
 )
 from components.training_charts import Run
 from kit.failure import failed, show_failure
-from kit.node_training import AUTO_KEY, stop_words
+from kit.node_training import AUTO_KEY, best_and_final_words, stop_words
 from models.failure import Failure
-from models.node_anode.classifiers import ModelConfig, build_model, count_parameters
-from models.node_anode.data import ToyDataConfig
+from models.node_anode.classifiers import Architecture, ModelConfig, build_model, count_parameters
+from models.node_anode.data import ToyDataConfig, task_of
 
 
 @dataclass(frozen=True)
@@ -32,13 +33,19 @@ class ShownModels:
     trained_runs: list[Run]  # trained in this session: curves above the tabs
     recorded_runs: list[Run]  # the shipped models' recorded training: curves in the replay tab
     needs_live: bool  # a shipped model could not be loaded: train it live
+    untrained: dict[str, str]  # kind -> why no trained weights fit (its settings in words)
 
 
 def choose_models(
     configs: dict[str, ModelConfig], data_cfg: ToyDataConfig, seed: int, in_dim: int, n_out: int
 ) -> ShownModels:
-    """For each model kind and its page config: the weights to show; warns where a shipped one is missing."""
+    """For each model kind and its page config: the weights to show; warns where a shipped one is missing.
+
+    A shipped model is shown whenever its architecture fits the page's, on whatever data: changed data
+    only means evaluating it on the new data. Only a changed architecture leaves a model untrained."""
     dataset = data_cfg.name
+    default_data = same_data(data_cfg, SHIPPED_DATA[dataset]) and seed == 0
+    untrained: dict[str, str] = {}
     refs: dict[str, ModelRef] = {}
     origin: dict[str, str] = {}
     trained_runs: list[Run] = []
@@ -47,12 +54,8 @@ def choose_models(
     tried_before = st.session_state.get(AUTO_KEY, set())
     for kind, cfg in configs.items():
         run = find_run(kind, cfg, data_cfg, seed)
-        is_preset = (
-            same_data(data_cfg, SHIPPED_DATA[dataset])
-            and seed == 0
-            and cfg.arch == PRESETS[(kind, dataset)].model.arch
-        )
-        loaded = shipped(kind, dataset) if is_preset else None
+        fits = cfg.arch == PRESETS[(kind, dataset)].model.arch
+        loaded = shipped(kind, dataset) if fits else None
         if failed(loaded):
             needs_live = needs_live or run is None
             then = (
@@ -65,8 +68,10 @@ def choose_models(
             )
         if run is not None:
             refs[kind] = ModelRef(kind, cfg, in_dim, n_out, "session", run_id=run.run_id)
+            ending = best_and_final_words(run.history, task_of(dataset))
             origin[kind] = (
                 f"trained here: {len(run.history)} steps, {run.seconds:.1f} s ({stop_words(run.stop_reason)})"
+                + (f", {ending}" if ending else "")
             )
             trained_runs.append(Run(kind, MODEL_LABELS[kind], run.history))
         elif loaded is None or failed(loaded):
@@ -74,17 +79,50 @@ def choose_models(
             origin[kind] = (
                 "untrained: press Train" if loaded is None else "untrained (shipped model unavailable)"
             )
+            if loaded is None:
+                untrained[kind] = changed_architecture(PRESETS[(kind, dataset)].model.arch, cfg.arch)
         else:
             path = str(checkpoint_path(kind, dataset))
             refs[kind] = ModelRef(kind, cfg, in_dim, n_out, "shipped", path=path)
-            origin[kind] = "shipped checkpoint"
+            origin[kind] = (
+                "shipped checkpoint"
+                if default_data
+                else f"shipped checkpoint (trained on {data_words(SHIPPED_DATA[dataset])}), evaluated on these data"
+            )
             recorded = loaded.meta.get("history", {})
             losses, nfes = recorded.get("loss", []), recorded.get("nfe_forward", [])
             history = [
                 {"loss": float(v), "nfe_forward": float(n)} for v, n in zip(losses, nfes, strict=False)
             ]
             recorded_runs.append(Run(kind, MODEL_LABELS[kind], history))
-    return ShownModels(refs, origin, trained_runs, recorded_runs, needs_live)
+    return ShownModels(refs, origin, trained_runs, recorded_runs, needs_live, untrained)
+
+
+def data_words(data: ToyDataConfig) -> str:
+    return f"{data.n:,} points, noise {data.resolved_noise:g}, seed {data.seed}"
+
+
+def changed_architecture(shipped_arch: Architecture, arch: Architecture) -> str:
+    """What makes `arch` differ from the shipped one, in the page's words."""
+    words = []
+    if arch.augment_dim != shipped_arch.augment_dim:
+        words.append(f"p = {arch.augment_dim}")
+    if arch.time_dependent != shipped_arch.time_dependent:
+        words.append("f depending on t" if arch.time_dependent else "f not depending on t")
+    return " and ".join(words) or "these settings"
+
+
+def warn_untrained(shown: ShownModels, steps: int, where: str) -> None:
+    """One loud line when a model has no trained weights for the page's settings: what it shows instead,
+    and that Train (`where`, e.g. "just below") trains it."""
+    if not shown.untrained:
+        return
+    names = " and ".join(f"{MODEL_LABELS[k]} with {why}" for k, why in shown.untrained.items())
+    st.warning(
+        f"No trained {names}: the numbers and pictures show untrained weights. Press Train {where} to "
+        f"train {'it' if len(shown.untrained) == 1 else 'them'} ({steps} steps).",
+        icon=":material/warning:",
+    )
 
 
 def show_summary(
@@ -100,17 +138,31 @@ def show_summary(
     for col, kind in zip(st.columns(len(chosen)), chosen, strict=True):
         result = measured[kind]
         params = count_parameters(build_model(shown.refs[kind].cfg, in_dim, n_out, seed=0))
+        label = MODEL_LABELS[kind] + (" (untrained)" if kind in shown.untrained else "")
         if failed(result):
-            col.metric(MODEL_LABELS[kind], "—")
+            col.metric(label, "—")
             show_failure(result, MODEL_LABELS[kind], where=col)
             continue
         if classification:
-            col.metric(f"{MODEL_LABELS[kind]}: test accuracy", f"{result['accuracy']:.3f}")
+            # The cost of cheating, legible from the back row: a clean accuracy can hide a high loss and NFE.
+            col.metric(
+                f"{label}: test accuracy",
+                f"{result['accuracy']:.3f}",
+                f"loss {result['loss']:.2g} · {result['nfe_forward']:.0f} NFE",
+                delta_color="off",
+                delta_arrow="off",
+            )
+            scores = (
+                f"test loss {result['loss']:.3g} · accuracy {result['jitter_accuracy']:.3f} on the test set "
+                f"jittered (σ = {JITTER:g})"
+            )
         else:
-            col.metric(f"{MODEL_LABELS[kind]}: test MSE", f"{result['loss']:.3g}")
+            col.metric(f"{label}: test MSE", f"{result['loss']:.3g}")
+            scores = ""
         nfe_words = (
             f"{result['nfe_forward']:.0f} layer evaluations"
             if kind == "resnet"
             else f"forward NFE {result['nfe_forward']:.0f} on the test set ({solver_words})"
         )
-        col.caption(f"{shown.origin[kind]} · {params:,} parameters · {nfe_words}")
+        parts = [shown.origin[kind], f"{params:,} parameters", scores, nfe_words]
+        col.caption(" · ".join(p for p in parts if p))

@@ -15,6 +15,7 @@ import torch
 
 from cached.node_anode import MODEL_LABELS, SessionRun, forget_runs, run_key, session_runs, store_run
 from components.training_charts import Run, race_table, training_chart
+from kit.chrome import presenter_mode
 from kit.live_training import LiveProgress, TrainButton, note, training_fragment
 from kit.live_training import stop_button as live_stop_button
 from models.failure import Failure
@@ -164,10 +165,41 @@ def train_race(plan: Plan, live: LiveProgress) -> list[Failure]:
     return problems
 
 
-def race_words(runs: list[Run], task: str) -> str:
-    key, target, better = (
-        ("val_accuracy", 0.99, True) if task == "classification" else ("val_loss", 0.01, False)
+#: What a run is judged by: (history key, target, higher is better, words), by task.
+JUDGED = {
+    "classification": ("val_accuracy", 0.99, True, "validation accuracy"),
+    "regression": ("val_loss", 0.01, False, "validation MSE"),
+}
+
+
+def best_and_final(history: list[dict[str, float]], task: str) -> tuple[int, float, int, float] | None:
+    """(best step, its value, final step, its value) of the run's validation metric; None before any."""
+    key, _, higher, _ = JUDGED[task]
+    scored = [(step, m[key]) for step, m in enumerate(history, start=1) if key in m]
+    if not scored:
+        return None
+    best = (max if higher else min)(scored, key=lambda sv: sv[1])
+    return (*best, *scored[-1])
+
+
+def best_and_final_words(history: list[dict[str, float]], task: str) -> str:
+    """The run's final validation metric and, when the final step is worse than the best, both."""
+    found = best_and_final(history, task)
+    if found is None:
+        return ""
+    best_step, best, final_step, final = found
+    words = JUDGED[task][3]
+    value = "{:.3f}" if task == "classification" else "{:.3g}"
+    if final == best:
+        return f"final {words} {value.format(final)} at step {final_step} (its best)"
+    return (
+        f"final {words} {value.format(final)} at step {final_step}, worse than its best "
+        f"{value.format(best)} at step {best_step}"
     )
+
+
+def race_words(runs: list[Run], task: str) -> str:
+    key, target, better, _ = JUDGED[task]
     if not any(key in m for r in runs for m in r.history):
         return ""
     table = race_table(runs, key, target, better)
@@ -178,7 +210,8 @@ def race_words(runs: list[Run], task: str) -> str:
             parts.append(f"**{row[0]}** did not get there in {row[4]} steps")
         else:
             parts.append(f"**{row[0]}** at step {int(row[1])} ({row[2]} s, {int(row[3]):,} evaluations of f)")
-    return f"To {goal}: " + "; ".join(parts) + "."
+    ends = [f"**{r.label}** {w}" for r in runs if (w := best_and_final_words(r.history, task))]
+    return f"To {goal}: " + "; ".join(parts) + ". Then: " + "; ".join(ends) + "."
 
 
 PANEL = TrainButton(
@@ -229,3 +262,26 @@ def training_panel(plan: Plan, trained: list[Run]) -> None:
         button, lambda _, live: train_race(plan, live), reset=reset, interrupted=finalize_interrupted, auto=auto,
         after=curves,
     )  # fmt: skip
+
+
+#: In presenter mode, Train and Reset keep their labels whole: their columns (kit.live_training) grow to fit.
+PRESENTER_BUTTONS = """<style>
+[data-testid="stColumn"]:has(.st-key-node_anode-train), [data-testid="stColumn"]:has(.st-key-node_anode-reset) {
+  flex: 0 0 auto !important; width: auto !important; min-width: max-content !important; }
+.st-key-node_anode-train p, .st-key-node_anode-reset p, .st-key-node_anode-stop p { white-space: nowrap; }
+</style>"""
+
+
+def training_row(plan: Plan, trained: list[Run]) -> None:
+    """The training panel with Stop at its right; in presenter mode full width with Stop below it, so no
+    button label is cut at 1024 px."""
+    if presenter_mode():
+        st.markdown(PRESENTER_BUTTONS, unsafe_allow_html=True)
+        training_panel(plan, trained)
+        stop_button()
+        return
+    panel, side = st.columns([9, 1])
+    with side:
+        stop_button()
+    with panel:
+        training_panel(plan, trained)

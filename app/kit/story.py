@@ -109,8 +109,8 @@ ALL_STEPS: tuple[StoryStep, ...] = (
     ),
     StoryStep(
         "One extra dimension: the ANODE lifts the disc",
-        "Augmented with one zero dimension, the flow lifts the inner disc along the new axis in 3-D, and a plane "
-        "separates the classes — with fewer evaluations than the NODE.",
+        "Augmented with one zero dimension, the flow pulls the inner disc out along the new axis in 3-D (the ring "
+        "goes the other way), and a plane separates the classes — with fewer evaluations than the NODE.",
         NodeAnodeLabView(data="circles", view="3-D"),
     ),
     StoryStep(

@@ -21,18 +21,18 @@ from components.flow_panels import Coloring
 from components.flow_path_figures import depth_figure, flow_3d_figure
 from components.flow_plane_figures import vector_field_figure
 from components.training_charts import training_chart
+from kit.chrome import presenter_mode
 from kit.failure import failed
 from kit.figures import show_figure
 from kit.links import parse_int, parse_subset
-from kit.node_anode_figures import ModelFigures, dim_names, show_errors
-from kit.node_anode_models import choose_models, show_summary
-from kit.node_anode_notes import CIRCLES, EXTRA, FLIP, HOMEOMORPHISM, nfe_note
+from kit.node_anode_figures import ModelFigures, dim_names, figure_and_text, show_errors
+from kit.node_anode_models import choose_models, show_summary, warn_untrained
+from kit.node_anode_notes import CIRCLES, FLIP, HOMEOMORPHISM, extra_note, nfe_note
 from kit.node_training import (
     MAX_WALL_S,
     Plan,
     finalize_interrupted,
-    stop_button,
-    training_panel,
+    training_row,
 )
 from kit.page import PageScaffold
 from kit.page_views import NodeAnodeLabView
@@ -162,9 +162,8 @@ measured: dict[str, dict | Failure] = {k: metrics_view(ref, data_cfg) for k, ref
 # --- summary ---------------------------------------------------------------------------------------------
 if not chosen:
     st.info("Choose at least one model in the sidebar.", icon=":material/arrow_back:")
-else:
-    show_summary(shown, measured, in_dim, arrays.n_out, classification, solver_words)
 
+# The numbers and Train above the tabs; in presenter mode below them, so the figure starts above the fold.
 train_area = st.container()
 
 
@@ -189,7 +188,7 @@ if chosen:
 
     with tab_learned:
         if tab_learned.open:
-            main, side = st.columns([3.2, 1])
+            main, side = figure_and_text()
             with main:
                 if classification:
                     figures.regions_figure(refs, "node_anode.regions", "node-anode-decision-regions")
@@ -217,7 +216,7 @@ if chosen:
 
     with tab_depth:
         if tab_depth.open:
-            main, side = st.columns([3.2, 1])
+            main, side = figure_and_text()
             with main:
                 figures.show_panels(
                     lambda ps: depth_figure(ps, coloring), chosen, "node_anode.depth", "node-anode-depth"
@@ -236,7 +235,7 @@ if chosen:
 
     with tab_3d:
         if tab_3d.open:
-            main, side = st.columns([3.2, 1])
+            main, side = figure_and_text()
             with main:
                 if not plane_kinds:
                     st.info("The 3-D view needs a state of two dimensions or more (ANODE on the 1-D task).")
@@ -248,26 +247,27 @@ if chosen:
                     )
             with side:
                 st.markdown(HOMEOMORPHISM)
-                st.markdown(EXTRA)
+                st.markdown(extra_note(dataset))
 
     with tab_anim:
         if tab_anim.open:
-            main, side = st.columns([3.2, 1])
+            main, side = figure_and_text()
             with main:
                 figures.show_panels(
                     lambda ps: cloud_figure(ps, coloring), chosen, "node_anode.cloud", "node-anode-flow"
                 )
             with side:
                 st.markdown(
-                    "**The point cloud flowing** from t = 0 to t₁: press Play, or drag the slider. Augmented "
+                    "**The point cloud flowing** from t = 0 to t₁. It opens half-way: press Play to run it on, "
+                    "or drag the slider (0 is the input). Augmented "
                     "states are drawn in 3-D (drag to rotate); a 1-D state moves left and right, drawn at the "
                     "height of its input so you can see whether points overtake each other."
                 )
-                st.markdown(EXTRA if "anode" in chosen else HOMEOMORPHISM)
+                st.markdown(extra_note(dataset) if "anode" in chosen else HOMEOMORPHISM)
 
     with tab_field:
         if tab_field.open:
-            main, side = st.columns([3.2, 1])
+            main, side = figure_and_text()
             field_t = 0.0
             if time_dependent and plane_kinds:
                 field_t = float(links.slider("Time t at which f is drawn", "ft", 0.0, 1.0, step=0.05))
@@ -373,11 +373,14 @@ if chosen:
         x_axis=x_axis,
         task=arrays.task,
     )
-    with train_area:
-        panel, side = st.columns([9, 1])
-        with side:
-            stop_button()
-        with panel:
-            training_panel(plan, trained_runs)
+    presenting = presenter_mode()
+    with train_area:  # the untrained warning above the tabs in either layout: it must be seen
+        if not presenting:
+            show_summary(shown, measured, in_dim, arrays.n_out, classification, solver_words)
+        warn_untrained(shown, steps, "under the figure" if presenting else "just below")
+    with train_area if not presenting else st.container():
+        if presenting:
+            show_summary(shown, measured, in_dim, arrays.n_out, classification, solver_words)
+        training_row(plan, trained_runs)
 
 page.finish()

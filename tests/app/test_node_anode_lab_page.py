@@ -45,6 +45,7 @@ def test_deep_link_to_circles_with_a_tighter_tolerance():
     at = open_page(URL, data="circles", tol="1e-5", view="3-d")
     assert_clean(at)
     assert "4,482 parameters" in captions(at)  # the tutorial's 2-64-64-2 circles NODE
+    assert "4,484 parameters" in captions(at)  # an ANODE of the same size: 3-63-63-3 and a linear head
     assert "forward NFE" in captions(at) and "tolerance 1e-5" in captions(at)
     loose = open_page(URL, data="circles")
     tight_nfe, loose_nfe = reported_nfe(at), reported_nfe(loose)
@@ -78,6 +79,10 @@ def test_controls_change_models_and_links():
     assert at.query_params["data"] == "circles" and at.query_params["models"] == "anode"
     at.slider(key="node_anode.p").set_value(2).run()
     assert "untrained: press Train" in captions(at)  # no shipped ANODE with p = 2
+    assert list(metrics(at)) == ["ANODE (untrained): test accuracy"]
+    (warning,) = at.warning
+    assert warning.value.startswith("No trained ANODE with p = 2: the numbers and pictures show untrained")
+    assert "Press Train just below" in warning.value
     at.slider(key="node_anode.p").set_value(1).run()
     at.selectbox(key="node_anode.solver").set_value("euler").run()
     at.slider(key="node_anode.h").set_value(1.0).run()
@@ -88,12 +93,20 @@ def test_controls_change_models_and_links():
     assert_clean(at)
     assert at.query_params["adjoint"] == "1" and at.query_params["timedep"] == "1"
     assert "untrained: press Train" in captions(at)  # the shipped fields do not depend on t
+    assert "No trained ANODE with f depending on t" in at.warning[0].value
 
 
-def test_another_seed_has_no_shipped_model():
+def test_a_data_change_evaluates_the_shipped_models_on_the_new_data():
     at = open_page(URL, seed="7")
     assert_clean(at)
-    assert captions(at).count("untrained: press Train") == 2
+    evaluated = "shipped checkpoint (trained on 1,000 points, noise 0.1, seed 0), evaluated on these data"
+    assert captions(at).count(evaluated) == 2 and "untrained" not in texts(at)
+    assert all(float(v) > 0.95 for v in metrics(at).values())  # trained models, not chance
+    at.slider(key="node_anode.moons.noise").set_value(0.15).run()
+    at.slider(key="node_anode.moons.n").set_value(600).run()
+    assert_clean(at)
+    assert captions(at).count(evaluated) == 2 and not at.warning
+    assert all(float(v) > 0.9 for v in metrics(at).values())
 
 
 def test_bad_link_values_fall_back_with_a_note():

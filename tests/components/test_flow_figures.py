@@ -137,3 +137,30 @@ def test_flip1d_draws_outputs_against_the_target():
     np.testing.assert_allclose(targets[0].y, -targets[0].x)
     outputs = [tr for tr in fig.data if tr.name == "output"]
     np.testing.assert_allclose(outputs[1].y, -inputs)
+
+
+def test_cloud_animation_opens_mid_flow_on_the_frame_its_slider_names():
+    fig = cloud_figure([_panel(2), _panel(3, "ANODE")], Coloring(LABELS), frames=11)
+    assert fig.layout.sliders[0].active == 5  # t / t1 = 0.5, not the input at frame 0
+    np.testing.assert_allclose(fig.data[0].x, fig.frames[5].data[0].x)
+    np.testing.assert_allclose(fig.data[1].z, fig.frames[5].data[1].z)
+    assert fig.frames[5].name == "0.50"
+
+
+def test_3d_views_leave_room_for_the_vertical_axis_title_and_look_from_the_side():
+    fig = flow_3d_figure([_panel(2), _panel(3, "ANODE")], Coloring(LABELS))
+    assert fig.layout.margin.l >= 30 and fig.layout.margin.r >= 30
+    for name in ("scene", "scene2"):
+        eye = fig.layout[name].camera.eye
+        assert eye.z < 0.7 < abs(eye.x)  # low and side-on: the t / a1 axis stands upright
+        assert (eye.x**2 + eye.y**2 + eye.z**2) ** 0.5 > 3  # far enough that its title is not clipped
+
+
+def test_side_by_side_fields_name_a_shared_vertical_axis_once():
+    fig = vector_field_figure(
+        [("NODE", _field(2.0), ("z0", "z1")), ("ANODE", _field(5.0), ("z0", "z1"))],
+        [_panel(2), _panel(2)],
+        Coloring(LABELS),
+    )
+    assert fig.layout.yaxis.title.text == "z1" and fig.layout.yaxis2.title.text is None
+    assert fig.layout.xaxis2.title.text == "z0"
