@@ -119,3 +119,16 @@ class HowTheyLearnView:
     system: str = "spiral"
     field: str = "linear"
     snap: int | None = None
+
+
+@dataclass(frozen=True)
+class OdeNetsView:
+    """`image`: a test digit's index; `model`: whose mistakes; `train`, `start`, `steps`: the live training."""
+
+    page: ClassVar[str] = "ode_nets"
+    view: str = encoded("Table 1", slug)
+    image: int = 0
+    model: str = "odenet"
+    train: str = "odenet"
+    start: str = "scratch"
+    steps: int = 120

@@ -18,6 +18,7 @@ from kit.page_views import (
     HowTheyLearnView,
     LatentSpiralsView,
     NodeAnodeLabView,
+    OdeNetsView,
     PhasePortraitsView,
     SolverLabView,
 )
@@ -154,6 +155,12 @@ ALL_STEPS: tuple[StoryStep, ...] = (
         "Move z₀ from a clockwise spiral's encoding to a counter-clockwise one: every intermediate point decodes "
         "to a trajectory, and the whole family is one surface over α.",
         LatentSpiralsView(view="Interpolation", alpha=0.3),
+    ),
+    StoryStep(
+        "An ODE block in place of residual blocks",
+        "The paper's first experiment on handwritten digits: one ODE block with a third of a ResNet's "
+        "parameters classifies as well, and its decision forms continuously along t.",
+        OdeNetsView(view="Flow", image=3),
     ),
 )
 

@@ -134,3 +134,43 @@ def forward_nfe(model: ImageClassifier, x: Tensor) -> int:
     with torch.inference_mode():
         model(x)
     return count_nfe(model)
+
+
+#: The paper's Table 1 (Chen et al. 2018, MNIST): test error %, parameters (millions), memory, time.
+PAPER_TABLE1: dict[str, tuple[float, float, str, str]] = {
+    "mlp": (1.60, 0.24, "-", "-"),
+    "resnet": (0.41, 0.60, "O(L)", "O(L)"),
+    "rknet": (0.47, 0.22, "O(L̃)", "O(L̃)"),
+    "odenet": (0.42, 0.22, "O(1)", "O(L̃)"),
+}
+#: The batch whose backward memory the table reports: a training minibatch's size.
+MEMORY_BATCH = 128
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One model's row of our Table 1: test error on the seeded split, parameters, backward memory of one
+    training minibatch, the checkpoint's training time, and NFE of one training step."""
+
+    kind: str
+    test_error: float
+    params: int
+    saved_bytes: int
+    train_s: float
+    nfe_forward: int
+    nfe_backward: int
+
+
+def table_row(kind: str, model: ImageClassifier, train_s: float, x: Tensor, y: Tensor) -> TableRow:
+    """Measure `model` on the test split (x, y); the backward pass on its first `MEMORY_BATCH` images."""
+    cost = measure_backward(model, x[:MEMORY_BATCH], y[:MEMORY_BATCH])
+    params = sum(p.numel() for p in model.parameters())
+    return TableRow(
+        kind,
+        1 - accuracy(model, x, y),
+        params,
+        cost.saved_bytes,
+        train_s,
+        cost.nfe_forward,
+        cost.nfe_backward,
+    )
