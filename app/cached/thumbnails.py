@@ -140,12 +140,22 @@ def latent_spirals() -> go.Figure:
     return _thumbnail(fig)
 
 
+def ode_nets() -> go.Figure:
+    """The ODE-Net's class probabilities along t for the first test digit (an empty frame without models)."""
+    from cached.images import checkpoint_dir as images_dir
+    from cached.images import flow_figures
+
+    figures = flow_figures(images_dir(), 0)
+    return _thumbnail(go.Figure() if isinstance(figures, Failure) else go.Figure(figures[2]))
+
+
 THUMBNAILS: dict[str, Callable[[], go.Figure]] = {
     "solver_lab": solver_lab,
     "phase_portraits": phase_portraits,
     "node_anode_lab": node_anode_lab,
     "how_they_learn": how_they_learn,
     "latent_spirals": latent_spirals,
+    "ode_nets": ode_nets,
 }
 
 
