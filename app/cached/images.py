@@ -8,12 +8,16 @@ checkpoint comes back as a one-line `CheckpointError` instead of models.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
+import torch
+from torch import Tensor
 
 from components.image_figures import feature_maps_figure, probabilities_figure
 from models.failure import Failure
@@ -30,6 +34,7 @@ DIR_VARIABLE = "IMAGES_CHECKPOINT_DIR"
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "checkpoints" / "images"
 FLOW_TIMES = 21
 TTL = 3600
+T = TypeVar("T")
 
 
 def checkpoint_dir() -> str:
@@ -56,24 +61,35 @@ def test_images() -> tuple[np.ndarray, np.ndarray]:
     return x[:, 0].numpy(), y.numpy()
 
 
-def _test_tensors():
-    import torch
-
+def _test_tensors() -> tuple[Tensor, Tensor]:
     x, y = test_images()
     return torch.from_numpy(x).unsqueeze(1), torch.from_numpy(y)
 
 
-@st.cache_data(max_entries=4, ttl=TTL, show_spinner=False)
-def table(directory: str) -> list[TableRow] | Failure:
-    """Our Table 1: every shipped model measured on the test split."""
+def _on_test_split(
+    directory: str, compute: Callable[[dict[str, LoadedImageModel], Tensor, Tensor], T]
+) -> T | Failure:
+    """`compute(models, x, y)` on the shipped models and the test split, or why it could not run (a missing
+    checkpoint, a solve out of budget)."""
     loaded = load_models(directory)
     if isinstance(loaded, Failure):
         return loaded
     x, y = _test_tensors()
     try:
-        return [table_row(k, m.model, float(m.meta["train_s"]), x, y) for k, m in loaded.items()]
+        return compute(loaded, x, y)
     except SolveError as err:
         return err.detached()
+
+
+@st.cache_data(max_entries=4, ttl=TTL, show_spinner=False)
+def table(directory: str) -> list[TableRow] | Failure:
+    """Our Table 1: every shipped model measured on the test split."""
+    return _on_test_split(
+        directory,
+        lambda loaded, x, y: [
+            table_row(k, m.model, float(m.meta["train_s"]), x, y) for k, m in loaded.items()
+        ],
+    )
 
 
 @dataclass(frozen=True)
@@ -88,28 +104,16 @@ class FlowArrays:
 @st.cache_data(max_entries=64, ttl=TTL, show_spinner=False)
 def image_flow(directory: str, kind: str, index: int) -> FlowArrays | Failure:
     """Test image `index` through the ODE-Net's times or the ResNet's blocks."""
-    loaded = load_models(directory)
-    if isinstance(loaded, Failure):
-        return loaded
-    x, _ = _test_tensors()
-    try:
-        read = flow(loaded[kind].model, x[index], FLOW_TIMES)
-    except SolveError as err:
-        return err.detached()
+    read = _on_test_split(directory, lambda loaded, x, _: flow(loaded[kind].model, x[index], FLOW_TIMES))
+    if isinstance(read, Failure):
+        return read
     return FlowArrays(read.depth.numpy(), read.maps.numpy(), read.probs.numpy())
 
 
 @st.cache_data(max_entries=4, ttl=TTL, show_spinner=False)
 def sweep(directory: str) -> list[SweepPoint] | Failure:
     """The shipped ODE-Net's accuracy and NFE on the test split against its test-time tolerance."""
-    loaded = load_models(directory)
-    if isinstance(loaded, Failure):
-        return loaded
-    x, y = _test_tensors()
-    try:
-        return list(tolerance_sweep(loaded["odenet"].model, x, y))
-    except SolveError as err:
-        return err.detached()
+    return _on_test_split(directory, lambda loaded, x, y: list(tolerance_sweep(loaded["odenet"].model, x, y)))
 
 
 @dataclass(frozen=True)
@@ -124,14 +128,10 @@ class Mistakes:
 @st.cache_data(max_entries=8, ttl=TTL, show_spinner=False)
 def mistakes(directory: str, kind: str) -> Mistakes | Failure:
     """`kind`'s predictions on the test split."""
-    loaded = load_models(directory)
-    if isinstance(loaded, Failure):
-        return loaded
-    x, y = _test_tensors()
-    try:
-        probs = predict(loaded[kind].model, x)
-    except SolveError as err:
-        return err.detached()
+    probs = _on_test_split(directory, lambda loaded, x, _: predict(loaded[kind].model, x))
+    if isinstance(probs, Failure):
+        return probs
+    y = _test_tensors()[1]
     predicted = probs.argmax(dim=1)
     confusion = confusion_matrix(predicted, y)
     return Mistakes(predicted.numpy(), probs.max(dim=1).values.numpy(), confusion.numpy())
