@@ -19,7 +19,12 @@ import streamlit as st
 import torch
 from torch import Tensor
 
-from components.image_figures import feature_maps_figure, probabilities_figure
+from components.image_figures import (
+    confusion_figure,
+    digits_figure,
+    feature_maps_figure,
+    probabilities_figure,
+)
 from models.failure import Failure
 from models.images.analysis import confusion_matrix, flow, predict
 from models.images.checkpoints import LoadedImageModel, load_image_checkpoint
@@ -160,3 +165,17 @@ def flow_figures(directory: str, index: int) -> tuple[go.Figure, ...] | Failure:
             res.depth, res.probs, "ResNet: class probabilities block by block", "block", truth
         ),
     )
+
+
+@st.cache_data(max_entries=8, ttl=TTL, show_spinner=False)
+def mistakes_figures(directory: str, kind: str, shown: int) -> tuple[int, go.Figure, go.Figure] | Failure:
+    """The Mistakes tab for `kind`, built once: how many test digits it gets wrong, the first `shown` of them
+    (true → predicted, with its probability) and the confusion matrix."""
+    found = mistakes(directory, kind)
+    if isinstance(found, Failure):
+        return found
+    images, labels = test_images()
+    wrong = np.flatnonzero(found.predicted != labels)
+    first = wrong[:shown]
+    titles = [f"{labels[i]} → {found.predicted[i]} ({found.confidence[i]:.0%})" for i in first]
+    return len(wrong), digits_figure(images[first], titles), confusion_figure(found.confusion)

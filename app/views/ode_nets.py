@@ -8,13 +8,13 @@ import streamlit as st
 from cached.images import (
     checkpoint_dir,
     flow_figures,
-    mistakes,
+    mistakes_figures,
     models,
     sweep,
     table,
     test_images,
 )
-from components.image_figures import confusion_figure, digits_figure, tolerance_figure
+from components.image_figures import tolerance_figure
 from kit.chrome import presenter_mode
 from kit.failure import failed, show_failure
 from kit.figures import show_figure
@@ -143,19 +143,17 @@ with tab_tol:
 with tab_mistakes:
     if tab_mistakes.open:
         kind = links.selectbox("Model", "model", list(LABELS), labels=LABELS)
-        found = mistakes(directory, kind)
+        found = mistakes_figures(directory, kind, MAX_MISTAKES)
         if failed(found):
             show_failure(found, "Predictions")
         else:
-            wrong = np.flatnonzero(found.predicted != labels)
-            st.metric(f"{LABELS[kind]} mistakes", f"{len(wrong)} of {len(labels)}")
+            n_wrong, strip, confusion = found
+            st.metric(f"{LABELS[kind]} mistakes", f"{n_wrong} of {len(labels)}")
             left, right = st.columns(2)
             with left:
-                shown = wrong[:MAX_MISTAKES]
-                titles = [f"{labels[i]} → {found.predicted[i]} ({found.confidence[i]:.0%})" for i in shown]
-                show_figure(digits_figure(images[shown], titles), key="mistakes", name="mistakes")
+                show_figure(strip, key="mistakes", name="mistakes")
             with right:
-                show_figure(confusion_figure(found.confusion), key="confusion", name="confusion")
+                show_figure(confusion, key="confusion", name="confusion")
             st.caption(
                 "Each mistake: true class → predicted (its probability). Right: true against predicted."
             )
