@@ -142,3 +142,16 @@ def digits_figure(images: np.ndarray, titles: Sequence[str], columns: int = 6) -
     fig.update_yaxes(visible=False, autorange="reversed")
     fig.update_layout(height=150 * rows + 40, margin={"l": 10, "r": 10, "t": 40, "b": 10})
     return fig
+
+
+def error_bars_figure(models: Sequence[str], ours: Sequence[float], paper: Sequence[float]) -> go.Figure:
+    """Test error % of each model, ours (digits) beside the paper's (MNIST)."""
+    fig = go.Figure(
+        [
+            go.Bar(x=list(models), y=list(ours), name="ours: 8×8 digits", text=[f"{e:.2f}%" for e in ours]),
+            go.Bar(x=list(models), y=list(paper), name="paper: MNIST", text=[f"{e:.2f}%" for e in paper]),
+        ]
+    )
+    fig.update_layout(barmode="group", height=320, margin={"l": 10, "r": 10, "t": 30, "b": 10})
+    fig.update_yaxes(title_text="test error %", rangemode="tozero")
+    return fig

@@ -14,7 +14,7 @@ from cached.images import (
     table,
     test_images,
 )
-from components.image_figures import tolerance_figure
+from components.image_figures import error_bars_figure, tolerance_figure
 from kit.chrome import presenter_mode
 from kit.failure import failed, show_failure
 from kit.figures import show_figure
@@ -80,6 +80,15 @@ with tab_table:
                 ],
                 hide_index=True,
                 key="table1",
+            )
+            show_figure(
+                error_bars_figure(
+                    [LABELS[r.kind] for r in rows],
+                    [100 * r.test_error for r in rows],
+                    [PAPER_TABLE1[r.kind][0] for r in rows],
+                ),
+                key="errors",
+                name="test-errors",
             )
             st.markdown(
                 f"Ours: {len(labels)} held-out 8×8 digits, 32 channels, each model trained for {TRAIN.steps} steps "
