@@ -144,6 +144,15 @@ def latent_spirals() -> go.Figure:
     return _thumbnail(fig)
 
 
+def ode_nets() -> go.Figure:
+    """The ODE-Net's class probabilities along t for the first test digit (an empty frame without models)."""
+    from cached.images import checkpoint_dir as images_dir
+    from cached.images import flow_figures
+
+    figures = flow_figures(images_dir(), 0)
+    return _thumbnail(go.Figure() if isinstance(figures, Failure) else go.Figure(figures[2]))
+
+
 def flows() -> go.Figure:
     """The page's opening view: the shipped two-moons CNF's density mid-flow (an empty frame without it)."""
     from cached.flows import checkpoint_dir as flows_dir
@@ -163,6 +172,7 @@ THUMBNAILS: dict[str, Callable[[], go.Figure]] = {
     "node_anode_lab": node_anode_lab,
     "how_they_learn": how_they_learn,
     "latent_spirals": latent_spirals,
+    "ode_nets": ode_nets,
     "flows": flows,
 }
 

@@ -147,14 +147,15 @@ VEGA_FONT_SIZES: dict[str, dict[str, float]] = {
 
 
 def show_chart(
-    chart: alt.TopLevelMixin, key: str | None = None, width: str = "stretch", area: Any = st
+    chart: alt.TopLevelMixin, key: str | None = None, width: str | None = None, area: Any = st
 ) -> Any:
-    """Draw an altair chart (`width` as st.altair_chart takes it) in `area` (a container or placeholder, the
-    page by default); in presenter mode `presenter_chart(chart)`, without Streamlit's chart theme, which
-    would put its own small sizes back."""
+    """Draw an altair chart in `area` (a container or placeholder, the page by default); `width` as
+    st.altair_chart takes it, or its own default. In presenter mode `presenter_chart(chart)`, without
+    Streamlit's chart theme, which would put its own small sizes back."""
+    size = {} if width is None else {"width": width}
     if presenter_mode():
-        return area.altair_chart(presenter_chart(chart), key=key, width=width, theme=None)
-    return area.altair_chart(chart, key=key, width=width)
+        return area.altair_chart(presenter_chart(chart), key=key, theme=None, **size)
+    return area.altair_chart(chart, key=key, **size)
 
 
 def presenter_chart(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:

@@ -105,9 +105,9 @@ def live_training(links: PageLinks, target: str, shipped: LoadedFlow | Failure) 
     left, right = st.columns(2)
     with left:
         records = curve_records(run.steps, run.loglik, "step", "log-likelihood")
-        show_chart(curve_chart(records, "step", "log-likelihood"))
+        show_chart(curve_chart(records, "step", "log-likelihood"), width="stretch")
         records = curve_records(run.steps, run.nfe, "step", "forward NFE")
-        show_chart(curve_chart(records, "step", "forward NFE"))
+        show_chart(curve_chart(records, "step", "forward NFE"), width="stretch")
     with right:
         show_figure(density_figure(GRID.axis().numpy(), run.density), key="flows_live", name="live-flow")
     st.markdown(

@@ -16,6 +16,7 @@ import torch
 from cached.node_anode import MODEL_LABELS, SessionRun, forget_runs, run_key, session_runs, store_run
 from components.training_charts import Run, race_table, training_chart
 from kit.chrome import presenter_mode
+from kit.figures import show_chart
 from kit.live_training import LiveProgress, TrainButton, note, training_fragment
 from kit.live_training import stop_button as live_stop_button
 from models.failure import Failure
@@ -129,7 +130,7 @@ def train_race(plan: Plan, live: LiveProgress) -> list[Failure]:
             )
             if drawn:
                 live.picture(
-                    lambda area: area.altair_chart(training_chart(live_runs(done, run), plan.x_axis)),
+                    lambda area: show_chart(training_chart(live_runs(done, run), plan.x_axis), area=area),
                     force=last,
                 )
 
@@ -248,7 +249,7 @@ def training_panel(plan: Plan, trained: list[Run]) -> None:
     def curves() -> None:
         if not any(r.history for r in trained):
             return
-        st.altair_chart(training_chart(trained, plan.x_axis))
+        show_chart(training_chart(trained, plan.x_axis))
         words = race_words(trained, plan.task)
         if words:
             st.markdown(words)

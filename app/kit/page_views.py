@@ -122,6 +122,19 @@ class HowTheyLearnView:
 
 
 @dataclass(frozen=True)
+class OdeNetsView:
+    """`image`: a test digit's index; `model`: whose mistakes; `train`, `start`, `steps`: the live training."""
+
+    page: ClassVar[str] = "ode_nets"
+    view: str = encoded("Table 1", slug)
+    image: int = 0
+    model: str = "odenet"
+    train: str = "odenet"
+    start: str = "scratch"
+    steps: int = 120
+
+
+@dataclass(frozen=True)
 class FlowsView:
     """`frame` is the time-lapse's opening frame (of 41, mid-flow by default); `k` the planar flow's layers;
     `start` whether live training continues the shipped flow or starts from scratch."""

@@ -182,7 +182,7 @@ def render(links: PageLinks) -> None:
             records += curve_records(
                 np.arange(1, len(dyn_losses) + 1), dyn_losses, "step", "window MSE", run="your training"
             )
-        show_chart(curve_chart(records, "step", "window MSE", color="run", log_y=True))
+        show_chart(curve_chart(records, "step", "window MSE", color="run", log_y=True), width="stretch")
         if dyn_losses:
             st.caption(
                 f"Trained live: window MSE {dyn_losses[0]:.2e} → {dyn_losses[-1]:.2e} over {len(dyn_losses)} steps."

@@ -111,7 +111,7 @@ def render(links: PageLinks) -> None:
     if live:
         records += curve_records(live.steps, live.nfe, "step", "forward NFE", run="your training")
     if records:
-        show_chart(curve_chart(records, "step", "forward NFE", color="run"))
+        show_chart(curve_chart(records, "step", "forward NFE", color="run"), width="stretch")
     if history is not None:
         st.caption(
             f"As the model learns a more complicated flow, the solver needs more steps: forward NFE went from "

@@ -136,7 +136,8 @@ def render(links: PageLinks) -> None:
             show_chart(
                 curve_chart(
                     records, "depth", "value", color="model", log_y=True, x_title="ResNet depth (h = 1)"
-                )
+                ),
+                width="stretch",
             )
             st.caption(
                 "Depth sweep of the shipped models (SGD, lr 0.01, 1000 iterations, as in the textbook)."

@@ -23,7 +23,7 @@ from components.flow_plane_figures import vector_field_figure
 from components.training_charts import training_chart
 from kit.chrome import presenter_mode
 from kit.failure import failed
-from kit.figures import show_figure
+from kit.figures import show_chart, show_figure
 from kit.links import parse_int, parse_subset
 from kit.node_anode_figures import ModelFigures, dim_names, figure_and_text, show_errors
 from kit.node_anode_models import choose_models, show_summary, warn_untrained
@@ -312,7 +312,7 @@ if chosen:
                 )
                 if recorded_runs:
                     st.markdown("**How the shipped models were trained** (scripts/make_node_checkpoints.py):")
-                    st.altair_chart(
+                    show_chart(
                         training_chart(recorded_runs, "nfe_spent" if x_axis == "nfe_spent" else "step")
                     )
                     st.caption(

@@ -13,6 +13,7 @@ LINKS_NAMES = {
     "node_anode_lab": "node_anode",
     "how_they_learn": "learn",
     "latent_spirals": "latent",
+    "ode_nets": "ode_nets",
     "flows": "flows",
 }
 

@@ -1,0 +1,181 @@
+"""Cached models and results for the ODE-Nets on images page.
+
+The four shipped classifiers come from `st.cache_resource` (shared, read-only, in eval mode); everything else
+is plain numpy from bounded `st.cache_data`, computed under `torch.inference_mode()`. A missing or broken
+checkpoint comes back as a one-line `CheckpointError` instead of models.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+import torch
+from torch import Tensor
+
+from components.image_figures import (
+    confusion_figure,
+    digits_figure,
+    feature_maps_figure,
+    probabilities_figure,
+)
+from models.failure import Failure
+from models.images.analysis import confusion_matrix, flow, predict
+from models.images.checkpoints import LoadedImageModel, load_image_checkpoint
+from models.images.classifiers import KINDS
+from models.images.data import make_digits
+from models.images.measure import SweepPoint, TableRow, table_row, tolerance_sweep
+from models.nn.checkpoints import CheckpointError
+from models.ode.solve import SolveError
+
+#: Tests point the page at other checkpoints (missing, corrupt) through this variable.
+DIR_VARIABLE = "IMAGES_CHECKPOINT_DIR"
+DEFAULT_DIR = Path(__file__).resolve().parents[2] / "checkpoints" / "images"
+FLOW_TIMES = 21
+TTL = 3600
+T = TypeVar("T")
+
+
+def checkpoint_dir() -> str:
+    return os.environ.get(DIR_VARIABLE) or str(DEFAULT_DIR)
+
+
+@st.cache_resource(max_entries=4, ttl=24 * TTL, show_spinner=False)
+def load_models(directory: str) -> dict[str, LoadedImageModel] | CheckpointError:
+    """The four checkpoints of `directory`, or why they cannot be used."""
+    try:
+        return {kind: load_image_checkpoint(Path(directory) / f"{kind}.pt") for kind in KINDS}
+    except CheckpointError as err:
+        return err.detached()
+
+
+def models() -> dict[str, LoadedImageModel] | CheckpointError:
+    return load_models(checkpoint_dir())
+
+
+@st.cache_data(max_entries=1, ttl=TTL, show_spinner=False)
+def test_images() -> tuple[np.ndarray, np.ndarray]:
+    """The seeded test split: images (n, 8, 8) in [0, 1] and labels (n,)."""
+    x, y = make_digits().test
+    return x[:, 0].numpy(), y.numpy()
+
+
+def _test_tensors() -> tuple[Tensor, Tensor]:
+    x, y = test_images()
+    return torch.from_numpy(x).unsqueeze(1), torch.from_numpy(y)
+
+
+def _on_test_split(
+    directory: str, compute: Callable[[dict[str, LoadedImageModel], Tensor, Tensor], T]
+) -> T | Failure:
+    """`compute(models, x, y)` on the shipped models and the test split, or why it could not run (a missing
+    checkpoint, a solve out of budget)."""
+    loaded = load_models(directory)
+    if isinstance(loaded, Failure):
+        return loaded
+    x, y = _test_tensors()
+    try:
+        return compute(loaded, x, y)
+    except SolveError as err:
+        return err.detached()
+
+
+@st.cache_data(max_entries=4, ttl=TTL, show_spinner=False)
+def table(directory: str) -> list[TableRow] | Failure:
+    """Our Table 1: every shipped model measured on the test split."""
+    return _on_test_split(
+        directory,
+        lambda loaded, x, y: [
+            table_row(k, m.model, float(m.meta["train_s"]), x, y) for k, m in loaded.items()
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class FlowArrays:
+    """One test image through one model's depth: depth (T,), feature maps (T, c, h, w), probabilities (T, 10)."""
+
+    depth: np.ndarray
+    maps: np.ndarray
+    probs: np.ndarray
+
+
+@st.cache_data(max_entries=64, ttl=TTL, show_spinner=False)
+def image_flow(directory: str, kind: str, index: int) -> FlowArrays | Failure:
+    """Test image `index` through the ODE-Net's times or the ResNet's blocks."""
+    read = _on_test_split(directory, lambda loaded, x, _: flow(loaded[kind].model, x[index], FLOW_TIMES))
+    if isinstance(read, Failure):
+        return read
+    return FlowArrays(read.depth.numpy(), read.maps.numpy(), read.probs.numpy())
+
+
+@st.cache_data(max_entries=4, ttl=TTL, show_spinner=False)
+def sweep(directory: str) -> list[SweepPoint] | Failure:
+    """The shipped ODE-Net's accuracy and NFE on the test split against its test-time tolerance."""
+    return _on_test_split(directory, lambda loaded, x, y: list(tolerance_sweep(loaded["odenet"].model, x, y)))
+
+
+@dataclass(frozen=True)
+class Mistakes:
+    """A model's test predictions: predicted (n,), confidence (n,), the confusion counts (10, 10)."""
+
+    predicted: np.ndarray
+    confidence: np.ndarray
+    confusion: np.ndarray
+
+
+@st.cache_data(max_entries=8, ttl=TTL, show_spinner=False)
+def mistakes(directory: str, kind: str) -> Mistakes | Failure:
+    """`kind`'s predictions on the test split."""
+    probs = _on_test_split(directory, lambda loaded, x, _: predict(loaded[kind].model, x))
+    if isinstance(probs, Failure):
+        return probs
+    y = _test_tensors()[1]
+    predicted = probs.argmax(dim=1)
+    confusion = confusion_matrix(predicted, y)
+    return Mistakes(predicted.numpy(), probs.max(dim=1).values.numpy(), confusion.numpy())
+
+
+@st.cache_resource(max_entries=1, ttl=24 * TTL, show_spinner=False)
+def digit_splits():
+    """The seeded train/val/test split live training uses (read-only tensors, shared)."""
+    return make_digits()
+
+
+@st.cache_data(max_entries=64, ttl=TTL, show_spinner=False)
+def flow_figures(directory: str, index: int) -> tuple[go.Figure, ...] | Failure:
+    """The Flow tab's four figures for test digit `index`, built once per digit: the ODE-Net's and the
+    ResNet's feature maps through depth, and their class probabilities along it."""
+    ode, res = image_flow(directory, "odenet", index), image_flow(directory, "resnet", index)
+    for read in (ode, res):
+        if isinstance(read, Failure):
+            return read
+    truth = int(test_images()[1][index])
+    return (
+        feature_maps_figure(ode.depth, ode.maps, "ODE-Net", "t", start=len(ode.depth) - 1),
+        feature_maps_figure(res.depth, res.maps, "ResNet", "block", start=len(res.depth) - 1),
+        probabilities_figure(ode.depth, ode.probs, "ODE-Net: class probabilities along t", "time t", truth),
+        probabilities_figure(
+            res.depth, res.probs, "ResNet: class probabilities block by block", "block", truth
+        ),
+    )
+
+
+@st.cache_data(max_entries=8, ttl=TTL, show_spinner=False)
+def mistakes_figures(directory: str, kind: str, shown: int) -> tuple[int, go.Figure, go.Figure] | Failure:
+    """The Mistakes tab for `kind`, built once: how many test digits it gets wrong, the first `shown` of them
+    (true → predicted, with its probability) and the confusion matrix."""
+    found = mistakes(directory, kind)
+    if isinstance(found, Failure):
+        return found
+    images, labels = test_images()
+    wrong = np.flatnonzero(found.predicted != labels)
+    first = wrong[:shown]
+    titles = [f"{labels[i]} → {found.predicted[i]} ({found.confidence[i]:.0%})" for i in first]
+    return len(wrong), digits_figure(images[first], titles), confusion_figure(found.confusion)

@@ -1,0 +1,177 @@
+"""ODE-Nets on images: the paper's Table 1 (MLP, ResNet, RK-Net, ODE-Net) measured on scikit-learn's 8x8
+digits, one digit flowing through the ODE block beside the ResNet's blocks, accuracy and NFE against the
+solver tolerance, the mistakes, and the ODE-Net or ResNet trained live."""
+
+import numpy as np
+import streamlit as st
+
+from cached.images import (
+    checkpoint_dir,
+    flow_figures,
+    mistakes_figures,
+    models,
+    sweep,
+    table,
+    test_images,
+)
+from components.image_figures import error_bars_figure, tolerance_figure
+from kit.chrome import presenter_mode
+from kit.failure import failed, show_failure
+from kit.figures import show_figure
+from kit.ode_nets_training import live_result, training_section
+from kit.page import PageScaffold
+from kit.page_views import OdeNetsView
+from models.images.classifiers import LABELS
+from models.images.measure import MEMORY_BATCH, PAPER_TABLE1
+from models.images.training import SHIPPED, TRAIN
+
+MAX_MISTAKES = 12
+
+page = PageScaffold(
+    "ode_nets",
+    OdeNetsView,
+    "ODE-Nets on images",
+    "The Neural ODE paper's first experiment at small scale: a classifier whose residual blocks are replaced "
+    "by one ODE block, on the 1,797 8×8 handwritten digits that ship inside scikit-learn (nothing is "
+    "downloaded). Four models share the split: an MLP, a ResNet of 6 blocks, an RK-Net and an ODE-Net.",
+)
+links = page.links
+loaded = models()
+directory = checkpoint_dir()
+images, labels = test_images()
+
+
+if failed(loaded):
+    st.warning(
+        f"The shipped models are not available: {loaded}. Train one live below, or rebuild them with "
+        "`python -m scripts.train_image_models` (a few minutes).",
+        icon=":material/warning:",
+    )
+    training_section(links, None)
+    page.finish()
+    st.stop()
+
+tab_table, tab_flow, tab_tol, tab_mistakes, tab_train = links.tabs(
+    ["Table 1", "Flow", "Tolerance", "Mistakes", "Train live"]
+)
+
+with tab_table:
+    if tab_table.open:
+        rows = table(directory)
+        if failed(rows):
+            show_failure(rows, "Table 1")
+        else:
+            st.dataframe(
+                [
+                    {
+                        "model": LABELS[r.kind],
+                        "test error %": round(100 * r.test_error, 2),
+                        "parameters": r.params,
+                        f"backward memory, batch {MEMORY_BATCH} (MB)": round(r.saved_bytes / 2**20, 2),
+                        "training time (s)": round(r.train_s, 1),
+                        "NFE forward": r.nfe_forward,
+                        "NFE backward": r.nfe_backward,
+                        "paper: test error %": PAPER_TABLE1[r.kind][0],
+                        "paper: parameters (M)": PAPER_TABLE1[r.kind][1],
+                        "paper: memory": PAPER_TABLE1[r.kind][2],
+                        "paper: time": PAPER_TABLE1[r.kind][3],
+                    }
+                    for r in rows
+                ],
+                hide_index=True,
+                key="table1",
+            )
+            show_figure(
+                error_bars_figure(
+                    [LABELS[r.kind] for r in rows],
+                    [100 * r.test_error for r in rows],
+                    [PAPER_TABLE1[r.kind][0] for r in rows],
+                ),
+                key="errors",
+                name="test-errors",
+            )
+            st.markdown(
+                f"Ours: {len(labels)} held-out 8×8 digits, 32 channels, each model trained for {TRAIN.steps} steps "
+                "on one CPU core. The paper's: MNIST's 10,000 28×28 test images, 64 channels, hours of training. "
+                "Our errors are larger (about 25× fewer training images, and a tiny 8×8 picture), but the shape "
+                "of the table holds: the ODE-Net comes within a fraction of a point of the ResNet with under a "
+                "third of its parameters, and holds a fixed amount for the backward pass (the adjoint recomputes "
+                "the path backwards), while the RK-Net stores every one of its RK4 stages. Memory is the bytes "
+                "autograd keeps for one minibatch, measured; training times are this shared machine's."
+            )
+
+with tab_flow:
+    if tab_flow.open:
+        index = int(links.slider("Test digit", "image", 0, len(labels) - 1))
+        figures = flow_figures(directory, index)
+        left, right = st.columns([1, 3])
+        left.image(np.kron(images[index], np.ones((12, 12))), caption=f"digit {labels[index]}", clamp=True)
+        if failed(figures):
+            show_failure(figures, "The flow")
+        else:
+            with right:
+                a, b = st.columns(2)
+                with a:
+                    show_figure(figures[0], key="ode_maps", name="odenet-feature-maps")
+                with b:
+                    show_figure(figures[1], key="res_maps", name="resnet-feature-maps")
+            a, b = st.columns(2)
+            with a:
+                show_figure(figures[2], key="ode_probs", name="odenet-probabilities")
+            with b:
+                show_figure(figures[3], key="res_probs", name="resnet-probabilities")
+            st.markdown(
+                "The first 8 of 32 feature maps, after the stem, through the ODE block's time t ∈ [0, 1] (the "
+                "solver's dense output) and after each of the ResNet's 6 blocks; press Play or drag the slider. "
+                "Below, the shared head read off each depth: the ODE-Net's decision forms continuously along t, "
+                "the ResNet's jumps from block to block (its head was trained on the last block only)."
+            )
+
+with tab_tol:
+    if tab_tol.open:
+        points = sweep(directory)
+        if failed(points):
+            show_failure(points, "The tolerance sweep")
+        else:
+            trained_at = SHIPPED["odenet"].tol
+            show_figure(
+                tolerance_figure(
+                    [p.tol for p in points], [p.accuracy for p in points], [p.nfe for p in points], trained_at
+                ),
+                key="tolerance",
+                name="odenet-tolerance",
+            )
+            st.markdown(
+                f"The shipped ODE-Net, trained with dopri5 at rtol = atol = {trained_at:g}, run on the whole test "
+                f"split at other tolerances: from {points[0].nfe} evaluations at {points[0].tol:g} down to "
+                f"{points[-1].nfe} at {points[-1].tol:g}. The paper's adaptive computation: a looser tolerance "
+                "buys a cheaper forward pass at test time; on these small images the learned field is so smooth "
+                "that the accuracy hardly moves, and dopri5 never takes fewer than two steps over [0, 1]."
+            )
+
+with tab_mistakes:
+    if tab_mistakes.open:
+        kind = links.selectbox("Model", "model", list(LABELS), labels=LABELS)
+        found = mistakes_figures(directory, kind, MAX_MISTAKES)
+        if failed(found):
+            show_failure(found, "Predictions")
+        else:
+            n_wrong, strip, confusion = found
+            st.metric(f"{LABELS[kind]} mistakes", f"{n_wrong} of {len(labels)}")
+            left, right = st.columns(2)
+            with left:
+                show_figure(strip, key="mistakes", name="mistakes")
+            with right:
+                show_figure(confusion, key="confusion", name="confusion")
+            st.caption(
+                "Each mistake: true class → predicted (its probability). Right: true against predicted."
+            )
+
+with tab_train:
+    if tab_train.open:
+        if presenter_mode():
+            live_result()
+        else:
+            training_section(links, loaded)
+
+page.finish()

@@ -1,0 +1,157 @@
+"""Figures of the ODE-Nets on images page: feature maps through depth (animated), class probabilities along
+depth, accuracy and NFE against the solver tolerance, the confusion matrix and a strip of digits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+GAP = 1  # blank pixels between tiles of the feature-map mosaic
+GREYS = "Greys"
+
+
+def mosaic(maps: np.ndarray, columns: int = 4) -> np.ndarray:
+    """maps: (c, h, w) -> one (rows*(h+1)-1, columns*(w+1)-1) image, channels tiled row by row, each scaled
+    to [0, 1] on its own; NaN between tiles."""
+    c, h, w = maps.shape
+    rows = -(-c // columns)
+    out = np.full((rows * (h + GAP) - GAP, columns * (w + GAP) - GAP), np.nan)
+    for k in range(c):
+        m = maps[k]
+        span = float(m.max() - m.min())
+        r, col = divmod(k, columns)
+        out[r * (h + GAP) : r * (h + GAP) + h, col * (w + GAP) : col * (w + GAP) + w] = (
+            (m - m.min()) / span if span > 0 else 0.0
+        )
+    return out
+
+
+def feature_maps_figure(
+    depth: np.ndarray, maps: np.ndarray, label: str, depth_name: str, channels: int = 8, start: int = 0
+) -> go.Figure:
+    """maps: (T, c, h, w): the first `channels` feature maps at each depth, one animation frame each, with a
+    slider; `start` is the frame shown first."""
+    tiles = [mosaic(maps[i, :channels]) for i in range(len(depth))]
+    names = [f"{depth_name} = {d:.2f}" if depth_name == "t" else f"{depth_name} {d:.0f}" for d in depth]
+    fig = go.Figure(
+        go.Heatmap(z=tiles[start], colorscale="Viridis", zmin=0, zmax=1, showscale=False, hoverinfo="skip"),
+        frames=[go.Frame(data=[go.Heatmap(z=t)], name=n) for t, n in zip(tiles, names, strict=True)],
+    )
+    steps = [
+        {"label": n, "method": "animate", "args": [[n], {"mode": "immediate", "frame": {"duration": 0}}]}
+        for n in names
+    ]
+    fig.update_layout(
+        title=f"{label}: feature maps",
+        height=360,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        sliders=[{"active": start, "steps": steps, "pad": {"t": 10}}],
+        updatemenus=[
+            {
+                "type": "buttons",
+                "showactive": False,
+                "x": 0,
+                "y": 1.12,
+                "buttons": [
+                    {"label": "Play", "method": "animate", "args": [None, {"frame": {"duration": 250}}]}
+                ],
+            }
+        ],
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
+    return fig
+
+
+def probabilities_figure(
+    depth: np.ndarray, probs: np.ndarray, title: str, x_title: str, truth: int
+) -> go.Figure:
+    """probs: (T, 10): one line per class along depth; the true class drawn thick."""
+    fig = go.Figure()
+    for k in range(probs.shape[1]):
+        fig.add_trace(
+            go.Scatter(
+                x=depth,
+                y=probs[:, k],
+                mode="lines+markers" if len(depth) < 10 else "lines",
+                name=str(k),
+                line={"width": 4 if k == truth else 1.5},
+            )
+        )
+    fig.update_layout(
+        title=title, height=360, margin={"l": 10, "r": 10, "t": 50, "b": 10}, legend_title_text="class"
+    )
+    fig.update_xaxes(title_text=x_title)
+    fig.update_yaxes(title_text="probability", range=[0, 1.02])
+    return fig
+
+
+def tolerance_figure(
+    tols: Sequence[float], accuracy: Sequence[float], nfe: Sequence[int], trained: float
+) -> go.Figure:
+    """Test accuracy (left axis) and forward NFE (right axis) against the dopri5 tolerance (log)."""
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_trace(
+        go.Scatter(x=list(tols), y=[100 * a for a in accuracy], name="test accuracy %", mode="lines+markers")
+    )
+    fig.add_trace(
+        go.Scatter(x=list(tols), y=list(nfe), name="forward NFE", mode="lines+markers"), secondary_y=True
+    )
+    fig.add_vline(x=trained, line_dash="dot", annotation_text="trained at")
+    fig.update_xaxes(type="log", title_text="rtol = atol at test time", autorange="reversed")
+    fig.update_yaxes(title_text="test accuracy %", secondary_y=False)
+    fig.update_yaxes(title_text="forward NFE", secondary_y=True, rangemode="tozero")
+    fig.update_layout(height=380, margin={"l": 10, "r": 10, "t": 30, "b": 10})
+    return fig
+
+
+def confusion_figure(counts: np.ndarray) -> go.Figure:
+    """counts[true, predicted] as a heatmap with the counts written in."""
+    labels = [str(k) for k in range(counts.shape[0])]
+    fig = go.Figure(
+        go.Heatmap(
+            z=counts,
+            x=labels,
+            y=labels,
+            colorscale="Blues",
+            text=counts,
+            texttemplate="%{text}",
+            showscale=False,
+        )
+    )
+    fig.update_xaxes(title_text="predicted", type="category")
+    fig.update_yaxes(title_text="true", type="category", autorange="reversed")
+    fig.update_layout(height=400, margin={"l": 10, "r": 10, "t": 30, "b": 10})
+    return fig
+
+
+def digits_figure(images: np.ndarray, titles: Sequence[str], columns: int = 6) -> go.Figure:
+    """images: (n, 8, 8) in [0, 1], each with its title (e.g. "true 3, said 8")."""
+    n = max(len(images), 1)
+    rows = -(-n // columns)
+    fig = make_subplots(
+        rows=rows, cols=columns, subplot_titles=list(titles), horizontal_spacing=0.02, vertical_spacing=0.12
+    )
+    for i, image in enumerate(images):
+        r, c = divmod(i, columns)
+        fig.add_trace(go.Heatmap(z=image, colorscale=GREYS, zmin=0, zmax=1, showscale=False), r + 1, c + 1)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, autorange="reversed")
+    fig.update_layout(height=150 * rows + 40, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return fig
+
+
+def error_bars_figure(models: Sequence[str], ours: Sequence[float], paper: Sequence[float]) -> go.Figure:
+    """Test error % of each model, ours (digits) beside the paper's (MNIST)."""
+    fig = go.Figure(
+        [
+            go.Bar(x=list(models), y=list(ours), name="ours: 8×8 digits", text=[f"{e:.2f}%" for e in ours]),
+            go.Bar(x=list(models), y=list(paper), name="paper: MNIST", text=[f"{e:.2f}%" for e in paper]),
+        ]
+    )
+    fig.update_layout(barmode="group", height=320, margin={"l": 10, "r": 10, "t": 30, "b": 10})
+    fig.update_yaxes(title_text="test error %", rangemode="tozero")
+    return fig

@@ -1,0 +1,49 @@
+"""Training a classifier on the digits through the one trainer (`nn.supervised.fit_splits`), and the recipe
+the shipped checkpoints were trained with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models.images.classifiers import KINDS, ImageClassifier, ImageModelConfig, build_image_model
+from models.images.data import DigitsSplits, shifted_minibatches
+from models.nn.odefunc import NFEMetric
+from models.nn.supervised import Validation, cross_entropy_loss, evaluate
+from models.nn.training import OnStep, TrainConfig, TrainResult, fit
+
+#: Every kind's shipped config: 32 channels, a 6-block ResNet, RK-Net 4 RK4 steps, ODE-Net dopri5 at 1e-2.
+SHIPPED: dict[str, ImageModelConfig] = {kind: ImageModelConfig(kind=kind) for kind in KINDS}
+#: The shipped recipe: Adam at 1e-2 on seeded minibatches of 128.
+TRAIN = TrainConfig(steps=300, lr=1e-2, batch_size=128, seed=0, eval_every=50)
+
+
+@dataclass(frozen=True)
+class TrainedImageModel:
+    """A trained classifier and what its training did (history, test metrics, wall time)."""
+
+    model: ImageClassifier
+    result: TrainResult
+
+
+def train_image_model(
+    cfg: ImageModelConfig,
+    splits: DigitsSplits,
+    train: TrainConfig = TRAIN,
+    on_step: OnStep | None = None,
+    *,
+    seed: int = 0,
+    start: dict[str, object] | None = None,
+) -> TrainedImageModel:
+    """Train a fresh classifier (weights from `seed`), or one from the state dict `start`, on seeded
+    minibatches of `splits.train` shifted by up to a pixel; validation metrics every `train.eval_every`
+    steps, test metrics in `result.test` (nn.supervised's, with NFE)."""
+    model = build_image_model(cfg, seed)
+    if start is not None:
+        model.load_state_dict(start)
+    batches = shifted_minibatches(splits.train, train.batch_size, train.seed)
+    metrics = (NFEMetric(), Validation(splits.val, cross_entropy_loss, train.eval_every))
+    result = fit(model, batches, cross_entropy_loss, train, on_step, metrics=metrics)
+    result.test = evaluate(model, splits.test, cross_entropy_loss)
+    model.eval()
+    return TrainedImageModel(model, result)

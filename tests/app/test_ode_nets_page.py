@@ -1,0 +1,97 @@
+"""AppTest of the ODE-Nets on images page: every tab and control, deep links, bad links, live training and
+bad checkpoints."""
+
+from __future__ import annotations
+
+import pytest
+
+from kit.contract import to_params
+from kit.page_views import OdeNetsView
+from tests.app.apptest_helpers import assert_clean, open_page, plotly_figure, texts
+
+
+def test_default_view_is_table_1_beside_the_papers():
+    at = open_page("ode_nets")
+    assert_clean(at)
+    assert at.title[0].value == "ODE-Nets on images"
+    table = at.dataframe[0].value
+    assert list(table["model"]) == ["1-layer MLP", "ResNet", "RK-Net", "ODE-Net"]
+    errors = dict(zip(table["model"], table["test error %"], strict=True))
+    assert errors["ODE-Net"] <= 2.0 and errors["ODE-Net"] <= errors["ResNet"] + 1.0
+    assert list(table["paper: test error %"]) == [1.60, 0.41, 0.47, 0.42]
+    assert at.session_state["ode_nets.__view"] == OdeNetsView()
+    assert dict(at.query_params) == {}
+
+
+def test_flow_tab_and_its_digit_slider():
+    at = open_page("ode_nets", view="flow")
+    assert_clean(at)
+    assert len(at.get("plotly_chart")) == 4
+    before = plotly_figure(at, key="ode_probs")["data"]
+    at.slider(key="ode_nets.image").set_value(5).run()
+    assert_clean(at)
+    assert at.query_params["image"] == "5"
+    assert plotly_figure(at, key="ode_probs")["data"] != before
+    frames = plotly_figure(at, key="ode_maps")["frames"]
+    assert len(frames) == 21 and len(plotly_figure(at, key="res_maps")["frames"]) == 7
+
+
+def test_tolerance_tab_nfe_falls_as_the_tolerance_loosens():
+    at = open_page("ode_nets", view="tolerance")
+    assert_clean(at)
+    nfe = next(t for t in plotly_figure(at, key="tolerance")["data"] if t["name"] == "forward NFE")["y"]
+    assert nfe[0] > nfe[-1] and all(a >= b for a, b in zip(nfe, nfe[1:], strict=False))
+
+
+def test_mistakes_tab_and_its_model_choice():
+    at = open_page("ode_nets", view="mistakes")
+    assert_clean(at)
+    assert "ODE-Net mistakes" in texts(at) and len(at.get("plotly_chart")) == 2
+    at.selectbox(key="ode_nets.model").set_value("resnet").run()
+    assert_clean(at)
+    assert at.query_params["model"] == "resnet" and "ResNet mistakes" in texts(at)
+
+
+def test_live_training_from_the_shipped_weights():
+    at = open_page("ode_nets", view="train-live", train="resnet", start="shipped", steps="20", timeout=180)
+    assert_clean(at)
+    at.button(key="ode_nets.train_button").click().run(timeout=180)
+    assert_clean(at)
+    assert "Your run: ResNet from the shipped weights, 20 steps" in texts(at)
+
+
+@pytest.mark.parametrize(
+    "view",
+    [
+        OdeNetsView(view="Flow", image=7),
+        OdeNetsView(view="Mistakes", model="mlp"),
+        OdeNetsView(view="Train live", train="resnet", start="shipped", steps=50),
+    ],
+)
+def test_a_view_round_trips_through_its_link(view):
+    at = open_page("ode_nets", **to_params(view))
+    assert_clean(at)
+    assert at.session_state["ode_nets.__view"] == view
+    assert dict(at.query_params) == to_params(view)
+
+
+def test_bad_link_values_fall_back_with_a_note():
+    at = open_page("ode_nets", view="flow", image="1e9")
+    assert_clean(at)
+    assert at.slider(key="ode_nets.image").value == 0
+    assert any("was ignored" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("problem", ["missing", "corrupt"])
+def test_a_missing_or_corrupt_checkpoint_gives_a_notice_and_live_training(tmp_path, monkeypatch, problem):
+    if problem == "corrupt":
+        for kind in ("mlp", "resnet", "rknet", "odenet"):
+            (tmp_path / f"{kind}.pt").write_bytes(b"\x00garbage")
+    monkeypatch.setenv("IMAGES_CHECKPOINT_DIR", str(tmp_path))
+    at = open_page("ode_nets")
+    assert_clean(at)
+    warning = at.warning[0].value
+    assert "not available" in warning and ("not found" if problem == "missing" else "unreadable") in warning
+    assert "python -m scripts.train_image_models" in warning
+    assert at.button(key="ode_nets.train_button") is not None
+    assert at.selectbox(key="ode_nets.start").options == ["scratch (fresh weights)"]
