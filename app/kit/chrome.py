@@ -13,7 +13,7 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
 [data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 0.4rem 1.2rem 3rem; }
 [data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.45rem; }
 [data-testid="stMain"] [data-testid="stHorizontalBlock"] { gap: 0.8rem; }
-h1 { font-size: 2.1rem !important; padding: 0.1rem 0 0 !important; line-height: 1.15 !important; }
+h1 { font-size: 2.1rem !important; padding: 0.1rem 0 0.3rem !important; line-height: 1.15 !important; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.05rem; }
 [data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: 0.75rem; line-height: 1.35; }
 [data-testid="stTabs"] [data-testid="stTab"] p { font-size: 0.85rem; }

@@ -35,6 +35,8 @@ PLOTLY_HOVER_FONT_SIZE = 13
 PRESENTER_MIN_HEIGHT = 440
 #: plotly fits a 3-D scene to the lower side of its box: on a wide page only a taller box draws it larger.
 PRESENTER_SCENE_MIN_HEIGHT = 640
+#: At most this many tick labels along each 3-D axis in presenter mode.
+PRESENTER_SCENE_TICKS = 5
 #: (label, builder, file ending, MIME type, icon) of each export offered beside a figure.
 EXPORTS: tuple[tuple[str, Callable[[go.Figure], str], str, str, str], ...] = (
     ("Interactive HTML", figure_html, "html", "text/html", ":material/html:"),
@@ -111,6 +113,10 @@ def presenter_figure(fig: go.Figure) -> dict[str, Any]:
     for name, value in list(layout.items()):
         if name.startswith(("xaxis", "yaxis")) and isinstance(value, dict):
             value.setdefault("automargin", True)
+        elif name.startswith("scene") and isinstance(value, dict):
+            # 1.6x tick labels at plotly's default density run into each other along a 3-D axis.
+            for axis in ("xaxis", "yaxis", "zaxis"):
+                value.setdefault(axis, {}).setdefault("nticks", PRESENTER_SCENE_TICKS)
     return spec
 
 

@@ -15,6 +15,7 @@ from cached.images import (
     test_images,
 )
 from components.image_figures import error_bars_figure, tolerance_figure
+from kit import quiet_controls as quiet
 from kit.chrome import presenter_mode
 from kit.failure import failed, show_failure
 from kit.figures import show_figure
@@ -102,7 +103,7 @@ with tab_table:
 
 with tab_flow:
     if tab_flow.open:
-        index = int(links.slider("Test digit", "image", 0, len(labels) - 1))
+        index = int(quiet.slider(links, "Test image (its index)", "image", 0, len(labels) - 1))
         figures = flow_figures(directory, index)
         left, right = st.columns([1, 3])
         left.image(np.kron(images[index], np.ones((12, 12))), caption=f"digit {labels[index]}", clamp=True)
@@ -151,7 +152,7 @@ with tab_tol:
 
 with tab_mistakes:
     if tab_mistakes.open:
-        kind = links.selectbox("Model", "model", list(LABELS), labels=LABELS)
+        kind = quiet.choice(links, "Model", "model", list(LABELS), labels=LABELS)
         found = mistakes_figures(directory, kind, MAX_MISTAKES)
         if failed(found):
             show_failure(found, "Predictions")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from kit.story import steps
@@ -85,7 +86,11 @@ def test_rehearse_then_walk_the_whole_tour_in_presenter_mode(server, browser):
                 problems.append(f"step {k}: link {got}, the step's view is {want}")
             expect(page.locator("[data-testid='stSidebar']")).to_be_hidden()
             expect(page.get_by_role("button", name="Leave presenter mode")).to_be_visible()
-            page.wait_for_function(f"({FIRST_CHART_TOP})() !== null", timeout=60_000)
+            try:
+                page.wait_for_function(f"({FIRST_CHART_TOP})() !== null", timeout=60_000)
+            except PlaywrightTimeout:
+                problems.append(f"step {k} ({step.page}): no chart shown within 60 s")
+                continue
             top = page.evaluate(FIRST_CHART_TOP)
             if top >= PROJECTOR["height"]:
                 problems.append(f"step {k} ({step.page}): first chart starts at {top:.0f} px, below the fold")
