@@ -117,7 +117,6 @@ def cloud_figure(
     below = -70 / max(height - 100 - bottom, 100)
     fig.update_layout(margin={"b": bottom})
     fig = add_play_controls(
-        fig, names, prefix="t / t₁ = ", frame_ms=90, redraw=redraw, y=below, slider_x=0.16
+        fig, names, prefix="t / t₁ = ", frame_ms=90, redraw=redraw, y=below, slider_x=0.16, active=opening
     )
-    fig.layout.sliders[0].active = opening
     return fig

@@ -107,7 +107,9 @@ def _bounds(values: np.ndarray, pad: float = 0.08) -> list[float]:
 
 
 def morph_animation_figure(family: np.ndarray, alphas: np.ndarray) -> go.Figure:
-    """The decoded trajectory morphing from alpha = 0 to 1 as a plotly animation with play and a slider.
+    """The decoded trajectory morphing from alpha = 0 to 1 as a plotly animation with play and a slider. It
+    opens half-way (the frame nearest alpha = 0.5), where the picture is neither spiral: frame 0 is only the
+    first spiral again, and a tour step lands on the opening frame.
 
     Args:
         family: (A, T, 2) decoded trajectories at alphas: (A,).
@@ -119,8 +121,9 @@ def morph_animation_figure(family: np.ndarray, alphas: np.ndarray) -> go.Figure:
         return [plane_trace(curve, line={"color": LATENT_COLOR, "width": 4})]
 
     names = [f"{a:.2f}" for a in alphas]
+    opening = int(np.argmin(np.abs(np.asarray(alphas) - 0.5)))
     fig = go.Figure(
-        data=frame_data(0), frames=[go.Frame(data=frame_data(i), name=n) for i, n in enumerate(names)]
+        data=frame_data(opening), frames=[go.Frame(data=frame_data(i), name=n) for i, n in enumerate(names)]
     )
     play = {"frame": {"duration": 120, "redraw": False}, "fromcurrent": True, "transition": {"duration": 0}}
     pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate", "transition": {"duration": 0}}
@@ -142,7 +145,7 @@ def morph_animation_figure(family: np.ndarray, alphas: np.ndarray) -> go.Figure:
         ],
         sliders=[
             {
-                "active": 0,
+                "active": opening,
                 "x": 0.2,
                 "len": 0.8,
                 "y": -0.08,

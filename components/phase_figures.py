@@ -139,16 +139,19 @@ def flow_animation_figure(
     dims: tuple[int, int] = (0, 1),
 ) -> go.Figure:
     """A cloud of points flowing along the field: `clouds: (F, N, dim)` at `times: (F,)`, with play and
-    pause buttons and a time slider. `colors: (N,)` keeps each point's colour as it moves."""
+    pause buttons and a time slider. `colors: (N,)` keeps each point's colour as it moves. It opens
+    half-way through the flow: at t = 0 the cloud is only its small starting patch, and a tour step or a link
+    lands on the opening frame."""
     i, j = dims
+    opening = len(times) // 2
     fig = go.Figure()
     if arrows is not None:
         add_arrows(fig, arrows, window, opacity=0.35)  # context only: the moving points are the subject
     marker = {"size": 7, "color": colors, "colorscale": "Twilight", "line": {"width": 0}}
     fig.add_trace(
         go.Scatter(
-            x=clouds[0, :, i],
-            y=clouds[0, :, j],
+            x=clouds[opening, :, i],
+            y=clouds[opening, :, j],
             mode="markers",
             marker=marker,
             name="points",
@@ -161,7 +164,7 @@ def flow_animation_figure(
         go.Frame(data=[go.Scatter(x=c[:, i], y=c[:, j])], traces=[cloud_trace], name=name)
         for c, name in zip(clouds, names_, strict=True)
     ]
-    add_play_controls(fig, names_, prefix="t = ", frame_ms=70, y=-0.1)
+    add_play_controls(fig, names_, prefix="t = ", frame_ms=70, y=-0.1, active=opening)
     fig.update_xaxes(title_text=names[i], range=list(window[i]), showgrid=False, zeroline=False)
     fig.update_yaxes(title_text=names[j], range=list(window[j]), showgrid=False, zeroline=False)
     fig = styled(fig, height=640)

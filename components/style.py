@@ -251,8 +251,10 @@ def add_play_controls(
     redraw: bool = False,
     y: float = -0.12,
     slider_x: float = 0.15,
+    active: int = 0,
 ) -> go.Figure:
-    """Play / Pause buttons and a frame slider under an animated figure, `y` in paper coordinates.
+    """Play / Pause buttons and a frame slider under an animated figure, `y` in paper coordinates, the
+    slider on frame `active` (the frame the figure's own data show).
 
     `redraw` must be True when frames hold 3-D traces (plotly only re-renders those on redraw).
     """
@@ -276,7 +278,7 @@ def add_play_controls(
         ],
         sliders=[
             {
-                "active": 0,
+                "active": active,
                 "x": slider_x,
                 "len": 1.0 - slider_x,
                 "y": y + 0.02,

@@ -66,7 +66,7 @@ def training_slot(notice: Any, max_wait_s: float = 120.0, poll_s: float = 0.5) -
             return
         notice.info(
             f"All {slots.capacity} training slots are in use by other visitors; you are queued "
-            f"({slots.waiting} waiting, {waited:.0f} s so far). Training starts as soon as one frees up.",
+            f"({waited:.0f} s so far). Training starts as soon as one frees up.",
             icon=":material/hourglass_top:",
         )
     notice.empty()

@@ -80,6 +80,8 @@ def test_morph_animation_has_one_frame_per_alpha_and_play_controls():
     assert np.allclose(fig.frames[3].data[0].x, family[3, :, 0])
     assert [b.label for b in fig.layout.updatemenus[0].buttons] == ["Play", "Pause"]
     assert len(fig.layout.sliders[0].steps) == 7
+    # It opens half-way: the drawn curve and the slider both at alpha = 0.5, not on the first spiral.
+    assert fig.layout.sliders[0].active == 3 and np.allclose(fig.data[0].x, family[3, :, 0])
     low, high = fig.layout.xaxis.range
     assert low <= family[..., 0].min() and high >= family[..., 0].max()  # fixed axes: frames do not rescale
 

@@ -106,6 +106,9 @@ def test_the_animation_has_frames_play_pause_and_a_time_slider():
     labels = [b.label for b in fig.layout.updatemenus[0].buttons]
     assert labels == ["Play", "Pause"]
     assert [s.label for s in fig.layout.sliders[0].steps] == [f"{t:.2f}" for t in times]
+    # It opens mid-flow (frame 3 of 6), the drawn cloud and the slider alike, not on the starting patch.
+    cloud = [tr for tr in fig.data if tr.name == "points"][0]
+    assert fig.layout.sliders[0].active == 3 and np.allclose(cloud.x, clouds[3, :, 0])
 
 
 def test_3d_trajectories_and_the_cylinder():
