@@ -66,5 +66,5 @@ def test_the_flow_tab_has_play_and_a_time_slider(server, page):
     page.wait_for_selector(PLOT, timeout=30_000)
     plot = page.locator(PLOT).first
     expect(plot).to_contain_text("Play")
-    expect(plot).to_contain_text("t = 0.00")  # the slider's first step
-    expect(plot).to_contain_text("t = 3.60")  # its current value: the animation opens mid-flow
+    expect(plot).to_contain_text("t = 3.60")  # the slider's value: the animation opens mid-flow
+    expect(plot).to_contain_text("0.00")  # and runs from its first step
