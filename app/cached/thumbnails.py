@@ -150,7 +150,10 @@ def ode_nets() -> go.Figure:
     from cached.images import flow_figures
 
     figures = flow_figures(images_dir(), 0)
-    return _thumbnail(go.Figure() if isinstance(figures, Failure) else go.Figure(figures[2]))
+    if isinstance(figures, Failure):
+        return _thumbnail(go.Figure())
+    # The card names the page; the figure's own title would be clipped at a thumbnail's size.
+    return _thumbnail(go.Figure(figures[2]).update_layout(title=None))
 
 
 def flows() -> go.Figure:
