@@ -7,6 +7,7 @@ caption and Previous / Next, which ← / → also press. Presenter mode, while o
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -222,6 +223,19 @@ def page_path(url: str) -> str:
     return next(p.path for p in PAGES if p.url == url)
 
 
+@functools.cache
+def nav_page(path: str) -> st.Page:
+    """The page at `path` (as `PAGES` names it) for `st.page_link`, made once per process.
+
+    Given a path, `st.page_link` resolves it on the disk and searches the pages on every call (a third of
+    the tour page's run with its 23 links); given the page, it only checks it is the one registered.
+    """
+    info = next(p for p in PAGES if p.path == path)
+    return st.Page(
+        info.path, title=info.title, icon=info.icon, url_path=info.url or None, default=not info.url
+    )
+
+
 def step_link(index: int) -> tuple[str, dict[str, str]]:
     """Page path and query parameters of step `index` (1-based), tour marker and presenter mode included."""
     step = steps()[index - 1]
@@ -251,13 +265,17 @@ def tour_bar() -> None:
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):
             if k > 1:
                 path, params = step_link(k - 1)
-                st.page_link(path, label="Previous", icon=":material/arrow_back:", query_params=params)
+                st.page_link(
+                    nav_page(path), label="Previous", icon=":material/arrow_back:", query_params=params
+                )
             st.markdown(f"**Tour · step {k} of {len(all_steps)}: {step.title}**", width="stretch")
             if k < len(all_steps):
                 path, params = step_link(k + 1)
-                st.page_link(path, label="Next", icon=":material/arrow_forward:", query_params=params)
+                st.page_link(
+                    nav_page(path), label="Next", icon=":material/arrow_forward:", query_params=params
+                )
             else:
-                st.page_link("views/tour.py", label="The end", icon=":material/flag:")
+                st.page_link(nav_page("views/tour.py"), label="The end", icon=":material/flag:")
         st.caption(step.caption)
         st.html(ARROW_KEYS_JS, unsafe_allow_javascript=True)
     st.html(TOUR_BAR_CSS)

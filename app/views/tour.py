@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kit.story import step_link, steps
+from kit.story import nav_page, step_link, steps
 
 st.title("Guided tour")
 st.markdown(
@@ -12,9 +12,11 @@ st.markdown(
     "← / → step through the tour."
 )
 first_path, first_params = step_link(1)
-st.page_link(first_path, label="Start the tour", icon=":material/play_arrow:", query_params=first_params)
 st.page_link(
-    first_path,
+    nav_page(first_path), label="Start the tour", icon=":material/play_arrow:", query_params=first_params
+)
+st.page_link(
+    nav_page(first_path),
     label="Start in presenter mode",
     icon=":material/co_present:",
     query_params={**first_params, "present": "1"},
@@ -25,4 +27,6 @@ for k, step in enumerate(steps(), start=1):
     path, params = step_link(k)
     with st.container(border=True):
         st.markdown(f"**{k}. {step.title}**  \n{step.caption}")
-        st.page_link(path, label="Open this step", icon=":material/open_in_new:", query_params=params)
+        st.page_link(
+            nav_page(path), label="Open this step", icon=":material/open_in_new:", query_params=params
+        )
