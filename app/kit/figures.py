@@ -1,12 +1,20 @@
 """Show a plotly figure with its exports (interactive HTML, CSV) one click away, and an altair chart; in
-presenter mode both with their text enlarged for a projector."""
+presenter mode both with their text enlarged for a projector.
+
+A figure goes to the browser as a compact spec (`compact_spec`: float arrays in 32 bits) handed to
+st.plotly_chart without a second validation or copy; `figure_spec` builds a view's figure once and shares it
+across sessions, so a warm rerun neither rebuilds nor re-validates it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import base64
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
+import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -42,23 +50,114 @@ EXPORTS: tuple[tuple[str, Callable[[go.Figure], str], str, str, str], ...] = (
     ("Interactive HTML", figure_html, "html", "text/html", ":material/html:"),
     ("Data (CSV)", figure_csv, "csv", "text/csv", ":material/table:"),
 )
+#: Distinct views whose finished figures are kept, across sessions (a spec is at most a few hundred kB).
+FIGURE_CACHE_ENTRIES = 64
+#: A float array goes to the browser in 32 bits when every value keeps this relative accuracy (float32
+#: keeps about 6e-8; an array with values beyond its range or below its normal numbers keeps 64 bits).
+COMPACT_RTOL = 1e-6
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """A finished figure as plotly's JSON-ready dict (arrays compacted): what `figure_spec` shares."""
+
+    spec: dict[str, Any]
+
+    def figure(self) -> go.Figure:
+        """The spec as a plotly figure (for the exports, built only when one is clicked)."""
+        return go.Figure(self.spec, skip_invalid=True)
+
+
+Shown = go.Figure | FigureSpec
+
+
+def figure_spec(build: Callable[..., go.Figure], *args: Hashable) -> FigureSpec:
+    """`build(*args)` finished and compacted, made once per distinct (build, args) and shared by every
+    session in a bounded cache. `build` is a module-level builder (components/); `args` are what the view
+    is made of (configs, cached arrays), which Streamlit hashes to key the cache."""
+    return FigureSpec(_built_spec(build, f"{build.__module__}.{build.__qualname__}", args))
+
+
+@st.cache_data(max_entries=FIGURE_CACHE_ENTRIES, show_spinner=False)
+def _built_spec(_build: Callable[..., go.Figure], name: str, args: tuple[Hashable, ...]) -> dict[str, Any]:
+    """Keyed on the builder's name (Streamlit does not hash functions) and its arguments."""
+    return finished_spec(_build(*args))
+
+
+def finished_spec(fig: go.Figure) -> dict[str, Any]:
+    """`fig` as the dict that goes to the browser: arrays compacted, and its template's trace defaults only
+    for the trace types it draws (a template spells out some 25 types, 4 kB that change nothing here)."""
+    spec = compact_spec(fig.to_dict())
+    template = spec.get("layout", {}).get("template")
+    if isinstance(template, dict) and isinstance(template.get("data"), dict):
+        traces = spec.get("data", []) + [t for frame in spec.get("frames", []) for t in frame.get("data", [])]
+        drawn = {t.get("type", "scatter") for t in traces}
+        template["data"] = {kind: value for kind, value in template["data"].items() if kind in drawn}
+    return spec
+
+
+def compact_spec(node: Any) -> Any:
+    """`node` (a figure's dict from `fig.to_dict()`, which copies) with every 64-bit float array plotly
+    wrote as a typed array (`{"dtype": "f8", "bdata": base64}`, data arrays only) in 32 bits, where that keeps
+    COMPACT_RTOL for each value: half the bytes on the wire, the same picture. Changed in place; returned."""
+    if isinstance(node, dict):
+        if node.get("dtype") == "f8" and isinstance(node.get("bdata"), str):
+            return _float32(node)
+        for name, value in node.items():
+            node[name] = compact_spec(value)
+    elif isinstance(node, list):
+        for k, value in enumerate(node):
+            node[k] = compact_spec(value)
+    return node
+
+
+def _float32(array: dict[str, Any]) -> dict[str, Any]:
+    values = np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        small = values.astype(np.float32)
+        close = np.isclose(small.astype(np.float64), values, rtol=COMPACT_RTOL, atol=0.0, equal_nan=True)
+    if not close.all():  # beyond float32's range or below its normal numbers: kept as it was
+        return array
+    return {**array, "dtype": "f4", "bdata": base64.b64encode(small.tobytes()).decode("ascii")}
+
+
+class _Finished(go.Figure):
+    """A finished spec that st.plotly_chart takes as a figure: it asks a figure for `to_dict()` and gets
+    the spec, neither validated again (as a dict would be, the costliest part of a rerun) nor copied."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        super().__init__()
+        self._spec = spec
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._spec
+
+
+def draw_spec(area: Any, spec: dict[str, Any], **kwargs: Any) -> Any:
+    """`area.plotly_chart` of a finished spec (kwargs as st.plotly_chart takes them)."""
+    return area.plotly_chart(_Finished(spec), **kwargs)
+
+
+def _spec_of(fig: Shown) -> dict[str, Any]:
+    return fig.spec if isinstance(fig, FigureSpec) else finished_spec(fig)
 
 
 def show_figure(
-    fig: go.Figure,
+    fig: Shown,
     key: str,
     name: str | None = None,
     on_select: Callable[[], None] | str = "ignore",
     selection_mode: tuple[str, ...] = ("points", "box", "lasso"),
 ) -> Any:
-    """Draw `fig`; outside presenter mode, offer its HTML and CSV under a small Export menu, in presenter
-    mode draw `presenter_figure(fig)` without plotly's toolbar.
+    """Draw `fig` (a figure, or a shared `figure_spec`); outside presenter mode, offer its HTML and CSV
+    under a small Export menu, in presenter mode draw `presenter_figure(fig)` without plotly's toolbar.
 
     The exports are built only when clicked (deferred download data), so they cost nothing per rerun.
     `on_select` / `selection_mode` pass through to `st.plotly_chart`; its return value is returned.
     """
     if presenter_mode():
-        return st.plotly_chart(
+        return draw_spec(
+            st,
             presenter_figure(fig),
             key=key,
             config=PRESENTER_PLOTLY_CONFIG,
@@ -66,15 +165,16 @@ def show_figure(
             on_select=on_select,
             selection_mode=selection_mode,
         )
-    event = st.plotly_chart(
-        fig, key=key, config=PLOTLY_CONFIG, on_select=on_select, selection_mode=selection_mode
+    event = draw_spec(
+        st, _spec_of(fig), key=key, config=PLOTLY_CONFIG, on_select=on_select, selection_mode=selection_mode
     )
+    full = fig.figure if isinstance(fig, FigureSpec) else lambda: fig
     stem = name or key
     with st.popover("Export", icon=":material/download:"):
         for label, build, ending, mime, icon in EXPORTS:
             st.download_button(
                 label,
-                data=lambda build=build: build(fig),
+                data=lambda build=build: build(full()),
                 file_name=f"{stem}.{ending}",
                 mime=mime,
                 on_click="ignore",
@@ -84,23 +184,23 @@ def show_figure(
     return event
 
 
-def show_live_figure(area: Any, fig: go.Figure, key: str) -> Any:
+def show_live_figure(area: Any, fig: Shown, key: str) -> Any:
     """Draw `fig` into a live-training placeholder `area` (one element, so no Export menu), presenter-sized
     in presenter mode as `show_figure` draws it."""
     if presenter_mode():
-        return area.plotly_chart(presenter_figure(fig), key=key, config=PRESENTER_PLOTLY_CONFIG, theme=None)
-    return area.plotly_chart(fig, key=key, config=PLOTLY_CONFIG)
+        return draw_spec(area, presenter_figure(fig), key=key, config=PRESENTER_PLOTLY_CONFIG, theme=None)
+    return draw_spec(area, _spec_of(fig), key=key, config=PLOTLY_CONFIG)
 
 
-def presenter_figure(fig: go.Figure) -> dict[str, Any]:
+def presenter_figure(fig: Shown) -> dict[str, Any]:
     """A copy of `fig` (as plotly's JSON) for a projector: every font PRESENTER_FONT_SCALE times larger.
 
     The layout's font and every size set explicitly anywhere (axis titles and ticks, legend, annotations,
     colour bars, text on traces, 3-D scenes, animation frames) scale alike; axes make room for their larger
     labels, and a low figure grows (a 3-D one more, to use a wide page). `fig` itself, often shared through
-    a cache, is left as it is.
+    a cache, is left as it is (a shared spec's containers are copied; its arrays, never written, are not).
     """
-    spec = fig.to_dict()
+    spec = _containers_copied(fig.spec) if isinstance(fig, FigureSpec) else finished_spec(fig)
     _scale_fonts(spec)
     layout = spec.setdefault("layout", {})
     font = layout.get("font", {})
@@ -118,6 +218,14 @@ def presenter_figure(fig: go.Figure) -> dict[str, Any]:
             for axis in ("xaxis", "yaxis", "zaxis"):
                 value.setdefault(axis, {}).setdefault("nticks", PRESENTER_SCENE_TICKS)
     return spec
+
+
+def _containers_copied(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {name: _containers_copied(value) for name, value in node.items()}
+    if isinstance(node, list):
+        return [_containers_copied(value) for value in node]
+    return node
 
 
 def _size(font: dict[str, Any], default: float) -> float:

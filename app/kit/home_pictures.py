@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
+
+from kit.figures import finished_spec
 
 THUMBNAIL_FILE = Path(__file__).resolve().parents[1] / "assets" / "thumbnails.json"
 FORMAT = 1
@@ -55,3 +58,10 @@ def _well_formed(spec: object) -> bool:
         and isinstance(spec.get("data"), list)
         and all(isinstance(t, dict) and t.get("type") in TRACE_TYPES for t in spec["data"])
     )
+
+
+@st.cache_resource(show_spinner=False)
+def thumbnail_specs() -> dict[str, dict[str, Any]]:
+    """`thumbnails()` as the specs that go to the browser (`kit.figures.finished_spec`: arrays in 32 bits,
+    half the landing page's bytes), finished once per process; read only (`kit.figures.draw_spec`)."""
+    return {url: finished_spec(fig) for url, fig in thumbnails().items()}

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from kit.home_pictures import thumbnails
+from kit.figures import draw_spec
+from kit.home_pictures import thumbnail_specs
 from kit.registry import PAGES
 
 st.title("Neural ODE Explorer")
@@ -13,12 +14,12 @@ st.markdown(
 )
 
 cards = [p for p in PAGES if p.url]
-pictures = thumbnails()
+pictures = thumbnail_specs()
 for row in range(0, len(cards), 3):
     for col, page in zip(st.columns(3), cards[row : row + 3], strict=False):
         with col.container(border=True):
             st.subheader(page.title)
             if page.url in pictures:
-                st.plotly_chart(pictures[page.url], key=f"thumb_{page.url}", config={"staticPlot": True})
+                draw_spec(st, pictures[page.url], key=f"thumb_{page.url}", config={"staticPlot": True})
             st.markdown(page.blurb)
             st.page_link(page.path, label=f"Open {page.title}", icon=":material/arrow_forward:")

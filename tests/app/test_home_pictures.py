@@ -78,6 +78,7 @@ def test_missing_or_broken_picture_file_leaves_the_home_page_working(tmp_path, m
         path.write_text(content)
     monkeypatch.setattr(home_pictures, "THUMBNAIL_FILE", path)
     home_pictures.thumbnails.clear()
+    home_pictures.thumbnail_specs.clear()
     try:
         at = open_page("")
         assert_clean(at)
@@ -85,6 +86,7 @@ def test_missing_or_broken_picture_file_leaves_the_home_page_working(tmp_path, m
         assert "Solver lab" in [s.value for s in at.subheader]
     finally:
         home_pictures.thumbnails.clear()
+        home_pictures.thumbnail_specs.clear()
 
 
 def test_the_landing_page_runs_without_importing_torch():
