@@ -67,8 +67,11 @@ def components_figure(
     curves: Sequence[Curve],
     state_names: Sequence[str],
     ranges: Sequence[tuple[float, float]] | None = None,
+    *,
+    log_time: bool = False,
 ) -> go.Figure:
-    """Each state component against t, one row per component; `ranges` fixes each row's y-axis."""
+    """Each state component against t, one row per component; `ranges` fixes each row's y-axis; a log
+    t axis (which leaves t = 0 out) with `log_time`."""
     dim = len(state_names)
     fig = make_subplots(rows=dim, cols=1, shared_xaxes=True, vertical_spacing=0.06)
     for i, curve in enumerate(curves):
@@ -92,6 +95,8 @@ def components_figure(
             if ranges is not None:
                 fig.update_yaxes(range=list(ranges[d]), row=d + 1, col=1)
     fig.update_xaxes(title_text="t", row=dim, col=1)
+    if log_time:
+        fig.update_xaxes(type="log")
     return legend_below(styled(fig, height=max(320, 220 * dim)))
 
 

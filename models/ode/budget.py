@@ -51,6 +51,11 @@ class BudgetExceeded(SolveError):
     """The NFE cap or the wall-clock deadline was reached."""
 
 
+class StepCollapsed(SolveError):
+    """The step size shrank to nothing (torchdiffeq's "underflow in dt"): typically an explicit method on a
+    stiff system."""
+
+
 class Diverged(SolveError):
     """The state became non-finite or left the bounded region."""
 
