@@ -10,7 +10,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.style import Curve, color_for, legend_below, line_style, scene, styled
+from components.style import Curve, color_for, format_number, legend_below, line_style, scene, styled
+from models.ode.convergence import WorkPoint
 
 #: A curve that strays further than this many times the reference's extent beyond it has diverged: the
 #: axes follow the others. Euler's honest spirals (about one extent beyond, harmonic oscillator and
@@ -261,6 +262,18 @@ def work_precision_figure(
     fig.update_xaxes(type="log", title_text="function evaluations (NFE)")
     fig.update_yaxes(type="log", title_text="global error at t₁")
     return legend_below(styled(fig, height=460))
+
+
+def work_point_series(
+    points: Sequence[WorkPoint], labels: dict[str, str]
+) -> list[tuple[str, str, np.ndarray, np.ndarray, list[str]]]:
+    """Adaptive methods' work–precision points as `work_precision_figure` series, one per method in order."""
+    series = []
+    for m in dict.fromkeys(p.method for p in points):
+        mine = [p for p in points if p.method == m]
+        nfe, err = np.array([p.nfe for p in mine]), np.array([p.error for p in mine])
+        series.append((m, labels[m], nfe, err, [f"tol = {format_number(p.setting)}" for p in mine]))
+    return series
 
 
 def step_size_figure(key: str, label: str, step_times: np.ndarray, step_sizes: np.ndarray) -> go.Figure:

@@ -71,8 +71,8 @@ def stiffness_figure(
     kind = "log" if log_time else "linear"
     fig.update_xaxes(type=kind, row=1, col=1)
     fig.update_xaxes(type=kind, title_text="t", row=2, col=1)
-    fig.update_yaxes(type="log", title_text="accepted step h", row=1, col=1)
-    fig.update_yaxes(type="log", title_text="stiffness ratio", row=2, col=1)
+    fig.update_yaxes(type="log", title_text="step h", row=1, col=1)
+    fig.update_yaxes(type="log", title_text="ratio", row=2, col=1)
     return legend_below(styled(fig, height=560), rows=3)
 
 
@@ -85,4 +85,6 @@ def stiff_work_figure(
     for trace, (key, *_rest) in zip(fig.data, series, strict=True):
         if key in implicit:
             trace.update(line={"dash": "dash"}, marker={"symbol": "diamond", "size": 10})
+    # Named even when alone: on a stiff system the implicit method may be the only one that finished.
+    fig.update_layout(showlegend=True)
     return fig

@@ -104,8 +104,8 @@ class Tracked:
             )
         if budget.deadline_s is not None and time.perf_counter() - self.start > budget.deadline_s:
             raise BudgetExceeded(
-                f"stopped at the {budget.deadline_s:g} s time limit after {self.nfe:,} evaluations; "
-                "try a shorter span or a larger step"
+                f"stopped at the {budget.deadline_s:g} s time limit after {self.nfe:,} evaluations: "
+                "the system may be stiff; try a shorter span or a larger step"
             )
         if budget.max_abs_state is not None:
             biggest = y.detach().abs().amax()  # detached: the check must not enter autograd's graph
