@@ -10,7 +10,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.style import Curve, color_for, legend_below, line_style, scene, styled
+from components.style import Curve, color_for, format_number, legend_below, line_style, scene, styled
+from models.ode.convergence import WorkPoint
 
 #: A curve that strays further than this many times the reference's extent beyond it has diverged: the
 #: axes follow the others. Euler's honest spirals (about one extent beyond, harmonic oscillator and
@@ -67,8 +68,11 @@ def components_figure(
     curves: Sequence[Curve],
     state_names: Sequence[str],
     ranges: Sequence[tuple[float, float]] | None = None,
+    *,
+    log_time: bool = False,
 ) -> go.Figure:
-    """Each state component against t, one row per component; `ranges` fixes each row's y-axis."""
+    """Each state component against t, one row per component; `ranges` fixes each row's y-axis; a log
+    t axis (which leaves t = 0 out) with `log_time`."""
     dim = len(state_names)
     fig = make_subplots(rows=dim, cols=1, shared_xaxes=True, vertical_spacing=0.06)
     for i, curve in enumerate(curves):
@@ -92,6 +96,8 @@ def components_figure(
             if ranges is not None:
                 fig.update_yaxes(range=list(ranges[d]), row=d + 1, col=1)
     fig.update_xaxes(title_text="t", row=dim, col=1)
+    if log_time:
+        fig.update_xaxes(type="log")
     return legend_below(styled(fig, height=max(320, 220 * dim)))
 
 
@@ -256,6 +262,18 @@ def work_precision_figure(
     fig.update_xaxes(type="log", title_text="function evaluations (NFE)")
     fig.update_yaxes(type="log", title_text="global error at t₁")
     return legend_below(styled(fig, height=460))
+
+
+def work_point_series(
+    points: Sequence[WorkPoint], labels: dict[str, str]
+) -> list[tuple[str, str, np.ndarray, np.ndarray, list[str]]]:
+    """Adaptive methods' work–precision points as `work_precision_figure` series, one per method in order."""
+    series = []
+    for m in dict.fromkeys(p.method for p in points):
+        mine = [p for p in points if p.method == m]
+        nfe, err = np.array([p.nfe for p in mine]), np.array([p.error for p in mine])
+        series.append((m, labels[m], nfe, err, [f"tol = {format_number(p.setting)}" for p in mine]))
+    return series
 
 
 def step_size_figure(key: str, label: str, step_times: np.ndarray, step_sizes: np.ndarray) -> go.Figure:

@@ -32,6 +32,8 @@ METHOD_COLORS = {
     "bosh3": "#CC79A7",
     "dopri5": "#009E73",
     "dopri8": "#000000",
+    "lsoda": "#882255",
+    "bdf": "#44AA99",
 }
 REFERENCE_COLOR = "#7f7f7f"
 

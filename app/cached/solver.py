@@ -1,4 +1,5 @@
-"""Cached solves for the Solver lab: trajectories, the reference, the step-size sweep and work–precision.
+"""Cached solves for the Solver lab: trajectories, the reference, the step-size sweep, work–precision, and
+the Stiffness tab's stiffness ratio along an implicit solve.
 
 Everything returned is plain numpy / str so the cache never hands out a mutable tensor; a solve that
 stops returns its `SolveError`, whose `partial` is the `Trajectory` computed before it stopped.
@@ -13,12 +14,17 @@ import streamlit as st
 import torch
 
 from models.ode.convergence import SweepConfig, adaptive_work, error_sweep, reference_solution
-from models.ode.solve import Budget, SolveError, SolverConfig, SolveResult, solve
+from models.ode.solve import Budget, SolveError, SolverConfig, SolveResult, Tolerances, solve
+from models.ode.stiffness import stiffness_along
 from models.systems.spec import Problem
 
 REFERENCE_POINTS = 600
 #: The page promises an answer in about two seconds, whatever was asked.
 PAGE_BUDGET = Budget(max_nfe=100_000, deadline_s=1.5)
+#: The Stiffness tab runs several explicit solves that a stiff system would keep busy for millions of steps:
+#: each is stopped within 0.4 s, so the tab answers in about two.
+STIFF_BUDGET = Budget(max_nfe=20_000, deadline_s=0.4)
+STIFF_POINTS = 100
 
 
 @dataclass(frozen=True)
@@ -55,13 +61,11 @@ def end_reference(problem: Problem) -> np.ndarray | None:
 
 
 @st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
-def trajectory(problem: Problem, cfg: SolverConfig) -> Trajectory | SolveError:
-    """One method's solve within the page budget, or its failure, which always carries the `Trajectory`
+def trajectory(problem: Problem, cfg: SolverConfig, budget: Budget = PAGE_BUDGET) -> Trajectory | SolveError:
+    """One method's solve within `budget`, or its failure, which always carries the `Trajectory`
     computed before it (empty when nothing was)."""
     try:
-        result = solve(
-            problem.field(), problem.initial()[None], problem.span, replace(cfg, budget=PAGE_BUDGET)
-        )
+        result = solve(problem.field(), problem.initial()[None], problem.span, replace(cfg, budget=budget))
     except SolveError as err:
         # A fresh failure: the cache keeps neither the traceback nor the partial's tensors.
         return type(err)(err.message, partial=_trajectory(problem, cfg, err.partial))
@@ -105,8 +109,49 @@ def step_size_sweep(problem: Problem, sweep: SweepConfig) -> list | None:
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
-def adaptive_work_points(problem: Problem, methods: tuple[str, ...]) -> list | None:
+def adaptive_work_points(
+    problem: Problem, methods: tuple[str, ...], budget: Budget | None = None, give_up: bool = False
+) -> list | None:
+    """Work–precision points of adaptive methods (`budget` None: the chart's own), or None without a
+    reference; with `give_up`, a method's tighter tolerances are skipped after one fails (stiff systems)."""
     ref = end_reference(problem)
     if ref is None:
         return None
-    return adaptive_work(problem.field(), problem.initial(), problem.span, torch.from_numpy(ref), methods)
+    extra = {} if budget is None else {"budget": budget}
+    return adaptive_work(
+        problem.field(),
+        problem.initial(),
+        problem.span,
+        torch.from_numpy(ref),
+        methods,
+        give_up=give_up,
+        **extra,
+    )
+
+
+@dataclass(frozen=True)
+class StiffPath:
+    """An implicit solve at STIFF_POINTS times (geometric ones on a log time axis), `y: (T, dim)`, and
+    the stiffness ratio of f's Jacobian at each: `ratio: (T,)`."""
+
+    t: np.ndarray
+    y: np.ndarray
+    ratio: np.ndarray
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+def stiff_path(problem: Problem, method: str, tol: float) -> StiffPath | SolveError:
+    """The implicit `method`'s solution within the page budget and the stiffness ratio along it."""
+    t0, t1 = problem.span
+    if problem.definition().log_time:
+        # Ten decades below t1, so that Robertson's fast transient (around t = 1e-4) is on the axis.
+        times = torch.cat([torch.tensor([t0]), torch.logspace(-10, 0, STIFF_POINTS - 1) * (t1 - t0) + t0])
+    else:
+        times = torch.linspace(t0, t1, STIFF_POINTS)
+    cfg = SolverConfig(method=method, step=Tolerances(tol, tol), budget=PAGE_BUDGET)
+    try:
+        result = solve(problem.field(), problem.initial()[None], times.double(), cfg)
+    except SolveError as err:
+        return type(err)(err.message)
+    along = stiffness_along(problem.field(), result.t, result.y[:, 0])
+    return StiffPath(result.t.numpy(), result.y[:, 0].numpy(), along.ratio.numpy())

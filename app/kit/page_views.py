@@ -28,6 +28,7 @@ class SolverLabView:
     h: float | None = None
     adaptive: str = "dopri5"
     tol: str = "1e-6"
+    implicit: str = "lsoda"  # the Stiffness tab's implicit method
     view: str = encoded("Trajectories", slug)
     system_values: tuple[tuple[str, float], ...] = others()
 

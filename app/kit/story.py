@@ -182,6 +182,12 @@ ALL_STEPS: tuple[StoryStep, ...] = (
         "along one line; the CNF's smooth field fits better, with fewer parameters (the paper's Fig. 6).",
         FlowsView(view="CNF vs planar"),
     ),
+    StoryStep(
+        "Stiff: explicit solvers stall, an implicit one strides",
+        "Robertson's kinetics, rates from 0.04 to 3·10⁷ over t up to 10⁵: dopri5's steps stay near 10⁻³ until the "
+        "budget stops it, while LSODA's grow to thousands. The stiffness ratio comes from the Jacobian.",
+        SolverLabView(system="robertson", methods=("rk4",), adaptive="lsoda", view="Stiffness"),
+    ),
 )
 
 

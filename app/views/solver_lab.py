@@ -22,21 +22,26 @@ from components.solver_figures import (
     readable_framing,
     step_size_figure,
     trajectory_3d_figure,
+    work_point_series,
     work_precision_figure,
 )
-from components.style import Curve, format_number
+from components.style import Curve
 from kit.failure import drawn_part, failed, show_failure
 from kit.figures import show_figure
 from kit.page import PageScaffold
 from kit.page_views import SolverLabView
 from models.failure import Failure
 from models.ode.convergence import SweepConfig
+from models.ode.methods import method_keys
 from models.ode.solve import METHODS, FixedStep, InvalidSolve, SolverConfig, Tolerances, check_request
 from models.systems.library import SYSTEMS
 from models.systems.spec import Problem, SystemSpec
+from tabs.solver_stiffness import show_stiffness
 
 FIXED = [k for k, m in METHODS.items() if not m.adaptive]
 ADAPTIVE = [k for k, m in METHODS.items() if m.adaptive]
+EXPLICIT_ADAPTIVE = method_keys(lambda m: m.adaptive and not m.implicit)
+IMPLICIT = method_keys(lambda m: m.implicit)
 TOLERANCES = ["1e-2", "1e-3", "1e-4", "1e-5", "1e-6", "1e-7", "1e-8", "1e-9", "1e-10"]
 LABELS = {k: m.label for k, m in METHODS.items()}
 
@@ -60,7 +65,9 @@ with st.sidebar:
         float(links.number(f"{name}(0)", f"y0{i}", -100.0, 100.0, spec.y0[i], step=0.1, scope=system_key))
         for i, name in enumerate(spec.state_names)
     )
-    t1 = float(links.number("End time t₁", "t1", 0.01, 1000.0, spec.t1, step=1.0, scope=system_key))
+    # Robertson's kinetics run to t = 1e5; every other system keeps the range its links were made with.
+    longest = max(1000.0, spec.t1)
+    t1 = float(links.number("End time t₁", "t1", 0.01, longest, spec.t1, step=1.0, scope=system_key))
 
     st.header("Methods")
     methods = links.multiselect("Fixed-step methods", "methods", FIXED, labels=LABELS, max_items=5)
@@ -72,6 +79,7 @@ with st.sidebar:
     )
     tol_text = links.selectbox("Tolerance (rtol = atol)", "tol", TOLERANCES)
     tol = float(tol_text)
+    implicit = links.selectbox("Implicit method (Stiffness tab)", "implicit", list(IMPLICIT), labels=LABELS)
 
 problem = Problem(SystemSpec(system_key, params), y0=y0, t1=t1)
 span = problem.span
@@ -177,8 +185,16 @@ def framing_note() -> None:
 # The 3-D view has a tab of its own: plotly's WebGL scene redraws 60 times a second for as long as it is
 # on screen (measured: ~13% of a core per open page, idle), which a projector laptop and a server hosting
 # many visitors' pages should only pay when someone looks at it.
-tab_traj, tab_3d, tab_order, tab_work, tab_adapt, tab_maths = links.tabs(
-    ["Trajectories", "3-D", "Error vs step size", "Work–precision", "Adaptive steps", "The maths"]
+tab_traj, tab_3d, tab_order, tab_work, tab_adapt, tab_maths, tab_stiff = links.tabs(
+    [
+        "Trajectories",
+        "3-D",
+        "Error vs step size",
+        "Work–precision",
+        "Adaptive steps",
+        "The maths",
+        "Stiffness",
+    ]
 )
 
 with tab_traj:
@@ -187,7 +203,7 @@ with tab_traj:
             left, right = st.columns(2)
             with left:
                 show_figure(
-                    components_figure(curves, spec.state_names, framing.ranges),
+                    components_figure(curves, spec.state_names, framing.ranges, log_time=spec.log_time),
                     key="components",
                     name="solver-components",
                 )
@@ -208,7 +224,7 @@ with tab_traj:
                 )
         else:
             show_figure(
-                components_figure(curves, spec.state_names, framing.ranges),
+                components_figure(curves, spec.state_names, framing.ranges, log_time=spec.log_time),
                 key="components",
                 name="solver-components",
             )
@@ -257,7 +273,7 @@ with tab_order:
 with tab_work:
     if tab_work.open:
         sweeps = step_size_sweep(problem, SweepConfig())
-        points = adaptive_work_points(problem, tuple(ADAPTIVE[-3:]))
+        points = adaptive_work_points(problem, EXPLICIT_ADAPTIVE[-3:], give_up=spec.stiff)
         if sweeps is None or points is None:
             st.warning(
                 "No reference end state for this problem, so errors cannot be measured.",
@@ -267,17 +283,7 @@ with tab_work:
             series = [
                 (s.method, LABELS[s.method], s.nfe, s.error, [f"h = {x:.3g}" for x in s.h]) for s in sweeps
             ]
-            for m in dict.fromkeys(p.method for p in points):
-                mine = [p for p in points if p.method == m]
-                series.append(
-                    (
-                        m,
-                        LABELS[m],
-                        np.array([p.nfe for p in mine]),
-                        np.array([p.error for p in mine]),
-                        [f"tol = {format_number(p.setting)}" for p in mine],
-                    )
-                )
+            series += work_point_series(points, LABELS)
             show_figure(work_precision_figure(series), key="work", name="solver-work-precision")
             st.markdown(
                 "Cost is counted in evaluations of f (NFE), which is what a Neural ODE pays for. Lower and to "
@@ -344,5 +350,9 @@ with tab_maths:
         st.latex(spec.equations)
         if spec.note:
             st.caption(spec.note)
+
+with tab_stiff:
+    if tab_stiff.open:
+        show_stiffness(problem, implicit, tol, tol_text)
 
 page.finish()

@@ -51,6 +51,11 @@ class BudgetExceeded(SolveError):
     """The NFE cap or the wall-clock deadline was reached."""
 
 
+class StepCollapsed(SolveError):
+    """The step size shrank to nothing (torchdiffeq's "underflow in dt"): typically an explicit method on a
+    stiff system."""
+
+
 class Diverged(SolveError):
     """The state became non-finite or left the bounded region."""
 
@@ -99,8 +104,8 @@ class Tracked:
             )
         if budget.deadline_s is not None and time.perf_counter() - self.start > budget.deadline_s:
             raise BudgetExceeded(
-                f"stopped at the {budget.deadline_s:g} s time limit after {self.nfe:,} evaluations; "
-                "try a shorter span or a larger step"
+                f"stopped at the {budget.deadline_s:g} s time limit after {self.nfe:,} evaluations: "
+                "the system may be stiff; try a shorter span or a larger step"
             )
         if budget.max_abs_state is not None:
             biggest = y.detach().abs().amax()  # detached: the check must not enter autograd's graph

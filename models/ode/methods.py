@@ -1,7 +1,8 @@
 """The one registry of solver methods: what each is, its one label, and who runs it. Every menu filters it.
 
 Keys are ours; `torchdiffeq` is torchdiffeq's name for the same method where torchdiffeq runs it (its
-"rk4" is the 3/8 rule, our "rk4_38"; our "rk4" is the classic rule written out in ode.fixed_step).
+"rk4" is the 3/8 rule, our "rk4_38"; our "rk4" is the classic rule written out in ode.fixed_step), and
+`scipy` scipy's for the implicit methods ode.implicit steps through (no gradients, no torchdiffeq name).
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from dataclasses import dataclass
 class MethodInfo:
     """What a method is, for menus and charts. `stages` is evaluations per step (None if adaptive).
 
-    `source` is the implementation a span solve without gradients uses: "hand" (ode.fixed_step) or
-    "torchdiffeq". `torchdiffeq` is torchdiffeq's name for it, None where torchdiffeq lacks it; solves
-    with gradients or at given times need one.
+    `source` is the implementation a span solve without gradients uses: "hand" (ode.fixed_step), "scipy"
+    (ode.implicit) or "torchdiffeq". `torchdiffeq` is torchdiffeq's name for it, None where torchdiffeq
+    lacks it; solves with gradients need one. `implicit` methods solve an equation per step (stable on stiff systems); a
+    menu of methods that must carry gradients or run on torch alone leaves them out.
     """
 
     key: str
@@ -26,6 +28,8 @@ class MethodInfo:
     stages: int | None
     source: str
     torchdiffeq: str | None
+    implicit: bool = False
+    scipy: str | None = None
 
 
 METHODS: dict[str, MethodInfo] = {
@@ -41,6 +45,10 @@ METHODS: dict[str, MethodInfo] = {
         MethodInfo("bosh3", "Bogacki–Shampine 3(2)", True, 3, None, "torchdiffeq", "bosh3"),
         MethodInfo("dopri5", "Dormand–Prince 5(4)", True, 5, None, "torchdiffeq", "dopri5"),
         MethodInfo("dopri8", "Dormand–Prince 8(7)", True, 8, None, "torchdiffeq", "dopri8"),
+        # Orders are the highest each reaches (both vary theirs); their Jacobians are finite differences
+        # of f, so those evaluations count towards NFE and the budget like any other.
+        MethodInfo("lsoda", "LSODA (Adams/BDF switching)", True, 5, None, "scipy", None, True, "LSODA"),
+        MethodInfo("bdf", "BDF (implicit, scipy)", True, 5, None, "scipy", None, True, "BDF"),
     )
 }
 

@@ -1,7 +1,8 @@
 """One bounded entry point for every solve, with or without gradients: hand-written fixed-step methods and
 torchdiffeq's, NFE counted one way, one budget (NFE cap, deadline, divergence) and one error family.
 
-The only module of models/ that calls torchdiffeq's `odeint` / `odeint_adjoint`.
+The only module of models/ that calls torchdiffeq's `odeint` / `odeint_adjoint` (ode.implicit steps
+scipy's implicit methods for it).
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from models.ode.budget import (
     FixedGridTracked,
     InvalidSolve,
     SolveError,
+    StepCollapsed,
     Tracked,
 )
 from models.ode.fixed_step import FIXED_METHODS, Field
+from models.ode.implicit import integrate_implicit
 from models.ode.methods import METHODS, MethodInfo
 
 __all__ = [
@@ -40,6 +43,7 @@ __all__ = [
     "SolveError",
     "SolveResult",
     "SolverConfig",
+    "StepCollapsed",
     "StepControl",
     "Tolerances",
     "check_request",
@@ -194,7 +198,9 @@ def solve(
     span = (float(t[0]), float(t[-1])) if torch.is_tensor(t) else t
     check_request(span, cfg, at_times=torch.is_tensor(t))
     info = METHODS[cfg.method]
-    if (cfg.grad != "none" or torch.is_tensor(t)) and info.torchdiffeq is None:
+    if info.source == "scipy" and cfg.grad != "none":
+        raise InvalidSolve(f"{info.label} runs only without gradients: scipy steps it, outside autograd")
+    if (cfg.grad != "none" or torch.is_tensor(t)) and info.torchdiffeq is None and info.source != "scipy":
         raise InvalidSolve(f"{info.label} runs only over a span without gradients; torchdiffeq lacks it")
     if cfg.grad == "adjoint" and not isinstance(f, nn.Module):
         raise InvalidSolve("the adjoint needs f to be an nn.Module, whose parameters it differentiates")
@@ -206,12 +212,8 @@ def solve(
     )
     try:
         with torch.set_grad_enabled(torch.is_grad_enabled() and cfg.grad != "none"):
-            if torch.is_tensor(t):
-                times = t.to(y0)
-                y = _integrate_torchdiffeq(info, tracked, y0, times, cfg, _times_options(cfg))
-            else:
-                times = _span_times(span, cfg, dtype)
-                y = _integrate_span(info, tracked, y0, times, cfg)
+            times = t.to(y0) if torch.is_tensor(t) else _span_times(span, cfg, dtype)
+            y = _integrate(info, tracked, y0, times, cfg, at_times=torch.is_tensor(t))
     except SolveError as err:
         if cfg.grad == "none":
             err.partial = _partial(tracked, cfg.method, dtype)
@@ -236,6 +238,34 @@ def _span_times(span: tuple[float, float], cfg: SolverConfig, dtype: torch.dtype
         return torch.linspace(span[0], span[1], max(2, cfg.n_eval), dtype=dtype)
     assert cfg.step.h is not None  # solve has made sure
     return fixed_grid(span[0], span[1], cfg.step.h, dtype)
+
+
+def _integrate(
+    info: MethodInfo,
+    tracked: Tracked,
+    y0: torch.Tensor,
+    t: torch.Tensor,
+    cfg: SolverConfig,
+    *,
+    at_times: bool,
+) -> torch.Tensor:
+    try:
+        if info.source == "scipy":
+            assert isinstance(cfg.step, Tolerances)  # SolverConfig has made sure
+            return integrate_implicit(info, tracked, y0, t, cfg.step.rtol, cfg.step.atol)
+        if at_times:
+            return _integrate_torchdiffeq(info, tracked, y0, t, cfg, _times_options(cfg))
+        return _integrate_span(info, tracked, y0, t, cfg)
+    except AssertionError as err:
+        # torchdiffeq's adaptive step (rk_common) asserts that t + dt > t: the step shrank to round-off,
+        # what an explicit method does on a stiff system (under `python -O` the NFE budget stops it instead).
+        if "underflow in dt" not in str(err):
+            raise
+        near = f" near t = {tracked.times[-1]:.4g}" if tracked.times else ""
+        raise StepCollapsed(
+            f"{info.label}'s step shrank to nothing{near} (underflow in dt) after {tracked.nfe:,} evaluations "
+            "of f: a stiff system (try an implicit method) or a blow-up"
+        ) from None
 
 
 def _integrate_span(

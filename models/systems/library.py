@@ -31,6 +31,8 @@ class System:
     """A named ODE system dy/dt = f(t, y; params).
 
     `window` is the plotting box per state dimension; `exact` is None when no closed form is known.
+    `stiff`: time scales far apart, so explicit methods crawl and the reference is an implicit solve;
+    `log_time`: what happens is spread over decades of t, best read on a log time axis.
     """
 
     key: str
@@ -45,6 +47,8 @@ class System:
     exact: Exact | None = None
     note: str = ""
     step: float = 0.1  # a step size that shows the solvers' differences without blowing up
+    stiff: bool = False
+    log_time: bool = False
     defaults: dict[str, float] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -166,6 +170,21 @@ def _lorenz(
     return p["sigma"] * (v - x), x * (p["rho"] - z) - v, x * v - p["beta"] * z
 
 
+def _robertson(t: torch.Tensor, y: torch.Tensor, p: Params) -> torch.Tensor:
+    slow, fast, fastest = 0.04 * y[..., 0], 1e4 * y[..., 1] * y[..., 2], 3e7 * y[..., 1] ** 2
+    return torch.stack((-slow + fast, slow - fast - fastest, fastest), dim=-1)
+
+
+def _stiff_matrix(p: Params) -> list[list[float]]:
+    # Eigenvalues -1 (eigenvector (1, 1)) and -lam (eigenvector (1, -1)).
+    mean, half = (1.0 + p["lam"]) / 2, (p["lam"] - 1.0) / 2
+    return [[-mean, half], [half, -mean]]
+
+
+def _stiff_linear(t: torch.Tensor, y: torch.Tensor, p: Params) -> torch.Tensor:
+    return y @ torch.as_tensor(_stiff_matrix(p), dtype=y.dtype).T
+
+
 #: Shared by the two pendulums.
 _G_OVER_L = Param("g_over_l", 1.0, 0.1, 5.0, "g/l")
 _PENDULUM_WINDOW = ((-10.0, 10.0), (-4.0, 4.0))
@@ -270,6 +289,50 @@ SYSTEMS: dict[str, System] = {
             window=((-3.0, 3.0), (-4.0, 4.0)),
             params=(Param("mu", 1.0, 0.0, 10.0, "μ (non-linearity)"),),
             note="A limit cycle; stiff for large μ, where adaptive solvers shrink their steps.",
+        ),
+        System(
+            key="van_der_pol_stiff",
+            name="Van der Pol, stiff (μ = 1000)",
+            equations=r"\dot x = v \\ \dot v = \mu (1 - x^2) v - x",
+            state_names=("x", "v"),
+            rhs=_van_der_pol,
+            y0=(2.0, 0.0),
+            t1=2000.0,
+            step=1.0,
+            window=((-3.0, 3.0), (-1500.0, 1500.0)),
+            params=(Param("mu", 1000.0, 1.0, 1000.0, "μ (non-linearity)"),),
+            stiff=True,
+            note="Slow drifts of about 0.8 μ in t, then jumps lasting about 1/μ: explicit steps stay ~1/μ.",
+        ),
+        System(
+            key="robertson",
+            name="Robertson's chemical kinetics (stiff)",
+            equations=r"\dot y_1 = -0.04 y_1 + 10^4 y_2 y_3 \\ "
+            r"\dot y_2 = 0.04 y_1 - 10^4 y_2 y_3 - 3\cdot10^7 y_2^2 \\ \dot y_3 = 3\cdot10^7 y_2^2",
+            state_names=("y₁", "y₂", "y₃"),
+            rhs=_robertson,
+            y0=(1.0, 0.0, 0.0),
+            t1=1e5,
+            step=10.0,
+            window=((0.0, 1.0), (0.0, 4e-5), (0.0, 1.0)),
+            stiff=True,
+            log_time=True,
+            note="Rates from 0.04 to 3·10⁷: y₂ settles within 10⁻³ s, y₁ decays over 10⁵ s; y₁ + y₂ + y₃ = 1.",
+        ),
+        System(
+            key="stiff_linear",
+            name="Linear, stiff (eigenvalues −1 and −1000)",
+            equations=r"\dot y = A y,\quad A = \tfrac12\begin{pmatrix}-(1+\lambda) & \lambda-1 \\ "
+            r"\lambda-1 & -(1+\lambda)\end{pmatrix}",
+            state_names=("x", "y"),
+            rhs=_stiff_linear,
+            y0=(2.0, 0.0),
+            t1=10.0,
+            window=((-0.2, 2.2), (-1.2, 1.2)),
+            params=(Param("lam", 1000.0, 1.0, 1000.0, "λ (fast rate)"),),
+            exact=linear_flow(_stiff_matrix),
+            stiff=True,
+            note="y = e^(−t)·(1, 1) + e^(−λt)·(1, −1): the fast part is gone by t = 0.01, yet caps explicit steps.",
         ),
         System(
             key="duffing",

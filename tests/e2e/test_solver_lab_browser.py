@@ -42,3 +42,14 @@ def test_blow_up_ends_with_a_message_not_a_traceback(server, page):
     open_and_wait(page, f"{server}/solver_lab?system=blowup&t1=2", timeout_ms=30_000)
     expect_main(page, "blew up")
     assert_no_exception(page)
+
+
+def test_stiffness_tab_opens_from_a_deep_link(server, page):
+    open_and_wait(page, f"{server}/solver_lab?system=robertson&methods=&adaptive=lsoda&view=stiffness")
+    expect_main(
+        page, "LSODA (Adams/BDF switching) (implicit)", "Dormand–Prince 5(4): stopped", "Stiffness ratio"
+    )
+    plot = "[data-testid='stPlotlyChart'] .js-plotly-plot"
+    page.wait_for_selector(plot, timeout=30_000)
+    expect(page.locator(plot).first).to_contain_text("stopped by the budget")  # in the legend
+    assert_no_exception(page)
