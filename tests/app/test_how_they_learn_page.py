@@ -116,4 +116,6 @@ def test_nfe_study_shows_the_backward_pass_three_ways_and_the_seminorm_truthfull
     assert plotly_figure(semi, key="nfe_tol")["data"][1]["name"] == "backward (adjoint + seminorm)"
     assert "the adjoint with a seminorm needs" in texts(semi)
     # On the shipped model the seminorm takes the same backward steps; the page says so, with the numbers.
-    assert re.search(r"changes nothing here, the same backward NFE at all \d+ tolerances \(\d+ at", texts(semi))
+    assert re.search(
+        r"changes nothing here, the same backward NFE at all \d+ tolerances \(\d+ at", texts(semi)
+    )
