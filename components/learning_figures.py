@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 from components.style import PALETTE, REFERENCE_COLOR, chart_log_axis, legend_below, line_trace, styled
 
-DIRECT_COLOR, ADJOINT_COLOR = "#D55E00", "#0072B2"
+DIRECT_COLOR, ADJOINT_COLOR, SEMINORM_COLOR = "#D55E00", "#0072B2", "#CC79A7"
 RESNET_COLOR, ODENET_COLOR = "#D55E00", "#0072B2"
 TRUE_COLOR, LEARNED_COLOR, DATA_COLOR = "#9e9e9e", "#009E73", "#000000"
 #: Height of the gradient-gap and timing figures, drawn side by side with the timing legend's four rows.
@@ -111,12 +111,17 @@ def gradient_gap_figure(steps: np.ndarray, rel_diff: np.ndarray, x_title: str) -
     )
 
 
-def nfe_tolerance_figure(tol: np.ndarray, nfe_forward: np.ndarray, nfe_backward: np.ndarray) -> go.Figure:
+def nfe_tolerance_figure(
+    tol: np.ndarray,
+    nfe_forward: np.ndarray,
+    nfe_backward: np.ndarray,
+    backward_label: str = "backward (adjoint)",
+) -> go.Figure:
     """Fig. 3a: NFE against tolerance; looser tolerance, fewer evaluations."""
     fig = xy_figure(
         [
             Series("forward", tol, nfe_forward, DIRECT_COLOR),
-            Series("backward (adjoint)", tol, nfe_backward, ADJOINT_COLOR),
+            Series(backward_label, tol, nfe_backward, ADJOINT_COLOR),
         ],
         "tolerance (rtol = atol)",
         "NFE",
@@ -143,20 +148,46 @@ def time_vs_nfe_figure(nfe: np.ndarray, seconds: np.ndarray, slope: float) -> go
     )
 
 
-def backward_vs_forward_figure(nfe_forward: np.ndarray, nfe_backward: np.ndarray) -> go.Figure:
-    """Fig. 3c: backward NFE against forward NFE, with the lines y = x and y = x/2 for reference."""
-    top = float(max(nfe_forward.max(), nfe_backward.max())) if len(nfe_forward) else 1.0
+@dataclass(frozen=True)
+class BackwardCurve:
+    """One way of differentiating in Fig. 3c: its backward count at each forward NFE, and seconds taken."""
+
+    count: np.ndarray
+    seconds: np.ndarray
+
+
+#: Fig. 3c's three ways of differentiating: legend label, colour, dash.
+BACKWARD_STYLES = {
+    "backprop": ("backprop: VJPs replayed (0 new evaluations)", DIRECT_COLOR, "dot"),
+    "adjoint": ("adjoint: backward NFE", ADJOINT_COLOR, None),
+    "seminorm": ("adjoint + seminorm: backward NFE", SEMINORM_COLOR, "dash"),
+}
+
+
+def backward_vs_forward_figure(nfe_forward: np.ndarray, curves: dict[str, BackwardCurve]) -> go.Figure:
+    """Fig. 3c: each way's backward count against forward NFE (`curves` keyed as `BACKWARD_STYLES`), the
+    backward seconds on hover, with the lines y = x and y = x/2 for reference."""
+    top = (
+        float(max([nfe_forward.max(), *(c.count.max() for c in curves.values())]))
+        if len(nfe_forward)
+        else 1.0
+    )
     diag = np.array([0.0, top])
+    series = []
+    for mode, curve in curves.items():
+        label, color, dash = BACKWARD_STYLES[mode]
+        hover = [f"backward {s * 1e3:.0f} ms" for s in curve.seconds]
+        series.append(Series(label, nfe_forward, curve.count, color, dash, hover))
     return xy_figure(
         [
-            Series("measured", nfe_forward, nfe_backward, ADJOINT_COLOR),
+            *series,
             Series("backward = forward", diag, diag, REFERENCE_COLOR, "dash"),
             Series("backward = forward / 2 (paper)", diag, diag / 2, REFERENCE_COLOR, "dot"),
         ],
-        "forward NFE",
+        "forward NFE (dopri5)",
         "backward NFE",
         title="(c) Backward vs forward NFE",  # short enough for a third of 1024 px
-        legend_rows=3,
+        legend_rows=len(series) + 2,
     )
 
 

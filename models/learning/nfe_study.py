@@ -1,5 +1,6 @@
-"""The Neural ODE paper's Fig. 3, live: NFE against tolerance, forward time against NFE, backward (adjoint)
-NFE against forward NFE, and forward NFE over the course of training.
+"""The Neural ODE paper's Fig. 3, live: NFE against tolerance, forward time against NFE, the backward pass's
+cost against forward NFE (backprop through the solver, the adjoint, the adjoint with a seminorm), and forward
+NFE over the course of training.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import torch
-from torch import Tensor
+from torch import Tensor, nn
 
 from models.nn.odefunc import ODEFunc
 from models.nn.supervised import cross_entropy_loss, fit_splits
@@ -23,24 +24,25 @@ from models.ode.solve import UNTIMED, Tolerances, solve
 LossHead = Callable[[Tensor], Tensor]
 
 
+#: The three ways of differentiating a solve that the sweep compares, in the order it runs them.
+MODES = ("backprop", "adjoint", "seminorm")
+
+
 @dataclass(frozen=True)
 class NFEStudyConfig:
-    """A tolerance sweep of dopri5 with the adjoint.
+    """A tolerance sweep of dopri5, each tolerance differentiated three ways (see `MODES`).
 
     Attributes:
         tolerances: rtol = atol values, forward and adjoint alike.
         t1: integration over [0, t1].
         max_nfe: cap on evaluations of f per forward + backward pass.
         time_budget_s: stop starting new tolerances after this many seconds (the first always runs).
-        seminorm: measure the adjoint's error on the state and its adjoint only, not on the parameter
-            gradients' integral (Kidger et al. 2021); torchdiffeq's default is the full norm.
     """
 
     tolerances: tuple[float, ...] = (1e-1, 3e-2, 1e-2, 3e-3, 1e-3, 3e-4, 1e-4, 3e-5, 1e-5, 3e-6, 1e-6)
     t1: float = 1.0
     max_nfe: int = 20_000
     time_budget_s: float = 10.0
-    seminorm: bool = False
 
     def __post_init__(self) -> None:
         if not self.tolerances or any(not 0 < tol < 1 for tol in self.tolerances):
@@ -50,14 +52,26 @@ class NFEStudyConfig:
 
 
 @dataclass(frozen=True)
+class BackwardCost:
+    """One backward pass: evaluations of f it made, vector-Jacobian products through f it ran, seconds.
+
+    Backprop through the solver evaluates f no more (autograd replays the forward graph, one VJP per
+    recorded evaluation that reaches the loss); the adjoint evaluates f once per VJP of its backward solve.
+    """
+
+    nfe: int
+    vjps: int
+    seconds: float
+
+
+@dataclass(frozen=True)
 class NFEPoint:
-    """One forward and adjoint-backward pass at tolerance `tol`."""
+    """One forward pass at tolerance `tol` and its backward pass each way: `backward[mode]` for `MODES`."""
 
     tol: float
     nfe_forward: int
-    nfe_backward: int
     forward_s: float
-    backward_s: float
+    backward: dict[str, BackwardCost]
 
 
 @dataclass(frozen=True)
@@ -71,9 +85,38 @@ class NFESweep:
         """One attribute of every point as an array, e.g. `column("nfe_forward")`."""
         return np.array([getattr(p, name) for p in self.points], dtype=float)
 
+    def backward_column(self, mode: str, name: str) -> np.ndarray:
+        """One attribute of every point's backward pass `mode`, e.g. `backward_column("adjoint", "nfe")`."""
+        return np.array([getattr(p.backward[mode], name) for p in self.points], dtype=float)
+
+
+class VJPCounter(nn.Module):
+    """Wraps a field to count the vector-Jacobian products autograd runs through its outputs.
+
+    A hook on each output fires when the gradient reaching it is pulled back through f: once per replayed
+    evaluation when backpropagating through the solver, once per backward evaluation of the adjoint.
+    """
+
+    def __init__(self, func: nn.Module) -> None:
+        super().__init__()
+        self.func = func
+        self.vjps = 0
+
+    def forward(self, t: Tensor, z: Tensor) -> Tensor:
+        out = self.func(t, z)
+        if out.requires_grad:
+            out.register_hook(self._count)
+        return out
+
+    def _count(self, grad: Tensor) -> None:
+        self.vjps += 1
+
 
 def tolerance_sweep(func: ODEFunc, z0: Tensor, head: LossHead, cfg: NFEStudyConfig) -> NFESweep:
-    """Solve z(t1) from z0 with dopri5 + adjoint at each tolerance, backpropagate `head(z(t1))`.
+    """Solve z(t1) from z0 with dopri5 at each tolerance and backpropagate `head(z(t1))` each of the three
+    ways: through the solver's steps, with the adjoint, and with the adjoint under a seminorm.
+
+    The forward NFE is the same each way (the same forward solve); it is recorded from the adjoint's.
 
     Args:
         func: the field; its gradients are overwritten.
@@ -85,14 +128,15 @@ def tolerance_sweep(func: ODEFunc, z0: Tensor, head: LossHead, cfg: NFEStudyConf
         BudgetExceeded: if one pass needs more than `cfg.max_nfe` evaluations.
     """
     t = torch.tensor([0.0, cfg.t1], dtype=z0.dtype)
-    adjoint = replace(
-        UNTIMED,
-        method="dopri5",
-        step=Tolerances(),
-        budget=replace(UNTIMED.budget, max_nfe=cfg.max_nfe),
-        grad="adjoint",
-        adjoint_seminorm=cfg.seminorm,
+    base = replace(
+        UNTIMED, method="dopri5", step=Tolerances(), budget=replace(UNTIMED.budget, max_nfe=cfg.max_nfe)
     )
+    modes = {
+        "backprop": base,
+        "adjoint": replace(base, grad="adjoint"),
+        "seminorm": replace(base, grad="adjoint", adjoint_seminorm=True),
+    }
+    counter = VJPCounter(func)
     start = time.perf_counter()
     points: list[NFEPoint] = []
     skipped: list[float] = []
@@ -100,14 +144,18 @@ def tolerance_sweep(func: ODEFunc, z0: Tensor, head: LossHead, cfg: NFEStudyConf
         if points and time.perf_counter() - start > cfg.time_budget_s:
             skipped.append(tol)
             continue
-        func.zero_grad(set_to_none=True)
-        began = time.perf_counter()
-        result = solve(func, z0, t, replace(adjoint, step=Tolerances(tol, tol)))
-        loss = head(result.y[-1])
-        forward_s = time.perf_counter() - began
-        began = time.perf_counter()
-        loss.backward()
-        points.append(NFEPoint(tol, result.nfe, result.nfe_backward, forward_s, time.perf_counter() - began))
+        backward: dict[str, BackwardCost] = {}
+        for mode in MODES:
+            func.zero_grad(set_to_none=True)
+            began = time.perf_counter()
+            result = solve(counter, z0, t, replace(modes[mode], step=Tolerances(tol, tol)))
+            loss = head(result.y[-1])
+            forward_s = time.perf_counter() - began
+            counter.vjps = 0
+            began = time.perf_counter()
+            loss.backward()
+            backward[mode] = BackwardCost(result.nfe_backward, counter.vjps, time.perf_counter() - began)
+        points.append(NFEPoint(tol, result.nfe, forward_s, backward))
     func.zero_grad(set_to_none=True)
     return NFESweep(tuple(points), tuple(skipped))
 
@@ -118,11 +166,19 @@ def seconds_per_evaluation(sweep: NFESweep) -> float:
     return float((nfe @ secs) / (nfe @ nfe)) if len(nfe) else math.nan
 
 
-def backward_forward_ratio(sweep: NFESweep) -> float:
-    """Median of backward NFE / forward NFE (the paper reports about one half)."""
+def backward_forward_ratio(sweep: NFESweep, mode: str = "adjoint") -> float:
+    """Median of backward NFE / forward NFE of the adjoint `mode` (the paper reports about one half)."""
     if not sweep.points:
         return math.nan
-    return float(np.median(sweep.column("nfe_backward") / sweep.column("nfe_forward")))
+    return float(np.median(sweep.backward_column(mode, "nfe") / sweep.column("nfe_forward")))
+
+
+def seminorm_saving(sweep: NFESweep) -> float:
+    """Median fraction of the plain adjoint's backward NFE the seminorm saves (Kidger et al. 2021: 0.40)."""
+    if not sweep.points:
+        return math.nan
+    full, semi = sweep.backward_column("adjoint", "nfe"), sweep.backward_column("seminorm", "nfe")
+    return float(np.median(1.0 - semi / full))
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import statistics
 
 import numpy as np
@@ -96,3 +97,25 @@ def test_timing_caption_never_claims_what_the_numbers_contradict():
         "at 32 steps backprop's took 60.0 ms against the adjoint's 40.0 ms (the runs' ranges overlap" in text
     )
     assert "at 64 steps backprop's took 110.0 ms against the adjoint's 21.0 ms." in text
+
+
+def test_nfe_study_shows_the_backward_pass_three_ways_and_the_seminorm_truthfully():
+    plain = open_page("how_they_learn", view="nfe-study")
+    assert_clean(plain)
+    names = [t["name"] for t in plotly_figure(plain, key="nfe_bwd")["data"]]
+    assert names[:3] == [
+        "backprop: VJPs replayed (0 new evaluations)",
+        "adjoint: backward NFE",
+        "adjoint + seminorm: backward NFE",
+    ]
+    text = texts(plain)
+    assert "dopri5" in text and "vector-Jacobian product" in text
+    assert plotly_figure(plain, key="nfe_tol")["data"][1]["name"] == "backward (adjoint)"
+    semi = open_page("how_they_learn", view="nfe-study", seminorm="1")
+    assert_clean(semi)
+    assert plotly_figure(semi, key="nfe_tol")["data"][1]["name"] == "backward (adjoint + seminorm)"
+    assert "the adjoint with a seminorm needs" in texts(semi)
+    # On the shipped model the seminorm takes the same backward steps; the page says so, with the numbers.
+    assert re.search(
+        r"changes nothing here, the same backward NFE at all \d+ tolerances \(\d+ at", texts(semi)
+    )

@@ -6,6 +6,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from components.learning_figures import (
+    BACKWARD_STYLES,
+    BackwardCurve,
     backward_vs_forward_figure,
     curve_chart,
     curve_records,
@@ -44,8 +46,16 @@ def test_nfe_figures():
     assert len(a.data) == 2 and a.layout.xaxis.autorange == "reversed"
     b = time_vs_nfe_figure(fwd, fwd * 1e-3, 1e-3)
     assert "1.000 ms per evaluation" in b.data[1].name
-    c = backward_vs_forward_figure(fwd, bwd)
-    assert list(c.data[0].x) == list(fwd) and len(c.data) == 3
+    curves = {
+        "backprop": BackwardCurve(np.array([20.0, 36.0, 74.0]), np.full(3, 0.01)),
+        "adjoint": BackwardCurve(bwd, np.full(3, 0.1)),
+        "seminorm": BackwardCurve(bwd, np.full(3, 0.1)),
+    }
+    c = backward_vs_forward_figure(fwd, curves)
+    assert list(c.data[0].x) == list(fwd) and len(c.data) == 5
+    assert [t.name for t in c.data[:3]] == [BACKWARD_STYLES[m][0] for m in curves]
+    assert "0 new evaluations" in c.data[0].name and c.data[1].text[0] == "backward 100 ms"
+    assert "dopri5" in c.layout.xaxis.title.text
 
 
 def test_regression_and_paths_figures():
