@@ -195,12 +195,12 @@ def test_a_solver_failure_during_training_is_one_line_and_keeps_the_steps_done(m
     solve = importlib.import_module("models.ode.solve")
     real_fit = training.fit_splits
 
-    def fit_failing_after_one_step(model, splits, loss_fn, cfg, on_step):
+    def fit_failing_after_one_step(model, splits, loss_fn, cfg, on_step, optimizer=None):
         def step_then_fail(step, metrics):
             on_step(step, metrics)
             raise solve.BudgetExceeded("stopped after 2,000 evaluations of f (the budget)")
 
-        return real_fit(model, splits, loss_fn, cfg, step_then_fail)
+        return real_fit(model, splits, loss_fn, cfg, step_then_fail, optimizer)
 
     monkeypatch.setattr(training, "fit_splits", fit_failing_after_one_step)
     at.button(key="node_anode.train").click().run()
