@@ -11,7 +11,11 @@ CLICK_TARGETS_NAME = "click targets"
 
 
 def click_targets_trace(
-    x_range: tuple[float, float], y_range: tuple[float, float], n: int, hover: str
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    n: int,
+    hover: str,
+    name: str = CLICK_TARGETS_NAME,
 ) -> go.Scatter:
     """An n × n grid of transparent markers over the ranges; `hover` words the hover label, e.g.
     "add a point here"."""
@@ -20,8 +24,8 @@ def click_targets_trace(
         x=gx.ravel(),
         y=gy.ravel(),
         mode="markers",
-        name=CLICK_TARGETS_NAME,
+        name=name,
         marker={"size": 10, "color": "rgba(0,0,0,0)"},
         showlegend=False,
-        hovertemplate=f"{hover}: (%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
+        hovertemplate=f"{hover}: (%{{x:.3g}}, %{{y:.3g}})<extra></extra>",
     )

@@ -129,41 +129,30 @@ def training_fragment(
     settings = controls() if controls is not None else None
     training = st.session_state.pop(button.flag("pending"), False) or (auto is not None and auto())
     stepping = step is not None and st.session_state.pop(button.flag("stepping"), False) and not training
-    shown = 1 + (step is not None) + (reset is not None)
-    cells = iter(st.columns([1] * shown + [7 - shown]) if shown > 1 else [st.container(), st.container()])
-    next(cells).button(
-        button.label,
-        type="primary" if button.primary else "secondary",
-        icon=":material/play_arrow:",
-        key=button.key,
-        on_click=_request,
-        args=(button.flag("pending"),),
-        disabled=training or stepping,
-        help=button.help,
-    )
+    busy = training or stepping
+    # (label, icon, key, flag it raises, tooltip, disabled while training) of each button drawn, in order.
+    buttons = [(button.label, "play_arrow", button.key, "pending", button.help, busy)]
     if step is not None:
-        next(cells).button(
-            "Step",
-            icon=":material/skip_next:",
-            key=f"{button.prefix}.step",
-            on_click=_request,
-            args=(button.flag("stepping"),),
-            disabled=training or stepping,
-            help=button.step_help,
-        )
+        buttons.append(("Step", "skip_next", f"{button.prefix}.step", "stepping", button.step_help, busy))
     if reset is not None:
+        buttons.append(("Reset", "restart_alt", f"{button.prefix}.reset", "reset", button.reset_help, False))
+    n = len(buttons)
+    cells = iter(st.columns([1] * n + [7 - n]) if n > 1 else [st.container(), st.container()])
+    for label, icon, key, flag, tip, disabled in buttons:
         next(cells).button(
-            "Reset",
-            icon=":material/restart_alt:",
-            key=f"{button.prefix}.reset",
+            label,
+            type="primary" if button.primary and flag == "pending" else "secondary",
+            icon=f":material/{icon}:",
+            key=key,
             on_click=_request,
-            args=(button.flag("reset"),),
-            help=button.reset_help,
+            args=(button.flag(flag),),
+            disabled=disabled,
+            help=tip,
         )
     caption = st.session_state.pop(button.flag("note"), None)
     if caption:
         next(cells).caption(caption)
-    if training or stepping:
+    if busy:
         live = LiveProgress()
         with training_slot(st.empty()) as ok:
             if ok:
