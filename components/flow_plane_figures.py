@@ -213,7 +213,8 @@ def own_points_figure(
         )
     if click_grid:
         fig.add_trace(click_targets_trace(window[0], window[1], click_grid, "add a point here"))
-    fig.update_xaxes(title_text="x0", range=list(window[0]), showgrid=True, zeroline=True)
+    # The square shrinks its domain rather than widen the x range: a click never lands outside the window.
+    fig.update_xaxes(title_text="x0", range=list(window[0]), showgrid=True, zeroline=True, constrain="domain")
     fig.update_yaxes(
         title_text="x1", range=list(window[1]), showgrid=True, zeroline=True, scaleanchor="x", scaleratio=1
     )
