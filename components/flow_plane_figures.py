@@ -1,5 +1,6 @@
 """Figures of the NODE vs ANODE lab over a plane, one panel per model: the decision regions of the input
-plane, and the learned vector field with the data's paths through the state space."""
+plane, and the learned vector field with the data's paths through the state space; and the plane where a
+visitor places points of their own."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.flow_panels import Coloring, Panel, finish, polylines
-from components.style import line_trace
+from components.click_targets import click_targets_trace
+from components.flow_panels import CLASS_COLORS, Coloring, Panel, finish, polylines
+from components.style import legend_below, line_trace, styled
 from models.node_anode.analysis import FieldGrid, RegionGrid
 
 PROB_SCALE = [[0.0, "#c6e2f5"], [0.5, "#ffffff"], [1.0, "#fbdcae"]]
@@ -179,4 +181,43 @@ def vector_field_figure(
             "colorbar": {"title": {"text": "|f|"}, "len": 0.8, "thickness": 12},
         }
     )
+    return fig
+
+
+def own_points_figure(
+    points: Sequence[tuple[float, float, int]],
+    window: tuple[tuple[float, float], tuple[float, float]],
+    class_names: Sequence[str],
+    click_grid: int = 41,
+    height: int = 420,
+) -> go.Figure:
+    """Points placed by hand, coloured by class, over a grid of click targets that adds the next one.
+
+    Args:
+        points: (x, y, label) each, label an index into `class_names`.
+        window: the plane's (x range, y range).
+        click_grid: click targets along each side (0: none).
+    """
+    fig = go.Figure()
+    for label, name in enumerate(class_names):
+        mine = [p for p in points if p[2] == label]
+        fig.add_trace(
+            go.Scatter(
+                x=[p[0] for p in mine],
+                y=[p[1] for p in mine],
+                mode="markers",
+                name=f"class {name} ({len(mine)})",
+                marker={"size": 11, "color": CLASS_COLORS[label], "line": {"width": 1, "color": "#333"}},
+                hovertemplate=f"class {name}: (%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
+            )
+        )
+    if click_grid:
+        fig.add_trace(click_targets_trace(window[0], window[1], click_grid, "add a point here"))
+    # The square shrinks its domain rather than widen the x range: a click never lands outside the window.
+    fig.update_xaxes(title_text="x0", range=list(window[0]), showgrid=True, zeroline=True, constrain="domain")
+    fig.update_yaxes(
+        title_text="x1", range=list(window[1]), showgrid=True, zeroline=True, scaleanchor="x", scaleratio=1
+    )
+    fig = legend_below(styled(fig, height=height), rows=1)
+    fig.update_layout(hovermode="closest", dragmode="zoom")
     return fig

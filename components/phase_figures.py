@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
+from components.click_targets import click_targets_trace
 from components.fixed_point_figures import KIND_MARKERS, add_fixed_points, eigen_text
 from components.phase_marks import add_arrows, add_streamlets
 from components.style import add_play_controls, legend_below, scene, styled
@@ -110,17 +111,8 @@ def phase_plane_figure(layers: PlaneLayers, height: int = 620) -> go.Figure:
         )
     if layers.click_targets:
         n = layers.click_targets
-        gx, gy = np.meshgrid(np.linspace(*layers.window[i], n), np.linspace(*layers.window[j], n))
         fig.add_trace(
-            go.Scatter(
-                x=gx.ravel(),
-                y=gy.ravel(),
-                mode="markers",
-                name=CLICK_TARGET_NAME,
-                marker={"size": 10, "color": "rgba(0,0,0,0)"},
-                showlegend=False,
-                hovertemplate="start here: (%{x:.3g}, %{y:.3g})<extra></extra>",
-            )
+            click_targets_trace(layers.window[i], layers.window[j], n, "start here", CLICK_TARGET_NAME)
         )
     fig.update_xaxes(title_text=layers.names[i], range=list(layers.window[i]), showgrid=False, zeroline=False)
     fig.update_yaxes(title_text=layers.names[j], range=list(layers.window[j]), showgrid=False, zeroline=False)

@@ -49,7 +49,13 @@ MODEL_LABELS = {"node": "NODE", "anode": "ANODE", "resnet": "ResNet"}
 
 
 def same_data(a: ToyDataConfig, b: ToyDataConfig) -> bool:
-    return (a.name, a.n, a.resolved_noise, a.seed) == (b.name, b.n, b.resolved_noise, b.seed)
+    return (a.name, a.n, a.resolved_noise, a.seed, a.points) == (
+        b.name,
+        b.n,
+        b.resolved_noise,
+        b.seed,
+        b.points,
+    )
 
 
 # --- shipped checkpoints ----------------------------------------------------------------------------------
@@ -88,7 +94,9 @@ def shipped(kind: str, dataset: str) -> LoadedCheckpoint | CheckpointError:
 
 @dataclass
 class SessionRun:
-    """A model trained in this session: weights, the metrics of every step, and weight snapshots."""
+    """A model trained in this session: weights, the metrics of every step, and weight snapshots; the live
+    model and its optimiser too, so that Step continues them. `run_id` is renewed whenever the weights
+    change after training (a Step), so that no view memoised for the old weights is shown."""
 
     kind: str
     cfg: ModelConfig  # as trained (solver included)
@@ -102,10 +110,12 @@ class SessionRun:
     snapshots: list[tuple[int, dict[str, Tensor]]] = field(default_factory=list)
     stop_reason: str = "running"
     seconds: float = 0.0
+    model: nn.Module | None = None
+    optimizer: torch.optim.Optimizer | None = None
 
 
 def run_key(kind: str, cfg: ModelConfig, data: ToyDataConfig, seed: int) -> tuple:
-    return (kind, cfg.arch, data.name, data.n, data.resolved_noise, data.seed, seed)
+    return (kind, cfg.arch, data.name, data.n, data.resolved_noise, data.seed, data.points, seed)
 
 
 def session_runs() -> OrderedDict:

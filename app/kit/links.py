@@ -108,11 +108,12 @@ class PageLinks:
         parse: Callable[[str], T],
         encode: Callable[[Any], str] = format_value,
         scope: str | None = None,
+        max_length: int = MAX_RAW_LENGTH,
     ) -> str:
         """Seed the widget's session state (kept value, else the URL on first run, else the default).
 
         `scope` separates widgets that share a URL name but not a meaning (a parameter `alpha` of two
-        different systems). Returns the widget key.
+        different systems); `max_length` is the longest raw value parsed. Returns the widget key.
         """
         key = self.key(param, scope)
         default = self.default(param, default)
@@ -123,7 +124,7 @@ class PageLinks:
             value = kept.get(key, default)
             if raw is not None:
                 try:
-                    if len(raw) > MAX_RAW_LENGTH:
+                    if len(raw) > max_length:
                         raise BadValue("too long")
                     value = parse(raw)
                 except BadValue as why:

@@ -29,8 +29,9 @@ NO_SLOT = Failure("no training slot came free; try again in a minute")
 class TrainButton:
     """The fragment's buttons: Train's label and widget key; `prefix`.reset is Reset's key when shown.
 
-    Session keys derive from the prefix too: `prefix.__pending` (Train pressed), `.__reset`, `.__note`
-    (a caption beside the buttons, shown once) and `.__problems` (failures, shown once).
+    Session keys derive from the prefix too: `prefix.__pending` (Train pressed), `.__stepping` (Step
+    pressed), `.__reset`, `.__note` (a caption beside the buttons, shown once) and `.__problems` (failures,
+    shown once). `prefix`.step is Step's key when shown, with `step_help` its tooltip.
     """
 
     prefix: str
@@ -39,6 +40,7 @@ class TrainButton:
     help: str | None = None
     primary: bool = False
     reset_help: str | None = None
+    step_help: str | None = None
 
     def flag(self, name: str) -> str:
         return f"{self.prefix}.__{name}"
@@ -104,8 +106,9 @@ def training_fragment(
     interrupted: Callable[[], bool] | None = None,
     auto: Callable[[], bool] | None = None,
     after: Callable[[], None] | None = None,
+    step: Callable[[Any, LiveProgress], list[Failure]] | None = None,
 ) -> None:
-    """Controls, Train (and Reset), and the training itself under the server-wide limit.
+    """Controls, Train (and Step, and Reset), and the training itself under the server-wide limit.
 
     Args:
         button: labels and keys.
@@ -116,6 +119,7 @@ def training_fragment(
         interrupted: keeps what a training cut short had learned; True reruns the page to show it.
         auto: True to train now without a click (e.g. a shipped model failed to load).
         after: draws below the buttons (e.g. the curves of what was trained).
+        step: like `train`, for one optimiser step continuing what was trained (Step shown when given).
     """
     if interrupted is not None and interrupted():
         st.rerun(scope="app")
@@ -124,35 +128,36 @@ def training_fragment(
         st.rerun(scope="app")
     settings = controls() if controls is not None else None
     training = st.session_state.pop(button.flag("pending"), False) or (auto is not None and auto())
-    columns = st.columns([1, 1, 5]) if reset is not None else [st.container(), None, st.container()]
-    columns[0].button(
-        button.label,
-        type="primary" if button.primary else "secondary",
-        icon=":material/play_arrow:",
-        key=button.key,
-        on_click=_request,
-        args=(button.flag("pending"),),
-        disabled=training,
-        help=button.help,
-    )
+    stepping = step is not None and st.session_state.pop(button.flag("stepping"), False) and not training
+    busy = training or stepping
+    # (label, icon, key, flag it raises, tooltip, disabled while training) of each button drawn, in order.
+    buttons = [(button.label, "play_arrow", button.key, "pending", button.help, busy)]
+    if step is not None:
+        buttons.append(("Step", "skip_next", f"{button.prefix}.step", "stepping", button.step_help, busy))
     if reset is not None:
-        columns[1].button(
-            "Reset",
-            icon=":material/restart_alt:",
-            key=f"{button.prefix}.reset",
+        buttons.append(("Reset", "restart_alt", f"{button.prefix}.reset", "reset", button.reset_help, False))
+    n = len(buttons)
+    cells = iter(st.columns([1] * n + [7 - n]) if n > 1 else [st.container(), st.container()])
+    for label, icon, key, flag, tip, disabled in buttons:
+        next(cells).button(
+            label,
+            type="primary" if button.primary and flag == "pending" else "secondary",
+            icon=f":material/{icon}:",
+            key=key,
             on_click=_request,
-            args=(button.flag("reset"),),
-            help=button.reset_help,
+            args=(button.flag(flag),),
+            disabled=disabled,
+            help=tip,
         )
     caption = st.session_state.pop(button.flag("note"), None)
     if caption:
-        columns[2].caption(caption)
-    if training:
+        next(cells).caption(caption)
+    if busy:
         live = LiveProgress()
         with training_slot(st.empty()) as ok:
             if ok:
                 live.progress(0.0, "Training…", force=True)
-                problems = train(settings, live)
+                problems = (train if training else step)(settings, live)
             else:
                 live.clear()
                 problems = [NO_SLOT]

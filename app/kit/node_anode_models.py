@@ -21,7 +21,7 @@ from kit.failure import failed, show_failure
 from kit.node_training import AUTO_KEY, best_and_final_words, stop_words
 from models.failure import Failure
 from models.node_anode.classifiers import Architecture, ModelConfig, build_model, count_parameters
-from models.node_anode.data import ToyDataConfig, task_of
+from models.node_anode.data import OWN, ToyDataConfig, task_of
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,11 @@ def choose_models(
     """For each model kind and its page config: the weights to show; warns where a shipped one is missing.
 
     A shipped model is shown whenever its architecture fits the page's, on whatever data: changed data
-    only means evaluating it on the new data. Only a changed architecture leaves a model untrained."""
+    only means evaluating it on the new data. Only a changed architecture leaves a model untrained. On the
+    visitor's own points only the models trained on them here are shown: nothing else learned them."""
     dataset = data_cfg.name
-    default_data = same_data(data_cfg, SHIPPED_DATA[dataset]) and seed == 0
+    own = dataset == OWN
+    default_data = not own and same_data(data_cfg, SHIPPED_DATA[dataset]) and seed == 0
     untrained: dict[str, str] = {}
     refs: dict[str, ModelRef] = {}
     origin: dict[str, str] = {}
@@ -54,7 +56,9 @@ def choose_models(
     tried_before = st.session_state.get(AUTO_KEY, set())
     for kind, cfg in configs.items():
         run = find_run(kind, cfg, data_cfg, seed)
-        fits = cfg.arch == PRESETS[(kind, dataset)].model.arch
+        if own and run is None:
+            continue
+        fits = not own and cfg.arch == PRESETS[(kind, dataset)].model.arch
         loaded = shipped(kind, dataset) if fits else None
         if failed(loaded):
             needs_live = needs_live or run is None
@@ -132,8 +136,10 @@ def show_summary(
     n_out: int,
     classification: bool,
     solver_words: str,
+    scored_on: str = "the test set",
 ) -> None:
-    """A column per model: its test accuracy (or MSE), where its weights came from, its size and forward NFE."""
+    """A column per model: its test accuracy (or MSE), where its weights came from, its size and forward NFE;
+    `scored_on` names what the numbers are measured on ("the test set", "your points")."""
     chosen = list(shown.refs)
     for col, kind in zip(st.columns(len(chosen)), chosen, strict=True):
         result = measured[kind]
@@ -146,14 +152,15 @@ def show_summary(
         if classification:
             # The cost of cheating, legible from the back row: a clean accuracy can hide a high loss and NFE.
             col.metric(
-                f"{label}: test accuracy",
+                f"{label}: "
+                + ("test accuracy" if scored_on == "the test set" else f"accuracy on {scored_on}"),
                 f"{result['accuracy']:.3f}",
                 f"loss {result['loss']:.2g} · {result['nfe_forward']:.0f} NFE",
                 delta_color="off",
                 delta_arrow="off",
             )
             scores = (
-                f"test loss {result['loss']:.3g} · accuracy {result['jitter_accuracy']:.3f} on the test set "
+                f"{'test ' * (scored_on == 'the test set')}loss {result['loss']:.3g} · accuracy {result['jitter_accuracy']:.3f} on {scored_on} "
                 f"jittered (σ = {JITTER:g})"
             )
         else:
@@ -162,7 +169,7 @@ def show_summary(
         nfe_words = (
             f"{result['nfe_forward']:.0f} layer evaluations"
             if kind == "resnet"
-            else f"forward NFE {result['nfe_forward']:.0f} on the test set ({solver_words})"
+            else f"forward NFE {result['nfe_forward']:.0f} on {scored_on} ({solver_words})"
         )
         parts = [shown.origin[kind], f"{params:,} parameters", scores, nfe_words]
         col.caption(" · ".join(p for p in parts if p))

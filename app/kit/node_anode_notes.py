@@ -24,7 +24,15 @@ _LIFTS = {
     "moons": "lets the two interleaved moons move apart along a, one up and one down, after which a plane "
     "separates them",
     "flip1d": "lets the points go around each other in the (z, a) plane instead of through each other",
+    "own": "lets a class move up or down along a, out of the way of the other, so that a plane may "
+    "separate what no untorn bending of the plane could",
 }
+OWN_POINTS = (
+    "**Your own points.** Click the plane to add a point of the class chosen beside it; place at least "
+    "two of each class, then press Train (or Step, one optimiser step at a time). With so few points there "
+    "is nothing held out: the accuracy is on your points. Try a ring of A around a few B (the circles' "
+    "trap), or points that only an extra dimension can untangle."
+)
 
 
 def extra_note(dataset: str) -> str:

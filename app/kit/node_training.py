@@ -1,5 +1,6 @@
 """The NODE vs ANODE lab's training: models trained one after another on the same data and seed inside the
-one live-training fragment (kit.live_training), with progress and live curves.
+one live-training fragment (kit.live_training), with progress and live curves; Step takes one optimiser
+step of each, continuing the model and optimiser that the session keeps.
 
 Each run is stored in the visitor's session as it trains, so Stop (which interrupts the fragment) keeps
 what was learned; the next script run finds the interrupted training and finishes its bookkeeping.
@@ -7,6 +8,7 @@ what was learned; the next script run finds the interrupted training and finishe
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -21,7 +23,7 @@ from kit.live_training import LiveProgress, TrainButton, note, training_fragment
 from kit.live_training import stop_button as live_stop_button
 from models.failure import Failure
 from models.nn.supervised import fit_splits, loss_for_task
-from models.nn.training import TrainConfig, snapshot_state
+from models.nn.training import TrainConfig, make_optimizer, snapshot_state
 from models.node_anode.classifiers import ModelConfig, build_model
 from models.node_anode.data import ToyDataConfig, make_dataset
 from models.ode.solve import BudgetExceeded
@@ -30,6 +32,8 @@ from models.ode.solve import BudgetExceeded
 MAX_WALL_S = 30.0
 ACTIVE_KEY = "node_anode.__active"
 AUTO_KEY = "node_anode.__auto_tried"
+#: Weight snapshots a run keeps for the replay; past this, every other one goes (Step adds one a press).
+MAX_SNAPSHOTS = 41
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,8 @@ def finish_run(run: SessionRun, model: torch.nn.Module, reason: str | None = Non
     steps = len(run.history)
     if run.snapshots and run.snapshots[-1][0] != steps:
         run.snapshots.append((steps, snapshot_state(model)))
+    if len(run.snapshots) > MAX_SNAPSHOTS:
+        del run.snapshots[1:-1:2]
     run.seconds = run.history[-1]["wall_s"] if run.history else 0.0
 
 
@@ -95,34 +101,70 @@ def live_runs(done: list[SessionRun], current: SessionRun | None) -> list[Run]:
     return runs
 
 
-def train_race(plan: Plan, live: LiveProgress) -> list[Failure]:
+def start_run(kind: str, cfg: ModelConfig, plan: Plan, in_dim: int, n_out: int) -> SessionRun:
+    """A fresh model of `cfg` with its optimiser, stored in the session as a run of no steps yet."""
+    model = build_model(cfg, in_dim, n_out, seed=plan.seed)
+    run = SessionRun(kind, cfg, plan.data, plan.seed, in_dim, n_out, model=model)
+    run.optimizer = make_optimizer(model, plan.train)
+    run.snapshots.append((0, snapshot_state(model)))
+    store_run(run)
+    return run
+
+
+def kept_run(kind: str, cfg: ModelConfig, plan: Plan) -> SessionRun | None:
+    """The session's run of these settings that Step can continue: its model, trained with this very
+    config (a changed solver builds a different model), and its optimiser are still here."""
+    run = session_runs().get(run_key(kind, cfg, plan.data, plan.seed))
+    if run is None or run.model is None or run.optimizer is None or run.cfg != cfg:
+        return None
+    run.run_id = uuid.uuid4().hex  # its weights are about to change: views of the old ones must not show
+    return run
+
+
+def train_race(plan: Plan, live: LiveProgress, one_step: bool = False) -> list[Failure]:
     """Train every model of the plan one after another, drawing progress and live curves; returns
-    its failures. Each run is stored in the session as it goes, so Stop keeps what was learned."""
+    its failures. Each run is stored in the session as it goes, so Stop keeps what was learned.
+
+    `one_step`: Step, one optimiser step of each model, continuing its kept run (a fresh one if none)."""
     problems: list[Failure] = []
     data = make_dataset(plan.data)
     loss_fn = loss_for_task(data.task)
-    snap_every = max(1, plan.train.steps // 20)
+    config = replace(plan.train, steps=1) if one_step else plan.train
+    snap_every = max(1, config.steps // 20)
     active: dict[str, tuple[SessionRun, torch.nn.Module]] = {}
     st.session_state[ACTIVE_KEY] = active
     done: list[SessionRun] = []
-    total = len(plan.entries) * plan.train.steps
+    total = len(plan.entries) * config.steps
     for i, (kind, cfg) in enumerate(plan.entries):
-        model = build_model(cfg, data.in_dim, data.n_out, seed=plan.seed)
-        run = SessionRun(kind, cfg, plan.data, plan.seed, data.in_dim, data.n_out)
-        run.snapshots.append((0, snapshot_state(model)))
+        run = (kept_run(kind, cfg, plan) if one_step else None) or start_run(
+            kind, cfg, plan, data.in_dim, data.n_out
+        )
+        model = run.model
+        first = len(run.history)
+        before_s = run.history[-1]["wall_s"] if run.history else 0.0
         active[kind] = (run, model)
-        store_run(run)
 
-        def on_step(step: int, metrics: dict[str, float], run=run, model=model, i=i, kind=kind) -> None:
-            run.history.append(metrics)
-            if step % snap_every == 0:
-                run.snapshots.append((step, snapshot_state(model)))
-            last = step == plan.train.steps
+        def on_step(
+            step: int,
+            metrics: dict[str, float],
+            run=run,
+            model=model,
+            i=i,
+            kind=kind,
+            first=first,
+            before_s=before_s,
+        ) -> None:
+            # A continued run counts its steps and seconds on from where it was.
+            run.history.append({**metrics, "wall_s": metrics["wall_s"] + before_s})
+            at = first + step
+            if at % snap_every == 0:
+                run.snapshots.append((at, snapshot_state(model)))
+            last = step == config.steps
             accuracy = metrics.get("val_accuracy", metrics.get("accuracy"))
             drawn = live.progress(
-                (i * plan.train.steps + step) / total,
-                f"Training {MODEL_LABELS[kind]} ({i + 1} of {len(plan.entries)}): step {step} / "
-                f"{plan.train.steps} · loss {metrics['loss']:.3g}"
+                (i * config.steps + step) / total,
+                f"Training {MODEL_LABELS[kind]} ({i + 1} of {len(plan.entries)}): step {at} / "
+                f"{first + config.steps} · loss {metrics['loss']:.3g}"
                 + (f" · accuracy {accuracy:.3f}" if accuracy is not None else "")
                 + f" · NFE {metrics['nfe_forward']:.0f} forward, {metrics['nfe_backward']:.0f} backward"
                 + f" · {metrics['wall_s']:.1f} s",
@@ -135,7 +177,7 @@ def train_race(plan: Plan, live: LiveProgress) -> list[Failure]:
                 )
 
         try:
-            result = fit_splits(model, data, loss_fn, plan.train, on_step)
+            result = fit_splits(model, data, loss_fn, config, on_step, optimizer=run.optimizer)
             reason = result.stop_reason
         except BudgetExceeded:
             reason = "nfe_budget"
@@ -148,9 +190,9 @@ def train_race(plan: Plan, live: LiveProgress) -> list[Failure]:
         except (AssertionError, RuntimeError, ValueError) as err:
             # torchdiffeq reports a collapsing step size ("underflow in dt") as an AssertionError.
             reason = "solver_failed"
-            first = Failure.of(err).message[:160]
+            first_words = Failure.of(err).message[:160]
             problems.append(
-                Failure(f"{MODEL_LABELS[kind]}: the solver failed ({first}); training stopped there")
+                Failure(f"{MODEL_LABELS[kind]}: the solver failed ({first_words}); training stopped there")
             )
         if reason == "non_finite":
             problems.append(
@@ -161,8 +203,18 @@ def train_race(plan: Plan, live: LiveProgress) -> list[Failure]:
         done.append(run)
     st.session_state[ACTIVE_KEY] = None
     live.progress(1.0, "Done.", force=True)
-    words = ", ".join(f"{MODEL_LABELS[r.kind]} {r.seconds:.1f} s ({stop_words(r.stop_reason)})" for r in done)
-    note(PANEL, f"Trained on the same data and seed: {words}.")
+    if one_step:
+        words = "; ".join(
+            f"{MODEL_LABELS[r.kind]} step {len(r.history)}, loss {r.history[-1]['loss']:.4g}"
+            for r in done
+            if r.history
+        )
+        note(PANEL, f"One step each: {words}.")
+    else:
+        words = ", ".join(
+            f"{MODEL_LABELS[r.kind]} {r.seconds:.1f} s ({stop_words(r.stop_reason)})" for r in done
+        )
+        note(PANEL, f"Trained on the same data and seed: {words}.")
     return problems
 
 
@@ -220,6 +272,8 @@ PANEL = TrainButton(
     key="node_anode.train",
     primary=True,
     reset_help="Forget the models trained here for these settings.",
+    step_help="One optimiser step of each model, continuing the one trained here (or a fresh one), then "
+    "redraw everything: watch the flow learn step by step.",
 )
 
 
@@ -261,15 +315,17 @@ def training_panel(plan: Plan, trained: list[Run]) -> None:
     )
     training_fragment(
         button, lambda _, live: train_race(plan, live), reset=reset, interrupted=finalize_interrupted, auto=auto,
-        after=curves,
+        after=curves, step=lambda _, live: train_race(plan, live, one_step=True),
     )  # fmt: skip
 
 
-#: In presenter mode, Train and Reset keep their labels whole: their columns (kit.live_training) grow to fit.
+#: In presenter mode, Train, Step and Reset keep their labels whole: their columns (kit.live_training) grow to fit.
 PRESENTER_BUTTONS = """<style>
-[data-testid="stColumn"]:has(.st-key-node_anode-train), [data-testid="stColumn"]:has(.st-key-node_anode-reset) {
+[data-testid="stColumn"]:has(.st-key-node_anode-train), [data-testid="stColumn"]:has(.st-key-node_anode-reset),
+[data-testid="stColumn"]:has(.st-key-node_anode-step) {
   flex: 0 0 auto !important; width: auto !important; min-width: max-content !important; }
-.st-key-node_anode-train p, .st-key-node_anode-reset p, .st-key-node_anode-stop p { white-space: nowrap; }
+.st-key-node_anode-train p, .st-key-node_anode-reset p, .st-key-node_anode-stop p,
+.st-key-node_anode-step p { white-space: nowrap; }
 </style>"""
 
 

@@ -14,6 +14,7 @@ from typing import ClassVar
 from kit.contract import encoded, others
 from kit.link_values import slug
 from kit.phase_links import encode_starts
+from kit.point_links import encode_points
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,8 @@ class LatentSpiralsView:
 
 @dataclass(frozen=True)
 class NodeAnodeLabView:
-    """`n`, `noise` and `models` None: the data set's own (`models`: every model offered for it)."""
+    """`n`, `noise` and `models` None: the data set's own (`models`: every model offered for it); `pts`: the
+    points of `data="own"`, (x, y, class 0 or 1) each."""
 
     page: ClassVar[str] = "node_anode_lab"
     data: str = "moons"
@@ -101,6 +103,7 @@ class NodeAnodeLabView:
     x: str = "step"
     view: str = encoded("What it learned", slug)
     ft: float = 0.0
+    pts: tuple[tuple[float, float, int], ...] = encoded((), encode_points)
 
 
 @dataclass(frozen=True)

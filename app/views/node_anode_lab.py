@@ -1,5 +1,6 @@
-"""NODE vs ANODE lab: Neural ODEs and Augmented Neural ODEs on half moons, concentric circles and the 1-D
-flip, trained live side by side, with their flows in 2-D and 3-D and the race in function evaluations."""
+"""NODE vs ANODE lab: Neural ODEs and Augmented Neural ODEs on half moons, concentric circles, the 1-D flip
+or points of the visitor's own, trained live side by side (or a step at a time), with their flows in 2-D
+and 3-D and the race in function evaluations."""
 
 from dataclasses import replace
 
@@ -20,14 +21,15 @@ from components.flow_cloud_figures import cloud_figure
 from components.flow_panels import Coloring
 from components.flow_path_figures import depth_figure, flow_3d_figure
 from components.flow_plane_figures import vector_field_figure
-from components.training_charts import training_chart
 from kit.chrome import presenter_mode
 from kit.failure import failed
-from kit.figures import show_chart, show_figure
+from kit.figures import show_figure
 from kit.links import parse_int, parse_subset
 from kit.node_anode_figures import ModelFigures, dim_names, figure_and_text, show_errors
 from kit.node_anode_models import choose_models, show_summary, warn_untrained
-from kit.node_anode_notes import CIRCLES, FLIP, HOMEOMORPHISM, extra_note, nfe_note
+from kit.node_anode_notes import CIRCLES, FLIP, HOMEOMORPHISM, OWN_POINTS, extra_note, nfe_note
+from kit.node_anode_points import enough, missing_words, points_editor
+from kit.node_anode_replay import replay_tab
 from kit.node_training import (
     MAX_WALL_S,
     Plan,
@@ -36,20 +38,27 @@ from kit.node_training import (
 )
 from kit.page import PageScaffold
 from kit.page_views import NodeAnodeLabView
+from kit.point_links import MAX_LENGTH, WINDOW, encode_points, parse_points
 from models.failure import Failure
 from models.nn.training import TrainConfig
 from models.node_anode.analysis import order_flips, padded_window
 from models.node_anode.classifiers import ADAPTIVE_SOLVERS, ModelConfig, ModelSolver
-from models.node_anode.data import DATASETS, ToyDataConfig, default_noise
+from models.node_anode.data import DATASETS, OWN, ToyDataConfig, default_noise
 from models.ode.methods import BY_TORCHDIFFEQ_NAME
 from models.ode.solve import FixedStep, Tolerances
 
 TITLE = "NODE vs ANODE lab"
-DATASET_LABELS = {"moons": "Half moons", "circles": "Concentric circles", "flip1d": "1-D flip g(x) = −x"}
+DATASET_LABELS = {
+    "moons": "Half moons",
+    "circles": "Concentric circles",
+    "flip1d": "1-D flip g(x) = −x",
+    OWN: "Your own points",
+}
 MODEL_OPTIONS = {
     "moons": ["node", "anode"],
     "circles": ["node", "anode"],
     "flip1d": ["node", "anode", "resnet"],
+    OWN: ["node", "anode"],
 }
 #: The registry's methods by torchdiffeq's names (the models' and the links' names), in menu order.
 SOLVERS = [
@@ -59,7 +68,6 @@ SOLVER_LABELS = {s: BY_TORCHDIFFEQ_NAME[s].label for s in SOLVERS}
 TOLERANCES = ["1e-1", "1e-2", "1e-3", "1e-4", "1e-5"]
 LEARNING_RATES = ["0.005", "0.01", "0.02", "0.05"]
 X_AXES = {"step": "step", "wall_s": "wall time", "nfe_spent": "evaluations of f spent"}
-REPLAY_KEY = "node_anode.replay"  # session only: snapshots cannot travel in a link
 TABS = ["What it learned", "Depth", "3-D", "Animation", "Vector field", "Training replay"]
 
 
@@ -78,28 +86,36 @@ finalize_interrupted()
 
 with st.sidebar:
     st.header("Data")
-    dataset = links.selectbox("Data set", "data", list(DATASETS), labels=DATASET_LABELS)
-    shipped_data = SHIPPED_DATA[dataset]
-    n = int(links.slider("Number of points", "n", 100, 2000, shipped_data.n, step=50, scope=dataset))
-    noise = float(
-        links.slider(
-            "Noise",
-            "noise",
-            0.0,
-            0.3,
-            default_noise(dataset),
-            step=0.01,
-            scope=dataset,
-            help="Moons: half-width of uniform noise; circles and flip: Gaussian standard deviation.",
+    dataset = links.selectbox("Data set", "data", [*DATASETS, OWN], labels=DATASET_LABELS)
+    own = dataset == OWN
+    # Your own points are classified by the moons' models: two classes in the plane.
+    preset_data = "moons" if own else dataset
+    if own:
+        points_key = links.initial("pts", (), parse_points, encode=encode_points, max_length=MAX_LENGTH)
+        st.caption("Click the plane on the page to place your points.")
+    else:
+        n = int(
+            links.slider("Number of points", "n", 100, 2000, SHIPPED_DATA[dataset].n, step=50, scope=dataset)
         )
-    )
+        noise = float(
+            links.slider(
+                "Noise",
+                "noise",
+                0.0,
+                0.3,
+                default_noise(dataset),
+                step=0.01,
+                scope=dataset,
+                help="Moons: half-width of uniform noise; circles and flip: Gaussian standard deviation.",
+            )
+        )
     seed_key = links.initial("seed", 0, parse_int(0, 9999))
     seed = int(st.number_input("Seed (data, initial weights, batches)", 0, 9999, step=1, key=seed_key))
 
     st.header("Models")
     options = MODEL_OPTIONS[dataset]
     chosen_key = links.initial("models", list(options), parse_subset(options), scope=dataset)
-    chosen = st.multiselect(
+    picked = st.multiselect(
         "Compare",
         options,
         key=chosen_key,
@@ -132,7 +148,16 @@ with st.sidebar:
     lr = float(links.selectbox("Learning rate (Adam, full batch)", "lr", LEARNING_RATES))
     x_axis = links.selectbox("Curves against", "x", list(X_AXES), labels=X_AXES)
 
-data_cfg = ToyDataConfig(name=dataset, n=n, noise=noise, seed=seed)
+if own:
+    st.markdown(OWN_POINTS)
+    points = points_editor(points_key)
+    if not enough(points):
+        st.info(missing_words(points), icon=":material/ads_click:")
+        page.finish()
+        st.stop()
+    data_cfg = ToyDataConfig(name=OWN, seed=seed, points=points)
+else:
+    data_cfg = ToyDataConfig(name=dataset, n=n, noise=noise, seed=seed)
 arrays: DataArrays = data_arrays(data_cfg)
 in_dim = arrays.x.shape[1]
 tol = float(tol_text)
@@ -144,14 +169,15 @@ page_solver = ModelSolver(
 
 
 def page_config(kind: str) -> ModelConfig:
-    arch = PRESETS[(kind, dataset)].model.arch
+    arch = PRESETS[(kind, preset_data)].model.arch
     augment = p if kind == "anode" else arch.augment_dim
     return ModelConfig(replace(arch, augment_dim=augment, time_dependent=time_dependent), page_solver)
 
 
 # --- which weights each model shows ------------------------------------------------------------------------
-shown = choose_models({k: page_config(k) for k in chosen}, data_cfg, seed, in_dim, arrays.n_out)
+shown = choose_models({k: page_config(k) for k in picked}, data_cfg, seed, in_dim, arrays.n_out)
 refs, trained_runs, recorded_runs = shown.refs, shown.trained_runs, shown.recorded_runs
+chosen = list(refs)  # the models drawn: for your own points only those trained on them here
 
 classification = arrays.task == "classification"
 solver_words = (
@@ -160,8 +186,14 @@ solver_words = (
 measured: dict[str, dict | Failure] = {k: metrics_view(ref, data_cfg) for k, ref in refs.items()}
 
 # --- summary ---------------------------------------------------------------------------------------------
-if not chosen:
+if not picked:
     st.info("Choose at least one model in the sidebar.", icon=":material/arrow_back:")
+elif not chosen:
+    st.info(
+        f"Press Train (or Step) to train {' and '.join(MODEL_LABELS[k] for k in picked)} on your "
+        f"{len(arrays.x)} points: the shipped models learned other data.",
+        icon=":material/model_training:",
+    )
 
 # The numbers and Train above the tabs; in presenter mode below them, so the figure starts above the fold.
 train_area = st.container()
@@ -177,7 +209,7 @@ coloring = (
     if classification
     else Coloring(arrays.shown_x[:, 0], categorical=False, title="input x")
 )
-window = padded_window(arrays.x, 0.15) if in_dim == 2 else None
+window = WINDOW if own else padded_window(arrays.x, 0.15) if in_dim == 2 else None
 
 figures = ModelFigures(arrays, refs, window)
 nfe_costs = nfe_note({MODEL_LABELS[k]: nfe_of(k) for k in chosen}, solver_words)
@@ -304,58 +336,9 @@ if chosen:
         if tab_replay.open:
             trained = {k: r for k in chosen if (r := find_run(k, refs[k].cfg, data_cfg, seed)) is not None}
             trained = {k: r for k, r in trained.items() if len(r.snapshots) >= 2}
-            if not trained:
-                st.info(
-                    "Training replay shows how the flow was learned, from weight snapshots taken while training "
-                    "in this session (about 20 per model). Press Train above to record one.",
-                    icon=":material/history:",
-                )
-                if recorded_runs:
-                    st.markdown("**How the shipped models were trained** (scripts/make_node_checkpoints.py):")
-                    show_chart(
-                        training_chart(recorded_runs, "nfe_spent" if x_axis == "nfe_spent" else "step")
-                    )
-                    st.caption(
-                        "Loss and forward NFE of every full-batch step, as the script recorded them. A live "
-                        "training adds validation accuracy, backward NFE and wall time."
-                    )
-            else:
-                all_steps = sorted({s for r in trained.values() for s, _ in r.snapshots})
-                if st.session_state.get(REPLAY_KEY) not in all_steps:
-                    st.session_state[REPLAY_KEY] = all_steps[-1]  # a new training: start at its end
-                at = st.select_slider(
-                    "Training step",
-                    all_steps,
-                    key=REPLAY_KEY,
-                    help="Snapshots of this session's training; scrub to watch the flow being learned.",
-                )
-                snapshots = {
-                    k: replace(refs[k], snapshot=max(i for i, (s, _) in enumerate(r.snapshots) if s <= at))
-                    for k, r in trained.items()
-                }
-                if at >= 1:
-                    losses = ", ".join(
-                        f"{MODEL_LABELS[k]} {r.history[min(at, len(r.history)) - 1]['loss']:.3g}"
-                        for k, r in trained.items()
-                    )
-                    st.caption(f"Training loss at step {at}: {losses}.")
-                if classification:
-                    figures.regions_figure(
-                        snapshots, "node_anode.replay_regions", "node-anode-replay-regions", 50
-                    )
-                    figures.show_panels(
-                        lambda ps: cloud_figure(ps, coloring, animate=False, height=440),
-                        list(snapshots),
-                        "node_anode.replay_cloud",
-                        "node-anode-replay-end-states",
-                        snapshots,
-                    )
-                    st.caption(
-                        "Top: decision regions at that step. Bottom: where the flow takes the points at t₁."
-                    )
-                else:
-                    figures.flip_figure(snapshots, "node_anode.replay_flip", "node-anode-replay-flip1d")
+            replay_tab(trained, refs, recorded_runs, x_axis, classification, figures, coloring)
 
+if picked:
     train_cfg = TrainConfig(
         steps=steps,
         lr=lr,
@@ -367,20 +350,21 @@ if chosen:
     plan = Plan(
         data_cfg,
         seed,
-        tuple((k, refs[k].cfg) for k in chosen),
+        tuple((k, page_config(k)) for k in picked),
         train_cfg,
         auto=shown.needs_live,
         x_axis=x_axis,
         task=arrays.task,
     )
     presenting = presenter_mode()
+    scored_on = "your points" if own else "the test set"
     with train_area:  # the untrained warning above the tabs in either layout: it must be seen
-        if not presenting:
-            show_summary(shown, measured, in_dim, arrays.n_out, classification, solver_words)
+        if not presenting and chosen:
+            show_summary(shown, measured, in_dim, arrays.n_out, classification, solver_words, scored_on)
         warn_untrained(shown, steps, "under the figure" if presenting else "just below")
     with train_area if not presenting else st.container():
-        if presenting:
-            show_summary(shown, measured, in_dim, arrays.n_out, classification, solver_words)
+        if presenting and chosen:
+            show_summary(shown, measured, in_dim, arrays.n_out, classification, solver_words, scored_on)
         training_row(plan, trained_runs)
 
 page.finish()

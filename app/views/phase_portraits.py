@@ -29,6 +29,7 @@ from kit.page import PageScaffold
 from kit.page_views import PhasePortraitsView
 from kit.phase_links import MAX_EXPRESSION, MAX_STARTS, encode_starts, parse_expression, parse_starts
 from kit.phase_tabs import fixed_points_tab, flow_tab, maths_tab, three_d_tab, wrap_points
+from kit.plane_clicks import clicked_point
 from models.ode.solve import METHODS
 from models.phase.portrait import PORTRAIT_METHODS, PortraitConfig, SeedConfig, source_seeds, wrap_angles
 from models.systems.expressions import FUNCTIONS, ExpressionError
@@ -284,16 +285,9 @@ with tab_plane:
 
         def take_click(key: str = chart_key) -> None:
             """Turn a clicked point into a new start; a fresh chart key then clears the selection."""
-            chosen = (st.session_state.get(key) or {}).get("selection", {}).get("points", [])
-            new = [
-                (float(p["x"]), float(p["y"]))
-                for p in chosen
-                if isinstance(p.get("x"), int | float) and isinstance(p.get("y"), int | float)
-            ]
-            if new:
-                st.session_state[starts_key] = (tuple(st.session_state[starts_key]) + tuple(new[:1]))[
-                    -MAX_STARTS:
-                ]
+            new = clicked_point(st.session_state.get(key))
+            if new is not None:
+                st.session_state[starts_key] = (*st.session_state[starts_key], new)[-MAX_STARTS:]
                 st.session_state[CHART_VERSION] += 1
 
         show_figure(

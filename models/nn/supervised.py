@@ -90,16 +90,17 @@ def fit_splits(
     loss_fn: LossFn,
     config: TrainConfig,
     on_step: OnStep | None = None,
+    optimizer: torch.optim.Optimizer | None = None,
 ) -> TrainResult:
     """`fit` on seeded minibatches of `splits.train` (config.batch_size, config.seed), then evaluate on
     `splits.test` into `result.test`.
 
     Each step's metrics hold the loss's metrics of the training batch, `nfe_forward` and `nfe_backward`
     (nn.odefunc.NFEMetric), `wall_s` and, every `config.eval_every` steps, the validation metrics
-    prefixed `val_`.
+    prefixed `val_`. `optimizer`: continue with this one (see `fit`).
     """
     batches = minibatches(splits.train, config.batch_size, config.seed)
     metrics = (NFEMetric(), Validation(splits.val, loss_fn, config.eval_every))
-    result = fit(model, batches, loss_fn, config, on_step, metrics=metrics)
+    result = fit(model, batches, loss_fn, config, on_step, metrics=metrics, optimizer=optimizer)
     result.test = evaluate(model, splits.test, loss_fn)
     return result

@@ -108,7 +108,8 @@ def stop_reason(stop: bool | None, loss: float, wall_s: float, max_wall_s: float
     return None
 
 
-def _optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimizer:
+def make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimizer:
+    """The optimiser `config` names over the model's parameters (pass it to `fit` to keep its state)."""
     if config.optimizer == "sgd":
         return torch.optim.SGD(model.parameters(), lr=config.lr)
     return torch.optim.Adam(model.parameters(), lr=config.lr)
@@ -123,6 +124,7 @@ def fit(
     *,
     metrics: Sequence[Metric] = (),
     stop_on: tuple[type[Exception], ...] = (),
+    optimizer: torch.optim.Optimizer | None = None,
 ) -> TrainResult:
     """Train `model` for `config.steps` optimiser steps, one batch drawn from `batches` per step.
 
@@ -139,11 +141,16 @@ def fit(
         on_step: called as on_step(step, metrics) after each step (step starts at 1); returning True stops.
         metrics: per-step measurements, e.g. NFE or validation.
         stop_on: exception types that end training as a stop rather than propagate.
+        optimizer: continue with this one (`make_optimizer`), its state (Adam's moments) carried over from
+            earlier calls, at `config.lr`; None: a fresh one.
 
     Returns:
         History, steps done, why training stopped, optional weight snapshots, wall time.
     """
-    optimizer = _optimizer(model, config)
+    if optimizer is None:
+        optimizer = make_optimizer(model, config)
+    for group in optimizer.param_groups:
+        group["lr"] = config.lr
     draws = iter(batches)
     result = TrainResult()
     every = config.snapshots_every

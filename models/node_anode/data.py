@@ -1,6 +1,8 @@
-"""Toy data sets for the NODE vs ANODE lab: half moons, concentric circles and the 1-D flip g(x) = -x.
+"""Toy data sets for the NODE vs ANODE lab: half moons, concentric circles, the 1-D flip g(x) = -x, and
+points a visitor placed by hand.
 
-Every data set is split 80/10/10 into train/val/test after a seeded shuffle.
+Every made data set is split 80/10/10 into train/val/test after a seeded shuffle; hand-placed points are
+too few to split, so all three splits are all of them.
 """
 
 from __future__ import annotations
@@ -12,12 +14,22 @@ from typing import Literal, NamedTuple
 import torch
 from torch import Tensor
 
-DatasetName = Literal["moons", "circles", "flip1d"]
+DatasetName = Literal["moons", "circles", "flip1d", "own"]
 Task = Literal["classification", "regression"]
 
+#: The data sets made by a generator (the shipped models were trained on these).
 DATASETS: tuple[DatasetName, ...] = ("moons", "circles", "flip1d")
-_DEFAULT_NOISE: dict[str, float] = {"moons": 0.1, "circles": 0.05, "flip1d": 0.0}
-_TASK: dict[str, Task] = {"moons": "classification", "circles": "classification", "flip1d": "regression"}
+#: Points placed by hand: `ToyDataConfig.points`, classified like the moons.
+OWN: DatasetName = "own"
+#: Hand-placed points need this many of each class to train on.
+MIN_PER_CLASS = 2
+_DEFAULT_NOISE: dict[str, float] = {"moons": 0.1, "circles": 0.05, "flip1d": 0.0, OWN: 0.0}
+_TASK: dict[str, Task] = {
+    "moons": "classification",
+    "circles": "classification",
+    "flip1d": "regression",
+    OWN: "classification",
+}
 _INNER_RADIUS, _OUTER_RADIUS = 0.5, 1.0
 
 
@@ -40,20 +52,30 @@ class ToyDataConfig:
     """Which toy data set to make.
 
     Attributes:
-        name: "moons", "circles" or "flip1d".
-        n: total number of points before the 80/10/10 split.
+        name: "moons", "circles", "flip1d" or "own".
+        n: total number of points before the 80/10/10 split (not used by "own").
         noise: noise scale; None means the data set's own default (see `default_noise`).
         seed: seed of the generator that draws noise, positions and the split.
+        points: "own" only: (x, y, label) of each point, label 0 or 1, at least MIN_PER_CLASS of each.
     """
 
     name: DatasetName = "moons"
     n: int = 1000
     noise: float | None = None
     seed: int = 0
+    points: tuple[tuple[float, float, int], ...] = ()
 
     def __post_init__(self) -> None:
-        if self.name not in DATASETS:
-            raise ValueError(f"unknown data set {self.name!r}; expected one of {DATASETS}")
+        if self.name not in (*DATASETS, OWN):
+            raise ValueError(f"unknown data set {self.name!r}; expected one of {(*DATASETS, OWN)}")
+        if self.name == OWN:
+            counts = [sum(p[2] == c for p in self.points) for c in (0, 1)]
+            if min(counts) < MIN_PER_CLASS or sum(counts) != len(self.points):
+                raise ValueError(f"own points need labels 0 and 1, at least {MIN_PER_CLASS} of each")
+            if not all(math.isfinite(v) for p in self.points for v in p[:2]):
+                raise ValueError("own points must be finite")
+        elif self.points:
+            raise ValueError("points are for the data set 'own' only")
         if self.n < 10:
             raise ValueError(f"n must be at least 10 to split 80/10/10, got {self.n}")
         if self.noise is not None and not (0.0 <= self.noise < math.inf):
@@ -144,7 +166,7 @@ def _split(x: Tensor, y: Tensor, gen: torch.Generator) -> tuple[Split, Split, Sp
 
 
 def make_dataset(cfg: ToyDataConfig) -> ToySplits:
-    """Make a toy data set and split it 80/10/10.
+    """Make a toy data set and split it 80/10/10 (hand-placed points: every split is all of them).
 
     Moons: outer arc (cos a, sin a) is label 0, inner arc (1 - cos a, 1 - sin a - 0.5) label 1, a on an
     even grid over [0, pi], plus uniform noise on [-noise, noise]. Circles: radius 1.0 is label 0,
@@ -157,6 +179,10 @@ def make_dataset(cfg: ToyDataConfig) -> ToySplits:
     Returns:
         The splits; x is (n_i, d) float32 and y is (n_i,) int64 or (n_i, 1) float32.
     """
+    if cfg.name == OWN:
+        x = torch.tensor([p[:2] for p in cfg.points], dtype=torch.float32)
+        every = Split(x, torch.tensor([p[2] for p in cfg.points], dtype=torch.int64))
+        return ToySplits(train=every, val=every, test=every, task="classification", n_out=2)
     gen = torch.Generator().manual_seed(cfg.seed)
     maker = {"moons": _moons, "circles": _circles, "flip1d": _flip1d}[cfg.name]
     x, y = maker(cfg.n, cfg.resolved_noise, gen)

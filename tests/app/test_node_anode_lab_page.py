@@ -8,7 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
-from tests.app.apptest_helpers import assert_clean, open_page, texts
+from tests.app.apptest_helpers import assert_clean, open_page, plotly_figure, texts
 
 URL = "node_anode_lab"
 SHIPPED = Path(__file__).resolve().parents[2] / "checkpoints" / "node_anode"
@@ -195,15 +195,76 @@ def test_a_solver_failure_during_training_is_one_line_and_keeps_the_steps_done(m
     solve = importlib.import_module("models.ode.solve")
     real_fit = training.fit_splits
 
-    def fit_failing_after_one_step(model, splits, loss_fn, cfg, on_step):
+    def fit_failing_after_one_step(model, splits, loss_fn, cfg, on_step, optimizer=None):
         def step_then_fail(step, metrics):
             on_step(step, metrics)
             raise solve.BudgetExceeded("stopped after 2,000 evaluations of f (the budget)")
 
-        return real_fit(model, splits, loss_fn, cfg, step_then_fail)
+        return real_fit(model, splits, loss_fn, cfg, step_then_fail, optimizer)
 
     monkeypatch.setattr(training, "fit_splits", fit_failing_after_one_step)
     at.button(key="node_anode.train").click().run()
     assert_clean(at)
     assert any("NODE: the solver needed more than 2000 evaluations of f" in e.value for e in at.error)
     assert "trained here: 1 steps" in captions(at) and "(solver budget exceeded)" in captions(at)
+
+
+OWN_POINTS = "0,0,a;0.5,0,a;0,1,b;1,1.5,b"
+
+
+def test_your_own_points_ride_in_the_link_and_train_on_train():
+    at = open_page(URL, data="own", pts=OWN_POINTS, steps="3")
+    assert_clean(at)
+    plane = plotly_figure(at, key="node_anode.own_plane.0")
+    assert [t["name"] for t in plane["data"][:2]] == ["class A (2)", "class B (2)"]
+    assert plane["data"][0]["x"] == [0, 0.5] and plane["data"][1]["y"] == [1, 1.5]
+    assert "click targets" in [t["name"] for t in plane["data"]]
+    # The shipped models learned other data: nothing is scored on these points until Train.
+    assert "Press Train (or Step) to train NODE and ANODE on your 4 points" in texts(at)
+    assert metrics(at) == {} and len(at.get("plotly_chart")) == 1
+    at.button(key="node_anode.train").click().run()
+    assert_clean(at)
+    assert set(metrics(at)) == {"NODE: accuracy on your points", "ANODE: accuracy on your points"}
+    assert captions(at).count("trained here: 3 steps") == 2 and "forward NFE" in captions(at)
+    assert len(at.get("plotly_chart")) == 2  # your points, and the decision regions of what learned them
+    assert at.query_params["data"] == "own" and at.query_params["pts"] == OWN_POINTS
+
+
+def test_too_few_points_of_a_class_say_so_and_offer_no_training():
+    at = open_page(URL, data="own", pts="0,0,a;0.5,0,a;0,1,b")
+    assert_clean(at)
+    assert "you have 2 of class A and 1 of class B" in texts(at)
+    assert not [b for b in at.button if b.key in ("node_anode.train", "node_anode.step")]
+
+
+def test_clear_removes_every_point_from_the_plane_and_the_link():
+    at = open_page(URL, data="own", pts=OWN_POINTS)
+    at.button(key="node_anode.own_clear").click().run()
+    assert_clean(at)
+    assert "pts" not in at.query_params and "you have 0 of class A and 0 of class B" in texts(at)
+    assert at.button(key="node_anode.own_clear").disabled
+
+
+def test_bad_points_in_the_link_leave_a_note_and_an_empty_plane():
+    for raw in ("1,2,c;nan", "0,0,a;" * 300, "inf,1,a"):
+        at = open_page(URL, data="own", pts=raw)
+        assert_clean(at)
+        assert "Link parameter `pts=" in texts(at) and "using none" in texts(at)
+        assert "you have 0 of class A" in texts(at)
+
+
+def test_step_takes_one_optimizer_step_at_a_time_continuing_the_same_optimizer():
+    at = open_page(URL, models="node", steps="2")
+    losses = []
+    for step in (1, 2):
+        at.button(key="node_anode.step").click().run()
+        assert_clean(at)
+        assert f"trained here: {step} steps" in captions(at)
+        losses.append(re.search(rf"One step each: NODE step {step}, loss ([\d.]+)", captions(at)).group(1))
+    assert losses[0] != losses[1]
+    (run,) = at.session_state["node_anode.__runs"].values()
+    assert {int(s["step"]) for s in run.optimizer.state.values()} == {2}  # one Adam, two steps
+    at.button(key="node_anode.train").click().run()  # Train starts afresh; Step then continues it
+    at.button(key="node_anode.step").click().run()
+    assert_clean(at)
+    assert "trained here: 3 steps" in captions(at) and "NODE step 3" in captions(at)

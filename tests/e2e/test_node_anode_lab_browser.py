@@ -1,9 +1,11 @@
 """The NODE vs ANODE lab in a real browser: a deep link reproduces a view, the 3-D views and the animation
-render and play, and Train (and Stop) run a live training in the page's fragment."""
+render and play, Train (and Stop) run a live training in the page's fragment, Step takes one step at a time,
+and a click on the plane of your own points adds one to the link."""
 
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import expect
@@ -62,4 +64,41 @@ def test_stop_keeps_what_was_learned(server, page):
     text = main(page).inner_text()
     steps = int(re.search(r"trained here: (\d+) steps", text).group(1))
     assert 1 <= steps < 400
+    assert_no_exception(page)
+
+
+PLOT = "[data-testid='stPlotlyChart'] .js-plotly-plot"
+
+
+def linked_points(url: str) -> list[str]:
+    return [p for p in parse_qs(urlparse(url).query).get("pts", [""])[0].split(";") if p]
+
+
+def test_a_click_on_the_plane_adds_a_point_that_lands_in_the_link(server, page):
+    open_and_wait(page, f"{server}/node_anode_lab?data=own&pts=0,0,a;0.5,0,a;0,1,b")
+    expect_main(page, "you have 2 of class A and 1 of class B")
+    main(page).get_by_text("class B", exact=True).click()  # the class of the next click
+    page.wait_for_selector(f"{PLOT} .nsewdrag", timeout=30_000)
+    area = page.locator(f"{PLOT} .nsewdrag").first.bounding_box()
+    page.mouse.click(area["x"] + 0.7 * area["width"], area["y"] + 0.3 * area["height"])
+    page.wait_for_url(lambda url: len(linked_points(url)) == 4, timeout=30_000)
+    assert linked_points(page.url)[-1].endswith(",b")
+    page.wait_for_selector(DONE, timeout=30_000)
+    expect_main(page, "Your points: 2 of class A, 2 of class B", "Press Train (or Step)")
+    open_and_wait(page, page.url)  # the link alone reproduces them
+    expect_main(page, "Your points: 2 of class A, 2 of class B")
+    button(page, "Step").click()
+    expect(main(page)).to_contain_text("One step each: NODE step 1", timeout=60_000)
+    page.wait_for_selector(DONE, timeout=60_000)
+    expect_main(page, "trained here: 1 steps", "accuracy on your points")
+    assert_no_exception(page)
+
+
+def test_step_takes_one_step_at_a_time(server, page):
+    open_and_wait(page, f"{server}/node_anode_lab?models=node")
+    for step in (1, 2):
+        button(page, "Step").click()
+        expect(main(page)).to_contain_text(f"One step each: NODE step {step}", timeout=60_000)
+        page.wait_for_selector(DONE, timeout=60_000)
+        expect(main(page)).to_contain_text(f"trained here: {step} steps")
     assert_no_exception(page)

@@ -91,3 +91,16 @@ def test_make_dataset_leaves_global_rng_alone():
 def test_invalid_configs_are_rejected(kwargs):
     with pytest.raises(ValueError):
         ToyDataConfig(**kwargs)
+
+
+def test_own_points_are_every_split_and_need_two_of_each_class():
+    points = ((0.0, 0.0, 0), (0.5, 0.0, 0), (0.0, 1.0, 1), (1.0, 1.5, 1))
+    s = make_dataset(ToyDataConfig(name="own", points=points))
+    assert s.task == task_of("own") == "classification" and s.n_out == 2 and s.in_dim == 2
+    for split in (s.train, s.val, s.test):  # too few to hold any out
+        assert split.x.tolist() == [list(p[:2]) for p in points] and split.y.tolist() == [0, 0, 1, 1]
+    for bad in (points[1:], ((0.0, 0.0, 0), (1.0, 0.0, 0), (2.0, 0.0, 2), (0.0, 1.0, 1), (1.0, 1.0, 1))):
+        with pytest.raises(ValueError):
+            ToyDataConfig(name="own", points=bad)
+    with pytest.raises(ValueError):
+        ToyDataConfig(name="moons", points=points)

@@ -9,7 +9,7 @@ import torch
 
 from models.nn.samplers import full_batch, minibatches, time_windows
 from models.nn.supervised import cross_entropy_loss, evaluate, fit_splits, loss_for_task, mse_loss
-from models.nn.training import TrainConfig, fit, snapshot_state
+from models.nn.training import TrainConfig, fit, make_optimizer, snapshot_state
 from models.node_anode.classifiers import Architecture, ModelConfig, ModelSolver, build_model
 from models.node_anode.data import ToyDataConfig, make_dataset
 from models.ode.solve import BudgetExceeded, FixedStep
@@ -183,3 +183,30 @@ def test_minibatches_are_seeded_permutations_and_time_windows_share_a_grid():
     t_rel, target = next(time_windows(t, values, (1.0, 2.0), 8, 3, seed=0))
     assert t_rel[0] == 0 and len(t_rel) <= 8 and target.shape == (len(t_rel), 3, 2)
     assert torch.allclose(target[:, :, 0] - target[0, :, 0], t_rel[:, None].expand(-1, 3), atol=1e-5)
+
+
+def test_steps_one_at_a_time_with_a_kept_optimizer_equal_one_longer_run():
+    # Step in the NODE vs ANODE lab: fit(steps=1) again and again with the same optimiser (Adam's moments
+    # carried over) trains exactly as one fit of that many steps does, full batch.
+    config = TrainConfig(steps=3, lr=2e-2, batch_size=1000, eval_every=0)
+    whole = build_model(FAST, 2, 2, seed=0)
+    fit(whole, full_batch(MOONS.train), cross_entropy_loss, config)
+    stepped = build_model(FAST, 2, 2, seed=0)
+    optimizer = make_optimizer(stepped, config)
+    losses = [
+        fit(
+            stepped,
+            full_batch(MOONS.train),
+            cross_entropy_loss,
+            replace(config, steps=1),
+            optimizer=optimizer,
+        ).history[0]["loss"]
+        for _ in range(3)
+    ]
+    assert losses[0] > losses[1] > losses[2]
+    for a, b in zip(whole.parameters(), stepped.parameters(), strict=True):
+        torch.testing.assert_close(a, b)
+    fresh = build_model(FAST, 2, 2, seed=0)
+    for _ in range(3):  # a fresh optimiser each step forgets the moments: a different path
+        fit(fresh, full_batch(MOONS.train), cross_entropy_loss, replace(config, steps=1))
+    assert any(not torch.allclose(a, b) for a, b in zip(whole.parameters(), fresh.parameters(), strict=True))
