@@ -100,6 +100,8 @@ class NodeAnodeLabView:
     x: str = "step"
     view: str = encoded("What it learned", slug)
     ft: float = 0.0
+    reg: bool = False
+    regw: str = "0.01"
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ from models.node_anode.classifiers import ADAPTIVE_SOLVERS, ModelConfig, ModelSo
 from models.node_anode.data import DATASETS, ToyDataConfig, default_noise
 from models.ode.methods import BY_TORCHDIFFEQ_NAME
 from models.ode.solve import FixedStep, Tolerances
+from tabs import node_seeds
 
 TITLE = "NODE vs ANODE lab"
 DATASET_LABELS = {"moons": "Half moons", "circles": "Concentric circles", "flip1d": "1-D flip g(x) = −x"}
@@ -60,7 +61,7 @@ TOLERANCES = ["1e-1", "1e-2", "1e-3", "1e-4", "1e-5"]
 LEARNING_RATES = ["0.005", "0.01", "0.02", "0.05"]
 X_AXES = {"step": "step", "wall_s": "wall time", "nfe_spent": "evaluations of f spent"}
 REPLAY_KEY = "node_anode.replay"  # session only: snapshots cannot travel in a link
-TABS = ["What it learned", "Depth", "3-D", "Animation", "Vector field", "Training replay"]
+TABS = ["What it learned", "Depth", "3-D", "Animation", "Vector field", "Training replay", "Seeds"]
 
 
 # --- page ------------------------------------------------------------------------------------------------
@@ -184,7 +185,7 @@ nfe_costs = nfe_note({MODEL_LABELS[k]: nfe_of(k) for k in chosen}, solver_words)
 
 
 if chosen:
-    tab_learned, tab_depth, tab_3d, tab_anim, tab_field, tab_replay = links.tabs(TABS)
+    tab_learned, tab_depth, tab_3d, tab_anim, tab_field, tab_replay, tab_seeds = links.tabs(TABS)
 
     with tab_learned:
         if tab_learned.open:
@@ -355,6 +356,10 @@ if chosen:
                     )
                 else:
                     figures.flip_figure(snapshots, "node_anode.replay_flip", "node-anode-replay-flip1d")
+
+    with tab_seeds:
+        if tab_seeds.open:
+            node_seeds.render(links)
 
     train_cfg = TrainConfig(
         steps=steps,
