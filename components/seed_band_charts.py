@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from components.flow_panels import MODEL_COLORS
 from components.style import chart_log_axis
+from components.training_charts import model_color
 from models.node_anode.seeds import Band
 
 #: (curve name in models.node_anode.seeds, panel title, log scale)
@@ -19,7 +19,7 @@ PANELS: tuple[tuple[str, str, bool], ...] = (
     ("accuracy", "training accuracy", False),
     ("nfe", "forward NFE per step", False),
 )
-COLUMNS = ["series", "key", "training", "seeds", "metric", "step", "median", "low", "high"]
+COLUMNS = ["series", "model", "key", "training", "seeds", "metric", "step", "median", "low", "high"]
 
 
 @dataclass(frozen=True)
@@ -27,16 +27,21 @@ class BandSeries:
     """One model's bands for a chart.
 
     Attributes:
-        label: legend text, e.g. "NODE" or "NODE, regularised".
+        model: the model's name in the colour legend, e.g. "NODE".
         key: model kind ("node", "anode"), which picks the colour.
         training: "plain" or "regularised", which picks the dash.
         bands: curve name ("loss", "accuracy", "nfe") -> its band.
     """
 
-    label: str
+    model: str
     key: str
     training: str
     bands: Mapping[str, Band]
+
+    @property
+    def label(self) -> str:
+        """The series' name: the model, and how it was trained unless plainly."""
+        return self.model if self.training == "plain" else f"{self.model}, {self.training}"
 
 
 def band_frame(series: Sequence[BandSeries]) -> pd.DataFrame:
@@ -44,6 +49,7 @@ def band_frame(series: Sequence[BandSeries]) -> pd.DataFrame:
     rows = [
         {
             "series": s.label,
+            "model": s.model,
             "key": s.key,
             "training": s.training,
             "seeds": band.seeds,
@@ -66,10 +72,10 @@ def _band_panel(frame: pd.DataFrame, title: str, log: bool, color: alt.Color, wi
     scale = alt.Scale(type="log") if positive else alt.Scale(zero=False)
     axis = chart_log_axis(values) if positive else alt.Axis(format="~g")
     base = alt.Chart(frame, width=width, height=height).encode(
-        x=alt.X("step:Q", title="step", axis=alt.Axis(format="~g")), color=color
+        x=alt.X("step:Q", title="step", axis=alt.Axis(format="d")), color=color
     )
-    band = base.mark_area(opacity=0.18).encode(
-        y=alt.Y("low:Q", title=None, scale=scale, axis=axis), y2="high:Q"
+    band = base.mark_area(opacity=0.16).encode(
+        y=alt.Y("low:Q", title=None, scale=scale, axis=axis), y2="high:Q", detail="series:N"
     )
     line = base.mark_line(strokeWidth=2.5).encode(
         y=alt.Y("median:Q", scale=scale),
@@ -86,17 +92,11 @@ def _band_panel(frame: pd.DataFrame, title: str, log: bool, color: alt.Color, wi
     return alt.layer(band, line, title=title)
 
 
-def seed_bands_chart(series: Sequence[BandSeries], width: int = 300, height: int = 200) -> alt.HConcatChart:
-    """Loss (log scale), accuracy and forward NFE side by side: each series' median over seeds as a line,
-    its min-max band shaded in the same colour."""
+def seed_bands_chart(series: Sequence[BandSeries], width: int = 235, height: int = 200) -> alt.HConcatChart:
+    """Loss (log scale), accuracy and forward NFE side by side: each series' median over seeds as a line
+    (coloured by model, dashed when regularised), its min-max band shaded in the same colour."""
     frame = band_frame(series)
-    labels = list(dict.fromkeys(s.label for s in series))
-    keys = {s.label: s.key for s in series}
-    color = alt.Color(
-        "series:N",
-        scale=alt.Scale(domain=labels, range=[MODEL_COLORS.get(keys[label], "#555555") for label in labels]),
-        legend=alt.Legend(title=None, orient="top"),
-    )
+    color = model_color({s.model: s.key for s in series})
     panels = [
         _band_panel(frame[frame["metric"] == name], title, log, color, width, height)
         for name, title, log in PANELS

@@ -32,7 +32,14 @@ def _rounded(run: SeedCurves) -> SeedCurves:
         return [float(f"{v:.4g}") for v in values]
 
     return SeedCurves(
-        run.kind, run.seed, r(run.loss), r(run.accuracy), r(run.nfe), run.test_accuracy, round(run.wall_s, 2)
+        run.kind,
+        run.seed,
+        r(run.loss),
+        r(run.accuracy),
+        r(run.nfe),
+        run.test_accuracy,
+        run.test_nfe,
+        round(run.wall_s, 2),
     )
 
 

@@ -63,7 +63,8 @@ class SeedsConfig:
 
 @dataclass(frozen=True)
 class SeedCurves:
-    """One run's curves, one value per optimiser step (step k at index k - 1)."""
+    """One run's curves, one value per optimiser step (step k at index k - 1), and the trained model's test
+    accuracy and plain forward NFE on the test split (without any penalty columns in its solve)."""
 
     kind: str
     seed: int
@@ -71,6 +72,7 @@ class SeedCurves:
     accuracy: list[float]
     nfe: list[float]
     test_accuracy: float
+    test_nfe: float
     wall_s: float
 
     def curve(self, name: str) -> list[float]:
@@ -91,7 +93,15 @@ def train_seed(cfg: SeedsConfig, kind: str, seed: int, on_step: OnSeedStep | Non
         name: [float(m.get(key, m.get(fallback, float("nan")))) for m in result.history]
         for name, (key, fallback) in CURVES.items()
     }
-    return SeedCurves(kind, seed, **picked, test_accuracy=result.test["accuracy"], wall_s=result.wall_s)
+    test = result.test
+    return SeedCurves(
+        kind,
+        seed,
+        **picked,
+        test_accuracy=test["accuracy"],
+        test_nfe=test["nfe_forward"],
+        wall_s=result.wall_s,
+    )
 
 
 def run_seeds(

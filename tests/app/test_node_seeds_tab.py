@@ -66,3 +66,11 @@ def test_the_default_view_is_unchanged():
     assert_clean(at)
     assert dict(at.query_params) == {}
     assert not [t for t in at.toggle if t.label.startswith("Regularise")]  # only the Seeds tab draws it
+
+
+def test_rerun_trains_the_five_seeds_live_and_shows_them():
+    at = open_page(URL, view="seeds", timeout=180)
+    at = at.button(key="node_seeds.train").click().run()
+    assert_clean(at)
+    assert texts(at).count("5 runs (trained here)") == 2
+    assert series(at) == {"NODE", "ANODE"}

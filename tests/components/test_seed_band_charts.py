@@ -16,13 +16,14 @@ def _series() -> list[BandSeries]:
     tamed = {name: _band("node", 0.25) for name in ("loss", "accuracy", "nfe")}
     return [
         BandSeries("NODE", "node", "plain", node),
-        BandSeries("NODE, regularised", "node", "regularised", tamed),
+        BandSeries("NODE", "node", "regularised", tamed),
     ]
 
 
 def test_the_frame_has_a_row_per_series_metric_and_step():
     frame = band_frame(_series())
     assert len(frame) == 2 * 3 * 3
+    assert set(frame["series"]) == {"NODE", "NODE, regularised"} and set(frame["model"]) == {"NODE"}
     assert (frame["low"] <= frame["median"]).all() and (frame["median"] <= frame["high"]).all()
 
 
@@ -37,6 +38,7 @@ def test_the_chart_draws_a_band_and_a_median_line_in_each_of_three_panels():
     for panel in panels:
         band, line = panel["layer"]
         assert band["mark"]["type"] == "area" and band["encoding"]["y2"]["field"] == "high"
+        assert band["encoding"]["detail"]["field"] == "series"  # one band per series, not per colour
         assert line["mark"]["type"] == "line" and line["encoding"]["y"]["field"] == "median"
         assert line["encoding"]["strokeDash"]["field"] == "training"
     assert panels[0]["layer"][0]["encoding"]["y"]["scale"]["type"] == "log"
