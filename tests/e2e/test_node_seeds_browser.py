@@ -16,6 +16,6 @@ def test_deep_link_opens_the_seed_bands(server, page):
     expect_main(page, "NODE, regularised", "(precomputed)", "median over seeds")
     chart = main(page).locator("[data-testid='stVegaLiteChart']").first
     expect(chart.locator("canvas, svg").first).to_be_visible(timeout=30_000)
-    toggle = main(page).get_by_role("checkbox", name="Regularise (kinetic energy + Jacobian norm)")
+    toggle = main(page).get_by_role("switch", name="Regularise (kinetic energy + Jacobian norm)")
     expect(toggle).to_be_checked()
     assert_no_exception(page)
