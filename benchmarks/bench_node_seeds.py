@@ -1,7 +1,7 @@
 """The NODE vs ANODE lab's 5-seed repetition on half moons, as the Seeds tab reruns it live: wall time against
 the target (<= 30 s, the lab's per-training limit), and the NODE/ANODE forward-NFE claim with its spread.
 
-    PYTHONPATH=. python benchmarks/bench_node_seeds.py [--regularised]
+    python -m benchmarks.bench_node_seeds [--regularised]
 """
 
 from __future__ import annotations
