@@ -86,6 +86,17 @@ def _panel(frame: pd.DataFrame, x: XAxis, color: alt.Color, title: str, log: boo
     )
 
 
+def model_color(keys: dict[str, str], field: str = "model") -> alt.Color:
+    """Colour by the legend labels in `field`, each in the colour of its model kind (`keys`: label -> kind),
+    in the order given; the legend on top, untitled."""
+    labels = list(keys)
+    return alt.Color(
+        f"{field}:N",
+        scale=alt.Scale(domain=labels, range=[MODEL_COLORS.get(keys[label], "#555555") for label in labels]),
+        legend=alt.Legend(title=None, orient="top"),
+    )
+
+
 def training_chart(
     runs: Sequence[Run], x: XAxis = "step", width: int = 330, height: int = 160
 ) -> alt.VConcatChart:
@@ -97,13 +108,7 @@ def training_chart(
     frame = history_frame(runs)
     if x == "wall_s":
         frame = frame[np.isfinite(frame["wall_s"])]
-    labels = list(dict.fromkeys(r.label for r in runs))
-    keys = {r.label: r.key for r in runs}
-    color = alt.Color(
-        "model:N",
-        scale=alt.Scale(domain=labels, range=[MODEL_COLORS.get(keys[label], "#555555") for label in labels]),
-        legend=alt.Legend(title=None, orient="top"),
-    )
+    color = model_color({r.label: r.key for r in runs})
     panels = [
         _panel(frame[frame["metric"] == name], x, color, title, name == "loss", width, height)
         for name, _, title in PANELS

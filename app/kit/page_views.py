@@ -104,6 +104,8 @@ class NodeAnodeLabView:
     view: str = encoded("What it learned", slug)
     ft: float = 0.0
     pts: tuple[tuple[float, float, int], ...] = encoded((), encode_points)
+    reg: bool = False
+    regw: str = "0.01"
 
 
 @dataclass(frozen=True)

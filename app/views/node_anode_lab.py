@@ -46,6 +46,7 @@ from models.node_anode.classifiers import ADAPTIVE_SOLVERS, ModelConfig, ModelSo
 from models.node_anode.data import DATASETS, OWN, ToyDataConfig, default_noise
 from models.ode.methods import BY_TORCHDIFFEQ_NAME
 from models.ode.solve import FixedStep, Tolerances
+from tabs import node_seeds
 
 TITLE = "NODE vs ANODE lab"
 DATASET_LABELS = {
@@ -68,7 +69,7 @@ SOLVER_LABELS = {s: BY_TORCHDIFFEQ_NAME[s].label for s in SOLVERS}
 TOLERANCES = ["1e-1", "1e-2", "1e-3", "1e-4", "1e-5"]
 LEARNING_RATES = ["0.005", "0.01", "0.02", "0.05"]
 X_AXES = {"step": "step", "wall_s": "wall time", "nfe_spent": "evaluations of f spent"}
-TABS = ["What it learned", "Depth", "3-D", "Animation", "Vector field", "Training replay"]
+TABS = ["What it learned", "Depth", "3-D", "Animation", "Vector field", "Training replay", "Seeds"]
 
 
 # --- page ------------------------------------------------------------------------------------------------
@@ -216,7 +217,7 @@ nfe_costs = nfe_note({MODEL_LABELS[k]: nfe_of(k) for k in chosen}, solver_words)
 
 
 if chosen:
-    tab_learned, tab_depth, tab_3d, tab_anim, tab_field, tab_replay = links.tabs(TABS)
+    tab_learned, tab_depth, tab_3d, tab_anim, tab_field, tab_replay, tab_seeds = links.tabs(TABS)
 
     with tab_learned:
         if tab_learned.open:
@@ -337,6 +338,10 @@ if chosen:
             trained = {k: r for k in chosen if (r := find_run(k, refs[k].cfg, data_cfg, seed)) is not None}
             trained = {k: r for k, r in trained.items() if len(r.snapshots) >= 2}
             replay_tab(trained, refs, recorded_runs, x_axis, classification, figures, coloring)
+
+    with tab_seeds:
+        if tab_seeds.open:
+            node_seeds.render(links)
 
 if picked:
     train_cfg = TrainConfig(
