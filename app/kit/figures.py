@@ -42,6 +42,20 @@ EXPORTS: tuple[tuple[str, Callable[[go.Figure], str], str, str, str], ...] = (
     ("Interactive HTML", figure_html, "html", "text/html", ":material/html:"),
     ("Data (CSV)", figure_csv, "csv", "text/csv", ":material/table:"),
 )
+#: Side-by-side figures (the first two columns of a row each with an Export menu) are often of different
+#: heights (a legend of more rows): in such a row each column's content fills the column, which stretches to
+#: the row's height, and each menu, with what follows it, moves to its column's foot: the menus line up.
+_EXPORT = '[class*="st-key-export_"]'
+_SIDE_BY_SIDE = (
+    f'[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"]:nth-child(1) {_EXPORT})'
+    f':has(> [data-testid="stColumn"]:nth-child(2) {_EXPORT}) > [data-testid="stColumn"]'
+)
+EXPORT_ROW_CSS = f"""<style>
+{_SIDE_BY_SIDE} {{ display: flex; flex-direction: column; }}
+{_SIDE_BY_SIDE} > [data-testid="stVerticalBlock"] {{ flex: 1 1 auto; }}
+{_SIDE_BY_SIDE} > [data-testid="stVerticalBlock"] > [data-testid="stLayoutWrapper"]:has(> {_EXPORT}) {{
+  margin-top: auto; }}
+</style>"""
 
 
 def show_figure(
@@ -70,7 +84,8 @@ def show_figure(
         fig, key=key, config=PLOTLY_CONFIG, on_select=on_select, selection_mode=selection_mode
     )
     stem = name or key
-    with st.popover("Export", icon=":material/download:"):
+    st.html(EXPORT_ROW_CSS)  # style only: it takes no room on the page
+    with st.container(key=f"export_{key}"), st.popover("Export", icon=":material/download:"):
         for label, build, ending, mime, icon in EXPORTS:
             st.download_button(
                 label,
