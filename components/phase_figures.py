@@ -20,6 +20,8 @@ TRAJECTORY_COLOR = "#08306b"
 CLICK_COLOR = "#D55E00"
 NULLCLINE_COLORS = ("#009E73", "#CC79A7")
 CLICK_TARGET_NAME = "click to start a trajectory"
+#: The 3-D box: the horizontal axes long against the vertical one, to use the width of a wide page.
+SCENE_ASPECT = {"x": 1.3, "y": 1.3, "z": 0.85}
 
 
 @dataclass(frozen=True)
@@ -226,9 +228,10 @@ def trajectories_3d_figure(
         scene=scene(
             names,
             aspectmode="manual",
-            aspectratio={"x": 1, "y": 1, "z": 0.9},
+            # plotly fits a scene to its box's lower side: a box wider than tall spreads across a wide page.
+            aspectratio=SCENE_ASPECT,
             # Off the x = y diagonal, where the two wings of the Lorenz attractor would hide each other.
-            camera={"eye": {"x": 1.5, "y": -1.7, "z": 0.8}},
+            camera={"eye": {"x": 1.55, "y": -1.8, "z": 0.8}},
         )
     )
     return legend_below(styled(fig, height=620))

@@ -119,19 +119,24 @@ def trajectories(
     return view if result.message is None else SolveError(result.message, partial=view)
 
 
+# `t`: the time a field that changes with t is drawn at (0 for one that does not, so those share entries).
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
-def arrows(spec: SystemSpec, window: Window, n: int = 21) -> FieldSample:
-    return sample_field(spec.field(), window, n)
-
-
-@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
-def field_lines(spec: SystemSpec, window: Window, n: int = 22) -> tuple[np.ndarray, np.ndarray]:
-    return streamlets(spec.field(), window, n)
+def arrows(spec: SystemSpec, window: Window, n: int = 21, t: float = 0.0) -> FieldSample:
+    return sample_field(spec.field(), window, n, t)
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
-def nullclines(spec: SystemSpec, window: Window, n: int = 121) -> tuple[np.ndarray, np.ndarray]:
-    return nullcline_lines(spec.field(), window, n)
+def field_lines(
+    spec: SystemSpec, window: Window, n: int = 22, t: float = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
+    return streamlets(spec.field(), window, n, t=t)
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def nullclines(
+    spec: SystemSpec, window: Window, n: int = 121, t: float = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
+    return nullcline_lines(spec.field(), window, n, t)
 
 
 @dataclass(frozen=True)

@@ -149,6 +149,22 @@ def _spec_of(fig: Shown) -> dict[str, Any]:
     return fig.spec if isinstance(fig, FigureSpec) else finished_spec(fig)
 
 
+#: Side-by-side figures (the first two columns of a row each with an Export menu) are often of different
+#: heights (a legend of more rows): in such a row each column's content fills the column, which stretches to
+#: the row's height, and each menu, with what follows it, moves to its column's foot: the menus line up.
+_EXPORT = '[class*="st-key-export_"]'
+_SIDE_BY_SIDE = (
+    f'[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"]:nth-child(1) {_EXPORT})'
+    f':has(> [data-testid="stColumn"]:nth-child(2) {_EXPORT}) > [data-testid="stColumn"]'
+)
+EXPORT_ROW_CSS = f"""<style>
+{_SIDE_BY_SIDE} {{ display: flex; flex-direction: column; }}
+{_SIDE_BY_SIDE} > [data-testid="stVerticalBlock"] {{ flex: 1 1 auto; }}
+{_SIDE_BY_SIDE} > [data-testid="stVerticalBlock"] > [data-testid="stLayoutWrapper"]:has(> {_EXPORT}) {{
+  margin-top: auto; }}
+</style>"""
+
+
 def show_figure(
     fig: Shown,
     key: str,
@@ -177,7 +193,8 @@ def show_figure(
     )
     full = fig.figure if isinstance(fig, FigureSpec) else lambda: fig
     stem = name or key
-    with st.popover("Export", icon=":material/download:"):
+    st.html(EXPORT_ROW_CSS)  # style only: it takes no room on the page
+    with st.container(key=f"export_{key}"), st.popover("Export", icon=":material/download:"):
         for label, build, ending, mime, icon in EXPORTS:
             st.download_button(
                 label,

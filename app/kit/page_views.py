@@ -38,7 +38,8 @@ class SolverLabView:
 class PhasePortraitsView:
     """`seeds`, `n`, `h` and `t1` None: the system's own; `system_values`: its parameters (`p_c` for a
     typed one) and window edges (`w0lo`...) that differ from the system's defaults. `dx`, `dy`, `dz`
-    are the equations of "Your own equations" (`system="custom"`)."""
+    are the equations of "Your own equations" (`system="custom"`); `t` is the time a field that changes
+    with t is drawn at."""
 
     page: ClassVar[str] = "phase_portraits"
     system: str = "pendulum"
@@ -60,6 +61,7 @@ class PhasePortraitsView:
     starts: tuple[tuple[float, float], ...] = encoded((), encode_starts)
     view: str = encoded("Phase plane", slug)
     cylinder: bool = False
+    t: float = 0.0
     system_values: tuple[tuple[str, float], ...] = others()
 
 

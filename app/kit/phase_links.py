@@ -1,9 +1,12 @@
-"""Link values of the Phase portraits page that are more than a widget's: typed equations, and the
-trajectories started by a click as `x,y;x,y;...`."""
+"""Link values of the Phase portraits page that are more than a widget's: typed equations, the
+trajectories started by a click as `x,y;x,y;...`, and the time a field that changes with t is drawn at."""
 
 import math
 
-from kit.link_values import BadValue
+import streamlit as st
+
+from kit.link_values import BadValue, parse_float
+from kit.links import PageLinks
 
 MAX_EXPRESSION = 300
 MAX_STARTS = 20
@@ -31,3 +34,22 @@ def parse_starts(raw: str) -> tuple[tuple[float, ...], ...]:
 
 def encode_starts(points: tuple[tuple[float, ...], ...]) -> str:
     return ";".join(",".join(f"{v:.4g}" for v in p) for p in points)
+
+
+def field_time_slider(links: PageLinks, t1: float) -> float:
+    """The "Field drawn at t" slider over [0, t1], bound to `t`: a link's value outside [0, t1] falls back
+    to 0 with a note; a value kept from a longer time span is pulled back to the new t1."""
+    key = links.initial("t", 0.0, parse_float(0.0, t1))
+    st.session_state[key] = min(float(st.session_state[key]), t1)
+    step = 10.0 ** math.floor(math.log10(t1 / 50))  # about 50 to 500 stops, at round values
+    return float(
+        st.slider(
+            "Field drawn at t",
+            0.0,
+            float(t1),
+            key=key,
+            step=step,
+            format="%g",
+            help="f changes with t: the vector field and nullclines are drawn as they are at this time.",
+        )
+    )

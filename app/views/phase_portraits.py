@@ -27,7 +27,14 @@ from kit.figures import show_figure
 from kit.links import parse_choice
 from kit.page import PageScaffold
 from kit.page_views import PhasePortraitsView
-from kit.phase_links import MAX_EXPRESSION, MAX_STARTS, encode_starts, parse_expression, parse_starts
+from kit.phase_links import (
+    MAX_EXPRESSION,
+    MAX_STARTS,
+    encode_starts,
+    field_time_slider,
+    parse_expression,
+    parse_starts,
+)
 from kit.phase_tabs import fixed_points_tab, flow_tab, maths_tab, three_d_tab, wrap_points
 from kit.plane_clicks import clicked_point
 from models.ode.solve import METHODS
@@ -209,6 +216,10 @@ with st.sidebar:
             if lo >= hi:
                 st.caption(f"The {name} range is empty; using [{low:g}, {high:g}].")
     window = tuple(bounds)
+    spec = SystemSpec(system_key, params, equations, linear_type)
+    field_t = 0.0
+    if dim == 2 and (field_style != "none" or show_nullclines) and not autonomous(spec, window):
+        field_t = field_time_slider(links, t1)
 
 starts_key = links.initial("starts", (), parse_starts, encode=encode_starts, scope=system_key)
 
@@ -217,7 +228,6 @@ if problem is not None:
     shown = "; ".join(f"d{v}/dt = {text}" for v, text in zip("xyz", equations, strict=False))
     show_failure(problem)
     st.caption(f"The picture is of the last equations that worked: {shown}.")
-spec = SystemSpec(system_key, params, equations, linear_type)
 cfg = PortraitConfig(method=method, step_size=h, t1=t1)
 seeds = SeedConfig(seed_kind, count)
 points = fixed_points(spec, window) if show_fixed else None
@@ -272,9 +282,9 @@ with tab_plane:
             window=window,
             names=names,
             trajectories=tuple(sets),
-            arrows=arrows(spec, window) if field_style == "arrows" else None,
-            streamlets=field_lines(spec, window) if field_style == "streamlines" else None,
-            nullclines=nullclines(spec, window) if show_nullclines else None,
+            arrows=arrows(spec, window, t=field_t) if field_style == "arrows" else None,
+            streamlets=field_lines(spec, window, t=field_t) if field_style == "streamlines" else None,
+            nullclines=nullclines(spec, window, t=field_t) if show_nullclines else None,
             fixed_points=wrap_points(points, wrap) if points else (),
             click_targets=48 if dim == 2 else 0,
             starts=tuple(starts),
@@ -312,7 +322,8 @@ with tab_plane:
             + (
                 "f changes with t: the field"
                 + (" and nullclines are" if show_nullclines else " is")
-                + " drawn frozen at t = 0, while the trajectories follow it as it changes. "
+                + f" drawn as at t = {field_t:g} (move “Field drawn at t” under Picture to redraw it at "
+                "another time), while the trajectories follow it as it changes. "
                 if dim == 2 and (field_style != "none" or show_nullclines) and not autonomous(spec, window)
                 else ""
             )

@@ -3,6 +3,8 @@ hostile input, blow-ups and clicked starts carried by the link."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from tests.app.apptest_helpers import assert_clean, open_page, plotly_figure, texts, trace_names
@@ -267,12 +269,60 @@ def test_a_pole_draws_no_nullcline():
     assert xs and max(abs(v) for v in xs) < 1e-9  # dx/dt = y vanishes along y = 0
 
 
+FORCED = {"system": "custom", "dx": "y", "dy": "-x + 0.5*cos(t)"}
+
+
+def _field_at(at) -> tuple[list, list]:
+    """The streamlines' x (the unnamed line traces) and the y-nullcline's x of the page's phase plane."""
+    traces = figure(at)["data"]
+    drawn = [t for t in traces if not t.get("name") and t.get("mode") == "lines"]
+    null = next(t for t in traces if t.get("name") == "y-nullcline (dy/dt = 0)")
+    return [_points(t["x"]) for t in drawn], _points(null["x"])
+
+
+def _points(values: list) -> list[float]:
+    return [v for v in values if v is not None and math.isfinite(v)]
+
+
 def test_a_forced_field_says_which_t_its_field_is_drawn_at():
-    at = open_page(URL, system="custom", dx="y", dy="-x + 0.5*cos(t)")
+    at = open_page(URL, **FORCED)
     assert_clean(at)
-    assert "f changes with t: the field and nullclines are drawn frozen at t = 0" in texts(at)
+    assert "f changes with t: the field and nullclines are drawn as at t = 0 " in texts(at)
+    assert at.slider(key="phase.t").value == 0.0 and "t" not in at.query_params
     at = open_page(URL, system="custom", dx="y", dy="-x")
     assert "f changes with t" not in texts(at)
+    assert not [s for s in at.slider if s.key == "phase.t"]
+
+
+def test_the_field_of_a_forced_system_is_redrawn_at_the_chosen_t():
+    at = open_page(URL, **FORCED)
+    at0 = _field_at(at)
+    at.slider(key="phase.t").set_value(3.0).run()
+    assert_clean(at)
+    assert at.query_params["t"] == "3"
+    assert "drawn as at t = 3 " in texts(at)
+    lines, null = _field_at(at)
+    assert lines != at0[0]
+    # dy/dt = 0 on x = 0.5 cos(t): at t = 0 the nullcline is the line x = 0.5, at t = 3 x = 0.5 cos 3.
+    assert max(abs(v - 0.5) for v in at0[1]) < 1e-6
+    assert max(abs(v - 0.5 * math.cos(3.0)) for v in null) < 1e-6
+    again = open_page(URL, **FORCED, t="3")  # the link reproduces it
+    assert again.slider(key="phase.t").value == 3.0 and _field_at(again)[1] == null
+
+
+@pytest.mark.parametrize("raw", ["abc", "-1", "1e9"])
+def test_a_bad_field_time_in_a_link_falls_back_to_0_with_a_note(raw):
+    at = open_page(URL, **FORCED, t=raw)
+    assert_clean(at)
+    assert f"`t={raw}` was ignored" in texts(at) and at.slider(key="phase.t").value == 0.0
+    assert "drawn as at t = 0 " in texts(at)
+
+
+def test_a_field_time_beyond_a_shorter_time_span_is_pulled_back():
+    at = open_page(URL, **FORCED, t="8")
+    at.number_input(key="phase.custom.t1").set_value(5.0).run()
+    assert_clean(at)
+    assert at.slider(key="phase.t").value == 5.0 and "drawn as at t = 5 " in texts(at)
 
 
 def test_a_typed_parameter_takes_a_typed_value():

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import plotly.graph_objects as go
 import pytest
@@ -137,3 +139,12 @@ def test_trace_determinant_plane_places_each_point():
 )
 def test_format_complex(value, text):
     assert format_complex(value) == text
+
+
+def test_the_3d_scene_is_wider_than_tall_to_use_a_wide_page():
+    curves = np.random.default_rng(0).normal(size=(20, 3, 3))
+    layout = json.loads(trajectories_3d_figure(curves, ("x", "y", "z")).to_json())["layout"]
+    scene_ = layout["scene"]
+    assert scene_["aspectmode"] == "manual"
+    ratio = scene_["aspectratio"]
+    assert ratio["x"] == ratio["y"] == 1.3 and ratio["z"] == 0.85
