@@ -97,24 +97,6 @@ def table(directory: str) -> list[TableRow] | Failure:
     )
 
 
-@dataclass(frozen=True)
-class FlowArrays:
-    """One test image through one model's depth: depth (T,), feature maps (T, c, h, w), probabilities (T, 10)."""
-
-    depth: np.ndarray
-    maps: np.ndarray
-    probs: np.ndarray
-
-
-@st.cache_data(max_entries=64, ttl=TTL, show_spinner=False)
-def image_flow(directory: str, kind: str, index: int) -> FlowArrays | Failure:
-    """Test image `index` through the ODE-Net's times or the ResNet's blocks."""
-    read = _on_test_split(directory, lambda loaded, x, _: flow(loaded[kind].model, x[index], FLOW_TIMES))
-    if isinstance(read, Failure):
-        return read
-    return FlowArrays(read.depth.numpy(), read.maps.numpy(), read.probs.numpy())
-
-
 @st.cache_data(max_entries=4, ttl=TTL, show_spinner=False)
 def sweep(directory: str) -> list[SweepPoint] | Failure:
     """The shipped ODE-Net's accuracy and NFE on the test split against its test-time tolerance."""
@@ -148,23 +130,42 @@ def digit_splits():
     return make_digits()
 
 
-@st.cache_data(max_entries=64, ttl=TTL, show_spinner=False)
-def flow_figures(directory: str, index: int) -> tuple[go.Figure, ...] | Failure:
-    """The Flow tab's four figures for test digit `index`, built once per digit: the ODE-Net's and the
-    ResNet's feature maps through depth, and their class probabilities along it."""
-    ode, res = image_flow(directory, "odenet", index), image_flow(directory, "resnet", index)
-    for read in (ode, res):
-        if isinstance(read, Failure):
-            return read
+#: Test digits whose Flow figures stay cached, per model.
+FLOW_DIGITS = 32
+_DEPTH_AXIS = {
+    "odenet": ("ODE-Net", "t", "class probabilities along t", "time t"),
+    "resnet": ("ResNet", "block", "class probabilities block by block", "block"),
+}
+
+
+@st.cache_resource(max_entries=2 * FLOW_DIGITS, ttl=TTL, show_spinner=False)
+def model_flow_figures(directory: str, kind: str, index: int) -> tuple[go.Figure, go.Figure] | Failure:
+    """Test digit `index` through the ODE-Net's times or the ResNet's blocks: its feature maps through depth
+    (an animation, opening on the last frame) and its class probabilities along depth.
+
+    A resource, not data: a hit hands back the same figures instead of unpickling them (the maps' 21 frames
+    took some 15 ms a rerun), so they are shared and read-only (show_figure and the exports only read them).
+    """
+    read = _on_test_split(directory, lambda loaded, x, _: flow(loaded[kind].model, x[index], FLOW_TIMES))
+    if isinstance(read, Failure):
+        return read
+    name, axis, probs_title, probs_axis = _DEPTH_AXIS[kind]
+    depth, maps, probs = read.depth.numpy(), read.maps.numpy(), read.probs.numpy()
     truth = int(test_images()[1][index])
     return (
-        feature_maps_figure(ode.depth, ode.maps, "ODE-Net", "t", start=len(ode.depth) - 1),
-        feature_maps_figure(res.depth, res.maps, "ResNet", "block", start=len(res.depth) - 1),
-        probabilities_figure(ode.depth, ode.probs, "ODE-Net: class probabilities along t", "time t", truth),
-        probabilities_figure(
-            res.depth, res.probs, "ResNet: class probabilities block by block", "block", truth
-        ),
+        feature_maps_figure(depth, maps, name, axis, start=len(depth) - 1),
+        probabilities_figure(depth, probs, f"{name}: {probs_title}", probs_axis, truth),
     )
+
+
+def flow_figures(directory: str, index: int) -> tuple[go.Figure, ...] | Failure:
+    """The Flow tab's four figures for test digit `index`: the ODE-Net's and the ResNet's feature maps through
+    depth, then their class probabilities along it (shared: read-only)."""
+    ode, res = (model_flow_figures(directory, kind, index) for kind in ("odenet", "resnet"))
+    for figures in (ode, res):
+        if isinstance(figures, Failure):
+            return figures
+    return ode[0], res[0], ode[1], res[1]
 
 
 @st.cache_data(max_entries=8, ttl=TTL, show_spinner=False)

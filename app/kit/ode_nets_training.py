@@ -14,13 +14,12 @@ from kit.live_training import LiveProgress, TrainButton, stop_button, training_f
 from models.failure import Failure
 from models.images.checkpoints import LoadedImageModel
 from models.images.classifiers import LABELS
-from models.images.training import SHIPPED, TRAIN, train_image_model
+from models.images.training import LIVE, SHIPPED, train_image_model
 from models.ode.solve import SolveError
 
 LIVE_KEY = "ode_nets.__live"
 PARTIAL_KEY = "ode_nets.__partial"
 BUTTON = TrainButton("ode_nets.train", label="Train", key="ode_nets.train_button", primary=True)
-LIVE_LIMIT_S = 20.0
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ class LiveRun:
 def _train(settings: tuple, live: LiveProgress) -> list[Failure]:
     kind, start, steps, loaded = settings
     weights = None if start == "scratch" or loaded is None else loaded[kind].model.state_dict()
-    config = replace(TRAIN, steps=steps, eval_every=10, max_wall_s=LIVE_LIMIT_S)
+    config = replace(LIVE, steps=steps)
     run = LiveRun(kind, start, [], [], None, 0.0)
     st.session_state[PARTIAL_KEY] = run
 
@@ -101,8 +100,9 @@ def training_section(links: PageLinks, loaded: dict[str, LoadedImageModel] | Non
     with c:
         steps = int(links.slider("Steps", "steps", 20, 300, step=10))
     st.caption(
-        f"Adam at {TRAIN.lr:g} on minibatches of {TRAIN.batch_size} shifted digits, stopped after "
-        f"{LIVE_LIMIT_S:.0f} s at most; validation accuracy every 10 steps."
+        f"Adam from {LIVE.lr:g} down a cosine to {LIVE.final_lr:g} over the steps, on minibatches of "
+        f"{LIVE.batch_size} shifted digits, stopped after {LIVE.max_wall_s:.0f} s at most; validation "
+        f"accuracy every {LIVE.eval_every} steps."
     )
     stop_button("ode_nets.stop")
     training_fragment(

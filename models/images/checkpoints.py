@@ -14,7 +14,8 @@ from torch import Tensor
 from models.images.classifiers import ImageClassifier, ImageModelConfig, build_image_model
 from models.nn.checkpoints import CheckpointError, read_payload, save_atomically
 
-FORMAT = "images/1"
+#: Version 2: the ODE field's softplus and the flattened head (version 1 checkpoints do not fit).
+FORMAT = "images/2"
 
 
 class LoadedImageModel(NamedTuple):

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 import torch
 from torch import Tensor, nn
+from torch.nn import functional as F
 
 from models.images.data import N_CLASSES, SIDE
 from models.ode.solve import UNTIMED, FixedStep, SolverConfig, Tolerances, solve
@@ -107,8 +108,10 @@ class ConcatConv(nn.Module):
 
 
 class ConvODEFunc(nn.Module):
-    """The ODE block's field f(t, z): norm, ReLU, time-concat conv, norm, ReLU, time-concat conv, norm.
+    """The ODE block's field f(t, z): norm, softplus, time-concat conv, norm, softplus, time-concat conv, norm.
 
+    Softplus rather than the blog's ReLU: a smooth field keeps the solvers' order, so the adjoint's gradients
+    match backprop's to the solve's tolerance (ReLU's kinks held them to about a percent).
     Counts its evaluations in `nfe` (read by nn.odefunc.NFEMetric and the trainer).
     """
 
@@ -121,8 +124,8 @@ class ConvODEFunc(nn.Module):
     def forward(self, t: Tensor, z: Tensor) -> Tensor:
         """z: (n, channels, h, w) -> dz/dt of the same shape."""
         self.nfe += 1
-        out = self.conv1(t, torch.relu(self.norm1(z)))
-        return self.norm3(self.conv2(t, torch.relu(self.norm2(out))))
+        out = self.conv1(t, F.softplus(self.norm1(z)))
+        return self.norm3(self.conv2(t, F.softplus(self.norm2(out))))
 
 
 class ODEBlock(nn.Module):
@@ -166,9 +169,14 @@ def _stem(channels: int, norm: Norm) -> nn.Sequential:
 
 
 def _head(channels: int, norm: Norm) -> nn.Sequential:
-    """(n, channels, h, w) -> (n, 10) logits: norm, ReLU, average pool, linear."""
-    linear = nn.utils.skip_init(nn.Linear, channels, N_CLASSES)
-    return nn.Sequential(_norm(norm, channels), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), linear)
+    """(n, channels, 4, 4) -> (n, 10) logits: norm, ReLU, flatten, linear.
+
+    Flattened rather than average-pooled as on MNIST's 7x7 maps: on 4x4 maps the linear layer then sees
+    where a stroke is, and training reaches 90% in a third of the steps.
+    """
+    side = SIDE // 2
+    linear = nn.utils.skip_init(nn.Linear, channels * side * side, N_CLASSES)
+    return nn.Sequential(_norm(norm, channels), nn.ReLU(), nn.Flatten(), linear)
 
 
 class ImageClassifier(nn.Module):

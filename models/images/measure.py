@@ -19,7 +19,7 @@ from models.learning.adjoint_memory import SavedTensorMeter
 from models.nn.odefunc import count_nfe, reset_nfe
 
 #: The test-time tolerance sweep, loosest last (the ODE-Net is trained at its config's tol).
-SWEEP_TOLERANCES: tuple[float, ...] = (1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 0.3)
+SWEEP_TOLERANCES: tuple[float, ...] = (1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 0.3)
 #: The RK-Net's step counts and the ODE-Net's training tolerances of the memory-against-NFE study.
 MEMORY_STEPS: tuple[int, ...] = (1, 2, 4, 8, 16)
 MEMORY_TOLERANCES: tuple[float, ...] = (1e-1, 1e-2, 1e-3, 1e-4, 1e-5)

@@ -49,6 +49,7 @@ class TrainConfig:
         eval_every: evaluate on the validation split every this many steps (and at the last); 0: never.
         snapshots_every: keep a copy of the weights every this many steps (and at steps 0 and last); 0: never.
         max_wall_s: stop once training has run this many seconds (None: no limit).
+        final_lr: anneal the learning rate from `lr` to this along a cosine over `steps` (None: constant).
     """
 
     steps: int = 300
@@ -59,12 +60,13 @@ class TrainConfig:
     eval_every: int = 10
     snapshots_every: int = 0
     max_wall_s: float | None = None
+    final_lr: float | None = None
 
     def __post_init__(self) -> None:
         if self.steps < 0 or self.batch_size < 1 or self.eval_every < 0 or self.snapshots_every < 0:
             raise ValueError("steps, eval_every, snapshots_every must be >= 0 and batch_size >= 1")
-        if not self.lr > 0:
-            raise ValueError(f"lr must be positive, got {self.lr}")
+        if not self.lr > 0 or (self.final_lr is not None and not 0 <= self.final_lr <= self.lr):
+            raise ValueError(f"lr must be positive and final_lr in [0, lr], got {self.lr}, {self.final_lr}")
         if self.optimizer not in ("adam", "sgd"):
             raise ValueError(f"optimizer must be adam or sgd, got {self.optimizer!r}")
 
@@ -151,6 +153,11 @@ def fit(
         optimizer = make_optimizer(model, config)
     for group in optimizer.param_groups:
         group["lr"] = config.lr
+    schedule = None
+    if config.final_lr is not None:
+        schedule = torch.optim.lr_scheduler.CosineAnnealingLR(
+            optimizer, max(config.steps, 1), config.final_lr
+        )
     draws = iter(batches)
     result = TrainResult()
     every = config.snapshots_every
@@ -169,6 +176,8 @@ def fit(
                 metric.forward_done(model)
             value.backward()
             optimizer.step()
+            if schedule is not None:
+                schedule.step()
         except stop_on as err:
             result.stop_reason, result.error = "error", err
             break

@@ -52,6 +52,12 @@ def test_mistakes_tab_and_its_model_choice():
     assert at.query_params["model"] == "resnet" and "ResNet mistakes" in texts(at)
 
 
+def test_the_links_default_steps_are_the_live_recipes():
+    from models.images.training import LIVE
+
+    assert OdeNetsView().steps == LIVE.steps
+
+
 def test_live_training_from_the_shipped_weights():
     at = open_page("ode_nets", view="train-live", train="resnet", start="shipped", steps="20", timeout=180)
     assert_clean(at)

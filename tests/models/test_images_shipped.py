@@ -42,7 +42,8 @@ def test_ode_net_meets_the_accuracy_targets(shipped, test_split) -> None:
 
 def test_tolerance_sweep_nfe_falls_as_the_tolerance_loosens(shipped, test_split) -> None:
     x, y = test_split
-    points = tolerance_sweep(shipped["odenet"].model, x, y, (1e-5, 1e-3, 1e-1))
+    # The trained softplus field is smooth: dopri5's floor of two steps (14 NFE) is reached by 1e-3.
+    points = tolerance_sweep(shipped["odenet"].model, x, y, (1e-6, 1e-4, 1e-2))
     nfes = [p.nfe for p in points]
     assert nfes[0] > nfes[1] > nfes[2]
     assert points[1].accuracy >= 0.98
