@@ -158,7 +158,7 @@ class BackwardCurve:
 
 #: Fig. 3c's three ways of differentiating: legend label, colour, dash.
 BACKWARD_STYLES = {
-    "backprop": ("backprop: VJPs replayed (0 new evaluations)", DIRECT_COLOR, "dot"),
+    "backprop": ("backprop (0 new evaluations)", DIRECT_COLOR, "dot"),
     "adjoint": ("adjoint: backward NFE", ADJOINT_COLOR, None),
     "seminorm": ("adjoint + seminorm: backward NFE", SEMINORM_COLOR, "dash"),
 }

@@ -104,7 +104,7 @@ def test_nfe_study_shows_the_backward_pass_three_ways_and_the_seminorm_truthfull
     assert_clean(plain)
     names = [t["name"] for t in plotly_figure(plain, key="nfe_bwd")["data"]]
     assert names[:3] == [
-        "backprop: VJPs replayed (0 new evaluations)",
+        "backprop (0 new evaluations)",
         "adjoint: backward NFE",
         "adjoint + seminorm: backward NFE",
     ]
