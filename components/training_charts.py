@@ -31,17 +31,25 @@ class Run:
 
     Attributes:
         key: model kind ("node", "anode", "resnet"), which picks the colour.
-        label: legend text.
+        label: legend text (of the colour).
         history: one metrics dict per step (as `fit` reports them); missing keys are left out.
+        training: "plain" or "regularised" (trained with the kinetic/Jacobian penalties), which picks the
+            dash when any run of a chart is regularised.
     """
 
     key: str
     label: str
     history: Sequence[dict[str, float]]
+    training: str = "plain"
+
+    @property
+    def name(self) -> str:
+        """The run's name: its label, and how it was trained unless plainly."""
+        return self.label if self.training == "plain" else f"{self.label}, {self.training}"
 
 
 def history_frame(runs: Sequence[Run]) -> pd.DataFrame:
-    """Long table: model, key, step, wall_s, nfe_spent (forward + backward so far), metric, value."""
+    """Long table: model, key, training, step, wall_s, nfe_spent (forward + backward so far), metric, value."""
     rows = []
     for run in runs:
         spent = 0.0
@@ -50,6 +58,7 @@ def history_frame(runs: Sequence[Run]) -> pd.DataFrame:
             base = {
                 "model": run.label,
                 "key": run.key,
+                "training": run.training,
                 "step": step,
                 "wall_s": metrics.get("wall_s", np.nan),
                 "nfe_spent": spent,
@@ -58,16 +67,28 @@ def history_frame(runs: Sequence[Run]) -> pd.DataFrame:
                 value = next((metrics[k] for k in keys if k in metrics), None)
                 if value is not None and np.isfinite(value):
                     rows.append({**base, "metric": name, "value": float(value)})
-    columns = ["model", "key", "step", "wall_s", "nfe_spent", "metric", "value"]
+    columns = ["model", "key", "training", "step", "wall_s", "nfe_spent", "metric", "value"]
     return pd.DataFrame(rows, columns=columns)
 
 
-def _panel(frame: pd.DataFrame, x: XAxis, color: alt.Color, title: str, log: bool, width: int, height: int):
+def _panel(
+    frame: pd.DataFrame,
+    x: XAxis,
+    color: alt.Color,
+    title: str,
+    log: bool,
+    width: int,
+    height: int,
+    dash: bool,
+):
     y_scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
+    # Plain and regularised runs of one model share its colour and differ by the dash.
+    dashed = {"strokeDash": alt.StrokeDash("training:N", legend=alt.Legend(title=None, orient="top"))}
     return (
         alt.Chart(frame, title=title, width=width, height=height)
         .mark_line(strokeWidth=2.5)
         .encode(
+            **(dashed if dash else {}),
             x=alt.X(f"{x}:Q", title=X_TITLES[x], axis=alt.Axis(format="~g")),
             y=alt.Y(
                 "value:Q",
@@ -78,6 +99,7 @@ def _panel(frame: pd.DataFrame, x: XAxis, color: alt.Color, title: str, log: boo
             color=color,
             tooltip=[
                 alt.Tooltip("model:N"),
+                *([alt.Tooltip("training:N")] if dash else []),
                 alt.Tooltip("step:Q"),
                 alt.Tooltip("value:Q", format=".4g"),
                 alt.Tooltip("nfe_spent:Q", title="NFE spent", format=",.0f"),
@@ -109,8 +131,9 @@ def training_chart(
     if x == "wall_s":
         frame = frame[np.isfinite(frame["wall_s"])]
     color = model_color({r.label: r.key for r in runs})
+    dash = any(r.training != "plain" for r in runs)
     panels = [
-        _panel(frame[frame["metric"] == name], x, color, title, name == "loss", width, height)
+        _panel(frame[frame["metric"] == name], x, color, title, name == "loss", width, height, dash)
         for name, _, title in PANELS
         if (frame["metric"] == name).any()
     ]
@@ -144,7 +167,7 @@ def race_table(runs: Sequence[Run], key: str, target: float, higher_is_better: b
         spent = sum(m.get("nfe_forward", 0.0) + m.get("nfe_backward", 0.0) for m in run.history)
         rows.append(
             {
-                "model": run.label,
+                "model": run.name,
                 "reached at step": hit[0] if hit else None,
                 "after (s)": round(hit[1], 2) if hit and np.isfinite(hit[1]) else None,
                 "NFE spent to reach": int(hit[2]) if hit else None,

@@ -30,6 +30,7 @@ from models.node_anode.presets import PRESETS
 
 # The pages and thumbnails read the shipped data sets here.
 from models.node_anode.presets import SHIPPED_DATA as SHIPPED_DATA
+from models.node_anode.regularisation import Regularisation
 from models.ode.solve import BudgetExceeded
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,6 +47,19 @@ MAX_SESSION_RUNS = 9
 MAX_SESSION_MEMO = 48
 
 MODEL_LABELS = {"node": "NODE", "anode": "ANODE", "resnet": "ResNet"}
+#: The models the kinetic/Jacobian penalties apply to: flows (a ResNet has no field to integrate).
+FLOWS = ("node", "anode")
+PLAIN = Regularisation()
+
+
+def model_reg(kind: str, reg: Regularisation) -> Regularisation:
+    """The penalties a model of `kind` trains with when the page asks for `reg`."""
+    return reg if kind in FLOWS else PLAIN
+
+
+def run_label(kind: str, reg: Regularisation) -> str:
+    """A run's name in words: the model, and ", regularised" when it trained with the penalties."""
+    return MODEL_LABELS[kind] + (", regularised" if reg.active else "")
 
 
 def same_data(a: ToyDataConfig, b: ToyDataConfig) -> bool:
@@ -104,6 +118,7 @@ class SessionRun:
     seed: int
     in_dim: int
     n_out: int
+    reg: Regularisation = PLAIN  # the penalties it trained with
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     state: dict[str, Tensor] | None = None
     history: list[dict[str, float]] = field(default_factory=list)
@@ -114,23 +129,49 @@ class SessionRun:
     optimizer: torch.optim.Optimizer | None = None
 
 
-def run_key(kind: str, cfg: ModelConfig, data: ToyDataConfig, seed: int) -> tuple:
-    return (kind, cfg.arch, data.name, data.n, data.resolved_noise, data.seed, data.points, seed)
+def run_key(
+    kind: str, cfg: ModelConfig, data: ToyDataConfig, seed: int, reg: Regularisation = PLAIN
+) -> tuple:
+    """What tells a session's runs apart: plain and regularised runs of the same settings are kept apart,
+    so that their NFE over training can be compared on the same seed."""
+    return (kind, cfg.arch, data.name, data.n, data.resolved_noise, data.seed, data.points, seed, reg)
 
 
 def session_runs() -> OrderedDict:
     return st.session_state.setdefault(RUNS_KEY, OrderedDict())
 
 
-def find_run(kind: str, cfg: ModelConfig, data: ToyDataConfig, seed: int) -> SessionRun | None:
-    run = session_runs().get(run_key(kind, cfg, data, seed))
+def find_run(
+    kind: str, cfg: ModelConfig, data: ToyDataConfig, seed: int, reg: Regularisation = PLAIN
+) -> SessionRun | None:
+    run = session_runs().get(run_key(kind, cfg, data, seed, reg))
     return run if run is not None and run.state is not None and run.history else None
+
+
+def counterpart_run(
+    kind: str, cfg: ModelConfig, data: ToyDataConfig, seed: int, reg: Regularisation
+) -> SessionRun | None:
+    """The run to compare with the one of `reg`, on the same settings and seed: the plain one for a
+    regularised run, the latest regularised one (any weight) for a plain run; None if not trained here."""
+    if reg.active:
+        return find_run(kind, cfg, data, seed)
+    same = run_key(kind, cfg, data, seed)[:-1]
+    tamed = [
+        r
+        for key, r in session_runs().items()
+        if key[:-1] == same and key[-1].active and r.state is not None and r.history
+    ]
+    return tamed[-1] if tamed else None
+
+
+def _args(run: SessionRun) -> tuple:
+    return run.kind, run.cfg, run.data, run.seed, run.reg
 
 
 def store_run(run: SessionRun) -> None:
     """Keep `run` (replacing one of the same settings); the oldest runs go beyond MAX_SESSION_RUNS."""
     runs = session_runs()
-    key = run_key(run.kind, run.cfg, run.data, run.seed)
+    key = run_key(*_args(run))
     runs.pop(key, None)
     runs[key] = run
     while len(runs) > MAX_SESSION_RUNS:

@@ -1,7 +1,7 @@
 """Which weights each model of the NODE vs ANODE lab shows (one trained live in this session, the shipped
 checkpoint, or fresh weights) with the training curves that go with them, and the summary of each model."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
@@ -11,17 +11,22 @@ from cached.node_anode import (
     PRESETS,
     SHIPPED_DATA,
     ModelRef,
+    SessionRun,
     checkpoint_path,
+    counterpart_run,
     find_run,
+    metrics_view,
+    model_reg,
     same_data,
     shipped,
 )
 from components.training_charts import Run
 from kit.failure import failed, show_failure
-from kit.node_training import AUTO_KEY, best_and_final_words, stop_words
+from kit.node_training import AUTO_KEY, best_and_final_words, chart_run, stop_words
 from models.failure import Failure
 from models.node_anode.classifiers import Architecture, ModelConfig, build_model, count_parameters
 from models.node_anode.data import OWN, ToyDataConfig, task_of
+from models.node_anode.regularisation import Regularisation
 
 
 @dataclass(frozen=True)
@@ -34,16 +39,23 @@ class ShownModels:
     recorded_runs: list[Run]  # the shipped models' recorded training: curves in the replay tab
     needs_live: bool  # a shipped model could not be loaded: train it live
     untrained: dict[str, str]  # kind -> why no trained weights fit (its settings in words)
+    compared: dict[str, tuple[SessionRun, SessionRun]]  # kind -> (plain, regularised) runs, both trained here
 
 
 def choose_models(
-    configs: dict[str, ModelConfig], data_cfg: ToyDataConfig, seed: int, in_dim: int, n_out: int
+    configs: dict[str, ModelConfig],
+    data_cfg: ToyDataConfig,
+    seed: int,
+    in_dim: int,
+    n_out: int,
+    reg: Regularisation,
 ) -> ShownModels:
     """For each model kind and its page config: the weights to show; warns where a shipped one is missing.
 
     A shipped model is shown whenever its architecture fits the page's, on whatever data: changed data
     only means evaluating it on the new data. Only a changed architecture leaves a model untrained. On the
-    visitor's own points only the models trained on them here are shown: nothing else learned them."""
+    visitor's own points only the models trained on them here are shown: nothing else learned them.
+    `reg`: the penalties asked for; a run trained here with the other setting is kept for comparison."""
     dataset = data_cfg.name
     own = dataset == OWN
     default_data = not own and same_data(data_cfg, SHIPPED_DATA[dataset]) and seed == 0
@@ -52,10 +64,15 @@ def choose_models(
     origin: dict[str, str] = {}
     trained_runs: list[Run] = []
     recorded_runs: list[Run] = []
+    compared: dict[str, tuple[SessionRun, SessionRun]] = {}
     needs_live = False
     tried_before = st.session_state.get(AUTO_KEY, set())
     for kind, cfg in configs.items():
-        run = find_run(kind, cfg, data_cfg, seed)
+        tamed = model_reg(kind, reg)
+        run = find_run(kind, cfg, data_cfg, seed, tamed)
+        other = counterpart_run(kind, cfg, data_cfg, seed, tamed) if run is not None else None
+        if other is not None:
+            compared[kind] = (other, run) if tamed.active else (run, other)
         if own and run is None:
             continue
         fits = not own and cfg.arch == PRESETS[(kind, dataset)].model.arch
@@ -77,7 +94,7 @@ def choose_models(
                 f"trained here: {len(run.history)} steps, {run.seconds:.1f} s ({stop_words(run.stop_reason)})"
                 + (f", {ending}" if ending else "")
             )
-            trained_runs.append(Run(kind, MODEL_LABELS[kind], run.history))
+            trained_runs.extend(chart_run(r) for r in compared.get(kind, (run,)))
         elif loaded is None or failed(loaded):
             refs[kind] = ModelRef(kind, cfg, in_dim, n_out, "init", seed=seed)
             origin[kind] = (
@@ -92,14 +109,40 @@ def choose_models(
                 "shipped checkpoint"
                 if default_data
                 else f"shipped checkpoint (trained on {data_words(SHIPPED_DATA[dataset])}), evaluated on these data"
-            )
+            ) + (", trained without the penalties: press Train to train it with them" if tamed.active else "")
             recorded = loaded.meta.get("history", {})
             losses, nfes = recorded.get("loss", []), recorded.get("nfe_forward", [])
             history = [
                 {"loss": float(v), "nfe_forward": float(n)} for v, n in zip(losses, nfes, strict=False)
             ]
             recorded_runs.append(Run(kind, MODEL_LABELS[kind], history))
-    return ShownModels(refs, origin, trained_runs, recorded_runs, needs_live, untrained)
+    return ShownModels(refs, origin, trained_runs, recorded_runs, needs_live, untrained, compared)
+
+
+def taming_words(shown: ShownModels, data_cfg: ToyDataConfig, solver_words: str) -> str:
+    """Plain against regularised, for each model trained here both ways on the same data and seed: its
+    forward NFE and accuracy (MSE on a regression) on the test set, each run without the penalty columns as
+    the page runs it, so what the penalties saved and what they cost; "" when no model has both."""
+    classification = task_of(data_cfg.name) == "classification"
+    key, words, fmt = ("accuracy", "accuracy", "{:.3f}") if classification else ("loss", "MSE", "{:.3g}")
+    parts = []
+    for kind, runs in shown.compared.items():
+        plain, tamed = (metrics_view(replace(shown.refs[kind], run_id=r.run_id), data_cfg) for r in runs)
+        if failed(plain) or failed(tamed):
+            continue
+        weight = runs[1].reg.kinetic
+        fewer = plain["nfe_forward"] / max(tamed["nfe_forward"], 1.0)
+        parts.append(
+            f"**{MODEL_LABELS[kind]}** {plain['nfe_forward']:.0f} → {tamed['nfe_forward']:.0f} evaluations of f "
+            f"({fewer:.2g}× fewer) with the penalties at w = {weight:g}, {words} {fmt.format(plain[key])} → "
+            f"{fmt.format(tamed[key])}"
+        )
+    if not parts:
+        return ""
+    return (
+        f"**Taming NFE**, plain → regularised on the same data and seed, on {'your points' if data_cfg.name == OWN else 'the test set'} "
+        f"({solver_words}): " + "; ".join(parts) + "."
+    )
 
 
 def data_words(data: ToyDataConfig) -> str:

@@ -15,17 +15,28 @@ import numpy as np
 import streamlit as st
 import torch
 
-from cached.node_anode import MODEL_LABELS, SessionRun, forget_runs, run_key, session_runs, store_run
+from cached.node_anode import (
+    MODEL_LABELS,
+    PLAIN,
+    SessionRun,
+    forget_runs,
+    model_reg,
+    run_key,
+    run_label,
+    session_runs,
+    store_run,
+)
 from components.training_charts import Run, race_table, training_chart
 from kit.chrome import presenter_mode
 from kit.figures import show_chart
 from kit.live_training import LiveProgress, TrainButton, note, training_fragment
 from kit.live_training import stop_button as live_stop_button
 from models.failure import Failure
-from models.nn.supervised import fit_splits, loss_for_task
+from models.nn.supervised import fit_splits
 from models.nn.training import TrainConfig, make_optimizer, snapshot_state
 from models.node_anode.classifiers import ModelConfig, build_model
 from models.node_anode.data import ToyDataConfig, make_dataset
+from models.node_anode.regularisation import Regularisation, task_loss
 from models.ode.solve import BudgetExceeded
 
 #: A live training stops at this wall time per model, whatever the step count.
@@ -38,7 +49,8 @@ MAX_SNAPSHOTS = 41
 
 @dataclass(frozen=True)
 class Plan:
-    """What Train trains: the models in order, on one data set with one seed, and how."""
+    """What Train trains: the models in order, on one data set with one seed, and how (`reg`: the penalties
+    NODE and ANODE train with)."""
 
     data: ToyDataConfig
     seed: int
@@ -47,9 +59,12 @@ class Plan:
     auto: bool  # a shipped checkpoint of these settings is broken: train without waiting for a click
     x_axis: str
     task: str
+    reg: Regularisation = PLAIN
 
     def keys(self) -> list[tuple]:
-        return [run_key(kind, cfg, self.data, self.seed) for kind, cfg in self.entries]
+        return [
+            run_key(kind, cfg, self.data, self.seed, model_reg(kind, self.reg)) for kind, cfg in self.entries
+        ]
 
 
 def finish_run(run: SessionRun, model: torch.nn.Module, reason: str | None = None) -> None:
@@ -75,10 +90,10 @@ def finalize_interrupted() -> bool:
             finish_run(run, model, "stopped")
             note(
                 PANEL,
-                f"Training stopped: {MODEL_LABELS[run.kind]} kept what it learned in {len(run.history)} steps.",
+                f"Training stopped: {run_label(run.kind, run.reg)} kept what it learned in {len(run.history)} steps.",
             )
         else:
-            session_runs().pop(run_key(run.kind, run.cfg, run.data, run.seed), None)
+            session_runs().pop(run_key(run.kind, run.cfg, run.data, run.seed, run.reg), None)
     return True
 
 
@@ -94,17 +109,19 @@ def stop_words(reason: str) -> str:
     }.get(reason, reason)
 
 
+def chart_run(run: SessionRun) -> Run:
+    """A session run as the training chart draws it: coloured by model, dashed when regularised."""
+    return Run(run.kind, MODEL_LABELS[run.kind], run.history, "regularised" if run.reg.active else "plain")
+
+
 def live_runs(done: list[SessionRun], current: SessionRun | None) -> list[Run]:
-    runs = [Run(r.kind, MODEL_LABELS[r.kind], r.history) for r in done]
-    if current is not None:
-        runs.append(Run(current.kind, MODEL_LABELS[current.kind], current.history))
-    return runs
+    return [chart_run(r) for r in [*done, *([current] if current is not None else [])]]
 
 
 def start_run(kind: str, cfg: ModelConfig, plan: Plan, in_dim: int, n_out: int) -> SessionRun:
     """A fresh model of `cfg` with its optimiser, stored in the session as a run of no steps yet."""
     model = build_model(cfg, in_dim, n_out, seed=plan.seed)
-    run = SessionRun(kind, cfg, plan.data, plan.seed, in_dim, n_out, model=model)
+    run = SessionRun(kind, cfg, plan.data, plan.seed, in_dim, n_out, model_reg(kind, plan.reg), model=model)
     run.optimizer = make_optimizer(model, plan.train)
     run.snapshots.append((0, snapshot_state(model)))
     store_run(run)
@@ -114,7 +131,7 @@ def start_run(kind: str, cfg: ModelConfig, plan: Plan, in_dim: int, n_out: int) 
 def kept_run(kind: str, cfg: ModelConfig, plan: Plan) -> SessionRun | None:
     """The session's run of these settings that Step can continue: its model, trained with this very
     config (a changed solver builds a different model), and its optimiser are still here."""
-    run = session_runs().get(run_key(kind, cfg, plan.data, plan.seed))
+    run = session_runs().get(run_key(kind, cfg, plan.data, plan.seed, model_reg(kind, plan.reg)))
     if run is None or run.model is None or run.optimizer is None or run.cfg != cfg:
         return None
     run.run_id = uuid.uuid4().hex  # its weights are about to change: views of the old ones must not show
@@ -128,7 +145,6 @@ def train_race(plan: Plan, live: LiveProgress, one_step: bool = False) -> list[F
     `one_step`: Step, one optimiser step of each model, continuing its kept run (a fresh one if none)."""
     problems: list[Failure] = []
     data = make_dataset(plan.data)
-    loss_fn = loss_for_task(data.task)
     config = replace(plan.train, steps=1) if one_step else plan.train
     snap_every = max(1, config.steps // 20)
     active: dict[str, tuple[SessionRun, torch.nn.Module]] = {}
@@ -141,6 +157,9 @@ def train_race(plan: Plan, live: LiveProgress, one_step: bool = False) -> list[F
         )
         model = run.model
         first = len(run.history)
+        # A continued run draws Hutchinson's probes on from a seed of its own, not its first step's again.
+        loss_fn = task_loss(replace(run.reg, seed=run.reg.seed + first), data.task)
+        label = run_label(kind, run.reg)
         before_s = run.history[-1]["wall_s"] if run.history else 0.0
         active[kind] = (run, model)
 
@@ -150,7 +169,7 @@ def train_race(plan: Plan, live: LiveProgress, one_step: bool = False) -> list[F
             run=run,
             model=model,
             i=i,
-            kind=kind,
+            label=label,
             first=first,
             before_s=before_s,
         ) -> None:
@@ -163,7 +182,7 @@ def train_race(plan: Plan, live: LiveProgress, one_step: bool = False) -> list[F
             accuracy = metrics.get("val_accuracy", metrics.get("accuracy"))
             drawn = live.progress(
                 (i * config.steps + step) / total,
-                f"Training {MODEL_LABELS[kind]} ({i + 1} of {len(plan.entries)}): step {at} / "
+                f"Training {label} ({i + 1} of {len(plan.entries)}): step {at} / "
                 f"{first + config.steps} · loss {metrics['loss']:.3g}"
                 + (f" · accuracy {accuracy:.3f}" if accuracy is not None else "")
                 + f" · NFE {metrics['nfe_forward']:.0f} forward, {metrics['nfe_backward']:.0f} backward"
@@ -183,7 +202,7 @@ def train_race(plan: Plan, live: LiveProgress, one_step: bool = False) -> list[F
             reason = "nfe_budget"
             problems.append(
                 BudgetExceeded(
-                    f"{MODEL_LABELS[kind]}: the solver needed more than {cfg.solver.max_nfe} evaluations of f in "
+                    f"{label}: the solver needed more than {cfg.solver.max_nfe} evaluations of f in "
                     "one solve; try a looser tolerance or fewer steps"
                 )
             )
@@ -191,13 +210,9 @@ def train_race(plan: Plan, live: LiveProgress, one_step: bool = False) -> list[F
             # torchdiffeq reports a collapsing step size ("underflow in dt") as an AssertionError.
             reason = "solver_failed"
             first_words = Failure.of(err).message[:160]
-            problems.append(
-                Failure(f"{MODEL_LABELS[kind]}: the solver failed ({first_words}); training stopped there")
-            )
+            problems.append(Failure(f"{label}: the solver failed ({first_words}); training stopped there"))
         if reason == "non_finite":
-            problems.append(
-                Failure(f"{MODEL_LABELS[kind]}: the loss became non-finite; try a smaller learning rate")
-            )
+            problems.append(Failure(f"{label}: the loss became non-finite; try a smaller learning rate"))
         finish_run(run, model, reason)
         del active[kind]
         done.append(run)
@@ -205,14 +220,14 @@ def train_race(plan: Plan, live: LiveProgress, one_step: bool = False) -> list[F
     live.progress(1.0, "Done.", force=True)
     if one_step:
         words = "; ".join(
-            f"{MODEL_LABELS[r.kind]} step {len(r.history)}, loss {r.history[-1]['loss']:.4g}"
+            f"{run_label(r.kind, r.reg)} step {len(r.history)}, loss {r.history[-1]['loss']:.4g}"
             for r in done
             if r.history
         )
         note(PANEL, f"One step each: {words}.")
     else:
         words = ", ".join(
-            f"{MODEL_LABELS[r.kind]} {r.seconds:.1f} s ({stop_words(r.stop_reason)})" for r in done
+            f"{run_label(r.kind, r.reg)} {r.seconds:.1f} s ({stop_words(r.stop_reason)})" for r in done
         )
         note(PANEL, f"Trained on the same data and seed: {words}.")
     return problems
@@ -282,9 +297,10 @@ def stop_button() -> None:
     live_stop_button("node_anode.stop")
 
 
-def training_panel(plan: Plan, trained: list[Run]) -> None:
+def training_panel(plan: Plan, trained: list[Run], taming: str = "") -> None:
     """Train / Reset with progress and live curves; the rest of the page redraws when done. `trained`:
-    the runs of the models trained in this session that the page shows, whose curves are drawn here."""
+    the runs of the models trained in this session that the page shows, whose curves are drawn here;
+    `taming`: words comparing plain and regularised runs, under them."""
 
     def reset() -> str:
         return f"Reset: forgot {forget_runs(plan.keys())} model(s) trained here for these settings."
@@ -307,11 +323,13 @@ def training_panel(plan: Plan, trained: list[Run]) -> None:
         words = race_words(trained, plan.task)
         if words:
             st.markdown(words)
+        if taming:
+            st.markdown(taming)
 
     button = replace(
         PANEL,
-        help=f"Train {' and '.join(MODEL_LABELS[k] for k, _ in plan.entries)} from scratch on the same data "
-        f"and seed ({plan.train.steps} steps each, at most {MAX_WALL_S:.0f} s each).",
+        help=f"Train {' and '.join(run_label(k, model_reg(k, plan.reg)) for k, _ in plan.entries)} from scratch "
+        f"on the same data and seed ({plan.train.steps} steps each, at most {MAX_WALL_S:.0f} s each).",
     )
     training_fragment(
         button, lambda _, live: train_race(plan, live), reset=reset, interrupted=finalize_interrupted, auto=auto,
@@ -329,16 +347,16 @@ PRESENTER_BUTTONS = """<style>
 </style>"""
 
 
-def training_row(plan: Plan, trained: list[Run]) -> None:
+def training_row(plan: Plan, trained: list[Run], taming: str = "") -> None:
     """The training panel with Stop at its right; in presenter mode full width with Stop below it, so no
     button label is cut at 1024 px."""
     if presenter_mode():
         st.markdown(PRESENTER_BUTTONS, unsafe_allow_html=True)
-        training_panel(plan, trained)
+        training_panel(plan, trained, taming)
         stop_button()
         return
     panel, side = st.columns([9, 1])
     with side:
         stop_button()
     with panel:
-        training_panel(plan, trained)
+        training_panel(plan, trained, taming)

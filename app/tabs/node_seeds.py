@@ -13,9 +13,7 @@ from components.seed_band_charts import BandSeries, seed_bands_chart
 from kit.chrome import presenter_mode
 from kit.failure import failed, show_failure
 from kit.figures import show_chart
-from kit.links import PageLinks
 from kit.live_training import LiveProgress, TrainButton, training_fragment
-from kit.quiet_controls import choice, switch
 from models.failure import Failure
 from models.node_anode.regularisation import Regularisation
 from models.node_anode.seeds import (
@@ -91,6 +89,21 @@ def train(cfgs: list[SeedsConfig], live: LiveProgress) -> list[Failure]:
     return []
 
 
+def _medians(runs: list[SeedCurves]) -> tuple[float, float]:
+    """Median test NFE and test accuracy over the runs (the middle run's, of an odd number)."""
+    mid = len(runs) // 2
+    return sorted(r.test_nfe for r in runs)[mid], sorted(r.test_accuracy for r in runs)[mid]
+
+
+def _taming(label: str, plain: list[SeedCurves], tamed: list[SeedCurves], weight: float) -> str:
+    """What the penalties saved and cost one model, median against median."""
+    (nfe, accuracy), (nfe_reg, accuracy_reg) = _medians(plain), _medians(tamed)
+    return (
+        f"**{label}** with the penalties at w = {weight:g}: median test NFE {nfe:.0f} → {nfe_reg:.0f} "
+        f"({nfe / max(nfe_reg, 1.0):.2g}× fewer), median test accuracy {accuracy:.3f} → {accuracy_reg:.3f}"
+    )
+
+
 def _summary(label: str, runs: list[SeedCurves]) -> str:
     nfe = sorted(r.test_nfe for r in runs)
     accuracy = sorted(r.test_accuracy for r in runs)
@@ -102,21 +115,12 @@ def _summary(label: str, runs: list[SeedCurves]) -> str:
     )
 
 
-def render(links: PageLinks) -> None:
-    """The bands chart of what is available for the chosen settings, its summary, and the live rerun."""
-    left, right = st.columns([3, 2], vertical_alignment="center")
-    with left:
-        regularise = switch(
-            links, "Regularise (kinetic energy + Jacobian norm)", "reg",
-            help="Finlay et al. 2020: add w·∫|f|² dt + w·∫‖∂f/∂z‖²_F dt (Hutchinson's estimate) to the loss, "
-            "integrated along the same solve, to keep the flow straight and the NFE down.",
-        )  # fmt: skip
-    with right:
-        weight = float(
-            choice(links, "Penalty weight w", "regw", WEIGHTS, hidden=None if regularise else True)
-        )
+def render(regularise: bool, weight: float) -> None:
+    """The bands chart of what is available for the page's penalty setting (the sidebar's Regularise and
+    weight, which Train uses too), its summary, and the live rerun."""
     cfgs = configs(regularise, weight)
     series, words, missing = [], [], []
+    by_kind: dict[tuple[str, bool], list[SeedCurves]] = {}
     for cfg in cfgs:
         found = runs_of(cfg)
         if found is None:
@@ -131,7 +135,13 @@ def render(links: PageLinks) -> None:
             per_metric = {name: by_kind[kind] for name, by_kind in curves.items() if kind in by_kind}
             drawn = BandSeries(LABELS[kind], kind, "regularised" if tamed else "plain", per_metric)
             series.append(drawn)
-            words.append(_summary(drawn.label, [r for r in runs if r.kind == kind]) + f" ({source})")
+            own = by_kind[(kind, tamed)] = [r for r in runs if r.kind == kind]
+            words.append(_summary(drawn.label, own) + f" ({source})")
+    words += [
+        _taming(LABELS[kind], by_kind[(kind, False)], by_kind[(kind, True)], weight)
+        for kind in SeedsConfig().kinds
+        if (kind, False) in by_kind and (kind, True) in by_kind
+    ]
     if series:
         show_chart(seed_bands_chart(series), key="node_seeds.bands")
         plain = cfgs[0]
@@ -140,6 +150,11 @@ def render(links: PageLinks) -> None:
             f"{plain.train.steps} full-batch Adam steps at lr {plain.train.lr:g}, dopri5 at 1e-3. Lines: the "
             "median over seeds; shaded: the band from the lowest to the highest seed. A regularised step's NFE "
             "counts the solve that also integrates the penalties; the summary's test NFE is the plain forward."
+            + (
+                ""
+                if regularise
+                else " Switch on Regularise in the sidebar to add the runs trained with them."
+            )
         )
         st.markdown("  \n".join(words))
     shipped = shipped_seeds()

@@ -16,6 +16,7 @@ from cached.node_anode import (
     field_view,
     find_run,
     metrics_view,
+    model_reg,
 )
 from components.flow_cloud_figures import cloud_figure
 from components.flow_panels import Coloring
@@ -26,7 +27,7 @@ from kit.failure import failed
 from kit.figures import show_figure
 from kit.links import parse_int, parse_subset
 from kit.node_anode_figures import ModelFigures, dim_names, figure_and_text, show_errors
-from kit.node_anode_models import choose_models, show_summary, warn_untrained
+from kit.node_anode_models import choose_models, show_summary, taming_words, warn_untrained
 from kit.node_anode_notes import CIRCLES, FLIP, HOMEOMORPHISM, OWN_POINTS, extra_note, nfe_note
 from kit.node_anode_points import enough, missing_words, points_editor
 from kit.node_anode_replay import replay_tab
@@ -39,11 +40,13 @@ from kit.node_training import (
 from kit.page import PageScaffold
 from kit.page_views import NodeAnodeLabView
 from kit.point_links import MAX_LENGTH, WINDOW, encode_points, parse_points
+from kit.quiet_controls import choice
 from models.failure import Failure
 from models.nn.training import TrainConfig
 from models.node_anode.analysis import order_flips, padded_window
 from models.node_anode.classifiers import ADAPTIVE_SOLVERS, ModelConfig, ModelSolver
 from models.node_anode.data import DATASETS, OWN, ToyDataConfig, default_noise
+from models.node_anode.regularisation import Regularisation
 from models.ode.methods import BY_TORCHDIFFEQ_NAME
 from models.ode.solve import FixedStep, Tolerances
 from tabs import node_seeds
@@ -148,6 +151,16 @@ with st.sidebar:
     steps = int(links.slider("Steps per model", "steps", 1, 400))
     lr = float(links.selectbox("Learning rate (Adam, full batch)", "lr", LEARNING_RATES))
     x_axis = links.selectbox("Curves against", "x", list(X_AXES), labels=X_AXES)
+    # One pair of controls for Train, Step and the Seeds tab (which shows the 5-seed runs of the same choice).
+    regularise = links.toggle(
+        "Regularise (kinetic energy + Jacobian norm)",
+        "reg",
+        help="Finlay et al. 2020: NODE and ANODE train with w·∫|f|² dt + w·∫‖∂f/∂z‖²_F dt (Hutchinson's "
+        "estimate) added to the loss, integrated along the same solve, to keep the flow straight and the NFE "
+        "down. Train with it off and on to compare on the same seed.",
+    )
+    weight = float(choice(links, "Penalty weight w", "regw", node_seeds.WEIGHTS, hidden=not regularise))
+reg = Regularisation.both(weight, seed=seed) if regularise else Regularisation()
 
 if own:
     st.markdown(OWN_POINTS)
@@ -176,7 +189,7 @@ def page_config(kind: str) -> ModelConfig:
 
 
 # --- which weights each model shows ------------------------------------------------------------------------
-shown = choose_models({k: page_config(k) for k in picked}, data_cfg, seed, in_dim, arrays.n_out)
+shown = choose_models({k: page_config(k) for k in picked}, data_cfg, seed, in_dim, arrays.n_out, reg)
 refs, trained_runs, recorded_runs = shown.refs, shown.trained_runs, shown.recorded_runs
 chosen = list(refs)  # the models drawn: for your own points only those trained on them here
 
@@ -335,13 +348,17 @@ if chosen:
 
     with tab_replay:
         if tab_replay.open:
-            trained = {k: r for k in chosen if (r := find_run(k, refs[k].cfg, data_cfg, seed)) is not None}
+            trained = {
+                k: r
+                for k in chosen
+                if (r := find_run(k, refs[k].cfg, data_cfg, seed, model_reg(k, reg))) is not None
+            }
             trained = {k: r for k, r in trained.items() if len(r.snapshots) >= 2}
             replay_tab(trained, refs, recorded_runs, x_axis, classification, figures, coloring)
 
     with tab_seeds:
         if tab_seeds.open:
-            node_seeds.render(links)
+            node_seeds.render(regularise, weight)
 
 if picked:
     train_cfg = TrainConfig(
@@ -360,6 +377,7 @@ if picked:
         auto=shown.needs_live,
         x_axis=x_axis,
         task=arrays.task,
+        reg=reg,
     )
     presenting = presenter_mode()
     scored_on = "your points" if own else "the test set"
@@ -370,6 +388,6 @@ if picked:
     with train_area if not presenting else st.container():
         if presenting and chosen:
             show_summary(shown, measured, in_dim, arrays.n_out, classification, solver_words, scored_on)
-        training_row(plan, trained_runs)
+        training_row(plan, trained_runs, taming_words(shown, data_cfg, solver_words))
 
 page.finish()

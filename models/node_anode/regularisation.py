@@ -16,12 +16,13 @@ from torch import Tensor, nn
 from torch.nn import functional as F
 
 from models.flows.cnf import Noise, divergence, draw_noise
-from models.nn.supervised import cross_entropy_loss
+from models.nn.supervised import loss_for_task
 from models.nn.training import Batch, LossFn
 from models.node_anode.classifiers import NeuralODE
 from models.ode.solve import solve
 
 JacobianEstimate = Literal["hutchinson", "exact"]
+Task = Literal["classification", "regression"]
 
 
 @dataclass(frozen=True)
@@ -108,37 +109,41 @@ def penalised_forward(
 
 
 class RegularisedLoss:
-    """`loss(model, batch)` for `nn.training.fit`: cross-entropy plus the weighted penalties of a NeuralODE
-    or ANODE; metrics loss, task_loss, accuracy, kinetic and jacobian (the integrals' batch means).
+    """`loss(model, batch)` for `nn.training.fit`: the task's loss (cross-entropy, or the MSE of a
+    regression) plus the weighted penalties of a NeuralODE or ANODE; metrics loss, task_loss, accuracy (of a
+    classification), kinetic and jacobian (the integrals' batch means).
 
-    In eval mode (validation and test in `nn.supervised`) it is the plain cross-entropy of the plain forward,
+    In eval mode (validation and test in `nn.supervised`) it is the task's plain loss of the plain forward,
     so held-out accuracy and NFE are those of the model as it is used, without the penalty columns.
     """
 
-    def __init__(self, reg: Regularisation) -> None:
+    def __init__(self, reg: Regularisation, task: Task = "classification") -> None:
         self.reg = reg
+        self.task = task
         self.generator = torch.Generator().manual_seed(reg.seed)
 
     def __call__(self, model: nn.Module, batch: Batch) -> tuple[Tensor, dict[str, float]]:
         if not isinstance(model, NeuralODE):
             raise TypeError(f"regularisation needs a NeuralODE or ANODE, got {type(model).__name__}")
         if not model.training:
-            return cross_entropy_loss(model, batch)
+            return loss_for_task(self.task)(model, batch)
         x, y = batch[0], batch[1]
         out = penalised_forward(model, x, self.reg, self.generator)
-        task = F.cross_entropy(out.outputs, y)
+        classify = self.task == "classification"
+        task = F.cross_entropy(out.outputs, y) if classify else F.mse_loss(out.outputs, y)
         kinetic, jacobian = out.kinetic.mean(), out.jacobian.mean()
         loss = task + self.reg.kinetic * kinetic + self.reg.jacobian * jacobian
-        accuracy = (out.outputs.argmax(dim=1) == y).float().mean().item()
-        return loss, {
-            "loss": loss.item(),
-            "task_loss": task.item(),
-            "accuracy": accuracy,
-            "kinetic": kinetic.item(),
-            "jacobian": jacobian.item(),
-        }
+        metrics = {"loss": loss.item(), "task_loss": task.item()}
+        if classify:
+            metrics["accuracy"] = (out.outputs.argmax(dim=1) == y).float().mean().item()
+        return loss, {**metrics, "kinetic": kinetic.item(), "jacobian": jacobian.item()}
+
+
+def task_loss(reg: Regularisation, task: Task = "classification") -> LossFn:
+    """The task's plain loss when no penalty is on, else the regularised loss."""
+    return RegularisedLoss(reg, task) if reg.active else loss_for_task(task)
 
 
 def classification_loss(reg: Regularisation) -> LossFn:
     """The plain cross-entropy when no penalty is on, else the regularised loss."""
-    return RegularisedLoss(reg) if reg.active else cross_entropy_loss
+    return task_loss(reg, "classification")

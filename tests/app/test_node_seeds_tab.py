@@ -65,7 +65,10 @@ def test_the_default_view_is_unchanged():
     at = open_page(URL)
     assert_clean(at)
     assert dict(at.query_params) == {}
-    assert not [t for t in at.toggle if t.label.startswith("Regularise")]  # only the Seeds tab draws it
+    # One toggle in the sidebar serves Train, Step and the Seeds tab; it opens off.
+    (toggle,) = [t for t in at.sidebar.toggle if t.label.startswith("Regularise")]
+    assert toggle.value is False
+    assert "Penalty weight w" not in [s.label for s in at.selectbox]
 
 
 def test_rerun_trains_the_five_seeds_live_and_shows_them():

@@ -13,9 +13,17 @@ pytestmark = pytest.mark.e2e
 
 def test_deep_link_opens_the_seed_bands(server, page):
     open_and_wait(page, f"{server}/node_anode_lab?view=seeds&reg=1")
-    expect_main(page, "NODE, regularised", "(precomputed)", "median over seeds")
+    expect_main(
+        page,
+        "NODE, regularised",
+        "(precomputed)",
+        "median over seeds",
+        "with the penalties at w = 0.01: median test NFE",
+    )
     chart = main(page).locator("[data-testid='stVegaLiteChart']").first
     expect(chart.locator("canvas, svg").first).to_be_visible(timeout=30_000)
-    toggle = main(page).get_by_role("switch", name="Regularise (kinetic energy + Jacobian norm)")
+    # The sidebar's one toggle, which Train and Step use too.
+    sidebar = page.locator("[data-testid='stSidebar']")
+    toggle = sidebar.get_by_role("switch", name="Regularise (kinetic energy + Jacobian norm)")
     expect(toggle).to_be_checked()
     assert_no_exception(page)
