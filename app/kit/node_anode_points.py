@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.flow_plane_figures import own_points_figure
-from kit.figures import show_figure
+from kit.figures import figure_spec, show_figure
 from kit.plane_clicks import PlaneClicks
 from kit.point_links import CLASS_NAMES, MAX_POINTS, WINDOW, Point, place
 from models.node_anode.data import MIN_PER_CLASS
@@ -56,7 +56,7 @@ def points_editor(points_key: str) -> tuple[Point, ...]:
         )
     with plane:
         show_figure(
-            own_points_figure(points, WINDOW, CLASS_NAMES),
+            figure_spec(own_points_figure, points, WINDOW, CLASS_NAMES),
             key=CLICKS.key,
             name="node-anode-own-points",
             on_select=CLICKS.callback(add),

@@ -13,7 +13,9 @@ from components.seed_band_charts import BandSeries, seed_bands_chart
 from kit.chrome import presenter_mode
 from kit.failure import failed, show_failure
 from kit.figures import show_chart
+from kit.links import PageLinks
 from kit.live_training import LiveProgress, TrainButton, training_fragment
+from kit.quiet_controls import choice
 from models.failure import Failure
 from models.node_anode.regularisation import Regularisation
 from models.node_anode.seeds import (
@@ -38,6 +40,19 @@ BUTTON = TrainButton(
     help=f"Train NODE and ANODE from scratch for each of the 5 seeds, as shown (at most {LIVE_LIMIT_S:.0f} s "
     "for each of plain and regularised); Stop keeps the runs finished so far.",
 )
+
+
+def penalty_controls(links: PageLinks) -> tuple[bool, float]:
+    """The lab's one pair of penalty controls (in its sidebar), for Train, Step and this tab: whether
+    NODE and ANODE train with the penalties, and their weight w."""
+    regularise = links.toggle(
+        "Regularise (kinetic energy + Jacobian norm)",
+        "reg",
+        help="Finlay et al. 2020: NODE and ANODE train with w·∫|f|² dt + w·∫‖∂f/∂z‖²_F dt (Hutchinson's "
+        "estimate) added to the loss, integrated along the same solve, to keep the flow straight and the NFE "
+        "down. Train with it off and on to compare on the same seed; the Seeds tab shows five seeds.",
+    )
+    return regularise, float(choice(links, "Penalty weight w", "regw", WEIGHTS, hidden=not regularise))
 
 
 def _key(cfg: SeedsConfig) -> str:

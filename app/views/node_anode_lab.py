@@ -2,8 +2,10 @@
 or points of the visitor's own, trained live side by side (or a step at a time), with their flows in 2-D
 and 3-D and the race in function evaluations."""
 
+from collections.abc import Callable, Hashable
 from dataclasses import replace
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from cached.node_anode import (
@@ -24,7 +26,7 @@ from components.flow_path_figures import depth_figure, flow_3d_figure
 from components.flow_plane_figures import vector_field_figure
 from kit.chrome import presenter_mode
 from kit.failure import failed
-from kit.figures import show_figure
+from kit.figures import FigureSpec, figure_spec, show_figure
 from kit.links import parse_int, parse_subset
 from kit.node_anode_figures import ModelFigures, dim_names, figure_and_text, show_errors
 from kit.node_anode_models import choose_models, show_summary, taming_words, warn_untrained
@@ -40,7 +42,6 @@ from kit.node_training import (
 from kit.page import PageScaffold
 from kit.page_views import NodeAnodeLabView
 from kit.point_links import MAX_LENGTH, WINDOW, encode_points, parse_points
-from kit.quiet_controls import choice
 from models.failure import Failure
 from models.nn.training import TrainConfig
 from models.node_anode.analysis import order_flips, padded_window
@@ -151,15 +152,7 @@ with st.sidebar:
     steps = int(links.slider("Steps per model", "steps", 1, 400))
     lr = float(links.selectbox("Learning rate (Adam, full batch)", "lr", LEARNING_RATES))
     x_axis = links.selectbox("Curves against", "x", list(X_AXES), labels=X_AXES)
-    # One pair of controls for Train, Step and the Seeds tab (which shows the 5-seed runs of the same choice).
-    regularise = links.toggle(
-        "Regularise (kinetic energy + Jacobian norm)",
-        "reg",
-        help="Finlay et al. 2020: NODE and ANODE train with w·∫|f|² dt + w·∫‖∂f/∂z‖²_F dt (Hutchinson's "
-        "estimate) added to the loss, integrated along the same solve, to keep the flow straight and the NFE "
-        "down. Train with it off and on to compare on the same seed.",
-    )
-    weight = float(choice(links, "Penalty weight w", "regw", node_seeds.WEIGHTS, hidden=not regularise))
+    regularise, weight = node_seeds.penalty_controls(links)
 reg = Regularisation.both(weight, seed=seed) if regularise else Regularisation()
 
 if own:
@@ -226,6 +219,21 @@ coloring = (
 window = WINDOW if own else padded_window(arrays.x, 0.15) if in_dim == 2 else None
 
 figures = ModelFigures(arrays, refs, window)
+# With only shipped or untrained models on the page a finished figure is shared across sessions
+# (kit.figures.figure_spec); one drawn from a visitor's own model is never put in a shared cache.
+shareable = all(ref.source != "session" for ref in refs.values())
+
+
+def built(build: Callable[..., go.Figure], *args: Hashable) -> go.Figure | FigureSpec:
+    """`build(*args)`, from the shared cache of finished figures when the page's models allow it."""
+    return figure_spec(build, *args) if shareable else build(*args)
+
+
+def of_panels(build: Callable[..., go.Figure]) -> Callable[[list], go.Figure | FigureSpec]:
+    """`build(panels, coloring)` for `ModelFigures.show_panels`."""
+    return lambda ps: built(build, tuple(ps), coloring)
+
+
 nfe_costs = nfe_note({MODEL_LABELS[k]: nfe_of(k) for k in chosen}, solver_words)
 
 
@@ -264,9 +272,7 @@ if chosen:
         if tab_depth.open:
             main, side = figure_and_text()
             with main:
-                figures.show_panels(
-                    lambda ps: depth_figure(ps, coloring), chosen, "node_anode.depth", "node-anode-depth"
-                )
+                figures.show_panels(of_panels(depth_figure), chosen, "node_anode.depth", "node-anode-depth")
             with side:
                 st.markdown(
                     "**Depth is time.** A ResNet applies a few discrete layers; a Neural ODE follows the "
@@ -286,7 +292,7 @@ if chosen:
                 if not plane_kinds:
                     st.info("The 3-D view needs a state of two dimensions or more (ANODE on the 1-D task).")
                 elif figures.show_panels(
-                    lambda ps: flow_3d_figure(ps, coloring), plane_kinds, "node_anode.3d", "node-anode-3d"
+                    of_panels(flow_3d_figure), plane_kinds, "node_anode.3d", "node-anode-3d"
                 ):
                     st.caption(
                         "Drag to rotate. A 2-D state is drawn as (z0, z1, t), an augmented one as (z0, z1, a1)."
@@ -299,9 +305,7 @@ if chosen:
         if tab_anim.open:
             main, side = figure_and_text()
             with main:
-                figures.show_panels(
-                    lambda ps: cloud_figure(ps, coloring), chosen, "node_anode.cloud", "node-anode-flow"
-                )
+                figures.show_panels(of_panels(cloud_figure), chosen, "node_anode.cloud", "node-anode-flow")
             with side:
                 st.markdown(
                     "**The point cloud flowing** from t = 0 to t₁. It opens half-way: press Play to run it on, "
@@ -328,9 +332,10 @@ if chosen:
                 show_errors(fields)
                 drawn = [k for k in fields if not failed(fields[k])]
                 if drawn:
-                    figure = vector_field_figure(
-                        [(MODEL_LABELS[k], fields[k], panels[k].dim_names[:2]) for k in drawn],
-                        [panels[k] for k in drawn],
+                    figure = built(
+                        vector_field_figure,
+                        tuple((MODEL_LABELS[k], fields[k], panels[k].dim_names[:2]) for k in drawn),
+                        tuple(panels[k] for k in drawn),
                         coloring,
                     )
                     show_figure(figure, key="node_anode.field", name="node-anode-vector-field")
