@@ -22,6 +22,7 @@ from cached.node_anode import (
 )
 from components.training_charts import Run
 from kit.failure import failed, show_failure
+from kit.node_anode_notes import nfe_change
 from kit.node_training import AUTO_KEY, best_and_final_words, chart_run, stop_words
 from models.failure import Failure
 from models.node_anode.classifiers import Architecture, ModelConfig, build_model, count_parameters
@@ -131,11 +132,9 @@ def taming_words(shown: ShownModels, data_cfg: ToyDataConfig, solver_words: str)
         if failed(plain) or failed(tamed):
             continue
         weight = runs[1].reg.kinetic
-        fewer = plain["nfe_forward"] / max(tamed["nfe_forward"], 1.0)
         parts.append(
-            f"**{MODEL_LABELS[kind]}** {plain['nfe_forward']:.0f} → {tamed['nfe_forward']:.0f} evaluations of f "
-            f"({fewer:.2g}× fewer) with the penalties at w = {weight:g}, {words} {fmt.format(plain[key])} → "
-            f"{fmt.format(tamed[key])}"
+            f"**{MODEL_LABELS[kind]}** {nfe_change(plain['nfe_forward'], tamed['nfe_forward'])} with the "
+            f"penalties at w = {weight:g}, {words} {fmt.format(plain[key])} → {fmt.format(tamed[key])}"
         )
     if not parts:
         return ""

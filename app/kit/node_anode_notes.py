@@ -1,5 +1,5 @@
 """The notes of the NODE vs ANODE lab: why a flow keeps topology, why NODE must cheat on circles and the 1-D
-flip, what the extra dimension buys, and what NFE costs."""
+flip, what the extra dimension buys, what NFE costs, and what the penalties saved."""
 
 HOMEOMORPHISM = (
     "**A flow keeps topology.** The map from z(0) to z(t₁) of an ODE is a homeomorphism: continuous and "
@@ -52,3 +52,16 @@ def nfe_note(nfes: dict[str, str], solver_words: str) -> str:
         "the adjoint solve during training (0 when backpropagating through the solver, which stores its steps "
         f"instead). Measured now for the test set with {solver_words}: {parts}."
     )
+
+
+def nfe_change(plain: float, tamed: float) -> str:
+    """Plain against regularised forward NFE in words: "38 → 26 evaluations of f (1.5× fewer)"."""
+    ratio = plain / max(tamed, 1.0)
+    change = (
+        f"{ratio:.2g}× fewer"
+        if ratio >= 1.05
+        else f"{1 / ratio:.2g}× more"
+        if ratio <= 1 / 1.05
+        else "about as many"
+    )
+    return f"{plain:.0f} → {tamed:.0f} evaluations of f ({change})"

@@ -278,7 +278,7 @@ def race_words(runs: list[Run], task: str) -> str:
             parts.append(f"**{row[0]}** did not get there in {row[4]} steps")
         else:
             parts.append(f"**{row[0]}** at step {int(row[1])} ({row[2]} s, {int(row[3]):,} evaluations of f)")
-    ends = [f"**{r.label}** {w}" for r in runs if (w := best_and_final_words(r.history, task))]
+    ends = [f"**{r.name}** {w}" for r in runs if (w := best_and_final_words(r.history, task))]
     return f"To {goal}: " + "; ".join(parts) + ". Then: " + "; ".join(ends) + "."
 
 

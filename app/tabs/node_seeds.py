@@ -15,6 +15,7 @@ from kit.failure import failed, show_failure
 from kit.figures import show_chart
 from kit.links import PageLinks
 from kit.live_training import LiveProgress, TrainButton, training_fragment
+from kit.node_anode_notes import nfe_change
 from kit.quiet_controls import choice
 from models.failure import Failure
 from models.node_anode.regularisation import Regularisation
@@ -114,8 +115,8 @@ def _taming(label: str, plain: list[SeedCurves], tamed: list[SeedCurves], weight
     """What the penalties saved and cost one model, median against median."""
     (nfe, accuracy), (nfe_reg, accuracy_reg) = _medians(plain), _medians(tamed)
     return (
-        f"**{label}** with the penalties at w = {weight:g}: median test NFE {nfe:.0f} → {nfe_reg:.0f} "
-        f"({nfe / max(nfe_reg, 1.0):.2g}× fewer), median test accuracy {accuracy:.3f} → {accuracy_reg:.3f}"
+        f"**{label}** with the penalties at w = {weight:g}: median test NFE {nfe_change(nfe, nfe_reg)}, "
+        f"median test accuracy {accuracy:.3f} → {accuracy_reg:.3f}"
     )
 
 

@@ -1,6 +1,7 @@
 """The NODE vs ANODE lab in a real browser: a deep link reproduces a view, the 3-D views and the animation
 render and play, Train (and Stop) run a live training in the page's fragment, Step takes one step at a time,
-and a click on the plane of your own points adds one to the link."""
+and a click on the plane of your own points adds one to the link; with the penalties switched on and off,
+Train compares the two runs on the same seed."""
 
 from __future__ import annotations
 
@@ -101,4 +102,28 @@ def test_step_takes_one_step_at_a_time(server, page):
         expect(main(page)).to_contain_text(f"One step each: NODE step {step}", timeout=60_000)
         page.wait_for_selector(DONE, timeout=60_000)
         expect(main(page)).to_contain_text(f"trained here: {step} steps")
+    assert_no_exception(page)
+
+
+def test_train_with_the_penalties_then_without_compares_them_on_the_same_seed(server, page):
+    open_and_wait(page, f"{server}/node_anode_lab?models=anode&steps=3&reg=1&regw=0.1")
+    sidebar = page.locator("[data-testid='stSidebar']")
+    toggle = sidebar.get_by_role("switch", name="Regularise (kinetic energy + Jacobian norm)")
+    expect(toggle).to_be_checked()
+    expect_main(page, "trained without the penalties")
+    button(page, "Train").click()
+    expect(main(page)).to_contain_text(
+        "Trained on the same data and seed: ANODE, regularised", timeout=90_000
+    )
+    page.wait_for_selector(DONE, timeout=60_000)
+    # The same switch off: Train trains the plain ANODE on the same seed, and the page sets the two side by side.
+    sidebar.get_by_text("Regularise (kinetic energy + Jacobian norm)").click()
+    page.wait_for_url(lambda url: "reg=" not in url, timeout=30_000)
+    page.wait_for_selector(DONE, timeout=60_000)
+    button(page, "Train").click()
+    expect(main(page)).to_contain_text("Taming NFE", timeout=90_000)
+    page.wait_for_selector(DONE, timeout=60_000)
+    expect_main(page, "with the penalties at w = 0.1", "ANODE, regularised final validation accuracy")
+    expect(main(page).locator("[data-testid='stVegaLiteChart']").first).to_be_visible()
+    assert "regw=0.1" in page.url  # the weight stays in the link while the penalties are off
     assert_no_exception(page)
