@@ -72,10 +72,11 @@ def _interrupted() -> bool:
     return True
 
 
-def live_result() -> None:
+def live_result() -> bool:
+    """The last live run's caption and validation curve; False (nothing drawn) when there is none."""
     run = st.session_state.get(LIVE_KEY)
     if not isinstance(run, LiveRun):
-        return
+        return False
     test = (
         "stopped before the test" if run.test_accuracy is None else f"test accuracy {run.test_accuracy:.2%}"
     )
@@ -85,6 +86,7 @@ def live_result() -> None:
     )
     if run.val_accuracy:
         st.line_chart({"validation accuracy": run.val_accuracy}, height=200)
+    return True
 
 
 def training_section(links: PageLinks, loaded: dict[str, LoadedImageModel] | None) -> None:
@@ -113,3 +115,13 @@ def training_section(links: PageLinks, loaded: dict[str, LoadedImageModel] | Non
     training_fragment(
         BUTTON, _train, lambda: (kind, start, steps, loaded), interrupted=_interrupted, after=live_result
     )
+
+
+def presented_result() -> None:
+    """Presenter mode hides the controls: the last run, or where to start one."""
+    if not live_result():
+        st.markdown(
+            f"Train live: the ODE-Net or the ResNet trained here from scratch in {LIVE.steps} steps (about 11 s "
+            "of one core, more on a busy machine), with a live validation curve. Leave presenter mode to start a "
+            "run; the last one then shows here."
+        )

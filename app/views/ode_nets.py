@@ -18,7 +18,7 @@ from kit import quiet_controls as quiet
 from kit.chrome import presenter_mode
 from kit.failure import failed, show_failure
 from kit.figures import figure_spec, show_figure
-from kit.ode_nets_training import live_result, training_section
+from kit.ode_nets_training import presented_result, training_section
 from kit.page import PageScaffold
 from kit.page_views import OdeNetsView
 from models.images.classifiers import LABELS
@@ -179,7 +179,7 @@ with tab_mistakes:
 with tab_train:
     if tab_train.open:
         if presenter_mode():
-            live_result()
+            presented_result()
         else:
             training_section(links, loaded)
 
