@@ -128,8 +128,10 @@ def confusion_figure(counts: np.ndarray) -> go.Figure:
     return fig
 
 
-def digits_figure(images: np.ndarray, titles: Sequence[str], columns: int = 6) -> go.Figure:
-    """images: (n, 8, 8) in [0, 1], each with its title (e.g. "true 3, said 8")."""
+def digits_figure(images: np.ndarray, titles: Sequence[str], columns: int = 4) -> go.Figure:
+    """images: (n, 8, 8) in [0, 1], each with its title (e.g. "3 → 8 (61%)"), in square pixels.
+
+    Four to a row: a title 1.6x larger in presenter mode still fits over its digit in half a 1280-px page."""
     n = max(len(images), 1)
     rows = -(-n // columns)
     fig = make_subplots(
@@ -138,6 +140,8 @@ def digits_figure(images: np.ndarray, titles: Sequence[str], columns: int = 6) -
     for i, image in enumerate(images):
         r, c = divmod(i, columns)
         fig.add_trace(go.Heatmap(z=image, colorscale=GREYS, zmin=0, zmax=1, showscale=False), r + 1, c + 1)
+        # Square pixels, however tall the figure is drawn (presenter mode draws a low one taller).
+        fig.update_yaxes(scaleanchor=f"x{i + 1 if i else ''}", row=r + 1, col=c + 1)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, autorange="reversed")
     fig.update_layout(height=150 * rows + 40, margin={"l": 10, "r": 10, "t": 40, "b": 10})

@@ -1,8 +1,9 @@
 """Cached models and results for the ODE-Nets on images page.
 
 The four shipped classifiers come from `st.cache_resource` (shared, read-only, in eval mode); everything else
-is plain numpy from bounded `st.cache_data`, computed under `torch.inference_mode()`. A missing or broken
-checkpoint comes back as a one-line `CheckpointError` instead of models.
+is plain numpy from bounded `st.cache_data`, computed under `torch.inference_mode()`, which the page turns
+into figures once through `kit.figures.figure_spec`. A missing or broken checkpoint comes back as a one-line
+`CheckpointError` instead of models.
 """
 
 from __future__ import annotations
@@ -19,12 +20,7 @@ import streamlit as st
 import torch
 from torch import Tensor
 
-from components.image_figures import (
-    confusion_figure,
-    digits_figure,
-    feature_maps_figure,
-    probabilities_figure,
-)
+from components.image_figures import feature_maps_figure, probabilities_figure
 from models.failure import Failure
 from models.images.analysis import confusion_matrix, flow, predict
 from models.images.checkpoints import LoadedImageModel, load_image_checkpoint
@@ -130,53 +126,75 @@ def digit_splits():
     return make_digits()
 
 
-#: Test digits whose Flow figures stay cached, per model.
+#: Test digits whose Flow read-outs stay cached, per model.
 FLOW_DIGITS = 32
 _DEPTH_AXIS = {
     "odenet": ("ODE-Net", "t", "class probabilities along t", "time t"),
     "resnet": ("ResNet", "block", "class probabilities block by block", "block"),
 }
+#: Feature maps the Flow tab shows of the 32.
+FLOW_CHANNELS = 8
 
 
-@st.cache_resource(max_entries=2 * FLOW_DIGITS, ttl=TTL, show_spinner=False)
-def model_flow_figures(directory: str, kind: str, index: int) -> tuple[go.Figure, go.Figure] | Failure:
-    """Test digit `index` through the ODE-Net's times or the ResNet's blocks: its feature maps through depth
-    (an animation, opening on the last frame) and its class probabilities along depth.
+@dataclass(frozen=True)
+class FlowView:
+    """What one model's two Flow figures of one test digit are made of: the positional arguments of
+    `feature_maps_figure` (opening on the last frame) and of `probabilities_figure`."""
 
-    A resource, not data: a hit hands back the same figures instead of unpickling them (the maps' 21 frames
-    took some 15 ms a rerun), so they are shared and read-only (show_figure and the exports only read them).
-    """
+    maps: tuple
+    probs: tuple
+
+
+@st.cache_data(max_entries=2 * FLOW_DIGITS, ttl=TTL, show_spinner=False)
+def flow_view(directory: str, kind: str, index: int) -> FlowView | Failure:
+    """Test digit `index` through the ODE-Net's times or the ResNet's blocks: its feature maps and the head's
+    class probabilities along depth (plain arrays; the page builds the figures once through figure_spec)."""
     read = _on_test_split(directory, lambda loaded, x, _: flow(loaded[kind].model, x[index], FLOW_TIMES))
     if isinstance(read, Failure):
         return read
     name, axis, probs_title, probs_axis = _DEPTH_AXIS[kind]
     depth, maps, probs = read.depth.numpy(), read.maps.numpy(), read.probs.numpy()
     truth = int(test_images()[1][index])
-    return (
-        feature_maps_figure(depth, maps, name, axis, start=len(depth) - 1),
-        probabilities_figure(depth, probs, f"{name}: {probs_title}", probs_axis, truth),
+    return FlowView(
+        maps=(depth, maps, name, axis, FLOW_CHANNELS, len(depth) - 1),
+        probs=(depth, probs, f"{name}: {probs_title}", probs_axis, truth),
     )
 
 
 def flow_figures(directory: str, index: int) -> tuple[go.Figure, ...] | Failure:
-    """The Flow tab's four figures for test digit `index`: the ODE-Net's and the ResNet's feature maps through
-    depth, then their class probabilities along it (shared: read-only)."""
-    ode, res = (model_flow_figures(directory, kind, index) for kind in ("odenet", "resnet"))
-    for figures in (ode, res):
-        if isinstance(figures, Failure):
-            return figures
-    return ode[0], res[0], ode[1], res[1]
+    """The Flow tab's four figures for test digit `index`, as plain figures (the home page's thumbnail): the
+    ODE-Net's and the ResNet's feature maps through depth, then their class probabilities along it."""
+    ode, res = (flow_view(directory, kind, index) for kind in ("odenet", "resnet"))
+    for view in (ode, res):
+        if isinstance(view, Failure):
+            return view
+    return (
+        feature_maps_figure(*ode.maps),
+        feature_maps_figure(*res.maps),
+        probabilities_figure(*ode.probs),
+        probabilities_figure(*res.probs),
+    )
+
+
+@dataclass(frozen=True)
+class MistakesView:
+    """The Mistakes tab for one model: how many test digits it gets wrong, the first few of them (images
+    (k, 8, 8), each titled true → predicted (its probability)) and the confusion counts (10, 10)."""
+
+    n_wrong: int
+    images: np.ndarray
+    titles: tuple[str, ...]
+    confusion: np.ndarray
 
 
 @st.cache_data(max_entries=8, ttl=TTL, show_spinner=False)
-def mistakes_figures(directory: str, kind: str, shown: int) -> tuple[int, go.Figure, go.Figure] | Failure:
-    """The Mistakes tab for `kind`, built once: how many test digits it gets wrong, the first `shown` of them
-    (true → predicted, with its probability) and the confusion matrix."""
+def mistakes_view(directory: str, kind: str, shown: int) -> MistakesView | Failure:
+    """`kind`'s mistakes on the test split, the first `shown` of them with their titles."""
     found = mistakes(directory, kind)
     if isinstance(found, Failure):
         return found
     images, labels = test_images()
     wrong = np.flatnonzero(found.predicted != labels)
     first = wrong[:shown]
-    titles = [f"{labels[i]} → {found.predicted[i]} ({found.confidence[i]:.0%})" for i in first]
-    return len(wrong), digits_figure(images[first], titles), confusion_figure(found.confusion)
+    titles = tuple(f"{labels[i]} → {found.predicted[i]} ({found.confidence[i]:.0%})" for i in first)
+    return MistakesView(len(wrong), images[first], titles, found.confusion)

@@ -139,7 +139,7 @@ class OdeNetsView:
     model: str = "odenet"
     train: str = "odenet"
     start: str = "scratch"
-    steps: int = 120
+    steps: int = 80
 
 
 @dataclass(frozen=True)

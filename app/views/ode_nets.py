@@ -5,21 +5,20 @@ solver tolerance, the mistakes, and the ODE-Net or ResNet trained live."""
 import numpy as np
 import streamlit as st
 
-from cached.images import (
-    checkpoint_dir,
-    flow_figures,
-    mistakes_figures,
-    models,
-    sweep,
-    table,
-    test_images,
+from cached.images import checkpoint_dir, flow_view, mistakes_view, models, sweep, table, test_images
+from components.image_figures import (
+    confusion_figure,
+    digits_figure,
+    error_bars_figure,
+    feature_maps_figure,
+    probabilities_figure,
+    tolerance_figure,
 )
-from components.image_figures import error_bars_figure, tolerance_figure
 from kit import quiet_controls as quiet
 from kit.chrome import presenter_mode
 from kit.failure import failed, show_failure
-from kit.figures import show_figure
-from kit.ode_nets_training import live_result, training_section
+from kit.figures import figure_spec, show_figure
+from kit.ode_nets_training import presented_result, training_section
 from kit.page import PageScaffold
 from kit.page_views import OdeNetsView
 from models.images.classifiers import LABELS
@@ -83,10 +82,11 @@ with tab_table:
                 key="table1",
             )
             show_figure(
-                error_bars_figure(
-                    [LABELS[r.kind] for r in rows],
-                    [100 * r.test_error for r in rows],
-                    [PAPER_TABLE1[r.kind][0] for r in rows],
+                figure_spec(
+                    error_bars_figure,
+                    tuple(LABELS[r.kind] for r in rows),
+                    tuple(100 * r.test_error for r in rows),
+                    tuple(PAPER_TABLE1[r.kind][0] for r in rows),
                 ),
                 key="errors",
                 name="test-errors",
@@ -104,23 +104,27 @@ with tab_table:
 with tab_flow:
     if tab_flow.open:
         index = int(quiet.slider(links, "Test image (its index)", "image", 0, len(labels) - 1))
-        figures = flow_figures(directory, index)
+        ode, res = flow_view(directory, "odenet", index), flow_view(directory, "resnet", index)
         left, right = st.columns([1, 3])
         left.image(np.kron(images[index], np.ones((12, 12))), caption=f"digit {labels[index]}", clamp=True)
-        if failed(figures):
-            show_failure(figures, "The flow")
+        if failed(ode) or failed(res):
+            show_failure(ode if failed(ode) else res, "The flow")
         else:
             with right:
                 a, b = st.columns(2)
                 with a:
-                    show_figure(figures[0], key="ode_maps", name="odenet-feature-maps")
+                    maps = figure_spec(feature_maps_figure, *ode.maps)
+                    show_figure(maps, key="ode_maps", name="odenet-feature-maps")
                 with b:
-                    show_figure(figures[1], key="res_maps", name="resnet-feature-maps")
+                    maps = figure_spec(feature_maps_figure, *res.maps)
+                    show_figure(maps, key="res_maps", name="resnet-feature-maps")
             a, b = st.columns(2)
             with a:
-                show_figure(figures[2], key="ode_probs", name="odenet-probabilities")
+                probs = figure_spec(probabilities_figure, *ode.probs)
+                show_figure(probs, key="ode_probs", name="odenet-probabilities")
             with b:
-                show_figure(figures[3], key="res_probs", name="resnet-probabilities")
+                probs = figure_spec(probabilities_figure, *res.probs)
+                show_figure(probs, key="res_probs", name="resnet-probabilities")
             st.markdown(
                 "The first 8 of 32 feature maps, after the stem, through the ODE block's time t ∈ [0, 1] (the "
                 "solver's dense output) and after each of the ResNet's 6 blocks; press Play or drag the slider. "
@@ -136,8 +140,12 @@ with tab_tol:
         else:
             trained_at = SHIPPED["odenet"].tol
             show_figure(
-                tolerance_figure(
-                    [p.tol for p in points], [p.accuracy for p in points], [p.nfe for p in points], trained_at
+                figure_spec(
+                    tolerance_figure,
+                    tuple(p.tol for p in points),
+                    tuple(p.accuracy for p in points),
+                    tuple(p.nfe for p in points),
+                    trained_at,
                 ),
                 key="tolerance",
                 name="odenet-tolerance",
@@ -153,17 +161,17 @@ with tab_tol:
 with tab_mistakes:
     if tab_mistakes.open:
         kind = quiet.choice(links, "Model", "model", list(LABELS), labels=LABELS)
-        found = mistakes_figures(directory, kind, MAX_MISTAKES)
+        found = mistakes_view(directory, kind, MAX_MISTAKES)
         if failed(found):
             show_failure(found, "Predictions")
         else:
-            n_wrong, strip, confusion = found
-            st.metric(f"{LABELS[kind]} mistakes", f"{n_wrong} of {len(labels)}")
+            st.metric(f"{LABELS[kind]} mistakes", f"{found.n_wrong} of {len(labels)}")
             left, right = st.columns(2)
             with left:
+                strip = figure_spec(digits_figure, found.images, found.titles)
                 show_figure(strip, key="mistakes", name="mistakes")
             with right:
-                show_figure(confusion, key="confusion", name="confusion")
+                show_figure(figure_spec(confusion_figure, found.confusion), key="confusion", name="confusion")
             st.caption(
                 "Each mistake: true class → predicted (its probability). Right: true against predicted."
             )
@@ -171,7 +179,7 @@ with tab_mistakes:
 with tab_train:
     if tab_train.open:
         if presenter_mode():
-            live_result()
+            presented_result()
         else:
             training_section(links, loaded)
 

@@ -3,6 +3,8 @@ bad checkpoints."""
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 from kit.contract import to_params
@@ -66,6 +68,108 @@ def test_live_training_from_the_shipped_weights():
     assert "Your run: ResNet from the shipped weights, 20 steps" in texts(at)
 
 
+def test_live_training_controls_land_in_the_link_and_train_from_scratch():
+    at = open_page("ode_nets", view="train-live", timeout=180)
+    assert_clean(at)
+    assert at.button(key="ode_nets.stop") is not None
+    at.selectbox(key="ode_nets.train").set_value("resnet").run()
+    at.selectbox(key="ode_nets.start").set_value("shipped").run()
+    at.slider(key="ode_nets.steps").set_value(30).run()
+    assert_clean(at)
+    assert dict(at.query_params) == {
+        "view": "train-live",
+        "train": "resnet",
+        "start": "shipped",
+        "steps": "30",
+    }
+    at.selectbox(key="ode_nets.train").set_value("odenet").run()
+    at.selectbox(key="ode_nets.start").set_value("scratch").run()
+    at.slider(key="ode_nets.steps").set_value(20).run()
+    at.button(key="ode_nets.train_button").click().run(timeout=180)
+    assert_clean(at)
+    assert "Your run: ODE-Net from scratch, 20 steps" in texts(at) and "test accuracy" in texts(at)
+    run = at.session_state["ode_nets.__live"]
+    assert run.steps == [10, 20] and run.wall_s > 0 and run.test_accuracy > 0.5  # 20 steps: far above chance
+    assert len(at.get("arrow_vega_lite_chart")) + len(at.get("vega_lite_chart")) == 1  # the validation curve
+
+
+def test_a_stopped_run_keeps_its_curve_and_time():
+    from kit.ode_nets_training import LiveRun
+
+    at = open_page("ode_nets", view="train-live")
+    at.session_state["ode_nets.__partial"] = LiveRun("odenet", "scratch", [10, 20], [0.6, 0.8], None, 3.5)
+    at.button(key="ode_nets.stop").click().run()
+    assert_clean(at)
+    assert "Your run: ODE-Net from scratch, 20 steps in 3.5 s, stopped before the test." in texts(at)
+
+
+def test_presenter_mode_shows_the_last_run_without_controls():
+    at = open_page("ode_nets", view="train-live", present="1")
+    assert_clean(at)
+    assert not [b for b in at.button if b.key == "ode_nets.train_button"]
+    assert not [s for s in at.slider if s.key == "ode_nets.steps"]
+    assert "Leave presenter mode to start a run" in texts(at)
+
+
+@pytest.mark.parametrize(
+    ("view", "expect", "plotly"),
+    [
+        ("table-1", "the shape of the table holds", 1),
+        ("flow", "press Play or drag the slider", 4),
+        ("tolerance", "adaptive computation", 1),
+        ("mistakes", "true against predicted", 2),
+        ("train-live", "validation accuracy every 10 steps", 0),
+    ],
+)
+@pytest.mark.parametrize("present", ["0", "1"])
+def test_every_tab_opens_in_both_modes(view, expect, plotly, present):
+    at = open_page("ode_nets", view=view, **({"present": "1"} if present == "1" else {}))
+    assert_clean(at)
+    assert at.query_params.get("view", "table-1") == view  # the default view is left out of the link
+    assert len(at.get("plotly_chart")) == plotly
+    if present == "1" and view == "train-live":  # presenter mode hides the live controls and their caption
+        expect = "Leave presenter mode to start a run"
+    assert expect in texts(at)
+
+
+BUILDERS = (
+    "error_bars_figure",
+    "feature_maps_figure",
+    "probabilities_figure",
+    "tolerance_figure",
+    "digits_figure",
+    "confusion_figure",
+)
+
+
+def _counted(build, calls):
+    @functools.wraps(build)  # the same module and name: figure_spec's cache key
+    def counted(*args, **kwargs):
+        calls.append(build.__name__)
+        return build(*args, **kwargs)
+
+    return counted
+
+
+@pytest.mark.parametrize("view", ["table-1", "flow", "tolerance", "mistakes"])
+def test_a_warm_rerun_rebuilds_no_figure(monkeypatch, view):
+    # Every figure comes through kit.figures.figure_spec: a rerun of an opened tab builds none again.
+    import components.image_figures as builders
+
+    at = open_page("ode_nets", view=view)
+    calls: list[str] = []
+    for name in BUILDERS:
+        monkeypatch.setattr(builders, name, _counted(getattr(builders, name), calls))
+    at.run()
+    assert_clean(at)
+    assert calls == []
+    at.query_params["image"] = "11"  # a new view builds its figures, once
+    at.run()
+    assert_clean(at)
+    if view == "flow":
+        assert sorted(calls) == ["feature_maps_figure"] * 2 + ["probabilities_figure"] * 2
+
+
 @pytest.mark.parametrize(
     "view",
     [
@@ -99,5 +203,8 @@ def test_a_missing_or_corrupt_checkpoint_gives_a_notice_and_live_training(tmp_pa
     warning = at.warning[0].value
     assert "not available" in warning and ("not found" if problem == "missing" else "unreadable") in warning
     assert "python -m scripts.train_image_models" in warning
-    assert at.button(key="ode_nets.train_button") is not None
     assert at.selectbox(key="ode_nets.start").options == ["scratch (fresh weights)"]
+    at.slider(key="ode_nets.steps").set_value(20).run()
+    at.button(key="ode_nets.train_button").click().run(timeout=180)
+    assert_clean(at)
+    assert "Your run: ODE-Net from scratch, 20 steps" in texts(at)
