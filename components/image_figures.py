@@ -40,15 +40,19 @@ def feature_maps_figure(
         go.Heatmap(z=tiles[start], colorscale="Viridis", zmin=0, zmax=1, showscale=False, hoverinfo="skip"),
         frames=[go.Frame(data=[go.Heatmap(z=t)], name=n) for t, n in zip(tiles, names, strict=True)],
     )
+    # The ticks carry the bare number and the value above the slider its name: "t = 1.00" under every
+    # tick ran past the figure's right edge in presenter mode.
+    ticks = [f"{d:.2f}" if depth_name == "t" else f"{d:.0f}" for d in depth]
     steps = [
-        {"label": n, "method": "animate", "args": [[n], {"mode": "immediate", "frame": {"duration": 0}}]}
-        for n in names
+        {"label": tick, "method": "animate", "args": [[n], {"mode": "immediate", "frame": {"duration": 0}}]}
+        for tick, n in zip(ticks, names, strict=True)
     ]
+    prefix = f"{depth_name} = " if depth_name == "t" else f"{depth_name} "
     fig.update_layout(
         title=f"{label}: feature maps",
         height=360,
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        sliders=[{"active": start, "steps": steps, "pad": {"t": 10}}],
+        sliders=[{"active": start, "steps": steps, "pad": {"t": 10}, "currentvalue": {"prefix": prefix}}],
         updatemenus=[
             {
                 "type": "buttons",
