@@ -153,7 +153,17 @@ def test_3d_views_leave_room_for_the_vertical_axis_title_and_look_from_the_side(
     for name in ("scene", "scene2"):
         eye = fig.layout[name].camera.eye
         assert eye.z < 0.7 < abs(eye.x)  # low and side-on: the t / a1 axis stands upright
-        assert (eye.x**2 + eye.y**2 + eye.z**2) ** 0.5 > 3  # far enough that its title is not clipped
+        # Near enough that the cube fills its scene (from 3.2 away it was a small cube in a wide gap), far
+        # enough that the t / a1 title and the right-hand ticks stay inside a half-width scene at 1024 px.
+        assert 2.4 < (eye.x**2 + eye.y**2 + eye.z**2) ** 0.5 < 3
+        assert fig.layout[name].camera.center.z < 0  # the cube drawn higher, nearer its title
+
+
+def test_the_cloud_s_3d_scene_is_drawn_near_and_from_the_side():
+    fig = cloud_figure([_panel(2), _panel(3, "ANODE")], Coloring(LABELS), frames=3)
+    eye, center = fig.layout.scene.camera.eye, fig.layout.scene.camera.center
+    assert eye.z < 0.7 < abs(eye.x) and 2 < (eye.x**2 + eye.y**2 + eye.z**2) ** 0.5 < 2.4
+    assert center.x < 0  # looking left of the centre: the a1 title beside the ticks stays in the scene
 
 
 def test_side_by_side_fields_name_a_shared_vertical_axis_once():
