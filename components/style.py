@@ -253,10 +253,12 @@ def add_play_controls(
     redraw: bool = False,
     y: float = -0.12,
     slider_x: float = 0.15,
+    slider_y: float | None = None,
     active: int = 0,
 ) -> go.Figure:
     """Play / Pause buttons and a frame slider under an animated figure, `y` in paper coordinates, the
-    slider on frame `active` (the frame the figure's own data show).
+    slider on frame `active` (the frame the figure's own data show). The slider's top is at `slider_y`
+    (default `y` + 0.02), its current value at its right end, clear of the buttons at its left.
 
     `redraw` must be True when frames hold 3-D traces (plotly only re-renders those on redraw).
     """
@@ -283,7 +285,7 @@ def add_play_controls(
                 "active": active,
                 "x": slider_x,
                 "len": 1.0 - slider_x,
-                "y": y + 0.02,
+                "y": y + 0.02 if slider_y is None else slider_y,
                 "yanchor": "top",
                 "pad": {"t": 0},
                 "currentvalue": {"prefix": prefix, "xanchor": "right"},

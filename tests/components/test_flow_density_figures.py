@@ -28,6 +28,17 @@ def test_timelapse_opens_on_its_start_frame_with_play_and_a_slider():
     assert [b.label for b in fig.layout.updatemenus[0].buttons] == ["Play", "Pause"]
 
 
+def test_timelapse_slider_keeps_clear_of_play_and_pause():
+    """In a half-width figure in presenter mode's type, Play / Pause (about 150 px, at the left) covered the
+    rail's start and the current value, which plotly puts at the rail's left unless told otherwise."""
+    fig, _ = _lapse()
+    (menu,), (slider,) = fig.layout.updatemenus, fig.layout.sliders
+    assert (menu.x, menu.xanchor) == (0.0, "left")
+    assert slider.currentvalue.xanchor == "right" and slider.currentvalue.prefix == "t = "
+    assert slider.x >= 0.35 and slider.x + slider.len == 1.0  # 0.35 of a 400 px plot area: 140 px
+    assert slider.y > menu.y  # the rail below the buttons' row, not on it
+
+
 def test_arrows_are_one_trace_of_broken_segments():
     fig, _ = _lapse()
     arrows = fig.data[2]
