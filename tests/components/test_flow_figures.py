@@ -7,7 +7,7 @@ import pytest
 from components.flow_cloud_figures import cloud_figure
 from components.flow_panels import CLASS_COLORS, Coloring, Panel, polylines
 from components.flow_path_figures import depth_figure, flip1d_figure, flow_3d_figure
-from components.flow_plane_figures import decision_regions_figure, vector_field_figure
+from components.flow_plane_figures import decision_regions_figure, own_points_figure, vector_field_figure
 from models.node_anode.analysis import FieldGrid, RegionGrid
 
 N = 6
@@ -174,3 +174,10 @@ def test_side_by_side_fields_name_a_shared_vertical_axis_once():
     )
     assert fig.layout.yaxis.title.text == "z1" and fig.layout.yaxis2.title.text is None
     assert fig.layout.xaxis2.title.text == "z0"
+
+
+def test_the_own_points_plane_keeps_its_corner_tick_labels_apart():
+    """The window's ends are ticks on both axes: without a standoff the x and y "−2" touch at the corner."""
+    fig = own_points_figure([(0.5, 0.5, 0), (-1.0, 1.0, 1)], ((-2.0, 2.0), (-2.0, 2.0)), ["0", "1"])
+    assert fig.layout.xaxis.range == (-2.0, 2.0) and fig.layout.yaxis.range == (-2.0, 2.0)
+    assert fig.layout.xaxis.ticklabelstandoff >= 8 and fig.layout.yaxis.ticklabelstandoff >= 8
