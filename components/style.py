@@ -194,6 +194,22 @@ def legend_below(fig: go.Figure, *, rows: int = 2, axis_px: int = AXIS_PX) -> go
     return fig
 
 
+def scale_legend_below(layout: dict, scale: float) -> None:
+    """In a figure's JSON `layout`, for text `scale` times larger (presenter mode): a legend that
+    `legend_below` put under the plot moves `scale` times as far below it, clear of the larger tick labels
+    and axis title, and the bottom margin grows `scale` times, the figure with it, so the plot keeps its
+    height. Other legends are left as they are."""
+    legend, margin, height = layout.get("legend", {}), layout.get("margin", {}), layout.get("height")
+    y, bottom = legend.get("y"), margin.get("b")
+    numbers = all(isinstance(v, int | float) for v in (y, bottom, height))
+    if legend.get("yanchor") != "top" or not numbers or y >= 0:
+        return
+    # The plot keeps its height in pixels, so the legend's paper y scales as its distance does.
+    margin["b"] = bottom * scale
+    layout["height"] = height + margin["b"] - bottom
+    legend["y"] = y * scale
+
+
 def line_trace(
     x: object,
     y: object,

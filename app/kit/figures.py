@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.export import figure_csv, figure_html
+from components.style import scale_legend_below
 from kit.chrome import presenter_mode
 
 #: The plotly toolbar keeps its PNG button; the file name says where the picture came from.
@@ -227,6 +228,7 @@ def presenter_figure(fig: Shown) -> dict[str, Any]:
     spec = _containers_copied(fig.spec) if isinstance(fig, FigureSpec) else finished_spec(fig)
     _scale_fonts(spec)
     layout = spec.setdefault("layout", {})
+    scale_legend_below(layout, PRESENTER_FONT_SCALE)
     font = layout.get("font", {})
     layout["font"] = {"family": PAGE_FONT, **font, "size": _size(font, PLOTLY_FONT_SIZE)}
     hover_font = layout.setdefault("hoverlabel", {}).setdefault("font", {})
