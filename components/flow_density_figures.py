@@ -38,7 +38,9 @@ def _samples(xy: np.ndarray) -> go.Scatter:
 
 
 def _square(fig: go.Figure, lim: float) -> go.Figure:
-    fig.update_xaxes(range=[-lim, lim], title_text="z₁", zeroline=False, showgrid=False)
+    # The square narrows the x domain rather than widen its range: a wide figure showed −8…8 around the
+    # −4…4 grid, the heat map a strip in the middle of empty axes.
+    fig.update_xaxes(range=[-lim, lim], title_text="z₁", zeroline=False, showgrid=False, constrain="domain")
     fig.update_yaxes(range=[-lim, lim], title_text="z₂", zeroline=False, showgrid=False, scaleanchor="x")
     return fig
 

@@ -39,6 +39,12 @@ def test_timelapse_slider_keeps_clear_of_play_and_pause():
     assert slider.y > menu.y  # the rail below the buttons' row, not on it
 
 
+def test_density_squares_narrow_the_domain_and_keep_the_grid_s_range():
+    for fig in (_lapse()[0], density_figure(np.linspace(-4, 4, 3), np.ones((3, 3)))):
+        assert fig.layout.xaxis.range == (-4.0, 4.0) and fig.layout.xaxis.constrain == "domain"
+        assert fig.layout.yaxis.scaleanchor == "x"
+
+
 def test_arrows_are_one_trace_of_broken_segments():
     fig, _ = _lapse()
     arrows = fig.data[2]
