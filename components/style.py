@@ -198,7 +198,10 @@ def scale_legend_below(layout: dict, scale: float) -> None:
     """In a figure's JSON `layout`, for text `scale` times larger (presenter mode): a legend that
     `legend_below` put under the plot moves `scale` times as far below it, clear of the larger tick labels
     and axis title, and the bottom margin grows `scale` times, the figure with it, so the plot keeps its
-    height. Other legends are left as they are."""
+    height. Other legends are left as they are, and so are figures with a 3-D scene: no axis text sits
+    under a scene, and a taller box only adds a gap under it."""
+    if any(name.startswith("scene") for name in layout):
+        return
     legend, margin, height = layout.get("legend", {}), layout.get("margin", {}), layout.get("height")
     y, bottom = legend.get("y"), margin.get("b")
     numbers = all(isinstance(v, int | float) for v in (y, bottom, height))

@@ -228,7 +228,6 @@ def presenter_figure(fig: Shown) -> dict[str, Any]:
     spec = _containers_copied(fig.spec) if isinstance(fig, FigureSpec) else finished_spec(fig)
     _scale_fonts(spec)
     layout = spec.setdefault("layout", {})
-    scale_legend_below(layout, PRESENTER_FONT_SCALE)
     font = layout.get("font", {})
     layout["font"] = {"family": PAGE_FONT, **font, "size": _size(font, PLOTLY_FONT_SIZE)}
     hover_font = layout.setdefault("hoverlabel", {}).setdefault("font", {})
@@ -236,6 +235,7 @@ def presenter_figure(fig: Shown) -> dict[str, Any]:
     scenes = any(name.startswith("scene") for name in layout)
     low = PRESENTER_SCENE_MIN_HEIGHT if scenes else PRESENTER_MIN_HEIGHT
     layout["height"] = max(layout.get("height") or 0, low)
+    scale_legend_below(layout, PRESENTER_FONT_SCALE)
     for name, value in list(layout.items()):
         if name.startswith(("xaxis", "yaxis")) and isinstance(value, dict):
             value.setdefault("automargin", True)

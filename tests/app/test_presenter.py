@@ -180,3 +180,9 @@ def test_a_legend_under_the_plot_moves_down_with_the_larger_axis_text():
     assert big["margin"]["b"] == pytest.approx(SCALE * laptop["margin"]["b"])
     on_top = presenter_figure(styled(go.Figure(go.Scatter(x=[0], y=[0])), height=400))["layout"]
     assert on_top["legend"]["y"] == 1.02 and on_top["height"] == 440  # a legend above: only the usual growth
+    cube = go.Figure(go.Scatter3d(x=[0], y=[0], z=[0]), layout={"scene": {"aspectmode": "cube"}})
+    lifted = legend_below(styled(cube, height=560), axis_px=10)
+    scene_layout = presenter_figure(lifted)["layout"]
+    assert (
+        scene_layout["height"] == 640 and scene_layout["margin"]["b"] == lifted.layout.margin.b
+    )  # no axis under
