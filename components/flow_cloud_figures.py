@@ -13,7 +13,7 @@ from components.flow_panels import Coloring, Panel, finish
 from components.style import add_play_controls
 
 #: Side-on like the 3-D paths' view (the extra axis upright), but closer: a cloud is a small thing to see.
-CLOUD_VIEW = {"eye": {"x": 1.9, "y": -1.45, "z": 0.5}}
+CLOUD_VIEW = {"eye": {"x": 1.8, "y": -1.38, "z": 0.47}, "center": {"x": -0.1, "y": -0.13, "z": -0.12}}
 
 
 def _at_fraction(panel: Panel, s: float) -> np.ndarray:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from components.style import PALETTE, styled
+from components.style import PALETTE, add_play_controls, styled
 
 DENSITY_SCALE = "Viridis"
 SAMPLE_COLOR = "#F0E442"
@@ -38,7 +38,9 @@ def _samples(xy: np.ndarray) -> go.Scatter:
 
 
 def _square(fig: go.Figure, lim: float) -> go.Figure:
-    fig.update_xaxes(range=[-lim, lim], title_text="z₁", zeroline=False, showgrid=False)
+    # The square narrows the x domain rather than widen its range: a wide figure showed −8…8 around the
+    # −4…4 grid, the heat map a strip in the middle of empty axes.
+    fig.update_xaxes(range=[-lim, lim], title_text="z₁", zeroline=False, showgrid=False, constrain="domain")
     fig.update_yaxes(range=[-lim, lim], title_text="z₂", zeroline=False, showgrid=False, scaleanchor="x")
     return fig
 
@@ -72,26 +74,21 @@ def timelapse_figure(
         _arrows(arrow_points, velocity[start]),
     ]
     fig = go.Figure(data=first, frames=[go.Frame(data=frame_data(i), name=n) for i, n in enumerate(names)])
-    play = {"frame": {"duration": 90, "redraw": True}, "fromcurrent": True, "transition": {"duration": 0}}
-    pause = {"frame": {"duration": 0, "redraw": True}, "mode": "immediate", "transition": {"duration": 0}}
-    fig.update_layout(
-        showlegend=False,
-        updatemenus=[
-            {
-                "type": "buttons", "direction": "left", "x": 0.0, "y": -0.1, "xanchor": "left", "yanchor": "top",
-                "buttons": [
-                    {"label": "Play", "method": "animate", "args": [None, play]},
-                    {"label": "Pause", "method": "animate", "args": [[None], pause]},
-                ],
-            }
-        ],
-        sliders=[
-            {
-                "active": start, "x": 0.22, "len": 0.78, "y": -0.06, "currentvalue": {"prefix": "t = "},
-                "steps": [{"label": n, "method": "animate", "args": [[n], pause]} for n in names],
-            }
-        ],
-    )  # fmt: skip
+    fig.update_layout(showlegend=False)
+    # The slider starts past Play / Pause and shows its current value at its right end: in a half-width
+    # figure (the CNF vs planar tab), above all in presenter mode's larger type, the buttons covered the
+    # rail's start and the value at its left.
+    add_play_controls(
+        fig,
+        names,
+        prefix="t = ",
+        frame_ms=90,
+        redraw=True,
+        y=-0.1,
+        slider_x=0.38,
+        slider_y=-0.06,
+        active=start,
+    )
     styled(fig, height=560)
     fig.update_layout(margin={"b": 110})
     return _square(fig, float(axis[-1]))

@@ -68,9 +68,11 @@ def _xyz(panel: Panel) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, s
 
 
 #: A low, side-on camera, the vertical axis (t, or the extra dimension a1) upright: the view in which an
-#: ANODE's classes part along a1. Far enough away, and looking a little to the left of the cube's centre, so
-#: that the vertical axis's title and the right-hand ticks stay inside the scene (which clips them).
-SIDE_VIEW = {"eye": {"x": 2.5, "y": -1.9, "z": 0.62}, "center": {"x": -0.1, "y": -0.13, "z": -0.1}}
+#: ANODE's classes part along a1. Close enough that the cube fills its scene (plotly's default eye is 2.2
+#: from the centre; further off the cube shrinks into a gap), looking a little below and to the left of the
+#: cube's centre so that the vertical axis's title and the right-hand ticks stay inside the scene (which
+#: clips them).
+SIDE_VIEW = {"eye": {"x": 2.1, "y": -1.6, "z": 0.52}, "center": {"x": -0.05, "y": -0.07, "z": -0.2}}
 
 
 def flow_3d_figure(panels: Sequence[Panel], coloring: Coloring, height: int = 560) -> go.Figure:

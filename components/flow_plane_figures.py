@@ -184,6 +184,10 @@ def vector_field_figure(
     return fig
 
 
+#: Space between the own-points plane and its tick labels, on both axes.
+CORNER_STANDOFF_PX = 10
+
+
 def own_points_figure(
     points: Sequence[tuple[float, float, int]],
     window: tuple[tuple[float, float], tuple[float, float]],
@@ -214,10 +218,16 @@ def own_points_figure(
     if click_grid:
         fig.add_trace(click_targets_trace(window[0], window[1], click_grid, "add a point here"))
     # The square shrinks its domain rather than widen the x range: a click never lands outside the window.
-    fig.update_xaxes(title_text="x0", range=list(window[0]), showgrid=True, zeroline=True, constrain="domain")
+    # Both axes' tick labels stand off from the plot, or the two "−2" at the lower-left corner (the
+    # window's ends are ticks) run into each other, in presenter mode's larger type above all.
+    fig.update_xaxes(
+        title_text="x0", range=list(window[0]), showgrid=True, zeroline=True, constrain="domain",
+        ticklabelstandoff=CORNER_STANDOFF_PX,
+    )  # fmt: skip
     fig.update_yaxes(
-        title_text="x1", range=list(window[1]), showgrid=True, zeroline=True, scaleanchor="x", scaleratio=1
-    )
+        title_text="x1", range=list(window[1]), showgrid=True, zeroline=True, scaleanchor="x", scaleratio=1,
+        ticklabelstandoff=CORNER_STANDOFF_PX,
+    )  # fmt: skip
     fig = legend_below(styled(fig, height=height), rows=1)
     fig.update_layout(hovermode="closest", dragmode="zoom")
     return fig

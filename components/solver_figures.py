@@ -150,6 +150,12 @@ def phase_figure(
     return legend_below(styled(fig, height=480))
 
 
+#: plotly's default eye, looking a little below the cube's centre: from the centre itself the floor's front
+#: tick labels fell below the scene's bottom edge (which clips them) while the space above the cube stayed
+#: empty.
+LIFTED_VIEW = {"eye": {"x": 1.25, "y": 1.25, "z": 1.25}, "center": {"x": 0.0, "y": 0.0, "z": -0.15}}
+
+
 def trajectory_3d_figure(curves: Sequence[Curve], state_names: Sequence[str]) -> go.Figure:
     """3-D curves: (x, y, z) for a 3-D system, otherwise (x, y, t) or (t, y) lifted for 1-D."""
     fig = go.Figure()
@@ -178,7 +184,9 @@ def trajectory_3d_figure(curves: Sequence[Curve], state_names: Sequence[str]) ->
         titles = (state_names[0], state_names[1], "t")
     else:
         titles = ("t", state_names[0], "")
-    fig.update_layout(scene=scene(titles, aspectmode="manual", aspectratio={"x": 1, "y": 1, "z": 0.9}))
+    fig.update_layout(
+        scene=scene(titles, aspectmode="manual", aspectratio={"x": 1, "y": 1, "z": 0.9}, camera=LIFTED_VIEW)
+    )
     return legend_below(styled(fig, height=560))
 
 

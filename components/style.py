@@ -194,6 +194,25 @@ def legend_below(fig: go.Figure, *, rows: int = 2, axis_px: int = AXIS_PX) -> go
     return fig
 
 
+def scale_legend_below(layout: dict, scale: float) -> None:
+    """In a figure's JSON `layout`, for text `scale` times larger (presenter mode): a legend that
+    `legend_below` put under the plot moves `scale` times as far below it, clear of the larger tick labels
+    and axis title, and the bottom margin grows `scale` times, the figure with it, so the plot keeps its
+    height. Other legends are left as they are, and so are figures with a 3-D scene: no axis text sits
+    under a scene, and a taller box only adds a gap under it."""
+    if any(name.startswith("scene") for name in layout):
+        return
+    legend, margin, height = layout.get("legend", {}), layout.get("margin", {}), layout.get("height")
+    y, bottom = legend.get("y"), margin.get("b")
+    numbers = all(isinstance(v, int | float) for v in (y, bottom, height))
+    if legend.get("yanchor") != "top" or not numbers or y >= 0:
+        return
+    # The plot keeps its height in pixels, so the legend's paper y scales as its distance does.
+    margin["b"] = bottom * scale
+    layout["height"] = height + margin["b"] - bottom
+    legend["y"] = y * scale
+
+
 def line_trace(
     x: object,
     y: object,
@@ -253,10 +272,12 @@ def add_play_controls(
     redraw: bool = False,
     y: float = -0.12,
     slider_x: float = 0.15,
+    slider_y: float | None = None,
     active: int = 0,
 ) -> go.Figure:
     """Play / Pause buttons and a frame slider under an animated figure, `y` in paper coordinates, the
-    slider on frame `active` (the frame the figure's own data show).
+    slider on frame `active` (the frame the figure's own data show). The slider's top is at `slider_y`
+    (default `y` + 0.02), its current value at its right end, clear of the buttons at its left.
 
     `redraw` must be True when frames hold 3-D traces (plotly only re-renders those on redraw).
     """
@@ -283,7 +304,7 @@ def add_play_controls(
                 "active": active,
                 "x": slider_x,
                 "len": 1.0 - slider_x,
-                "y": y + 0.02,
+                "y": y + 0.02 if slider_y is None else slider_y,
                 "yanchor": "top",
                 "pad": {"t": 0},
                 "currentvalue": {"prefix": prefix, "xanchor": "right"},

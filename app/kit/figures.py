@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.export import figure_csv, figure_html
+from components.style import scale_legend_below
 from kit.chrome import presenter_mode
 
 #: The plotly toolbar keeps its PNG button; the file name says where the picture came from.
@@ -234,6 +235,7 @@ def presenter_figure(fig: Shown) -> dict[str, Any]:
     scenes = any(name.startswith("scene") for name in layout)
     low = PRESENTER_SCENE_MIN_HEIGHT if scenes else PRESENTER_MIN_HEIGHT
     layout["height"] = max(layout.get("height") or 0, low)
+    scale_legend_below(layout, PRESENTER_FONT_SCALE)
     for name, value in list(layout.items()):
         if name.startswith(("xaxis", "yaxis")) and isinstance(value, dict):
             value.setdefault("automargin", True)

@@ -24,10 +24,11 @@ def dim_names(kind: str, in_dim: int, cfg: ModelConfig) -> tuple[str, ...]:
     return tuple(f"z{i}" for i in range(in_dim)) + tuple(f"a{i + 1}" for i in range(augment))
 
 
-def figure_and_text() -> tuple:
+def figure_and_text(wide: bool = False) -> tuple:
     """Where a tab's figure and its side text go: side by side, or in presenter mode the text below the
-    figure, which keeps the full width (a narrow text column grows thousands of pixels tall)."""
-    if presenter_mode():
+    figure, which keeps the full width (a narrow text column grows thousands of pixels tall). A `wide`
+    figure (two 3-D scenes, each fitted to its box's lower side) always keeps the width, its text below."""
+    if wide or presenter_mode():
         return st.container(), st.container()
     return tuple(st.columns([3.2, 1]))
 

@@ -53,12 +53,19 @@ tab_lapse, tab_planar, tab_trace, tab_reg, tab_live = links.tabs(
 
 
 def _scores(meta: dict, columns: list) -> None:
+    # Short labels: three metrics share half the page on the CNF vs planar tab, where longer ones were cut.
     columns[0].metric(
-        "Held-out log-likelihood", f"{meta['held_out_loglik']:.3f}", help="Mean nats per point."
+        "Log-likelihood",
+        f"{meta['held_out_loglik']:.3f}",
+        help="Mean nats per held-out point: draws of the target the flow was not trained on.",
     )
     columns[1].metric("Parameters", f"{meta['params']}")
     if "nfe_forward" in meta:
-        columns[2].metric("NFE forward / backward", f"{meta['nfe_forward']} / {meta['nfe_backward']}")
+        columns[2].metric(
+            "NFE fwd / bwd",
+            f"{meta['nfe_forward']} / {meta['nfe_backward']}",
+            help="Evaluations of f in one forward pass and in one backward pass.",
+        )
 
 
 with tab_lapse:

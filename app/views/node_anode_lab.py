@@ -287,7 +287,7 @@ if chosen:
 
     with tab_3d:
         if tab_3d.open:
-            main, side = figure_and_text()
+            main, side = figure_and_text(wide=True)
             with main:
                 if not plane_kinds:
                     st.info("The 3-D view needs a state of two dimensions or more (ANODE on the 1-D task).")

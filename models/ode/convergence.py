@@ -152,6 +152,7 @@ WORK_TOLERANCES: dict[str, tuple[float, ...]] = {
 
 #: LSODA at 1e-10 costs a stiff Van der Pol three times as long as at 1e-8, for no digit the page shows.
 STIFF_REFERENCE_TOL = 1e-8
+REFERENCE_BUDGET = Budget(max_nfe=1_000_000, deadline_s=2.0)
 
 #: Per solve of a work–precision chart: a solve past it is left out of the chart.
 WORK_BUDGET = Budget(max_nfe=5_000, deadline_s=0.5)
@@ -199,14 +200,14 @@ def adaptive_work(
 
 
 def reference_solution(
-    problem: Problem, n_points: int = 600, tol: float = 1e-10, deadline_s: float = 2.0
+    problem: Problem, n_points: int = 600, tol: float = 1e-10, budget: Budget = REFERENCE_BUDGET
 ) -> tuple[torch.Tensor, torch.Tensor, str]:
     """A reference curve `(t: (T,), y: (T, dim), how it was made)` in float64.
 
     The exact solution where the system has one; else dopri8 at rtol = atol = `tol`, whose last step lands
     on t1 so the end state (what errors are measured against) is good to about `tol`; for a stiff system,
     where dopri8 crawls, the implicit LSODA at STIFF_REFERENCE_TOL. Raises SolveError if that does not
-    finish within `deadline_s`.
+    finish within `budget`.
     """
     t = torch.linspace(*problem.span, n_points, dtype=torch.float64)
     exact = problem.exact(t)
@@ -218,7 +219,7 @@ def reference_solution(
     cfg = SolverConfig(
         method=method,
         step=Tolerances(tol, tol),
-        budget=Budget(max_nfe=1_000_000, deadline_s=deadline_s),
+        budget=budget,
         n_eval=n_points,
     )
     y = solve(problem.field(), problem.initial()[None], problem.span, cfg).y[:, 0]

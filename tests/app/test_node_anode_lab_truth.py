@@ -99,8 +99,8 @@ def in_order(node) -> list:
 
 
 def test_presenter_mode_puts_the_text_below_the_figure_and_the_figure_first():
-    normal = open_page(URL, data="circles", view="3-d")
-    present = open_page(URL, data="circles", view="3-d", present="1")
+    normal = open_page(URL)
+    present = open_page(URL, present="1")
     assert_clean(normal) and assert_clean(present)
     assert side_by_side(normal) and not side_by_side(present)
     assert side_by_side(normal, 9) and not side_by_side(present, 9)

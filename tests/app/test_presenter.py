@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.style import legend_below, styled
 from kit.figures import presenter_chart, presenter_figure
 from kit.registry import PAGES
 from tests.app.apptest_helpers import assert_clean, open_page, plotly_figure, texts
@@ -161,3 +162,27 @@ def test_presenter_chart_scales_an_altair_charts_own_sizes_and_the_defaults():
     assert config["axis"]["titleFontSize"] == pytest.approx(SCALE * 11)  # Vega-Lite's default
     assert config["legend"]["labelFontSize"] == pytest.approx(SCALE * 10)
     assert config["title"]["fontSize"] == pytest.approx(SCALE * 13)
+
+
+def test_a_legend_under_the_plot_moves_down_with_the_larger_axis_text():
+    """At 1024x768 the Solver lab's phase plane had its 1.6x x-axis title on its legend's first row: the
+    legend sat the laptop's 70 px under the plot. It moves 1.6x as far and the plot keeps its height."""
+    fig = legend_below(styled(go.Figure(go.Scatter(x=[0, 1], y=[0, 1], name="a")), height=480), rows=2)
+    laptop = fig.to_dict()["layout"]
+    big = presenter_figure(fig)["layout"]
+
+    def plot_px(layout: dict) -> float:
+        return layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+
+    assert plot_px(big) == pytest.approx(plot_px(laptop))
+    below = -laptop["legend"]["y"] * plot_px(laptop)
+    assert -big["legend"]["y"] * plot_px(big) == pytest.approx(SCALE * below)
+    assert big["margin"]["b"] == pytest.approx(SCALE * laptop["margin"]["b"])
+    on_top = presenter_figure(styled(go.Figure(go.Scatter(x=[0], y=[0])), height=400))["layout"]
+    assert on_top["legend"]["y"] == 1.02 and on_top["height"] == 440  # a legend above: only the usual growth
+    cube = go.Figure(go.Scatter3d(x=[0], y=[0], z=[0]), layout={"scene": {"aspectmode": "cube"}})
+    lifted = legend_below(styled(cube, height=560), axis_px=10)
+    scene_layout = presenter_figure(lifted)["layout"]
+    assert (
+        scene_layout["height"] == 640 and scene_layout["margin"]["b"] == lifted.layout.margin.b
+    )  # no axis under

@@ -28,6 +28,23 @@ def test_timelapse_opens_on_its_start_frame_with_play_and_a_slider():
     assert [b.label for b in fig.layout.updatemenus[0].buttons] == ["Play", "Pause"]
 
 
+def test_timelapse_slider_keeps_clear_of_play_and_pause():
+    """In a half-width figure in presenter mode's type, Play / Pause (about 150 px, at the left) covered the
+    rail's start and the current value, which plotly puts at the rail's left unless told otherwise."""
+    fig, _ = _lapse()
+    (menu,), (slider,) = fig.layout.updatemenus, fig.layout.sliders
+    assert (menu.x, menu.xanchor) == (0.0, "left")
+    assert slider.currentvalue.xanchor == "right" and slider.currentvalue.prefix == "t = "
+    assert slider.x >= 0.35 and slider.x + slider.len == 1.0  # 0.35 of a 400 px plot area: 140 px
+    assert slider.y > menu.y  # the rail below the buttons' row, not on it
+
+
+def test_density_squares_narrow_the_domain_and_keep_the_grid_s_range():
+    for fig in (_lapse()[0], density_figure(np.linspace(-4, 4, 3), np.ones((3, 3)))):
+        assert fig.layout.xaxis.range == (-4.0, 4.0) and fig.layout.xaxis.constrain == "domain"
+        assert fig.layout.yaxis.scaleanchor == "x"
+
+
 def test_arrows_are_one_trace_of_broken_segments():
     fig, _ = _lapse()
     arrows = fig.data[2]

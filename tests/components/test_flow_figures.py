@@ -7,7 +7,7 @@ import pytest
 from components.flow_cloud_figures import cloud_figure
 from components.flow_panels import CLASS_COLORS, Coloring, Panel, polylines
 from components.flow_path_figures import depth_figure, flip1d_figure, flow_3d_figure
-from components.flow_plane_figures import decision_regions_figure, vector_field_figure
+from components.flow_plane_figures import decision_regions_figure, own_points_figure, vector_field_figure
 from models.node_anode.analysis import FieldGrid, RegionGrid
 
 N = 6
@@ -153,7 +153,17 @@ def test_3d_views_leave_room_for_the_vertical_axis_title_and_look_from_the_side(
     for name in ("scene", "scene2"):
         eye = fig.layout[name].camera.eye
         assert eye.z < 0.7 < abs(eye.x)  # low and side-on: the t / a1 axis stands upright
-        assert (eye.x**2 + eye.y**2 + eye.z**2) ** 0.5 > 3  # far enough that its title is not clipped
+        # Near enough that the cube fills its scene (from 3.2 away it was a small cube in a wide gap), far
+        # enough that the t / a1 title and the right-hand ticks stay inside a half-width scene at 1024 px.
+        assert 2.4 < (eye.x**2 + eye.y**2 + eye.z**2) ** 0.5 < 3
+        assert fig.layout[name].camera.center.z < 0  # the cube drawn higher, nearer its title
+
+
+def test_the_cloud_s_3d_scene_is_drawn_near_and_from_the_side():
+    fig = cloud_figure([_panel(2), _panel(3, "ANODE")], Coloring(LABELS), frames=3)
+    eye, center = fig.layout.scene.camera.eye, fig.layout.scene.camera.center
+    assert eye.z < 0.7 < abs(eye.x) and 2 < (eye.x**2 + eye.y**2 + eye.z**2) ** 0.5 < 2.4
+    assert center.x < 0  # looking left of the centre: the a1 title beside the ticks stays in the scene
 
 
 def test_side_by_side_fields_name_a_shared_vertical_axis_once():
@@ -164,3 +174,10 @@ def test_side_by_side_fields_name_a_shared_vertical_axis_once():
     )
     assert fig.layout.yaxis.title.text == "z1" and fig.layout.yaxis2.title.text is None
     assert fig.layout.xaxis2.title.text == "z0"
+
+
+def test_the_own_points_plane_keeps_its_corner_tick_labels_apart():
+    """The window's ends are ticks on both axes: without a standoff the x and y "−2" touch at the corner."""
+    fig = own_points_figure([(0.5, 0.5, 0), (-1.0, 1.0, 1)], ((-2.0, 2.0), (-2.0, 2.0)), ["0", "1"])
+    assert fig.layout.xaxis.range == (-2.0, 2.0) and fig.layout.yaxis.range == (-2.0, 2.0)
+    assert fig.layout.xaxis.ticklabelstandoff >= 8 and fig.layout.yaxis.ticklabelstandoff >= 8

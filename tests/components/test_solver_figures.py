@@ -139,3 +139,11 @@ def test_legends_sit_under_the_plot_clear_of_the_toolbar():
     ]
     for fig in figures:
         assert fig.layout.legend.y < 0 and fig.layout.legend.yanchor == "top"
+
+
+def test_the_3d_view_looks_below_the_cube_s_centre_so_the_floor_s_ticks_stay_in_the_scene():
+    t = np.linspace(0, 1, 5)
+    fig = trajectory_3d_figure([Curve("euler", "Euler", t, np.stack([t, t], 1))], ("x", "y"))
+    camera = fig.layout.scene.camera
+    assert camera.center.z < 0 and camera.center.x == camera.center.y == 0
+    assert (camera.eye.x, camera.eye.y, camera.eye.z) == (1.25, 1.25, 1.25)  # plotly's own distance

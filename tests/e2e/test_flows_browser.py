@@ -21,7 +21,7 @@ def test_the_time_lapse_opens_mid_flow_and_plays(server, page):
     expect(plot).to_contain_text("t = 0.500")
     plot.get_by_text("Play").click()
     expect(plot).not_to_contain_text("t = 0.500", timeout=10_000)
-    assert "Held-out log-likelihood" in main_text(page)
+    assert "Log-likelihood" in main_text(page)
     assert_no_exception(page)
 
 
@@ -36,7 +36,7 @@ def test_deep_link_to_the_reverse_of_a_pinwheel(server, page):
 def test_the_planar_tab_by_link(server, page):
     open_and_wait(page, f"{server}/flows?view=cnf-vs-planar&k=8")
     page.wait_for_selector(PLOT, timeout=30_000)
-    expect_main(page, "Planar flow, K = 8", "Held-out log-likelihood")
+    expect_main(page, "Planar flow, K = 8", "Log-likelihood")
     assert page.locator(PLOT).count() == 2
     assert_no_exception(page)
 
