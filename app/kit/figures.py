@@ -71,17 +71,23 @@ class FigureSpec:
 Shown = go.Figure | FigureSpec
 
 
-def figure_spec(build: Callable[..., go.Figure], *args: Hashable) -> FigureSpec:
-    """`build(*args)` finished and compacted, made once per distinct (build, args) and shared by every
-    session in a bounded cache. `build` is a module-level builder (components/); `args` are what the view
-    is made of (configs, cached arrays), which Streamlit hashes to key the cache."""
-    return FigureSpec(_built_spec(build, f"{build.__module__}.{build.__qualname__}", args))
+def figure_spec(build: Callable[..., go.Figure], *args: Hashable, **kwargs: Hashable) -> FigureSpec:
+    """`build(*args, **kwargs)` finished and compacted, made once per distinct (build, arguments) and shared
+    by every session in a bounded cache. `build` is a module-level builder (components/); the arguments are
+    what the view is made of (configs, cached arrays), which Streamlit hashes to key the cache."""
+    name = f"{build.__module__}.{build.__qualname__}"
+    return FigureSpec(_built_spec(build, name, args, tuple(sorted(kwargs.items()))))
 
 
 @st.cache_data(max_entries=FIGURE_CACHE_ENTRIES, show_spinner=False)
-def _built_spec(_build: Callable[..., go.Figure], name: str, args: tuple[Hashable, ...]) -> dict[str, Any]:
+def _built_spec(
+    _build: Callable[..., go.Figure],
+    name: str,
+    args: tuple[Hashable, ...],
+    kwargs: tuple[tuple[str, Hashable], ...],
+) -> dict[str, Any]:
     """Keyed on the builder's name (Streamlit does not hash functions) and its arguments."""
-    return finished_spec(_build(*args))
+    return finished_spec(_build(*args, **dict(kwargs)))
 
 
 def finished_spec(fig: go.Figure) -> dict[str, Any]:
