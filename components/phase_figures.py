@@ -22,6 +22,9 @@ NULLCLINE_COLORS = ("#009E73", "#CC79A7")
 CLICK_TARGET_NAME = "click to start a trajectory"
 #: The 3-D box: the horizontal axes long against the vertical one, to use the width of a wide page.
 SCENE_ASPECT = {"x": 1.3, "y": 1.3, "z": 0.85}
+#: A nullcline's points closer than this (a fraction of the window) to the line through its neighbours are
+#: left out: a 4000th of the plane, a quarter of a pixel across a wide page's chart.
+SIMPLIFY_TOL = 2.5e-4
 
 
 @dataclass(frozen=True)
@@ -60,10 +63,84 @@ def polyline(y: np.ndarray, dims: tuple[int, int] = (0, 1)) -> tuple[np.ndarray,
     return flat[:, 0], flat[:, 1]
 
 
-def _nullclines(fig: go.Figure, lines: tuple[np.ndarray, ...], names: Sequence[str]) -> None:
+def simplified(points: np.ndarray, window: Window, tol: float = SIMPLIFY_TOL) -> np.ndarray:
+    """`points: (N, 2)`, pieces of line with a NaN row between them (a contour's segments, one per grid
+    cell), as the same picture in fewer points: pieces that meet end to end joined into one line, and left
+    out of each line the points within `tol` of the window's size from the line through the points kept
+    around them (Ramer–Douglas–Peucker). Every point kept is one of `points`, the ends of each line among
+    them; lines are separated by a NaN row as before."""
+    scale = np.array([hi - lo for lo, hi in window[:2]], dtype=float)
+    out: list[np.ndarray] = []
+    for line in _joined(_pieces(points)):
+        out += [line[_kept(line / scale, tol)], np.full((1, 2), np.nan)]
+    return np.concatenate(out[:-1]) if out else points[:0]
+
+
+def _pieces(points: np.ndarray) -> list[np.ndarray]:
+    gap = np.isnan(points).any(axis=1)
+    edges = np.flatnonzero(np.diff(np.concatenate(([1], gap.astype(int), [1]))))
+    return [points[a:b] for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def _joined(pieces: list[np.ndarray]) -> list[np.ndarray]:
+    """Pieces chained where one ends exactly where another starts or ends (a contour's neighbouring cells
+    share the point on their common edge)."""
+    at: dict[tuple[float, float], list[int]] = {}
+    for k, piece in enumerate(pieces):
+        for end in (piece[0], piece[-1]):
+            at.setdefault((end[0], end[1]), []).append(k)
+    used = [False] * len(pieces)
+    lines = []
+    for k in range(len(pieces)):
+        if used[k]:
+            continue
+        used[k] = True
+        line = [pieces[k]]
+        for forward in (True, False):  # grow from its last point, then from its first
+            while True:
+                end = line[-1][-1] if forward else line[0][0]
+                nxt = next((m for m in at[(end[0], end[1])] if not used[m]), None)
+                if nxt is None:
+                    break
+                used[nxt] = True
+                piece = pieces[nxt]
+                if forward:
+                    line.append(piece if (piece[0] == end).all() else piece[::-1])
+                else:
+                    line.insert(0, piece if (piece[-1] == end).all() else piece[::-1])
+        whole = np.concatenate([line[0]] + [p[1:] for p in line[1:]])
+        lines.append(whole)
+    return lines
+
+
+def _kept(unit: np.ndarray, tol: float) -> np.ndarray:
+    """Which points of one line (in window units) Ramer–Douglas–Peucker keeps at `tol`."""
+    keep = np.zeros(len(unit), dtype=bool)
+    keep[[0, -1]] = True
+    stack = [(0, len(unit) - 1)]
+    while stack:
+        a, b = stack.pop()
+        if b - a < 2:
+            continue
+        chord = unit[b] - unit[a]
+        inner = unit[a + 1 : b] - unit[a]
+        length = float(np.hypot(*chord))
+        if length > 0:
+            distance = np.abs(chord[0] * inner[:, 1] - chord[1] * inner[:, 0]) / length
+        else:  # a closed line: measured from its one end
+            distance = np.hypot(inner[:, 0], inner[:, 1])
+        k = a + 1 + int(np.argmax(distance))
+        if distance[k - a - 1] > tol:
+            keep[k] = True
+            stack += [(a, k), (k, b)]
+    return keep
+
+
+def _nullclines(fig: go.Figure, lines: tuple[np.ndarray, ...], names: Sequence[str], window: Window) -> None:
     for points, name, color in zip(lines, names[:2], NULLCLINE_COLORS, strict=True):
         if len(points) == 0:
             continue
+        points = simplified(points, window)
         fig.add_trace(
             go.Scatter(
                 x=points[:, 0],
@@ -85,7 +162,7 @@ def phase_plane_figure(layers: PlaneLayers, height: int = 620) -> go.Figure:
     elif layers.arrows is not None:
         add_arrows(fig, layers.arrows, layers.window)
     if layers.nullclines is not None:
-        _nullclines(fig, layers.nullclines, layers.names)
+        _nullclines(fig, layers.nullclines, layers.names, layers.window)
     for curves in layers.trajectories:
         x, y = polyline(curves.y, (i, j))
         fig.add_trace(

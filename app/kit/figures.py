@@ -79,7 +79,11 @@ def figure_spec(build: Callable[..., go.Figure], *args: Hashable, **kwargs: Hash
     return FigureSpec(_built_spec(build, name, args, tuple(sorted(kwargs.items()))))
 
 
-@st.cache_data(max_entries=FIGURE_CACHE_ENTRIES, show_spinner=False)
+#: Streamlit cannot hash a complex number (a fixed point's eigenvalue): it is hashed as its two parts.
+_HASH_FUNCS = {complex: lambda z: (z.real, z.imag)}
+
+
+@st.cache_data(max_entries=FIGURE_CACHE_ENTRIES, show_spinner=False, hash_funcs=_HASH_FUNCS)
 def _built_spec(
     _build: Callable[..., go.Figure],
     name: str,
