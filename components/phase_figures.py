@@ -22,8 +22,8 @@ NULLCLINE_COLORS = ("#009E73", "#CC79A7")
 CLICK_TARGET_NAME = "click to start a trajectory"
 #: The 3-D box: the horizontal axes long against the vertical one, to use the width of a wide page.
 SCENE_ASPECT = {"x": 1.3, "y": 1.3, "z": 0.85}
-#: A nullcline's points closer than this (a fraction of the window) to the line through its neighbours are
-#: left out: a 4000th of the plane, a quarter of a pixel across a wide page's chart.
+#: A line's points closer than this (a fraction of the window) to the line through its neighbours are left
+#: out: a 4000th of the plane, a quarter of a pixel across a wide page's chart.
 SIMPLIFY_TOL = 2.5e-4
 
 
@@ -136,11 +136,13 @@ def _kept(unit: np.ndarray, tol: float) -> np.ndarray:
     return keep
 
 
-def _nullclines(fig: go.Figure, lines: tuple[np.ndarray, ...], names: Sequence[str], window: Window) -> None:
+def _nullclines(
+    fig: go.Figure, lines: tuple[np.ndarray, ...], names: Sequence[str], window: Window, tol: float
+) -> None:
     for points, name, color in zip(lines, names[:2], NULLCLINE_COLORS, strict=True):
         if len(points) == 0:
             continue
-        points = simplified(points, window)
+        points = simplified(points, window, tol)
         fig.add_trace(
             go.Scatter(
                 x=points[:, 0],
@@ -153,8 +155,9 @@ def _nullclines(fig: go.Figure, lines: tuple[np.ndarray, ...], names: Sequence[s
         )
 
 
-def phase_plane_figure(layers: PlaneLayers, height: int = 620) -> go.Figure:
-    """The phase plane: field, nullclines, trajectories, separatrices, fixed points and click targets."""
+def phase_plane_figure(layers: PlaneLayers, height: int = 620, tol: float = SIMPLIFY_TOL) -> go.Figure:
+    """The phase plane: field, nullclines, trajectories, separatrices, fixed points and click targets; lines
+    drawn in as few points as keep them within `tol` of the window's size (`simplified`)."""
     fig = go.Figure()
     i, j = layers.dims
     if layers.streamlets is not None:
@@ -162,9 +165,10 @@ def phase_plane_figure(layers: PlaneLayers, height: int = 620) -> go.Figure:
     elif layers.arrows is not None:
         add_arrows(fig, layers.arrows, layers.window)
     if layers.nullclines is not None:
-        _nullclines(fig, layers.nullclines, layers.names, layers.window)
+        _nullclines(fig, layers.nullclines, layers.names, layers.window, tol)
     for curves in layers.trajectories:
-        x, y = polyline(curves.y, (i, j))
+        plane = (layers.window[i], layers.window[j])
+        x, y = simplified(np.stack(polyline(curves.y, (i, j)), axis=1), plane, tol).T
         fig.add_trace(
             go.Scatter(
                 x=x,
