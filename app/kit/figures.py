@@ -71,12 +71,24 @@ class FigureSpec:
 Shown = go.Figure | FigureSpec
 
 
-def figure_spec(build: Callable[..., go.Figure], *args: Hashable, **kwargs: Hashable) -> FigureSpec:
+def figure_spec(build: Callable[..., Any], *args: Hashable, **kwargs: Hashable) -> Any:
     """`build(*args, **kwargs)` finished and compacted, made once per distinct (build, arguments) and shared
-    by every session in a bounded cache. `build` is a module-level builder (components/); the arguments are
-    what the view is made of (configs, cached arrays), which Streamlit hashes to key the cache."""
+    by every session in a bounded cache. `build` is a module-level builder (components/, or a cached view's
+    function); the arguments are what the view is made of (configs, cached arrays), which Streamlit hashes
+    to key the cache. A FigureSpec; where `build` gives no figure (a Failure), that, and nothing is kept."""
     name = f"{build.__module__}.{build.__qualname__}"
-    return FigureSpec(_built_spec(build, name, args, tuple(sorted(kwargs.items()))))
+    try:
+        return FigureSpec(_built_spec(build, name, args, tuple(sorted(kwargs.items()))))
+    except _NoFigure as none:
+        return none.result
+
+
+class _NoFigure(Exception):
+    """Raised through the cache, which keeps nothing then, with what a builder gave instead of a figure."""
+
+    def __init__(self, result: Any) -> None:
+        super().__init__(type(result).__name__)
+        self.result = result
 
 
 #: Streamlit cannot hash a complex number (a fixed point's eigenvalue): it is hashed as its two parts.
@@ -85,13 +97,16 @@ _HASH_FUNCS = {complex: lambda z: (z.real, z.imag)}
 
 @st.cache_data(max_entries=FIGURE_CACHE_ENTRIES, show_spinner=False, hash_funcs=_HASH_FUNCS)
 def _built_spec(
-    _build: Callable[..., go.Figure],
+    _build: Callable[..., Any],
     name: str,
     args: tuple[Hashable, ...],
     kwargs: tuple[tuple[str, Hashable], ...],
 ) -> dict[str, Any]:
     """Keyed on the builder's name (Streamlit does not hash functions) and its arguments."""
-    return finished_spec(_build(*args, **dict(kwargs)))
+    fig = _build(*args, **dict(kwargs))
+    if not isinstance(fig, go.Figure):
+        raise _NoFigure(fig)
+    return finished_spec(fig)
 
 
 def finished_spec(fig: go.Figure) -> dict[str, Any]:

@@ -63,7 +63,7 @@ def _scores(meta: dict, columns: list) -> None:
 
 with tab_lapse:
     if tab_lapse.open:
-        fig = timelapse_view(directory, target, False, direction, frame)
+        fig = figure_spec(timelapse_view, directory, target, False, direction, frame)
         if failed(fig):
             show_failure(fig, "Time-lapse unavailable")
         else:
@@ -87,7 +87,7 @@ with tab_planar:
         left, right = st.columns(2)
         with left:
             st.subheader("Continuous flow")
-            lapse = timelapse_view(directory, "moons", False, "forward", GRID.frames - 1)
+            lapse = figure_spec(timelapse_view, directory, "moons", False, "forward", GRID.frames - 1)
             moons = cnf("moons")
             if failed(lapse) or failed(moons):
                 show_failure(lapse if failed(lapse) else moons, "CNF unavailable")
@@ -144,7 +144,7 @@ with tab_reg:
         ):
             with column:
                 st.subheader(title)
-                lapse = timelapse_view(directory, "moons", regularised, "forward", frame)
+                lapse = figure_spec(timelapse_view, directory, "moons", regularised, "forward", frame)
                 if failed(loaded) or failed(lapse):
                     show_failure(loaded if failed(loaded) else lapse, f"{title} flow unavailable")
                 else:
