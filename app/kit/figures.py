@@ -20,6 +20,7 @@ import streamlit as st
 
 from components.export import figure_csv, figure_html
 from kit.chrome import presenter_mode
+from models.failure import Failure
 
 #: The plotly toolbar keeps its PNG button; the file name says where the picture came from.
 PLOTLY_CONFIG = {
@@ -71,24 +72,26 @@ class FigureSpec:
 Shown = go.Figure | FigureSpec
 
 
-def figure_spec(build: Callable[..., Any], *args: Hashable, **kwargs: Hashable) -> Any:
+def figure_spec(
+    build: Callable[..., go.Figure | Failure], *args: Hashable, **kwargs: Hashable
+) -> FigureSpec | Failure:
     """`build(*args, **kwargs)` finished and compacted, made once per distinct (build, arguments) and shared
     by every session in a bounded cache. `build` is a module-level builder (components/, or a cached view's
     function); the arguments are what the view is made of (configs, cached arrays), which Streamlit hashes
-    to key the cache. A FigureSpec; where `build` gives no figure (a Failure), that, and nothing is kept."""
+    to key the cache. Where `build` gives a Failure instead (a cached view's function), that, kept nowhere."""
     name = f"{build.__module__}.{build.__qualname__}"
     try:
         return FigureSpec(_built_spec(build, name, args, tuple(sorted(kwargs.items()))))
     except _NoFigure as none:
-        return none.result
+        return none.failure
 
 
 class _NoFigure(Exception):
-    """Raised through the cache, which keeps nothing then, with what a builder gave instead of a figure."""
+    """Raised through the cache, which keeps nothing then, with the Failure a builder gave."""
 
-    def __init__(self, result: Any) -> None:
-        super().__init__(type(result).__name__)
-        self.result = result
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.message)
+        self.failure = failure
 
 
 #: Streamlit cannot hash a complex number (a fixed point's eigenvalue): it is hashed as its two parts.
@@ -97,14 +100,14 @@ _HASH_FUNCS = {complex: lambda z: (z.real, z.imag)}
 
 @st.cache_data(max_entries=FIGURE_CACHE_ENTRIES, show_spinner=False, hash_funcs=_HASH_FUNCS)
 def _built_spec(
-    _build: Callable[..., Any],
+    _build: Callable[..., go.Figure | Failure],
     name: str,
     args: tuple[Hashable, ...],
     kwargs: tuple[tuple[str, Hashable], ...],
 ) -> dict[str, Any]:
     """Keyed on the builder's name (Streamlit does not hash functions) and its arguments."""
     fig = _build(*args, **dict(kwargs))
-    if not isinstance(fig, go.Figure):
+    if isinstance(fig, Failure):
         raise _NoFigure(fig)
     return finished_spec(fig)
 
