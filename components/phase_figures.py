@@ -69,11 +69,13 @@ def simplified(points: np.ndarray, window: Window, tol: float = SIMPLIFY_TOL) ->
     out of each line the points within `tol` of the window's size from the line through the points kept
     around them (Ramer–Douglas–Peucker). Every point kept is one of `points`, the ends of each line among
     them; lines are separated by a NaN row as before."""
+    lines = _joined(_pieces(points))
+    if not lines:
+        return points[:0]
+    gap = np.full((1, 2), np.nan)
+    joined = np.concatenate([part for line in lines for part in (line, gap)][:-1])
     scale = np.array([hi - lo for lo, hi in window[:2]], dtype=float)
-    out: list[np.ndarray] = []
-    for line in _joined(_pieces(points)):
-        out += [line[_kept(line / scale, tol)], np.full((1, 2), np.nan)]
-    return np.concatenate(out[:-1]) if out else points[:0]
+    return joined[_kept(joined / scale, tol)]
 
 
 def _pieces(points: np.ndarray) -> list[np.ndarray]:
@@ -114,26 +116,39 @@ def _joined(pieces: list[np.ndarray]) -> list[np.ndarray]:
 
 
 def _kept(unit: np.ndarray, tol: float) -> np.ndarray:
-    """Which points of one line (in window units) Ramer–Douglas–Peucker keeps at `tol`."""
-    keep = np.zeros(len(unit), dtype=bool)
-    keep[[0, -1]] = True
-    stack = [(0, len(unit) - 1)]
-    while stack:
-        a, b = stack.pop()
-        if b - a < 2:
-            continue
-        chord = unit[b] - unit[a]
-        inner = unit[a + 1 : b] - unit[a]
-        length = float(np.hypot(*chord))
-        if length > 0:
-            distance = np.abs(chord[0] * inner[:, 1] - chord[1] * inner[:, 0]) / length
-        else:  # a closed line: measured from its one end
-            distance = np.hypot(inner[:, 0], inner[:, 1])
-        k = a + 1 + int(np.argmax(distance))
-        if distance[k - a - 1] > tol:
-            keep[k] = True
-            stack += [(a, k), (k, b)]
-    return keep
+    """Which points of `unit` (lines in window units, a NaN row between them) Ramer–Douglas–Peucker keeps
+    at `tol`: every line's chords split at once, level by level, until no point lies farther than `tol`
+    from the chord over it. The NaN rows are kept, as the lines' separators."""
+    gap = np.isnan(unit).any(axis=1)
+    keep = gap.copy()
+    keep[0] = keep[-1] = True
+    keep[:-1] |= gap[1:]  # the last point of each line
+    keep[1:] |= gap[:-1]  # the first point of each line
+    while True:
+        ends = np.flatnonzero(keep)
+        a, b = ends[:-1], ends[1:]
+        open_ = (b - a >= 2) & ~np.isnan(unit[a, 0]) & ~np.isnan(unit[b, 0])
+        a, b = a[open_], b[open_]
+        if not len(a):
+            return keep
+        inner = b - a - 1
+        chord = np.repeat(np.arange(len(a)), inner)
+        first = np.concatenate(([0], np.cumsum(inner)[:-1]))
+        points = a[chord] + 1 + np.arange(inner.sum()) - first[chord]
+        along = unit[b[chord]] - unit[a[chord]]
+        off = unit[points] - unit[a[chord]]
+        length = np.hypot(along[:, 0], along[:, 1])
+        cross = np.abs(along[:, 0] * off[:, 1] - along[:, 1] * off[:, 0])
+        distance = np.where(
+            length > 0, cross / np.where(length > 0, length, 1.0), np.hypot(off[:, 0], off[:, 1])
+        )
+        farthest = np.maximum.reduceat(distance, first)
+        split = farthest > tol
+        if not split.any():
+            return keep
+        at = np.flatnonzero((distance == farthest[chord]) & split[chord])
+        _, one = np.unique(chord[at], return_index=True)  # the first farthest point of each chord
+        keep[points[at[one]]] = True
 
 
 def _nullclines(
