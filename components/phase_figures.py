@@ -22,6 +22,9 @@ NULLCLINE_COLORS = ("#009E73", "#CC79A7")
 CLICK_TARGET_NAME = "click to start a trajectory"
 #: The 3-D box: the horizontal axes long against the vertical one, to use the width of a wide page.
 SCENE_ASPECT = {"x": 1.3, "y": 1.3, "z": 0.85}
+#: A line's points closer than this (a fraction of the window) to the line through its neighbours are left
+#: out: a 4000th of the plane, a quarter of a pixel across a wide page's chart.
+SIMPLIFY_TOL = 2.5e-4
 
 
 @dataclass(frozen=True)
@@ -60,10 +63,101 @@ def polyline(y: np.ndarray, dims: tuple[int, int] = (0, 1)) -> tuple[np.ndarray,
     return flat[:, 0], flat[:, 1]
 
 
-def _nullclines(fig: go.Figure, lines: tuple[np.ndarray, ...], names: Sequence[str]) -> None:
+def simplified(points: np.ndarray, window: Window, tol: float = SIMPLIFY_TOL) -> np.ndarray:
+    """`points: (N, 2)`, pieces of line with a NaN row between them (a contour's segments, one per grid
+    cell), as the same picture in fewer points: pieces that meet end to end joined into one line, and left
+    out of each line the points within `tol` of the window's size from the line through the points kept
+    around them (Ramer–Douglas–Peucker). Every point kept is one of `points`, the ends of each line among
+    them; lines are separated by a NaN row as before."""
+    lines = _joined(_pieces(points))
+    if not lines:
+        return points[:0]
+    gap = np.full((1, 2), np.nan)
+    joined = np.concatenate([part for line in lines for part in (line, gap)][:-1])
+    scale = np.array([hi - lo for lo, hi in window[:2]], dtype=float)
+    return joined[_kept(joined / scale, tol)]
+
+
+def _pieces(points: np.ndarray) -> list[np.ndarray]:
+    gap = np.isnan(points).any(axis=1)
+    edges = np.flatnonzero(np.diff(np.concatenate(([1], gap.astype(int), [1]))))
+    return [points[a:b] for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def _joined(pieces: list[np.ndarray]) -> list[np.ndarray]:
+    """Pieces chained where one ends exactly where another starts or ends (a contour's neighbouring cells
+    share the point on their common edge)."""
+    at: dict[tuple[float, float], list[int]] = {}
+    for k, piece in enumerate(pieces):
+        for end in (piece[0], piece[-1]):
+            at.setdefault((end[0], end[1]), []).append(k)
+    used = [False] * len(pieces)
+    lines = []
+    for k in range(len(pieces)):
+        if used[k]:
+            continue
+        used[k] = True
+        line = [pieces[k]]
+        for forward in (True, False):  # grow from its last point, then from its first
+            while True:
+                end = line[-1][-1] if forward else line[0][0]
+                nxt = next((m for m in at[(end[0], end[1])] if not used[m]), None)
+                if nxt is None:
+                    break
+                used[nxt] = True
+                piece = pieces[nxt]
+                if forward:
+                    line.append(piece if (piece[0] == end).all() else piece[::-1])
+                else:
+                    line.insert(0, piece if (piece[-1] == end).all() else piece[::-1])
+        whole = np.concatenate([line[0]] + [p[1:] for p in line[1:]])
+        lines.append(whole)
+    return lines
+
+
+def _kept(unit: np.ndarray, tol: float) -> np.ndarray:
+    """Which points of `unit` (lines in window units, a NaN row between them) Ramer–Douglas–Peucker keeps
+    at `tol`: every line's chords split at once, level by level, until no point lies farther than `tol`
+    from the chord over it. The NaN rows are kept, as the lines' separators."""
+    gap = np.isnan(unit).any(axis=1)
+    keep = gap.copy()
+    keep[0] = keep[-1] = True
+    keep[:-1] |= gap[1:]  # the last point of each line
+    keep[1:] |= gap[:-1]  # the first point of each line
+    while True:
+        ends = np.flatnonzero(keep)
+        a, b = ends[:-1], ends[1:]
+        open_ = (b - a >= 2) & ~np.isnan(unit[a, 0]) & ~np.isnan(unit[b, 0])
+        a, b = a[open_], b[open_]
+        if not len(a):
+            return keep
+        inner = b - a - 1
+        chord = np.repeat(np.arange(len(a)), inner)
+        first = np.concatenate(([0], np.cumsum(inner)[:-1]))
+        points = a[chord] + 1 + np.arange(inner.sum()) - first[chord]
+        along = unit[b[chord]] - unit[a[chord]]
+        off = unit[points] - unit[a[chord]]
+        length = np.hypot(along[:, 0], along[:, 1])
+        cross = np.abs(along[:, 0] * off[:, 1] - along[:, 1] * off[:, 0])
+        distance = np.where(
+            length > 0, cross / np.where(length > 0, length, 1.0), np.hypot(off[:, 0], off[:, 1])
+        )
+        farthest = np.maximum.reduceat(distance, first)
+        split = farthest > tol
+        if not split.any():
+            return keep
+        at = np.flatnonzero((distance == farthest[chord]) & split[chord])
+        _, one = np.unique(chord[at], return_index=True)  # the first farthest point of each chord
+        keep[points[at[one]]] = True
+
+
+def _nullclines(
+    fig: go.Figure, lines: tuple[np.ndarray, ...], names: Sequence[str], window: Window, tol: float
+) -> None:
     for points, name, color in zip(lines, names[:2], NULLCLINE_COLORS, strict=True):
         if len(points) == 0:
             continue
+        points = simplified(points, window, tol)
         fig.add_trace(
             go.Scatter(
                 x=points[:, 0],
@@ -76,8 +170,9 @@ def _nullclines(fig: go.Figure, lines: tuple[np.ndarray, ...], names: Sequence[s
         )
 
 
-def phase_plane_figure(layers: PlaneLayers, height: int = 620) -> go.Figure:
-    """The phase plane: field, nullclines, trajectories, separatrices, fixed points and click targets."""
+def phase_plane_figure(layers: PlaneLayers, height: int = 620, tol: float = SIMPLIFY_TOL) -> go.Figure:
+    """The phase plane: field, nullclines, trajectories, separatrices, fixed points and click targets; lines
+    drawn in as few points as keep them within `tol` of the window's size (`simplified`)."""
     fig = go.Figure()
     i, j = layers.dims
     if layers.streamlets is not None:
@@ -85,9 +180,10 @@ def phase_plane_figure(layers: PlaneLayers, height: int = 620) -> go.Figure:
     elif layers.arrows is not None:
         add_arrows(fig, layers.arrows, layers.window)
     if layers.nullclines is not None:
-        _nullclines(fig, layers.nullclines, layers.names)
+        _nullclines(fig, layers.nullclines, layers.names, layers.window, tol)
     for curves in layers.trajectories:
-        x, y = polyline(curves.y, (i, j))
+        plane = (layers.window[i], layers.window[j])
+        x, y = simplified(np.stack(polyline(curves.y, (i, j)), axis=1), plane, tol).T
         fig.add_trace(
             go.Scatter(
                 x=x,

@@ -11,6 +11,7 @@ import numpy as np
 import streamlit as st
 import torch
 
+from components.phase_figures import simplified
 from models.ode.solve import SolveError
 from models.phase.fixed_points import FixedPoint, NewtonConfig, find_fixed_points, separatrix_seeds
 from models.phase.nullclines import nullcline_lines
@@ -136,7 +137,10 @@ def field_lines(
 def nullclines(
     spec: SystemSpec, window: Window, n: int = 121, t: float = 0.0
 ) -> tuple[np.ndarray, np.ndarray]:
-    return nullcline_lines(spec.field(), window, n, t)
+    """Both nullclines as lines in the fewest points that draw them (`simplified`, once here rather than in
+    every view's figure: they do not change with the trajectories' solver or start)."""
+    lines = nullcline_lines(spec.field(), window, n, t)
+    return simplified(lines[0], window), simplified(lines[1], window)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ import streamlit as st
 from components.export import figure_csv, figure_html
 from components.style import scale_legend_below
 from kit.chrome import presenter_mode
+from models.failure import Failure
 
 #: The plotly toolbar keeps its PNG button; the file name says where the picture came from.
 PLOTLY_CONFIG = {
@@ -72,17 +73,44 @@ class FigureSpec:
 Shown = go.Figure | FigureSpec
 
 
-def figure_spec(build: Callable[..., go.Figure], *args: Hashable) -> FigureSpec:
-    """`build(*args)` finished and compacted, made once per distinct (build, args) and shared by every
-    session in a bounded cache. `build` is a module-level builder (components/); `args` are what the view
-    is made of (configs, cached arrays), which Streamlit hashes to key the cache."""
-    return FigureSpec(_built_spec(build, f"{build.__module__}.{build.__qualname__}", args))
+def figure_spec(
+    build: Callable[..., go.Figure | Failure], *args: Hashable, **kwargs: Hashable
+) -> FigureSpec | Failure:
+    """`build(*args, **kwargs)` finished and compacted, made once per distinct (build, arguments) and shared
+    by every session in a bounded cache. `build` is a module-level builder (components/, or a cached view's
+    function); the arguments are what the view is made of (configs, cached arrays), which Streamlit hashes
+    to key the cache. Where `build` gives a Failure instead (a cached view's function), that, kept nowhere."""
+    name = f"{build.__module__}.{build.__qualname__}"
+    try:
+        return FigureSpec(_built_spec(build, name, args, tuple(sorted(kwargs.items()))))
+    except _NoFigure as none:
+        return none.failure
 
 
-@st.cache_data(max_entries=FIGURE_CACHE_ENTRIES, show_spinner=False)
-def _built_spec(_build: Callable[..., go.Figure], name: str, args: tuple[Hashable, ...]) -> dict[str, Any]:
+class _NoFigure(Exception):
+    """Raised through the cache, which keeps nothing then, with the Failure a builder gave."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.message)
+        self.failure = failure
+
+
+#: Streamlit cannot hash a complex number (a fixed point's eigenvalue): it is hashed as its two parts.
+_HASH_FUNCS = {complex: lambda z: (z.real, z.imag)}
+
+
+@st.cache_data(max_entries=FIGURE_CACHE_ENTRIES, show_spinner=False, hash_funcs=_HASH_FUNCS)
+def _built_spec(
+    _build: Callable[..., go.Figure | Failure],
+    name: str,
+    args: tuple[Hashable, ...],
+    kwargs: tuple[tuple[str, Hashable], ...],
+) -> dict[str, Any]:
     """Keyed on the builder's name (Streamlit does not hash functions) and its arguments."""
-    return finished_spec(_build(*args))
+    fig = _build(*args, **dict(kwargs))
+    if isinstance(fig, Failure):
+        raise _NoFigure(fig)
+    return finished_spec(fig)
 
 
 def finished_spec(fig: go.Figure) -> dict[str, Any]:

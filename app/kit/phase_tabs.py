@@ -13,7 +13,7 @@ from components.fixed_point_figures import format_complex, trace_determinant_fig
 from components.phase_figures import flow_animation_figure, trajectories_3d_figure
 from components.style import readable_table
 from kit.failure import drawn_part, failed, show_failure
-from kit.figures import show_figure
+from kit.figures import figure_spec, show_figure
 from kit.links import PageLinks
 from models.phase.fixed_points import FixedPoint
 from models.phase.portrait import PortraitConfig, Window
@@ -76,7 +76,7 @@ def fixed_points_tab(spec: SystemSpec, window: Window, wrap: bool, dim: int) -> 
                 )
         if right is not None:
             with right:
-                show_figure(trace_determinant_figure(shown), key="phase.tracedet")
+                show_figure(figure_spec(trace_determinant_figure, shown), key="phase.tracedet")
                 st.caption("A planar fixed point's type depends only on the trace τ and determinant Δ of J.")
 
 
@@ -102,7 +102,8 @@ def flow_tab(
             theta = points_drawn[..., 0]
             points_drawn[..., 0] = theta - 2 * np.pi * np.ceil((theta - np.pi) / (2 * np.pi))
         show_figure(
-            flow_animation_figure(
+            figure_spec(
+                flow_animation_figure,
                 window,
                 names,
                 moving.times,
@@ -135,7 +136,9 @@ def three_d_tab(
     rows = rows[:: max(1, len(rows) // 80)]
     curves = view.y[:, rows]
     if dim == 3:
-        show_figure(trajectories_3d_figure(curves, names, points or (), color_by=view.t), key="phase.3d")
+        show_figure(
+            figure_spec(trajectories_3d_figure, curves, names, points or (), color_by=view.t), key="phase.3d"
+        )
         st.caption(
             "Drag to rotate. Colour is time. Fixed points are marked; near the Lorenz attractor every "
             "trajectory winds around the two outer ones, flipping between them unpredictably."
@@ -145,7 +148,8 @@ def three_d_tab(
         if cylinder:
             theta, mom = curves[..., 0], curves[..., 1]
             show_figure(
-                trajectories_3d_figure(
+                figure_spec(
+                    trajectories_3d_figure,
                     np.stack((np.cos(theta), np.sin(theta), mom), axis=-1),
                     ("cos θ", "sin θ", names[1]),
                     cylinder=True,
@@ -159,7 +163,10 @@ def three_d_tab(
         else:
             times = view.t[:, None] * view.direction[rows][None, :]
             lifted = np.concatenate((curves, times[..., None]), axis=-1)
-            show_figure(trajectories_3d_figure(drawn(lifted), (*names, "t"), color_by=None), key="phase.xyt")
+            show_figure(
+                figure_spec(trajectories_3d_figure, drawn(lifted), (*names, "t"), color_by=None),
+                key="phase.xyt",
+            )
             st.caption(
                 "Each solution is a curve through (x, y, t); the phase portrait is its shadow on the floor. "
                 "Curves never cross in this space, because a solution is fixed by where it is at a time."

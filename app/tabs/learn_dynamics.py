@@ -13,7 +13,7 @@ from cached.learning import FieldView, field_view, observations, shipped_field_v
 from components.learning_figures import curve_chart, curve_records, vector_field_figure
 from kit.chrome import presenter_mode
 from kit.failure import failed, show_failure
-from kit.figures import show_chart, show_figure, show_live_figure
+from kit.figures import figure_spec, show_chart, show_figure, show_live_figure
 from kit.links import PageLinks
 from kit.live_training import LiveProgress, TrainButton, training_fragment
 from kit.quiet_controls import choice, slider
@@ -174,7 +174,7 @@ def render(links: PageLinks) -> None:
             fv = shipped_field_view(system, kind, index)
             title = f"shipped fit after {snap_steps[index]} steps"
         if fv is not None:
-            show_figure(field_figure(fv, title), key="field", name="learned-field")
+            show_figure(figure_spec(field_figure, fv, title), key="field", name="learned-field")
         records = curve_records(
             np.arange(1, len(losses) + 1), losses, "step", "window MSE", run="shipped fit"
         )

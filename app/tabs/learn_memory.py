@@ -12,7 +12,7 @@ from cached.learning import MemoryPoint, memory_point
 from components.learning_figures import gradient_gap_figure, memory_figure, time_figure
 from components.style import readable_table
 from kit.chrome import presenter_mode
-from kit.figures import show_figure
+from kit.figures import figure_spec, show_figure
 from kit.links import PageLinks
 from kit.quiet_controls import choice
 from models.learning.adjoint_memory import MemoryStudyConfig
@@ -119,7 +119,8 @@ def render(links: PageLinks) -> None:
     )
     with figure_area:
         show_figure(
-            memory_figure(
+            figure_spec(
+                memory_figure,
                 x, np.array([p.direct_saved for p in points]), np.array([p.adjoint_saved for p in points]),
                 np.array([p.adjoint_peak for p in points]), x_title,
             ),
@@ -136,7 +137,7 @@ def render(links: PageLinks) -> None:
     left, right = st.columns(2)
     with left:
         show_figure(
-            gradient_gap_figure(x, np.array([p.rel_diff for p in points]), x_title),
+            figure_spec(gradient_gap_figure, x, np.array([p.rel_diff for p in points]), x_title),
             key="gap",
             name="gradient-gap",
         )
@@ -147,7 +148,7 @@ def render(links: PageLinks) -> None:
         )
     with right:
         runs = {m: tuple(tuple(p.runs[m][i] for p in points) for i in (0, 1)) for m in ("direct", "adjoint")}
-        show_figure(time_figure(x, runs, x_title), key="times", name="adjoint-times")
+        show_figure(figure_spec(time_figure, x, runs, x_title), key="times", name="adjoint-times")
         st.caption(timing_caption(x, points, "steps" if solver == "rk4" else "forward evaluations"))
     first = (
         {"steps": [p.steps for p in points]} if solver == "rk4" else {"tolerance": [p.tol for p in points]}

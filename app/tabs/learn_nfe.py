@@ -19,7 +19,7 @@ from components.learning_figures import (
 )
 from kit.chrome import presenter_mode
 from kit.failure import failed, show_failure
-from kit.figures import show_chart, show_figure
+from kit.figures import figure_spec, show_chart, show_figure
 from kit.links import PageLinks
 from kit.live_training import LiveProgress, TrainButton, training_fragment
 from kit.quiet_controls import switch
@@ -120,14 +120,14 @@ def render(links: PageLinks) -> None:
         with a:
             label = "backward (adjoint + seminorm)" if seminorm else "backward (adjoint)"
             show_figure(
-                nfe_tolerance_figure(sweep.column("tol"), fwd, bwd, label),
+                figure_spec(nfe_tolerance_figure, sweep.column("tol"), fwd, bwd, label),
                 key="nfe_tol",
                 name="nfe-vs-tolerance",
             )
         with b:
             slope = seconds_per_evaluation(sweep)
             show_figure(
-                time_vs_nfe_figure(fwd, sweep.column("forward_s"), slope),
+                figure_spec(time_vs_nfe_figure, fwd, sweep.column("forward_s"), slope),
                 key="nfe_time",
                 name="time-vs-nfe",
             )
@@ -140,7 +140,9 @@ def render(links: PageLinks) -> None:
                 for m in MODES
             }
             show_figure(
-                backward_vs_forward_figure(fwd, curves), key="nfe_bwd", name="backward-vs-forward-nfe"
+                figure_spec(backward_vs_forward_figure, fwd, curves),
+                key="nfe_bwd",
+                name="backward-vs-forward-nfe",
             )
         ratio = backward_forward_ratio(sweep, mode)
         adjoint = "the adjoint with a seminorm" if seminorm else "the adjoint"

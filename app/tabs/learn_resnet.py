@@ -19,7 +19,7 @@ from components.learning_figures import (
 )
 from kit.chrome import presenter_mode
 from kit.failure import failed, show_failure
-from kit.figures import show_chart, show_figure
+from kit.figures import figure_spec, show_chart, show_figure
 from kit.links import BadValue, PageLinks
 from kit.live_training import LiveProgress, TrainButton, training_fragment
 from models.failure import Failure
@@ -99,7 +99,8 @@ def render(links: PageLinks) -> None:
         left, right = st.columns(2)
         with left:
             show_figure(
-                regression_figure(
+                figure_spec(
+                    regression_figure,
                     arrays.x_data, arrays.y_data, arrays.x_grid, arrays.y_true,
                     [(resnet_label, arrays.resnet_pred, RESNET_COLOR), ("ODE-Net", arrays.odenet_pred, ODENET_COLOR)],
                     (-2.0, 2.0),
@@ -108,9 +109,12 @@ def render(links: PageLinks) -> None:
             )  # fmt: skip
         with right:
             show_figure(
-                depth_paths_figure(arrays.resnet_t, arrays.resnet_states, arrays.ode_t, arrays.ode_states),
-                key="paths", name="resnet-odenet-paths",
-            )  # fmt: skip
+                figure_spec(
+                    depth_paths_figure, arrays.resnet_t, arrays.resnet_states, arrays.ode_t, arrays.ode_states
+                ),
+                key="paths",
+                name="resnet-odenet-paths",
+            )
         st.markdown(
             "A ResNet layer y ← y + h·f(y) is one Euler step of dy/dt = f(y); the classic ResNet takes h = 1. "
             "Right: the hidden state of nine inputs through the layers (markers, straight jumps) and through "

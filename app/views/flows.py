@@ -7,7 +7,7 @@ import streamlit as st
 from cached.flows import GRID, checkpoint_dir, cnf, estimator_study, planar, planar_density, timelapse_view
 from components.flow_density_figures import density_figure, trace_spread_figure
 from kit.failure import failed, show_failure
-from kit.figures import show_figure
+from kit.figures import figure_spec, show_figure
 from kit.flows_training import live_training
 from kit.page import PageScaffold
 from kit.page_views import FlowsView
@@ -70,7 +70,7 @@ def _scores(meta: dict, columns: list) -> None:
 
 with tab_lapse:
     if tab_lapse.open:
-        fig = timelapse_view(directory, target, False, direction, frame)
+        fig = figure_spec(timelapse_view, directory, target, False, direction, frame)
         if failed(fig):
             show_failure(fig, "Time-lapse unavailable")
         else:
@@ -94,7 +94,7 @@ with tab_planar:
         left, right = st.columns(2)
         with left:
             st.subheader("Continuous flow")
-            lapse = timelapse_view(directory, "moons", False, "forward", GRID.frames - 1)
+            lapse = figure_spec(timelapse_view, directory, "moons", False, "forward", GRID.frames - 1)
             moons = cnf("moons")
             if failed(lapse) or failed(moons):
                 show_failure(lapse if failed(lapse) else moons, "CNF unavailable")
@@ -107,7 +107,7 @@ with tab_planar:
             if failed(shown) or failed(flow):
                 show_failure(shown if failed(shown) else flow, "Planar flow unavailable")
             else:
-                show_figure(density_figure(*shown), key="flows_planar", name=f"planar-k{k}")
+                show_figure(figure_spec(density_figure, *shown), key="flows_planar", name=f"planar-k{k}")
                 _scores(flow.meta, st.columns(3))
         st.markdown(
             "Both flows trained by maximum likelihood on the same two-moons draws and scored on held-out "
@@ -122,7 +122,11 @@ with tab_trace:
         if failed(study):
             show_failure(study, "Estimator study unavailable")
         else:
-            show_figure(trace_spread_figure(study.exact, study.spread), key="flows_trace", name="hutchinson")
+            show_figure(
+                figure_spec(trace_spread_figure, study.exact, study.spread),
+                key="flows_trace",
+                name="hutchinson",
+            )
             n = study.nfe
             a, b, c = st.columns(3)
             a.metric("NFE, exact trace", n.exact)
@@ -147,7 +151,7 @@ with tab_reg:
         ):
             with column:
                 st.subheader(title)
-                lapse = timelapse_view(directory, "moons", regularised, "forward", frame)
+                lapse = figure_spec(timelapse_view, directory, "moons", regularised, "forward", frame)
                 if failed(loaded) or failed(lapse):
                     show_failure(loaded if failed(loaded) else lapse, f"{title} flow unavailable")
                 else:

@@ -24,7 +24,7 @@ from components.latent_space_figures import (
     prior_samples_figure,
 )
 from kit.failure import failed
-from kit.figures import show_chart, show_figure
+from kit.figures import figure_spec, show_chart, show_figure
 from kit.page import PageScaffold
 from kit.page_views import LatentSpiralsView
 from kit.quiet_controls import choice, number, slider
@@ -146,8 +146,16 @@ with tab_extra:
                 help=f"Against the noise-free curve at the {len(ex.t) - k} times after t = {ex.t[k - 1]:.1f}.",
             )
             show_figure(
-                extrapolation_figure(
-                    ex.t, ex.obs, ex.true, k, ex.latent[k:], "latent ODE", LATENT_COLOR, ex.latent[:k]
+                figure_spec(
+                    extrapolation_figure,
+                    ex.t,
+                    ex.obs,
+                    ex.true,
+                    k,
+                    ex.latent[k:],
+                    "latent ODE",
+                    LATENT_COLOR,
+                    ex.latent[:k],
                 ),
                 key="latent_extrapolation",
             )
@@ -158,7 +166,7 @@ with tab_extra:
                 help="The RNN reads the same k points, then feeds its own predictions back in.",
             )
             show_figure(
-                extrapolation_figure(ex.t, ex.obs, ex.true, k, ex.rnn, "RNN", RNN_COLOR),
+                figure_spec(extrapolation_figure, ex.t, ex.obs, ex.true, k, ex.rnn, "RNN", RNN_COLOR),
                 key="rnn_extrapolation",
             )
         st.markdown(
@@ -172,7 +180,9 @@ with tab_latent:
     if tab_latent.open:
         ex = extrapolation(directory, source, index, seed, k)
         _, _, others = latent_pca(directory)
-        show_figure(latent_path_figure(ex.t, ex.path, k, others=list(others[:16])), key="latent_path")
+        show_figure(
+            figure_spec(latent_path_figure, ex.t, ex.path, k, others=list(others[:16])), key="latent_path"
+        )
         st.markdown(
             f"The hidden state z(t) of the latent ODE ({loaded.latent.cfg.latent_dim} dimensions) seen through "
             "a fixed projection: the top three principal directions of the latent paths of the held-out "
@@ -200,13 +210,18 @@ with tab_interp:
         left, right = st.columns(2)
         with left:
             show_figure(
-                interpolation_figure(
-                    current, curves[0], curves[-1], alpha, (_spiral_label(str(a)), _spiral_label(str(b)))
+                figure_spec(
+                    interpolation_figure,
+                    current,
+                    curves[0],
+                    curves[-1],
+                    alpha,
+                    (_spiral_label(str(a)), _spiral_label(str(b))),
                 ),
                 key="interpolation",
             )
         with right:
-            show_figure(family_figure(curves, alphas, current, alpha), key="family")
+            show_figure(figure_spec(family_figure, curves, alphas, current, alpha), key="family")
         st.markdown(
             f"Both spirals are encoded from their first {INTERP_OBSERVED} points; the slider moves z₀ along the "
             "straight line between the two encodings and the decoder draws the ODE's path from there. Because "
@@ -215,7 +230,8 @@ with tab_interp:
         )
         st.subheader("The morph, animated")
         show_figure(
-            morph_animation_figure(all_curves[::ANIMATION_EVERY], all_alphas[::ANIMATION_EVERY]), key="morph"
+            figure_spec(morph_animation_figure, all_curves[::ANIMATION_EVERY], all_alphas[::ANIMATION_EVERY]),
+            key="morph",
         )
 
 with tab_prior:
@@ -230,7 +246,7 @@ with tab_prior:
                 )
             )
         t, samples = prior(directory, n_samples, prior_seed)
-        show_figure(prior_samples_figure(t, samples), key="prior")
+        show_figure(figure_spec(prior_samples_figure, t, samples), key="prior")
         st.markdown(
             "New spirals made from nothing: z₀ is drawn from the prior N(0, I) and the latent ODE and decoder do "
             "the rest. The KL term of the loss pulls the encodings towards this prior; with the small fixed "

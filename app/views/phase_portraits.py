@@ -23,7 +23,7 @@ from cached.phase import (
 from components.fixed_point_figures import STABLE_COLOR, UNSTABLE_COLOR
 from components.phase_figures import CLICK_COLOR, PlaneLayers, TrajectorySet, phase_plane_figure
 from kit.failure import drawn_part, failed, show_failure
-from kit.figures import show_figure
+from kit.figures import figure_spec, show_figure
 from kit.links import parse_choice
 from kit.page import PageScaffold
 from kit.page_views import PhasePortraitsView
@@ -301,7 +301,7 @@ with tab_plane:
                 st.session_state[CHART_VERSION] += 1
 
         show_figure(
-            phase_plane_figure(layers),
+            figure_spec(phase_plane_figure, layers),
             key=chart_key,
             on_select=take_click if dim == 2 else "ignore",
             selection_mode=("points",),

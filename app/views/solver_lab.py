@@ -27,7 +27,7 @@ from components.solver_figures import (
 )
 from components.style import Curve
 from kit.failure import drawn_part, failed, show_failure
-from kit.figures import show_figure
+from kit.figures import figure_spec, show_figure
 from kit.page import PageScaffold
 from kit.page_views import SolverLabView
 from models.failure import Failure
@@ -203,7 +203,9 @@ with tab_traj:
             left, right = st.columns(2)
             with left:
                 show_figure(
-                    components_figure(curves, spec.state_names, framing.ranges, log_time=spec.log_time),
+                    figure_spec(
+                        components_figure, curves, spec.state_names, framing.ranges, log_time=spec.log_time
+                    ),
                     key="components",
                     name="solver-components",
                 )
@@ -218,13 +220,15 @@ with tab_traj:
                     )
                 window = framing.ranges[:2] if framing.ranges else None
                 show_figure(
-                    phase_figure(curves, spec.state_names, window, steps=steps),
+                    figure_spec(phase_figure, curves, spec.state_names, window, steps),
                     key="phase",
                     name="solver-phase",
                 )
         else:
             show_figure(
-                components_figure(curves, spec.state_names, framing.ranges, log_time=spec.log_time),
+                figure_spec(
+                    components_figure, curves, spec.state_names, framing.ranges, log_time=spec.log_time
+                ),
                 key="components",
                 name="solver-components",
             )
@@ -232,7 +236,9 @@ with tab_traj:
 
 with tab_3d:
     if tab_3d.open:
-        show_figure(trajectory_3d_figure(curves, spec.state_names), key="traj3d", name="solver-3d")
+        show_figure(
+            figure_spec(trajectory_3d_figure, curves, spec.state_names), key="traj3d", name="solver-3d"
+        )
         st.caption(
             "Drag to rotate the 3-D view. For a 2-D system the third axis is time: the solution is a curve "
             "through (x, y, t), and the phase portrait is its shadow on the floor."
@@ -249,7 +255,9 @@ with tab_order:
             )
         else:
             show_figure(
-                error_order_figure([(s.method, LABELS[s.method], s.h, s.error, s.order) for s in sweeps]),
+                figure_spec(
+                    error_order_figure, [(s.method, LABELS[s.method], s.h, s.error, s.order) for s in sweeps]
+                ),
                 key="orders",
                 name="solver-error-vs-step",
             )
@@ -284,7 +292,7 @@ with tab_work:
                 (s.method, LABELS[s.method], s.nfe, s.error, [f"h = {x:.3g}" for x in s.h]) for s in sweeps
             ]
             series += work_point_series(points, LABELS)
-            show_figure(work_precision_figure(series), key="work", name="solver-work-precision")
+            show_figure(figure_spec(work_precision_figure, series), key="work", name="solver-work-precision")
             st.markdown(
                 "Cost is counted in evaluations of f (NFE), which is what a Neural ODE pays for. Lower and to "
                 "the left is better: a higher-order method buys each extra digit of accuracy for fewer "
@@ -300,7 +308,8 @@ with tab_adapt:
             )
         else:
             show_figure(
-                step_size_figure(
+                figure_spec(
+                    step_size_figure,
                     adaptive_run.method,
                     LABELS[adaptive_run.method],
                     adaptive_run.step_times,

@@ -10,7 +10,8 @@ import plotly.graph_objects as go
 
 from kit import figures
 from kit.figures import FIGURE_CACHE_ENTRIES, compact_spec, figure_spec, finished_spec
-from tests.app.apptest_helpers import _plain
+from models.failure import Failure
+from tests.app.apptest_helpers import _plain, assert_clean, open_page
 
 
 def _values(array: dict) -> np.ndarray:
@@ -66,3 +67,31 @@ def test_the_shared_spec_is_built_once_per_view_and_bounded(monkeypatch):
     assert calls.count((50, 2.0)) == 2
     assert figure_spec(build, 50, 2.0).figure().data[0].type == "scatter"  # the exports' figure
     figures._built_spec.clear()
+
+
+def test_a_builder_that_gives_no_figure_returns_it_and_keeps_nothing():
+    figures._built_spec.clear()
+    calls = []
+
+    def build(x: int) -> Failure:
+        calls.append(x)
+        return Failure(f"no figure for {x}")
+
+    first, again = figure_spec(build, 1), figure_spec(build, 1)
+    assert isinstance(first, Failure) and first.message == "no figure for 1"
+    assert isinstance(again, Failure) and calls == [1, 1]  # built again: a failure is not kept
+
+
+def test_a_second_session_on_a_view_reuses_its_shared_figures(monkeypatch):
+    """A fresh visitor's run of the Solver lab's and the Phase portraits' default views builds no figure."""
+    built = []
+    real = figures.finished_spec
+    monkeypatch.setattr(figures, "finished_spec", lambda fig: built.append(1) or real(fig))
+    for url in ("solver_lab", "phase_portraits"):
+        first = open_page(url)
+        assert_clean(first)
+        built.clear()
+        again = open_page(url)  # another session, same view
+        assert_clean(again)
+        assert built == []
+        assert again.get("plotly_chart")[0].proto.spec == first.get("plotly_chart")[0].proto.spec

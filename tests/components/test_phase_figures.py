@@ -8,15 +8,18 @@ import json
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+import torch
 
 from components.fixed_point_figures import format_complex, trace_determinant_figure
 from components.phase_figures import (
     CLICK_TARGET_NAME,
+    SIMPLIFY_TOL,
     PlaneLayers,
     TrajectorySet,
     flow_animation_figure,
     phase_plane_figure,
     polyline,
+    simplified,
     trajectories_3d_figure,
 )
 from components.phase_marks import SPEED_BINS, speed_bins
@@ -148,3 +151,31 @@ def test_the_3d_scene_is_wider_than_tall_to_use_a_wide_page():
     assert scene_["aspectmode"] == "manual"
     ratio = scene_["aspectratio"]
     assert ratio["x"] == ratio["y"] == 1.3 and ratio["z"] == 0.85
+
+
+def test_a_nullcline_goes_in_fewer_points_within_a_quarter_pixel_of_the_same_line():
+    window = ((-3.0, 3.0), (-2.0, 2.0))
+    field = lambda t, y: torch.stack([y[..., 1] - torch.sin(2 * y[..., 0]), y[..., 0]], dim=-1)  # noqa: E731
+    lines = nullcline_lines(field, window, 121)
+    for line in lines:
+        drawn = simplified(line, window)
+        points = line[~np.isnan(line).any(axis=1)]
+        kept = drawn[~np.isnan(drawn).any(axis=1)]
+        assert len(kept) < len(points) / 3
+        assert {tuple(p) for p in kept} <= {tuple(p) for p in points}  # every point kept is one of the line's
+        scale = np.array([hi - lo for lo, hi in window])
+        pieces = np.split(drawn, np.flatnonzero(np.isnan(drawn).any(axis=1)))
+        segments = [
+            (a / scale, b / scale)
+            for piece in pieces
+            for a, b in zip(piece[:-1], piece[1:], strict=True)
+            if not (np.isnan(a).any() or np.isnan(b).any())
+        ]
+        for p in points / scale:
+            gap = min(
+                np.linalg.norm(
+                    p - (a + np.clip(np.dot(p - a, b - a) / max(np.dot(b - a, b - a), 1e-30), 0, 1) * (b - a))
+                )
+                for a, b in segments
+            )
+            assert gap <= SIMPLIFY_TOL + 1e-12
