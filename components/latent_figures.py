@@ -16,6 +16,12 @@ RNN_COLOR = "#D55E00"
 TIME_SCALE = "Viridis"
 
 
+#: plotly's default camera (eye at 1.25, 1.25, 1.25) fills a 3-D figure's box with the cube, so the larger
+#: tick labels and axis titles of presenter mode fall outside it (the α / z axis at the left edge, the y
+#: axis's far tick at the bottom): from further off, the cube leaves them room.
+ROOMY_VIEW = {"eye": {"x": 1.9, "y": 1.9, "z": 1.5}}
+
+
 def equal_axes(fig: go.Figure) -> go.Figure:
     """x and y axes at one scale, so a spiral keeps its shape."""
     fig.update_xaxes(title_text="x", zeroline=False)
@@ -148,5 +154,5 @@ def latent_path_figure(
             marker={"size": 6, "color": "black", "symbol": "diamond"},
         )
     )
-    fig.update_layout(scene=scene(names, aspectmode="cube"))
+    fig.update_layout(scene=scene(names, aspectmode="cube", camera=ROOMY_VIEW))
     return legend_below(styled(fig, height=560), axis_px=10)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from components.latent_figures import LATENT_COLOR, equal_axes, plane_trace
+from components.latent_figures import LATENT_COLOR, ROOMY_VIEW, equal_axes, plane_trace
 from components.style import REFERENCE_COLOR, legend_below, scene, styled
 
 ALPHA_SCALE = "Plasma"
@@ -96,7 +96,7 @@ def family_figure(family: np.ndarray, alphas: np.ndarray, current: np.ndarray, a
             name=f"α = {alpha:.2f}",
         )
     )
-    fig.update_layout(scene=scene(("x", "y", "α"), aspectmode="cube"))
+    fig.update_layout(scene=scene(("x", "y", "α"), aspectmode="cube", camera=ROOMY_VIEW))
     return legend_below(styled(fig, height=560), rows=1, axis_px=10)
 
 

@@ -15,6 +15,17 @@ from components.style import PALETTE, REFERENCE_COLOR, chart_log_axis, legend_be
 DIRECT_COLOR, ADJOINT_COLOR, SEMINORM_COLOR = "#D55E00", "#0072B2", "#CC79A7"
 RESNET_COLOR, ODENET_COLOR = "#D55E00", "#0072B2"
 TRUE_COLOR, LEARNED_COLOR, DATA_COLOR = "#9e9e9e", "#009E73", "#000000"
+#: The NFE study's three panels sit side by side, a third of the page each (312 px at 1024 wide): their
+#: titles a little under plotly's default (1.4x the text) and their legend entries short, so that at the
+#: presenter scale every title and entry fits the panel's width.
+PANEL_TITLE_PX = 17
+#: A legend inside the plot's top-left corner, over a white veil (the regression leaves that corner empty).
+INSIDE_TOP_LEFT = {
+    "orientation": "v", "x": 0.01, "xanchor": "left", "y": 0.99, "yanchor": "top",
+    "bgcolor": "rgba(255, 255, 255, 0.8)",
+}  # fmt: skip
+#: Room above the hidden-state paths, as a fraction of their span, for the legend's row at the presenter scale.
+PATHS_HEADROOM = 0.22
 #: Height of the gradient-gap and timing figures, drawn side by side with the timing legend's four rows.
 SIDE_HEIGHT = 480
 
@@ -126,26 +137,33 @@ def nfe_tolerance_figure(
         "tolerance (rtol = atol)",
         "NFE",
         log_x=True,
-        title="(a) NFE against tolerance",
+        title="(a) NFE vs tolerance",
         legend_rows=3,
     )
     fig.update_xaxes(autorange="reversed")
-    return fig
+    return _third_of_page(fig)
 
 
 def time_vs_nfe_figure(nfe: np.ndarray, seconds: np.ndarray, slope: float) -> go.Figure:
     """Fig. 3b: forward wall time against forward NFE, with the fitted line through the origin."""
     line = np.array([0.0, float(nfe.max()) if len(nfe) else 1.0])
-    return xy_figure(
+    fig = xy_figure(
         [
             Series("measured", nfe, seconds * 1e3, DIRECT_COLOR),
             Series(f"{slope * 1e3:.3f} ms per evaluation", line, line * slope * 1e3, REFERENCE_COLOR, "dash"),
         ],
         "forward NFE",
         "forward time (ms)",
-        title="(b) Forward time against NFE",
+        title="(b) Time vs NFE",
         legend_rows=3,
     )
+    return _third_of_page(fig)
+
+
+def _third_of_page(fig: go.Figure) -> go.Figure:
+    """An NFE study panel: its title at PANEL_TITLE_PX."""
+    fig.update_layout(title_font_size=PANEL_TITLE_PX)
+    return fig
 
 
 @dataclass(frozen=True)
@@ -156,11 +174,11 @@ class BackwardCurve:
     seconds: np.ndarray
 
 
-#: Fig. 3c's three ways of differentiating: legend label, colour, dash.
+#: Fig. 3c's three ways of differentiating: legend label (the y axis says it is the backward NFE), colour, dash.
 BACKWARD_STYLES = {
-    "backprop": ("backprop (0 new evaluations)", DIRECT_COLOR, "dot"),
-    "adjoint": ("adjoint: backward NFE", ADJOINT_COLOR, None),
-    "seminorm": ("adjoint + seminorm: backward NFE", SEMINORM_COLOR, "dash"),
+    "backprop": ("backprop: 0 new NFE", DIRECT_COLOR, "dot"),
+    "adjoint": ("adjoint", ADJOINT_COLOR, None),
+    "seminorm": ("adjoint + seminorm", SEMINORM_COLOR, "dash"),
 }
 
 
@@ -178,17 +196,18 @@ def backward_vs_forward_figure(nfe_forward: np.ndarray, curves: dict[str, Backwa
         label, color, dash = BACKWARD_STYLES[mode]
         hover = [f"backward {s * 1e3:.0f} ms" for s in curve.seconds]
         series.append(Series(label, nfe_forward, curve.count, color, dash, hover))
-    return xy_figure(
+    fig = xy_figure(
         [
             *series,
             Series("backward = forward", diag, diag, REFERENCE_COLOR, "dash"),
-            Series("backward = forward / 2 (paper)", diag, diag / 2, REFERENCE_COLOR, "dot"),
+            Series("half of forward (paper)", diag, diag / 2, REFERENCE_COLOR, "dot"),
         ],
         "forward NFE (dopri5)",
         "backward NFE",
-        title="(c) Backward vs forward NFE",  # short enough for a third of 1024 px
+        title="(c) Backward vs forward",
         legend_rows=len(series) + 2,
     )
+    return _third_of_page(fig)
 
 
 def regression_figure(
@@ -218,7 +237,9 @@ def regression_figure(
     )
     fig.update_xaxes(title_text="x (shaded: where the data are)")
     fig.update_yaxes(title_text="y")
-    return legend_below(styled(fig, height=420))
+    # The fit rises through the data, so the plot's top-left corner stays empty: the legend sits there, and
+    # with no rows under the plot the figure ends above the fold under the presenter tour bar at 1280x720.
+    return styled(fig, height=420).update_layout(legend=INSIDE_TOP_LEFT)
 
 
 def depth_paths_figure(
@@ -239,14 +260,20 @@ def depth_paths_figure(
         )  # fmt: skip
         fig.add_trace(
             go.Scatter(
-                x=resnet_t, y=resnet_states[:, i], mode="lines+markers", name="ResNet y_l (Euler steps)",
+                x=resnet_t, y=resnet_states[:, i], mode="lines+markers", name="ResNet y_l (steps)",
                 legendgroup="resnet", showlegend=i == 0, line={"color": RESNET_COLOR, "width": 1.5},
                 marker={"size": 8},
             )
         )  # fmt: skip
     fig.update_xaxes(title_text="depth l·h  /  time t")
-    fig.update_yaxes(title_text="hidden state")
-    return legend_below(styled(fig, height=420))
+    # The legend is one row inside the plot's top, over headroom kept free above the paths: with no rows
+    # under the plot the figure ends above the fold under the presenter tour bar at 1280x720, level with the
+    # regression beside it.
+    states = np.concatenate([resnet_states.ravel(), ode_states.ravel()])
+    low, high = float(states.min()), float(states.max())
+    span = max(high - low, 1e-6)
+    fig.update_yaxes(title_text="hidden state", range=[low - 0.06 * span, high + PATHS_HEADROOM * span])
+    return styled(fig, height=420).update_layout(legend={**INSIDE_TOP_LEFT, "orientation": "h"})
 
 
 def _arrows(

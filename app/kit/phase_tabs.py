@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 
 from cached.phase import PORTRAIT, ViewTrajectories, arrows, cloud, fixed_points
-from components.fixed_point_figures import format_complex, trace_determinant_figure
+from components.fixed_point_figures import format_eigenvalues, trace_determinant_figure
 from components.phase_figures import flow_animation_figure, trajectories_3d_figure
 from components.style import readable_table
 from kit.failure import drawn_part, failed, show_failure
@@ -53,14 +53,16 @@ def fixed_points_tab(spec: SystemSpec, window: Window, wrap: bool, dim: int) -> 
             {
                 "point": "(" + ", ".join(f"{v:.4g}" for v in p.point) + ")",
                 "type": p.kind,
-                "eigenvalues": ",  ".join(format_complex(v, 4) for v in p.eigenvalues),
+                "eigenvalues": format_eigenvalues(p.eigenvalues, 4),
             }
-            | ({"trace": round(p.trace, 4), "determinant": round(p.determinant, 4)} if dim == 2 else {})
+            # Named as the diagram's axes are, short: the table has 3/5 of 1024 px at the presenter scale.
+            | ({"trace τ": round(p.trace, 4), "det Δ": round(p.determinant, 4)} if dim == 2 else {})
             for p in shown
         ]
         left, right = st.columns([3, 2]) if dim == 2 else (st.container(), None)
         with left:
-            st.dataframe(readable_table(rows), hide_index=True, width="stretch")
+            narrow = {name: st.column_config.Column(width="small") for name in ("trace τ", "det Δ")}
+            st.dataframe(readable_table(rows), hide_index=True, width="stretch", column_config=narrow)
             st.markdown(
                 f"**{len(shown)} fixed point{'s' if len(shown) != 1 else ''}** found by Newton's method from "
                 f"a grid of starting guesses all at once, with Jacobians from autograd. Each is classified by "

@@ -118,7 +118,7 @@ def render(links: PageLinks) -> None:
         fwd, bwd = sweep.column("nfe_forward"), sweep.backward_column(mode, "nfe")
         a, b, c = st.columns(3)
         with a:
-            label = "backward (adjoint + seminorm)" if seminorm else "backward (adjoint)"
+            label = "backward (+ seminorm)" if seminorm else "backward (adjoint)"
             show_figure(
                 figure_spec(nfe_tolerance_figure, sweep.column("tol"), fwd, bwd, label),
                 key="nfe_tol",

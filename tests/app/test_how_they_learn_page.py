@@ -103,17 +103,13 @@ def test_nfe_study_shows_the_backward_pass_three_ways_and_the_seminorm_truthfull
     plain = open_page("how_they_learn", view="nfe-study")
     assert_clean(plain)
     names = [t["name"] for t in plotly_figure(plain, key="nfe_bwd")["data"]]
-    assert names[:3] == [
-        "backprop (0 new evaluations)",
-        "adjoint: backward NFE",
-        "adjoint + seminorm: backward NFE",
-    ]
+    assert names[:3] == ["backprop: 0 new NFE", "adjoint", "adjoint + seminorm"]
     text = texts(plain)
     assert "dopri5" in text and "vector-Jacobian product" in text
     assert plotly_figure(plain, key="nfe_tol")["data"][1]["name"] == "backward (adjoint)"
     semi = open_page("how_they_learn", view="nfe-study", seminorm="1")
     assert_clean(semi)
-    assert plotly_figure(semi, key="nfe_tol")["data"][1]["name"] == "backward (adjoint + seminorm)"
+    assert plotly_figure(semi, key="nfe_tol")["data"][1]["name"] == "backward (+ seminorm)"
     assert "the adjoint with a seminorm needs" in texts(semi)
     # On the shipped model the seminorm takes the same backward steps; the page says so, with the numbers.
     assert re.search(

@@ -1,13 +1,18 @@
 """AppTest of "How Neural ODEs learn" in presenter mode: no in-page control is drawn, yet the link still sets
-the whole view of each tab; the memory table keeps to six columns."""
+the whole view of each tab; the memory table keeps to six columns; the NFE study's panels and the ResNet tab's
+figures keep their text inside a third (half) of 1024 px and above the fold at 1280x720."""
 
 from __future__ import annotations
 
 import pytest
 
+from components.learning_figures import PANEL_TITLE_PX
+from kit.figures import PRESENTER_FONT_SCALE
 from tests.app.apptest_helpers import assert_clean, open_page, plotly_figure, texts
 
 SMALL = {"hidden": "16", "batch": "16"}
+#: As tests/components/test_learning_figures.py: what fits a third of 1024 px at the presenter scale.
+THIRD_OF_1024_CHARS = 23
 WIDGETS = ("selectbox", "slider", "select_slider", "toggle", "number_input", "radio")
 
 
@@ -66,3 +71,30 @@ def test_the_memory_figure_comes_before_the_metrics_in_presenter_mode():
         assert_clean(at)
         kinds = [k for k in in_order(at.main) if k in ("metric", "plotly_chart")]
         assert kinds[0] == leads and kinds.count("metric") == 4
+
+
+@pytest.mark.parametrize("seminorm", ["0", "1"])  # tour steps 14 and 27
+def test_nfe_panels_titles_and_legends_fit_their_third_in_presenter_mode(seminorm):
+    at = open_page("how_they_learn", present="1", view="nfe-study", seminorm=seminorm)
+    assert_clean(at)
+    for key in ("nfe_tol", "nfe_time", "nfe_bwd"):
+        layout, data = plotly_figure(at, key=key)["layout"], plotly_figure(at, key=key)["data"]
+        assert layout["title"]["font"]["size"] == pytest.approx(PANEL_TITLE_PX * PRESENTER_FONT_SCALE)
+        assert len(layout["title"]["text"]) <= THIRD_OF_1024_CHARS
+        assert all(len(t["name"]) <= THIRD_OF_1024_CHARS for t in data if t.get("showlegend", True))
+
+
+def test_resnet_tab_figures_fit_under_the_tour_bar_at_1280x720_in_presenter_mode():
+    """The tour bar and title take 261 px at 1280x720: each figure, legend included, is at most 450 px."""
+    at = open_page("how_they_learn", present="1", view="resnet-to-ode-net", tour="15")
+    assert_clean(at)
+    regression, paths = (
+        plotly_figure(at, key="regression")["layout"],
+        plotly_figure(at, key="paths")["layout"],
+    )
+    assert regression["legend"]["yanchor"] == "top" and regression["legend"]["y"] > 0  # inside the plot
+    assert paths["legend"]["yanchor"] == "top" and paths["legend"]["y"] > 0
+    assert max(regression["height"], paths["height"]) <= 450
+    # The two plots line up: the same height under the same top margin.
+    plot = [f["height"] - f["margin"]["t"] - f["margin"]["b"] for f in (regression, paths)]
+    assert plot[0] == pytest.approx(plot[1])

@@ -334,3 +334,13 @@ def test_a_typed_parameter_takes_a_typed_value():
     assert at.query_params["p_k"] == "7.25"
     at = open_page(URL, system="custom", dx="y", dy="-k*x", p_k="123.5")  # beyond the old ±30
     assert at.number_input(key="phase.custom.p_k").value == 123.5 and "was ignored" not in texts(at)
+
+
+def test_tour_step_7_fixed_points_table_is_narrow_enough_for_presenter_mode():
+    """Tour step 7 at 1024x768 in presenter mode: the table has 3/5 of the width, so the trace and
+    determinant are named short and a conjugate pair of eigenvalues is written once."""
+    at = open_page(URL, system="custom", dy="-sin(x)-0.3*y", view="fixed-points", tour="7", present="1")
+    assert_clean(at)
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["point", "type", "eigenvalues", "trace τ", "det Δ"]
+    assert list(table["eigenvalues"]) == ["-0.15 ± 0.9887i"]

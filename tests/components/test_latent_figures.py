@@ -6,7 +6,13 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from components.latent_figures import LATENT_COLOR, RNN_COLOR, extrapolation_figure, latent_path_figure
+from components.latent_figures import (
+    LATENT_COLOR,
+    RNN_COLOR,
+    ROOMY_VIEW,
+    extrapolation_figure,
+    latent_path_figure,
+)
 from components.latent_rmse import rmse_chart, rmse_rows
 from components.latent_space_figures import (
     family_figure,
@@ -70,6 +76,18 @@ def test_family_figure_is_a_surface_over_alpha_with_one_curve_each():
     curves = [tr for tr in fig.data[1:] if isinstance(tr, go.Scatter3d)]
     assert len(curves) == 6 and np.allclose(curves[-1].z, 0.5)
     assert fig.layout.scene.zaxis.title.text == "α"
+
+
+def test_3d_latent_figures_view_the_cube_from_further_off_than_plotly_does():
+    """From plotly's default eye (1.25, 1.25, 1.25) the cube fills the box and presenter mode's larger tick
+    labels fall outside it."""
+    path = np.stack([CURVE[:, 0], CURVE[:, 1], T], axis=1)
+    alphas = np.linspace(0, 1, 5)
+    family = np.stack([CURVE * (1 - 2 * a) for a in alphas])
+    for fig in (latent_path_figure(T, path, 7), family_figure(family, alphas, family[2], 0.5)):
+        eye = fig.layout.scene.camera.eye
+        assert eye.to_plotly_json() == ROOMY_VIEW["eye"]
+        assert np.linalg.norm([eye.x, eye.y, eye.z]) > 1.2 * np.linalg.norm([1.25] * 3)
 
 
 def test_morph_animation_has_one_frame_per_alpha_and_play_controls():

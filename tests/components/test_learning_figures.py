@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
+import pytest
 
 from components.learning_figures import (
     BACKWARD_STYLES,
+    PANEL_TITLE_PX,
+    PATHS_HEADROOM,
     BackwardCurve,
     backward_vs_forward_figure,
     curve_chart,
@@ -54,7 +57,7 @@ def test_nfe_figures():
     c = backward_vs_forward_figure(fwd, curves)
     assert list(c.data[0].x) == list(fwd) and len(c.data) == 5
     assert [t.name for t in c.data[:3]] == [BACKWARD_STYLES[m][0] for m in curves]
-    assert "0 new evaluations" in c.data[0].name and c.data[1].text[0] == "backward 100 ms"
+    assert "0 new NFE" in c.data[0].name and c.data[1].text[0] == "backward 100 ms"
     assert "dopri5" in c.layout.xaxis.title.text
 
 
@@ -106,3 +109,43 @@ def test_legends_sit_under_the_plot_clear_of_the_axis_title():
     assert fig.layout.legend.yanchor == "top" and fig.layout.legend.orientation == "h"
     assert abs(fig.layout.legend.y * plot_px + AXIS_PX) < 1e-9  # AXIS_PX under the plot's bottom edge
     assert fig.layout.margin.b >= AXIS_PX + 2 * ROW_PX
+
+
+#: The most characters of a title or legend entry that fit a third of 1024 px at the presenter scale, the
+#: NFE study's panel width there (312 px, measured in Chromium).
+THIRD_OF_1024_CHARS = 23
+
+
+def test_nfe_panels_titles_and_legend_entries_fit_a_third_of_1024_px():
+    tol = np.array([1e-1, 1e-3, 1e-5])
+    fwd = np.array([20.0, 38.0, 80.0])
+    curves = {m: BackwardCurve(fwd, np.full(3, 0.1)) for m in BACKWARD_STYLES}
+    panels = [
+        nfe_tolerance_figure(tol, fwd, fwd),
+        nfe_tolerance_figure(tol, fwd, fwd, "backward (+ seminorm)"),  # the tab's label with the seminorm
+        time_vs_nfe_figure(fwd, fwd * 1e-3, 1e-3),
+        backward_vs_forward_figure(fwd, curves),
+    ]
+    for fig in panels:
+        assert fig.layout.title.font.size == PANEL_TITLE_PX
+        assert len(fig.layout.title.text) <= THIRD_OF_1024_CHARS
+        assert all(len(t.name) <= THIRD_OF_1024_CHARS for t in fig.data if t.showlegend is not False)
+    names = [t.name for t in panels[-1].data]
+    assert names[-2:] == ["backward = forward", "half of forward (paper)"]
+
+
+def test_resnet_tab_legends_leave_the_figures_low_enough_for_1280x720():
+    x = np.linspace(-3, 3, 7)
+    fig = regression_figure(x[:3], x[:3] ** 3, x, x**3, [("ResNet, depth 3", x, "#000")], (-2, 2))
+    legend = fig.layout.legend
+    # Inside the plot's empty top-left corner: no rows under the plot.
+    assert (legend.x, legend.xanchor, legend.y, legend.yanchor) == (0.01, "left", 0.99, "top")
+    states = np.linspace(-2, 2, 12).reshape(4, 3)
+    paths = depth_paths_figure(np.arange(4.0), states, np.linspace(0, 1, 11), np.zeros((11, 3)))
+    # One row of two short entries inside the plot's top, over headroom above the paths.
+    legend = paths.layout.legend
+    assert (legend.orientation, legend.y, legend.yanchor) == ("h", 0.99, "top")
+    assert paths.layout.yaxis.range[1] == pytest.approx(2 + PATHS_HEADROOM * 4)
+    assert [t.name for t in paths.data[:2]] == ["ODE-Net y(t)", "ResNet y_l (steps)"]
+    # No legend rows under either plot: the same bottom margin, so the plots line up side by side.
+    assert paths.layout.margin.b == fig.layout.margin.b == styled(go.Figure()).layout.margin.b

@@ -10,7 +10,12 @@ import plotly.graph_objects as go
 import pytest
 import torch
 
-from components.fixed_point_figures import format_complex, trace_determinant_figure
+from components.fixed_point_figures import (
+    format_complex,
+    format_eigenvalues,
+    region_labels,
+    trace_determinant_figure,
+)
 from components.phase_figures import (
     CLICK_TARGET_NAME,
     SIMPLIFY_TOL,
@@ -142,6 +147,29 @@ def test_trace_determinant_plane_places_each_point():
 )
 def test_format_complex(value, text):
     assert format_complex(value) == text
+
+
+def test_format_eigenvalues_writes_a_conjugate_pair_once():
+    assert format_eigenvalues([-0.15 + 0.98874j, -0.15 - 0.98874j], 4) == "-0.15 ± 0.9887i"
+    assert format_eigenvalues([2j, -2j]) == "±2i"
+    assert format_eigenvalues([-1 + 0j, 3 + 0j]) == "-1,  3"
+    assert format_eigenvalues([1 + 0j, 0.5 + 2j, 0.5 - 2j]) == "1,  0.5 ± 2i"
+
+
+def test_region_labels_of_the_trace_determinant_plane_stay_apart_and_inside():
+    """Each name on at most two short lines, inside the plot, anchored away from its neighbours: at the
+    presenter scale in 2/5 of 1024 px none runs into another or past the plot's edge."""
+    reach, top = 3.0, 2.25
+    labels = {text: (x, y, anchors) for x, y, text, anchors in region_labels(reach, top)}
+    assert all(len(line) <= 9 for text in labels for line in text.split("<br>"))
+    assert all(abs(x) <= reach and abs(y) <= top for x, y, _ in labels.values())
+    (lx, _, left), (rx, _, right) = labels["stable<br>spirals"], labels["unstable<br>spirals"]
+    assert lx < 0 < rx and (left["xanchor"], right["xanchor"]) == ("right", "left")  # apart from τ = 0
+    assert labels["centres"][2]["textangle"] == -90  # upright along τ = 0, between the spirals
+    (_, ny, nodes), (_, sy, spirals) = labels["stable<br>nodes"], labels["stable<br>spirals"]
+    assert nodes["yanchor"] == "bottom" and spirals["yanchor"] == "top" and ny < 0.1 * top < 0.9 * top < sy
+    fig = trace_determinant_figure(find_fixed_points(PENDULUM, WINDOW))
+    assert [a.text for a in fig.layout.annotations] == list(labels)
 
 
 def test_the_3d_scene_is_wider_than_tall_to_use_a_wide_page():
