@@ -9,10 +9,9 @@ import pytest
 from components.learning_figures import PANEL_TITLE_PX
 from kit.figures import PRESENTER_FONT_SCALE
 from tests.app.apptest_helpers import assert_clean, open_page, plotly_figure, texts
+from tests.components.test_learning_figures import THIRD_OF_1024_CHARS
 
 SMALL = {"hidden": "16", "batch": "16"}
-#: As tests/components/test_learning_figures.py: what fits a third of 1024 px at the presenter scale.
-THIRD_OF_1024_CHARS = 23
 WIDGETS = ("selectbox", "slider", "select_slider", "toggle", "number_input", "radio")
 
 

@@ -37,8 +37,8 @@ def test_deep_link_to_the_backward_pass_nfe_study(server, page):
     figures = main(page).locator("[data-testid='stPlotlyChart'] .js-plotly-plot")
     expect(figures.nth(2)).to_be_visible(timeout=30_000)  # (a), (b) and (c): the backward pass three ways
     legend = figures.nth(2).locator(".legendtext")
-    expect(legend.first).to_have_text("backprop (0 new evaluations)")
+    expect(legend.first).to_have_text("backprop: 0 new NFE")
     expect(figures.nth(2).locator(".legendtext", has_text="adjoint + seminorm")).to_have_count(1)
-    expect(figures.nth(0).locator(".legendtext", has_text="backward (adjoint + seminorm)")).to_have_count(1)
+    expect(figures.nth(0).locator(".legendtext", has_text="backward (+ seminorm)")).to_have_count(1)
     assert "seminorm=1" in page.url
     assert_no_exception(page)
