@@ -27,8 +27,10 @@ h1 { font-size: 2.1rem !important; padding: 0.1rem 0 0.3rem !important; line-hei
 [data-testid="stMain"] button { min-width: max-content; }
 [data-testid="stMain"] button p { white-space: nowrap !important; overflow: visible !important;
   text-overflow: clip !important; }
+/* faint until pointed at: it is fixed over whatever a chart draws in the screen's corner (a legend) */
 .st-key-leave_present { position: fixed; bottom: 0.2rem; right: 0.5rem; z-index: 999990; width: auto !important;
-  background: rgba(255, 255, 255, 0.8); }
+  opacity: 0.35; }
+.st-key-leave_present:hover { opacity: 1; background: rgba(255, 255, 255, 0.9); }
 .st-key-leave_present button { min-height: 0; padding: 0 0.3rem; }
 .st-key-leave_present button p { font-size: 0.6rem !important; color: #888; }
 .st-key-tour_bar { padding: 0.3rem 0.7rem !important; gap: 0.1rem !important; }
