@@ -110,11 +110,11 @@ def timelapse(directory: str, target: str, regularised: bool, direction: str) ->
     )
 
 
-@st.cache_data(max_entries=48, ttl=TTL, show_spinner=False)
 def timelapse_view(
     directory: str, target: str, regularised: bool, direction: str, frame: int
 ) -> go.Figure | Failure:
-    """The time-lapse figure opening on `frame`: built once per distinct view."""
+    """The time-lapse figure opening on `frame`, or why there is none: for `figure_spec`, which keeps the
+    finished spec of each distinct view (a cache here too would keep every view's frames twice)."""
     lapse = timelapse(directory, target, regularised, direction)
     if isinstance(lapse, Failure):
         return lapse
