@@ -13,6 +13,11 @@ SAMPLE_COLOR = "#F0E442"
 ARROW_COLOR = "rgba(255, 255, 255, 0.75)"
 #: An arrow's length per unit of speed, so that arrows of a typical field stay inside their cell.
 ARROW_SCALE = 0.12
+#: A time-lapse's densities go to the browser as this many levels of its colour scale (one byte each, a
+#: quarter of float32's bytes): the scale draws no more distinct colours than that.
+DENSITY_LEVELS = 255
+#: A frame's time on screen when playing: 21 frames play in about 3.8 s.
+FRAME_MS = 180
 
 
 def _heatmap(axis: np.ndarray, density: np.ndarray, zmax: float) -> go.Heatmap:
@@ -22,12 +27,23 @@ def _heatmap(axis: np.ndarray, density: np.ndarray, zmax: float) -> go.Heatmap:
     )  # fmt: skip
 
 
-def _arrows(points: np.ndarray, velocity: np.ndarray) -> go.Scatter:
-    # One trace of segments broken by None: 225 arrows cost one trace, not 225.
+def _segments(points: np.ndarray, velocity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    # Segments broken by NaN, so that all arrows are one trace, not one each.
     ends = points + ARROW_SCALE * velocity
-    xs = np.stack([points[:, 0], ends[:, 0], np.full(len(points), np.nan)], 1).reshape(-1)
-    ys = np.stack([points[:, 1], ends[:, 1], np.full(len(points), np.nan)], 1).reshape(-1)
+    gaps = np.full(len(points), np.nan)
+    xs = np.stack([points[:, 0], ends[:, 0], gaps], 1).reshape(-1)
+    return xs, np.stack([points[:, 1], ends[:, 1], gaps], 1).reshape(-1)
+
+
+def _arrows(points: np.ndarray, velocity: np.ndarray) -> go.Scatter:
+    xs, ys = _segments(points, velocity)
     return go.Scatter(x=xs, y=ys, mode="lines", line={"color": ARROW_COLOR, "width": 1.5}, hoverinfo="skip")
+
+
+def _levels(density: np.ndarray, zmax: float) -> np.ndarray:
+    """`density` as levels 0 … DENSITY_LEVELS of the colour scale over [0, zmax] (above zmax: the top)."""
+    scaled = np.clip(density / zmax, 0.0, 1.0) if zmax > 0 else np.zeros_like(density)
+    return np.rint(scaled * DENSITY_LEVELS).astype(np.uint8)
 
 
 def _samples(xy: np.ndarray) -> go.Scatter:
@@ -60,19 +76,29 @@ def timelapse_figure(
         axis: (n,) grid coordinates; density: (F, n, n) p on the grid per frame, rows along y.
         samples: (F, m, 2) points carried by the flow; arrow_points: (a, 2); velocity: (F, a, 2).
         times: (F,) the flow time of each frame (shown on the slider).
+
+    The densities are sent as DENSITY_LEVELS levels of the colour scale, whose top is the median of the
+    frames' peaks (a frame's peak above it is drawn at the top colour); the hover names a level's density.
     """
     zmax = float(np.quantile(density.max(axis=(1, 2)), 0.5))
+    levels = _levels(density, zmax)
+    heatmap = go.Heatmap(
+        x=axis, y=axis, z=levels[start], zmin=0, zmax=DENSITY_LEVELS, colorscale=DENSITY_SCALE, showscale=False,
+        hovertemplate=f"x %{{x:.2f}}, y %{{y:.2f}}<br>p ≈ %{{z}}/{DENSITY_LEVELS} × {zmax:.3g}<extra></extra>",
+    )  # fmt: skip
 
-    def frame_data(i: int) -> list[go.BaseTraceType]:
-        # A frame's heat map carries only z (the axes stay those of the figure's trace): fewer arrays to send.
-        return [go.Heatmap(z=density[i]), _samples(samples[i]), _arrows(arrow_points, velocity[i])]
+    def frame_data(i: int) -> list[dict]:
+        # A frame carries only what moves (z; the points' x and y): plotly merges it into the figure's
+        # traces, whose axes, colours and hover stay as they are.
+        xs, ys = _segments(arrow_points, velocity[i])
+        return [
+            {"type": "heatmap", "z": levels[i]},
+            {"type": "scatter", "x": samples[i, :, 0], "y": samples[i, :, 1]},
+            {"type": "scatter", "x": xs, "y": ys},
+        ]
 
     names = [f"{t:.3f}" for t in times]
-    first = [
-        _heatmap(axis, density[start], zmax),
-        _samples(samples[start]),
-        _arrows(arrow_points, velocity[start]),
-    ]
+    first = [heatmap, _samples(samples[start]), _arrows(arrow_points, velocity[start])]
     fig = go.Figure(data=first, frames=[go.Frame(data=frame_data(i), name=n) for i, n in enumerate(names)])
     fig.update_layout(showlegend=False)
     # The slider starts past Play / Pause and shows its current value at its right end: in a half-width
@@ -82,7 +108,7 @@ def timelapse_figure(
         fig,
         names,
         prefix="t = ",
-        frame_ms=90,
+        frame_ms=FRAME_MS,
         redraw=True,
         y=-0.1,
         slider_x=0.38,

@@ -3,6 +3,8 @@ size with measured orders, work–precision, and an adaptive method's step sizes
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -74,31 +76,67 @@ def components_figure(
     """Each state component against t, one row per component; `ranges` fixes each row's y-axis; a log
     t axis (which leaves t = 0 out) with `log_time`."""
     dim = len(state_names)
-    fig = make_subplots(rows=dim, cols=1, shared_xaxes=True, vertical_spacing=0.06)
-    for i, curve in enumerate(curves):
-        for d in range(dim):
-            fig.add_trace(
-                go.Scatter(
-                    x=curve.t,
-                    y=curve.y[:, d],
-                    name=curve.label,
-                    legendgroup=curve.label,
-                    showlegend=d == 0,
-                    mode="lines+markers" if curve.markers else "lines",
-                    marker={"size": 5},
-                    line=line_style(curve, i),
-                    zorder=curve.layer,
-                ),
-                row=d + 1,
-                col=1,
-            )
-            fig.update_yaxes(title_text=state_names[d], row=d + 1, col=1)
-            if ranges is not None:
-                fig.update_yaxes(range=list(ranges[d]), row=d + 1, col=1)
-    fig.update_xaxes(title_text="t", row=dim, col=1)
+    # The traces and the axes' settings go in as dicts, unvalidated (the builder guarantees their
+    # structure), on the rows' layout made once per row count: per-trace add_trace and per-row update_yaxes
+    # searched and re-validated the layout every time (most of a new view's server time).
+    traces = [
+        {
+            "type": "scatter",
+            "x": curve.t,
+            "y": curve.y[:, d],
+            "name": curve.label,
+            "legendgroup": curve.label,
+            "showlegend": d == 0,
+            "mode": "lines+markers" if curve.markers else "lines",
+            "marker": {"size": 5},
+            "line": _line(curve, i),
+            "zorder": curve.layer,
+            "xaxis": _axis_ref("x", d + 1),
+            "yaxis": _axis_ref("y", d + 1),
+        }
+        for i, curve in enumerate(curves)
+        for d in range(dim)
+    ]
+    axes: dict = {
+        _axis_name("y", d + 1): {"title": {"text": state_names[d]}}
+        | ({"range": list(ranges[d])} if ranges is not None else {})
+        for d in range(dim)
+    }
+    axes[_axis_name("x", dim)] = {"title": {"text": "t"}}
     if log_time:
-        fig.update_xaxes(type="log")
+        axes |= {
+            _axis_name("x", d + 1): axes.get(_axis_name("x", d + 1), {}) | {"type": "log"} for d in range(dim)
+        }
+    layout = _rows_layout(dim)
+    for name, settings in axes.items():
+        layout[name] = layout.get(name, {}) | settings
+    fig = go.Figure(data=traces, layout=layout, _validate=False)
     return legend_below(styled(fig, height=max(320, 220 * dim)))
+
+
+@functools.cache
+def _rows_layout_json(dim: int) -> str:
+    return json.dumps(
+        make_subplots(rows=dim, cols=1, shared_xaxes=True, vertical_spacing=0.06).layout.to_plotly_json()
+    )
+
+
+def _rows_layout(dim: int) -> dict:
+    """A fresh copy of the layout of `dim` rows sharing one t axis (with plotly's template)."""
+    return json.loads(_rows_layout_json(dim))
+
+
+def _line(curve: Curve, index: int) -> dict:
+    # Unset (None) properties left out, as a validated trace leaves them.
+    return {name: value for name, value in line_style(curve, index).items() if value is not None}
+
+
+def _axis_ref(letter: str, k: int) -> str:
+    return letter if k == 1 else f"{letter}{k}"
+
+
+def _axis_name(letter: str, k: int) -> str:
+    return f"{letter}axis" if k == 1 else f"{letter}axis{k}"
 
 
 def phase_figure(
@@ -108,40 +146,48 @@ def phase_figure(
     steps: Curve | None = None,
 ) -> go.Figure:
     """The first two state components against each other; `steps` marks accepted solver steps."""
-    fig = go.Figure()
-    for i, curve in enumerate(curves):
-        fig.add_trace(
-            go.Scatter(
-                x=curve.y[:, 0],
-                y=curve.y[:, 1],
-                name=curve.label,
-                mode="lines+markers" if curve.markers else "lines",
-                marker={"size": 5},
-                line=line_style(curve, i),
-                zorder=curve.layer,
-            )
-        )
+    # Dicts, unvalidated (as `components_figure`): the builder guarantees their structure.
+    traces = [
+        {
+            "type": "scatter",
+            "x": curve.y[:, 0],
+            "y": curve.y[:, 1],
+            "name": curve.label,
+            "mode": "lines+markers" if curve.markers else "lines",
+            "marker": {"size": 5},
+            "line": _line(curve, i),
+            "zorder": curve.layer,
+        }
+        for i, curve in enumerate(curves)
+    ]
     if steps is not None:
-        fig.add_trace(
-            go.Scatter(
-                x=steps.y[:, 0],
-                y=steps.y[:, 1],
-                name=steps.label,
-                mode="markers",
-                marker={
+        traces.append(
+            {
+                "type": "scatter",
+                "x": steps.y[:, 0],
+                "y": steps.y[:, 1],
+                "name": steps.label,
+                "mode": "markers",
+                "marker": {
                     "size": 8,
                     "symbol": "circle-open",
                     "color": color_for(steps.key),
                     "line": {"width": 2},
                 },
-            )
+            }
         )
     start = curves[0].y[0]
-    fig.add_trace(
-        go.Scatter(
-            x=[start[0]], y=[start[1]], name="y₀", mode="markers", marker={"size": 12, "color": "black"}
-        )
+    traces.append(
+        {
+            "type": "scatter",
+            "x": [start[0]],
+            "y": [start[1]],
+            "name": "y₀",
+            "mode": "markers",
+            "marker": {"size": 12, "color": "black"},
+        }
     )
+    fig = go.Figure(data=traces, layout={"template": _rows_layout(1)["template"]}, _validate=False)
     fig.update_xaxes(title_text=state_names[0])
     fig.update_yaxes(title_text=state_names[1])
     if window is not None:

@@ -39,8 +39,9 @@ from models.ode.solve import Budget, SolveError
 #: Tests point the page at other checkpoints (missing, corrupt) through this variable.
 DIR_VARIABLE = "FLOWS_CHECKPOINT_DIR"
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "checkpoints" / "flows"
-#: The page's grid: 41 frames of 60 x 60 keep the animation light to send (the benchmark times 100 x 100).
-GRID = FrameGrid(frames=41, n=60)
+#: The page's grid: 21 frames of 60 x 60 and 11 x 11 arrows keep the animation light to send (300 kB; the
+#: benchmark times 41 frames of 100 x 100).
+GRID = FrameGrid(frames=21, n=60, arrows=11)
 #: A page's solve stops within a few seconds, and a point beyond this is a blow-up.
 BUDGET = Budget(max_nfe=5000, deadline_s=4.0, max_abs_state=1e4)
 SAMPLES = 600
@@ -109,11 +110,11 @@ def timelapse(directory: str, target: str, regularised: bool, direction: str) ->
     )
 
 
-@st.cache_data(max_entries=48, ttl=TTL, show_spinner=False)
 def timelapse_view(
     directory: str, target: str, regularised: bool, direction: str, frame: int
 ) -> go.Figure | Failure:
-    """The time-lapse figure opening on `frame`: built once per distinct view."""
+    """The time-lapse figure opening on `frame`, or why there is none: for `figure_spec`, which keeps the
+    finished spec of each distinct view (a cache here too would keep every view's frames twice)."""
     lapse = timelapse(directory, target, regularised, direction)
     if isinstance(lapse, Failure):
         return lapse

@@ -14,7 +14,7 @@ from components.flow_path_figures import flip1d_figure
 from components.flow_plane_figures import decision_regions_figure
 from kit.chrome import presenter_mode
 from kit.failure import failed, show_failure
-from kit.figures import show_figure
+from kit.figures import figure_spec, show_figure
 from models.node_anode.analysis import Window
 from models.node_anode.classifiers import ModelConfig
 
@@ -91,13 +91,15 @@ class ModelFigures:
             show_figure(figure, key=key, name=name)
         return kept
 
-    def regions_figure(self, models: dict[str, ModelRef], key: str, name: str, resolution: int = 60) -> None:
+    def regions_figure(
+        self, models: dict[str, ModelRef], key: str, name: str, resolution: int = 60, shared: bool = False
+    ) -> None:
+        """`shared`: every model is shipped or untrained, so the finished figure may be shared across
+        sessions (figure_spec); a visitor's own model's never is."""
         grids = {k: regions_view(models[k], self.window, resolution) for k in models}
         show_errors(grids)
-        good = [(MODEL_LABELS[k], g) for k, g in grids.items() if not failed(g)]
+        good = tuple((MODEL_LABELS[k], g) for k, g in grids.items() if not failed(g))
         if good:
-            show_figure(
-                decision_regions_figure(good, self.arrays.x, Coloring(self.arrays.y.astype(int))),
-                key=key,
-                name=name,
-            )
+            args = (good, self.arrays.x, Coloring(self.arrays.y.astype(int)))
+            figure = figure_spec(decision_regions_figure, *args) if shared else decision_regions_figure(*args)
+            show_figure(figure, key=key, name=name)

@@ -144,14 +144,14 @@ class OdeNetsView:
 
 @dataclass(frozen=True)
 class FlowsView:
-    """`frame` is the time-lapse's opening frame (of 41, mid-flow by default); `k` the planar flow's layers;
+    """`frame` is the time-lapse's opening frame (of 21, mid-flow by default); `k` the planar flow's layers;
     `start` whether live training continues the shipped flow or starts from scratch."""
 
     page: ClassVar[str] = "flows"
     view: str = encoded("Time-lapse", slug)
     target: str = "moons"
     direction: str = "forward"
-    frame: int = 20
+    frame: int = 10
     k: str = "32"
     noise: str = "gaussian"
     start: str = "shipped"

@@ -245,7 +245,9 @@ if chosen:
             main, side = figure_and_text()
             with main:
                 if classification:
-                    figures.regions_figure(refs, "node_anode.regions", "node-anode-decision-regions")
+                    figures.regions_figure(
+                        refs, "node_anode.regions", "node-anode-decision-regions", shared=shareable
+                    )
                 else:
                     flip_panels = figures.flip_figure(refs, "node_anode.flip", "node-anode-flip1d")
             with side:

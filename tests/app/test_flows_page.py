@@ -14,8 +14,8 @@ def test_default_view_opens_the_time_lapse_on_a_mid_flow_frame():
     assert at.title[0].value == "Normalizing flows"
     fig = plotly_figure(at, key="flows_timelapse")
     assert [t["type"] for t in fig["data"]] == ["heatmap", "scatter", "scatter"]
-    assert len(fig["frames"]) == 41
-    assert fig["layout"]["sliders"][0]["active"] == 20
+    assert len(fig["frames"]) == 21
+    assert fig["layout"]["sliders"][0]["active"] == 10
     assert [b["label"] for b in fig["layout"]["updatemenus"][0]["buttons"]] == ["Play", "Pause"]
     assert "Log-likelihood" in texts(at)
     assert dict(at.query_params) == {}
@@ -27,7 +27,7 @@ def test_every_target(target):
     at.selectbox(key="flows.target").set_value(target).run()
     assert_clean(at)
     assert at.query_params["target"] == target
-    assert len(plotly_figure(at, key="flows_timelapse")["frames"]) == 41
+    assert len(plotly_figure(at, key="flows_timelapse")["frames"]) == 21
 
 
 def test_reverse_direction_and_the_opening_frame():
@@ -105,16 +105,16 @@ def test_live_training_from_shipped_or_scratch(start):
 
 
 def test_deep_link_reproduces_a_view():
-    at = open_page("flows", target="pinwheel", direction="reverse", frame="33")
+    at = open_page("flows", target="pinwheel", direction="reverse", frame="15")
     assert_clean(at)
     assert at.selectbox(key="flows.target").value == "pinwheel"
-    assert at.slider(key="flows.frame").value == 33
+    assert at.slider(key="flows.frame").value == 15
 
 
 def test_bad_link_values_fall_back_with_a_note():
     at = open_page("flows", target="spiral", frame="999", view="nowhere")
     assert_clean(at)
-    assert at.selectbox(key="flows.target").value == "moons" and at.slider(key="flows.frame").value == 20
+    assert at.selectbox(key="flows.target").value == "moons" and at.slider(key="flows.frame").value == 10
     assert sum("was ignored" in i.value for i in at.info) == 3
 
 

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from components.flow_density_figures import density_figure, timelapse_figure, trace_spread_figure
+from components.flow_density_figures import (
+    DENSITY_LEVELS,
+    density_figure,
+    timelapse_figure,
+    trace_spread_figure,
+)
 
 
 def _lapse(frames: int = 5, n: int = 8, start: int = 2):
@@ -21,11 +26,22 @@ def _lapse(frames: int = 5, n: int = 8, start: int = 2):
 def test_timelapse_opens_on_its_start_frame_with_play_and_a_slider():
     fig, density = _lapse()
     assert [t.type for t in fig.data] == ["heatmap", "scatter", "scatter"]
-    assert np.array_equal(np.asarray(fig.data[0].z), density[2])
-    assert len(fig.frames) == 5 and np.array_equal(np.asarray(fig.frames[4].data[0].z), density[4])
+    zmax = float(np.median(density.max(axis=(1, 2))))
+    levels = np.rint(np.clip(density / zmax, 0, 1) * DENSITY_LEVELS)
+    assert np.array_equal(np.asarray(fig.data[0].z), levels[2])
+    assert len(fig.frames) == 5 and np.array_equal(np.asarray(fig.frames[4].data[0].z), levels[4])
     assert fig.layout.sliders[0].active == 2
     assert [s.label for s in fig.layout.sliders[0].steps] == ["0.000", "0.250", "0.500", "0.750", "1.000"]
     assert [b.label for b in fig.layout.updatemenus[0].buttons] == ["Play", "Pause"]
+
+
+def test_timelapse_sends_its_densities_as_colour_levels_and_frames_only_what_moves():
+    fig, _ = _lapse()
+    heat = fig.data[0]
+    assert np.asarray(heat.z).dtype == np.uint8 and (heat.zmin, heat.zmax) == (0, DENSITY_LEVELS)
+    assert f"/{DENSITY_LEVELS} ×" in heat.hovertemplate  # the hover names a level's density
+    z, samples, arrows = (t.to_plotly_json() for t in fig.frames[1].data)
+    assert set(z) == {"type", "z"} and set(samples) == set(arrows) == {"type", "x", "y"}
 
 
 def test_timelapse_slider_keeps_clear_of_play_and_pause():

@@ -26,7 +26,7 @@ def test_the_time_lapse_opens_mid_flow_and_plays(server, page):
 
 
 def test_deep_link_to_the_reverse_of_a_pinwheel(server, page):
-    open_and_wait(page, f"{server}/flows?target=pinwheel&direction=reverse&frame=10")
+    open_and_wait(page, f"{server}/flows?target=pinwheel&direction=reverse&frame=5")
     page.wait_for_selector(PLOT, timeout=30_000)
     expect(page.locator(PLOT).first).to_contain_text("t = 0.750")
     assert "backwards to the Gaussian" in main_text(page)
