@@ -9,8 +9,14 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from components.style import add_play_controls, legend_below
+
 GAP = 1  # blank pixels between tiles of the feature-map mosaic
 GREYS = "Greys"
+MAPS_HEIGHT = 460  # px: the mosaic and its title, the slider and the Play button under it
+MAPS_BOTTOM = 160  # px of them under the mosaic
+#: px: presenter mode's least height, so that it keeps the plot's height and the legend's distance under it.
+PROBS_HEIGHT = 440
 
 
 def mosaic(maps: np.ndarray, columns: int = 4) -> np.ndarray:
@@ -35,35 +41,25 @@ def feature_maps_figure(
     """maps: (T, c, h, w): the first `channels` feature maps at each depth, one animation frame each, with a
     slider; `start` is the frame shown first."""
     tiles = [mosaic(maps[i, :channels]) for i in range(len(depth))]
-    names = [f"{depth_name} = {d:.2f}" if depth_name == "t" else f"{depth_name} {d:.0f}" for d in depth]
+    # The frames are named by their bare number, which the slider's ticks show, and the value above the slider
+    # names t or the block: "t = 1.00" under every tick ran past the figure's right edge in presenter mode.
+    names = [f"{d:.2f}" if depth_name == "t" else f"{d:.0f}" for d in depth]
     fig = go.Figure(
         go.Heatmap(z=tiles[start], colorscale="Viridis", zmin=0, zmax=1, showscale=False, hoverinfo="skip"),
         frames=[go.Frame(data=[go.Heatmap(z=t)], name=n) for t, n in zip(tiles, names, strict=True)],
     )
-    # The ticks carry the bare number and the value above the slider its name: "t = 1.00" under every
-    # tick ran past the figure's right edge in presenter mode.
-    ticks = [f"{d:.2f}" if depth_name == "t" else f"{d:.0f}" for d in depth]
-    steps = [
-        {"label": tick, "method": "animate", "args": [[n], {"mode": "immediate", "frame": {"duration": 0}}]}
-        for tick, n in zip(ticks, names, strict=True)
-    ]
-    prefix = f"{depth_name} = " if depth_name == "t" else f"{depth_name} "
+    # The slider runs under the mosaic at full width and Play under the slider, as on the other animations
+    # but a row lower: above the mosaic Play covered the title, and beside the slider on the narrow columns of
+    # a 1024 px projector it ran into the slider's start.
     fig.update_layout(
         title=f"{label}: feature maps",
-        height=360,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        sliders=[{"active": start, "steps": steps, "pad": {"t": 10}, "currentvalue": {"prefix": prefix}}],
-        updatemenus=[
-            {
-                "type": "buttons",
-                "showactive": False,
-                "x": 0,
-                "y": 1.12,
-                "buttons": [
-                    {"label": "Play", "method": "animate", "args": [None, {"frame": {"duration": 250}}]}
-                ],
-            }
-        ],
+        height=MAPS_HEIGHT,
+        margin={"l": 10, "r": 10, "t": 50, "b": MAPS_BOTTOM},
+    )
+    plot = MAPS_HEIGHT - 50 - MAPS_BOTTOM
+    prefix = f"{depth_name} = " if depth_name == "t" else f"{depth_name} "
+    add_play_controls(
+        fig, names, prefix=prefix, frame_ms=250, y=-120 / plot, slider_x=0.0, slider_y=-5 / plot, active=start
     )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
@@ -86,11 +82,15 @@ def probabilities_figure(
             )
         )
     fig.update_layout(
-        title=title, height=360, margin={"l": 10, "r": 10, "t": 50, "b": 10}, legend_title_text="class"
+        title=title,
+        height=PROBS_HEIGHT,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        legend_title_text="class",
     )
     fig.update_xaxes(title_text=x_title)
     fig.update_yaxes(title_text="probability", range=[0, 1.02])
-    return fig
+    # Under its own plot: at the right, the left chart's legend stood between the two charts of the row.
+    return legend_below(fig)
 
 
 def tolerance_figure(

@@ -1,6 +1,7 @@
 """The "Stiffness" tab of the Solver lab: explicit adaptive methods against an implicit one on the same
-problem (NFE, accepted steps, the budget's stop in one line each), the stiffness ratio along the path from
-the Jacobian's eigenvalues, and work–precision for both kinds on one chart."""
+problem (NFE, accepted steps, the budget's stop in one line each; after the charts in presenter mode), the
+stiffness ratio along the path from the Jacobian's eigenvalues, and work–precision for both kinds on one
+chart."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from cached.solver import STIFF_BUDGET, Trajectory, adaptive_work_points, stiff_
 from components.solver_figures import components_figure, work_point_series
 from components.stiffness_figures import StepTrace, stiff_work_figure, stiffness_figure
 from components.style import Curve, format_number
+from kit.chrome import presenter_mode
 from kit.failure import drawn_part, failed, show_failure
 from kit.figures import show_figure
-from models.ode.solve import METHODS, SolverConfig, Tolerances
+from models.ode.solve import METHODS, SolveError, SolverConfig, Tolerances
 from models.systems.spec import Problem
 
 #: The explicit methods set against the implicit one: a low-order and the Neural ODE papers' default.
@@ -23,7 +25,6 @@ LABELS = {k: m.label for k, m in METHODS.items()}
 def show_stiffness(problem: Problem, implicit: str, tol: float, tol_text: str) -> None:
     """The tab's body for `problem`, the implicit method `implicit` and the sidebar's tolerance."""
     spec = problem.definition()
-    t1 = problem.span[1]
     methods = (implicit, *EXPLICIT)
     outcomes = {
         m: trajectory(problem, SolverConfig(method=m, step=Tolerances(tol, tol)), STIFF_BUDGET)
@@ -31,18 +32,10 @@ def show_stiffness(problem: Problem, implicit: str, tol: float, tol_text: str) -
     }
     runs: dict[str, Trajectory] = {m: drawn_part(o) for m, o in outcomes.items()}
 
-    for col, m in zip(st.columns(len(methods)), methods, strict=True):
-        run, stopped = runs[m], failed(outcomes[m])
-        kind = "implicit" if METHODS[m].implicit else "explicit"
-        reached = float(run.step_times[-1] + run.step_sizes[-1]) if len(run.step_times) else problem.span[0]
-        col.metric(
-            f"{LABELS[m]} ({kind})",
-            f"{run.nfe:,} NFE",
-            help="Evaluations of f (finite-difference Jacobians included) and accepted steps, at tolerance "
-            f"{tol_text}.",
-        )
-        where = f" · stopped at t = {reached:.3g} of {t1:g}" if stopped else ""
-        col.caption(f"{len(run.step_times):,} accepted steps · {run.wall_ms:.0f} ms{where}")
+    # On a projector the charts lead (two rows of metrics first pushed them below a 720 px fold); on a laptop
+    # the three costs read first, as the tab's one-line answer.
+    if not presenter_mode():
+        show_costs(problem, outcomes, runs, tol_text)
     path = stiff_path(problem, implicit, tol)
     if failed(path):
         show_failure(path, f"{LABELS[implicit]} for the stiffness ratio")
@@ -80,6 +73,8 @@ def show_stiffness(problem: Problem, implicit: str, tol: float, tol_text: str) -
                 f"to {format_number(ratios.max())}. Eigenvalues with Re λ ≈ 0 (a conserved quantity) are left out."
             )
 
+    if presenter_mode():
+        show_costs(problem, outcomes, runs, tol_text)
     for m in methods:
         if failed(failure := outcomes[m]):
             show_failure(failure, LABELS[m], drawn=len(runs[m].step_times) > 0)
@@ -109,3 +104,22 @@ def show_stiffness(problem: Problem, implicit: str, tol: float, tol_text: str) -
         "here) and is stable at any h: its steps are set by accuracy. On a non-stiff system the explicit methods "
         "are the cheaper ones."
     )
+
+
+def show_costs(
+    problem: Problem, outcomes: dict[str, Trajectory | SolveError], runs: dict[str, Trajectory], tol_text: str
+) -> None:
+    """One metric per method: its NFE, with accepted steps, wall time and where the budget stopped it."""
+    t1 = problem.span[1]
+    for col, m in zip(st.columns(len(runs)), runs, strict=True):
+        run, stopped = runs[m], failed(outcomes[m])
+        kind = "implicit" if METHODS[m].implicit else "explicit"
+        reached = float(run.step_times[-1] + run.step_sizes[-1]) if len(run.step_times) else problem.span[0]
+        col.metric(
+            f"{LABELS[m]} ({kind})",
+            f"{run.nfe:,} NFE",
+            help="Evaluations of f (finite-difference Jacobians included) and accepted steps, at tolerance "
+            f"{tol_text}.",
+        )
+        where = f" · stopped at t = {reached:.3g} of {t1:g}" if stopped else ""
+        col.caption(f"{len(run.step_times):,} accepted steps · {run.wall_ms:.0f} ms{where}")

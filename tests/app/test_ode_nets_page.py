@@ -20,9 +20,24 @@ def test_default_view_is_table_1_beside_the_papers():
     assert list(table["model"]) == ["1-layer MLP", "ResNet", "RK-Net", "ODE-Net"]
     errors = dict(zip(table["model"], table["test error %"], strict=True))
     assert errors["ODE-Net"] <= 2.0 and errors["ODE-Net"] <= errors["ResNet"] + 1.0
-    assert list(table["paper: test error %"]) == [1.60, 0.41, 0.47, 0.42]
+    paper = at.dataframe[1].value
+    assert list(paper["model"]) == list(table["model"])
+    assert list(paper["test error %"]) == [1.60, 0.41, 0.47, 0.42]
     assert at.session_state["ode_nets.__view"] == OdeNetsView()
     assert dict(at.query_params) == {}
+
+
+def test_table_1_fits_a_projector_as_two_narrow_tables_with_their_detail_as_help():
+    """Eleven columns in one table were cut at the right at 1024 px (presenter) and 1440 px (with the sidebar):
+    ours and the paper's are two tables of at most seven short columns, the long names in the headers' help."""
+    at = open_page("ode_nets", present="1")
+    assert_clean(at)
+    ours, paper = (list(d.value.columns) for d in at.dataframe)
+    assert ours == ["model", "test error %", "parameters", "memory MB", "train s", "NFE fwd", "NFE bwd"]
+    assert paper == ["model", "test error %", "parameters (M)", "memory", "time"]
+    helps = at.dataframe[0].proto.columns
+    assert "one minibatch of 128" in helps and "Training time in seconds" in helps
+    assert "The paper's Table 1, on MNIST" in texts(at)
 
 
 def test_flow_tab_and_its_digit_slider():

@@ -73,3 +73,22 @@ def test_choosing_the_implicit_method_updates_the_link():
     assert_clean(at)
     assert at.query_params["implicit"] == "bdf"
     assert "BDF (implicit, scipy) (implicit)" in [m.label for m in at.metric]
+
+
+def _kinds(node) -> list[str]:
+    """The element types of the page in the order they are drawn (a depth-first walk of the tree)."""
+    children = getattr(node, "children", {})
+    return [node.type] + [k for key in sorted(children) for k in _kinds(children[key])]
+
+
+def test_presenter_mode_puts_the_charts_before_the_three_costs():
+    """Two rows of metrics (the lab's summary, then the tab's costs) pushed the first chart below a 720 px
+    fold: on a projector the tab leads with its charts and the costs follow them; on a laptop they read first."""
+    for params, charts_first in (({"present": "1"}, True), ({}, False)):
+        at = open_page("solver_lab", system="robertson", **STIFF, **params)
+        assert_clean(at)
+        tab = next(t for t in at.tabs if t.label == "Stiffness")
+        kinds = [k for k in _kinds(tab) if k in ("metric", "plotly_chart")]
+        assert kinds.count("metric") == 3 and kinds.count("plotly_chart") == 3
+        assert (kinds.index("plotly_chart") < kinds.index("metric")) is charts_first
+        assert [m.label for m in tab.metric][0] == "LSODA (Adams/BDF switching) (implicit)"

@@ -1,6 +1,6 @@
-"""The ODE-Nets on images page in a real browser: the table opens, a deep link to the flow of a digit draws its
-animated figures, a control lands in the link, bad links fall back with a note, a live run trains and
-reports, presenter mode draws the mistakes without controls."""
+"""The ODE-Nets on images page in a real browser: the table opens and fits the width, a deep link to the flow
+of a digit draws its animated figures, a control lands in the link, bad links fall back with a note, a live
+run trains and reports, presenter mode draws the mistakes without controls."""
 
 from __future__ import annotations
 
@@ -21,6 +21,28 @@ def test_opening_view_is_table_1(server, page):
     page.wait_for_selector("[data-testid='stDataFrame']", timeout=30_000)
     assert "the shape of the table holds" in main_text(page)
     assert_no_exception(page)
+
+
+#: [scrolled width, visible width] of each table's grid: a wider grid scrolls, its right columns cut off.
+GRID_WIDTHS = """() => [...document.querySelectorAll("[data-testid='stDataFrame'] .dvn-scroller")]
+  .map((e) => [e.scrollWidth, e.clientWidth])"""
+
+
+@pytest.mark.parametrize(
+    ("size", "present"), [({"width": 1024, "height": 768}, True), ({"width": 1440, "height": 900}, False)]
+)
+def test_table_1_is_not_cut_at_the_right(server, browser, size, present):
+    """One 11-column table scrolled (1,688 px of grid in 969 at 1024 presenter); ours and the paper's fit."""
+    context = browser.new_context(viewport=size)
+    page = context.new_page()
+    try:
+        open_and_wait(page, f"{server}/ode_nets?tour=19" + ("&present=1" if present else ""))
+        page.wait_for_function(f"({GRID_WIDTHS})().length === 2", timeout=30_000)
+        widths = page.evaluate(GRID_WIDTHS)
+        assert all(scrolled <= shown + 1 for scrolled, shown in widths), widths
+        assert_no_exception(page)
+    finally:
+        context.close()
 
 
 def test_deep_link_to_the_flow_of_a_digit(server, page):
