@@ -39,8 +39,8 @@ from models.ode.solve import Budget, SolveError
 #: Tests point the page at other checkpoints (missing, corrupt) through this variable.
 DIR_VARIABLE = "FLOWS_CHECKPOINT_DIR"
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "checkpoints" / "flows"
-#: The page's grid: 21 frames of 60 x 60 and 11 x 11 arrows keep the animation light to send (300 kB; the
-#: benchmark times 41 frames of 100 x 100).
+#: The page's grid: 21 frames of 60 x 60 and 11 x 11 arrows keep the animation light to send (426 kB by
+#: bench_warm_runs, over issue 16's 300 kB; the benchmark times 41 frames of 100 x 100).
 GRID = FrameGrid(frames=21, n=60, arrows=11)
 #: A page's solve stops within a few seconds, and a point beyond this is a blow-up.
 BUDGET = Budget(max_nfe=5000, deadline_s=4.0, max_abs_state=1e4)
