@@ -75,6 +75,7 @@ class Cluster:
     url: str  # the load balancer
     replicas: tuple[str, ...]  # "127.0.0.1:port" of each replica, as nginx's access log names them
     prefix: Path  # nginx's prefix: access.log is here
+    pids: tuple[int, ...] = ()  # each replica's process, in the order of `replicas`
 
     def access_log(self) -> list[dict[str, str]]:
         """nginx's access log, one dict per request: status, upstream, route, request."""
@@ -114,7 +115,9 @@ def cluster(
             wait_healthy(f"http://127.0.0.1:{p}", proc)
         url = f"http://127.0.0.1:{listen}"
         wait_healthy(url, nginx)
-        yield Cluster(url, tuple(f"127.0.0.1:{p}" for p in ports), prefix)
+        yield Cluster(
+            url, tuple(f"127.0.0.1:{p}" for p in ports), prefix, tuple(proc.pid for proc in procs[:-1])
+        )
     finally:
         for proc in procs:
             proc.terminate()
