@@ -260,7 +260,10 @@ def _herds(n: int, replicas: tuple[int, ...], rounds: int) -> None:
                 herd = _sessions_per_replica(c) - before  # the herd and this round's warm-up sessions
                 split = "/".join(str(herd.get(a, 0)) for a in c.replicas)
                 _report(
-                    f"explorer, nginx + {r} replica(s)", n * r, lb[r][-1], f", sessions per replica {split}"
+                    f"explorer, nginx + {r} replica(s)",
+                    n * r,
+                    lb[r][-1],
+                    f", sessions per replica (warm-up included) {split}",
                 )
     median = statistics.median
     one_p95 = median(h.p95 for h in one)
