@@ -8,9 +8,9 @@ import pytest
 
 from components.learning_figures import (
     BACKWARD_STYLES,
-    PANEL_TITLE_PX,
     FIELD_HEIGHT,
     PANEL_LEGEND_ROWS,
+    PANEL_TITLE_PX,
     PATHS_HEADROOM,
     REFERENCE_LINES,
     TITLE_LINE,
