@@ -12,6 +12,8 @@ from plotly.subplots import make_subplots
 from components.flow_panels import Coloring, Panel, finish
 from components.style import add_play_controls
 
+#: Room above the clouds for the subplot titles only.
+CLOUD_TOP_PX = 50
 #: Side-on like the 3-D paths' view (the extra axis upright), but closer: a cloud is a small thing to see.
 CLOUD_VIEW = {"eye": {"x": 1.8, "y": -1.38, "z": 0.47}, "center": {"x": -0.1, "y": -0.13, "z": -0.12}}
 
@@ -96,7 +98,9 @@ def cloud_figure(
             fig.update_xaxes(range=ranges[0], title_text=panel.dim_names[0], row=1, col=c)
             fig.update_yaxes(range=ranges[1], title_text=y_title, row=1, col=c)
     fig = finish(fig, height)
-    fig.update_layout(showlegend=False)
+    # No legend (the colours are the classes' of every other tab): the top only holds the subplot titles,
+    # so the clouds start higher, above a projector's fold (tour step 10).
+    fig.update_layout(showlegend=False, margin={"t": CLOUD_TOP_PX})
     if not animate:
         return fig
     redraw = any(p.dim >= 3 for p in panels)

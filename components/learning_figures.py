@@ -10,7 +10,15 @@ import altair as alt
 import numpy as np
 import plotly.graph_objects as go
 
-from components.style import PALETTE, REFERENCE_COLOR, chart_log_axis, legend_below, line_trace, styled
+from components.style import (
+    PALETTE,
+    REFERENCE_COLOR,
+    ROW_PX,
+    chart_log_axis,
+    legend_below,
+    line_trace,
+    styled,
+)
 
 DIRECT_COLOR, ADJOINT_COLOR, SEMINORM_COLOR = "#D55E00", "#0072B2", "#CC79A7"
 RESNET_COLOR, ODENET_COLOR = "#D55E00", "#0072B2"
@@ -19,6 +27,8 @@ TRUE_COLOR, LEARNED_COLOR, DATA_COLOR = "#9e9e9e", "#009E73", "#000000"
 #: titles a little under plotly's default (1.4x the text) and their legend entries short, so that at the
 #: presenter scale every title and entry fits the panel's width.
 PANEL_TITLE_PX = 17
+#: plotly's own title size for styled's 14 px layout font (1.4x).
+PLOTLY_TITLE_PX = 20
 #: A legend inside the plot's top-left corner, over a white veil (the regression leaves that corner empty).
 INSIDE_TOP_LEFT = {
     "orientation": "v", "x": 0.01, "xanchor": "left", "y": 0.99, "yanchor": "top",
@@ -26,8 +36,18 @@ INSIDE_TOP_LEFT = {
 }  # fmt: skip
 #: Room above the hidden-state paths, as a fraction of their span, for the legend's row at the presenter scale.
 PATHS_HEADROOM = 0.22
+#: Height of the learned vector field: 440 px ends at 711 px under the presenter tour bar at 1280x720.
+FIELD_HEIGHT = 440
 #: Height of the gradient-gap and timing figures, drawn side by side with the timing legend's four rows.
 SIDE_HEIGHT = 480
+#: A panel title's line, with its padding, as a multiple of its font size (for the room above the legend).
+TITLE_LINE = 1.6
+#: Where `xy_figure` puts its legend: under the plot (`legend_below`), above it between the title and the plot
+#: (a projector's fold: a figure with rows under its plot grows taller in presenter mode, see
+#: kit.figures.presenter_figure), or beside it on the right, in one column (a wide figure's spare width).
+LEGEND_PLACES = ("below", "above", "right")
+#: A legend beside the plot: one column at its top right, outside it (plotly widens the right margin for it).
+LEGEND_RIGHT = {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top"}
 
 
 @dataclass(frozen=True)
@@ -45,10 +65,12 @@ class Series:
 
 def xy_figure(
     series: Sequence[Series], x_title: str, y_title: str, *, log_x: bool = False, log_y: bool = False,
-    height: int = 380, title: str | None = None, legend_rows: int = 2,
+    height: int = 380, title: str | None = None, legend_rows: int = 2, legend_at: str = "below",
+    text_scale: float = 1.0,
 ) -> go.Figure:  # fmt: skip
-    """Lines with markers, one per series, optionally on log axes; the legend under the plot, with room
-    for `legend_rows` rows of entries (more for a narrow figure)."""
+    """Lines with markers, one per series, optionally on log axes; the legend `legend_at` one of
+    LEGEND_PLACES, with room (below or above) for `legend_rows` rows of entries (more for a narrow figure),
+    above sized for text `text_scale` times its normal size (presenter mode's scale)."""
     fig = go.Figure()
     for s in series:
         bars = None
@@ -64,23 +86,46 @@ def xy_figure(
         )  # fmt: skip
     fig.update_xaxes(title_text=x_title, type="log" if log_x else "linear")
     fig.update_yaxes(title_text=y_title, type="log" if log_y else "linear")
-    return legend_below(styled(fig, height=height, title=title), rows=legend_rows)
+    fig = styled(fig, height=height, title=title)
+    if legend_at == "right":
+        return fig.update_layout(legend=LEGEND_RIGHT)
+    if legend_at == "above":
+        return legend_above(fig, legend_rows, text_scale)
+    return legend_below(fig, rows=legend_rows)
+
+
+def legend_above(fig: go.Figure, rows: int, text_scale: float = 1.0) -> go.Figure:
+    """A horizontal legend between the title (pinned to the figure's top) and the plot, the top margin room
+    for the title and `rows` rows of entries at `text_scale` times their normal size. No rows under the plot:
+    in presenter mode the figure keeps its height and ends above the fold. Call after `styled`."""
+    title_px = (fig.layout.title.font.size or PLOTLY_TITLE_PX) * TITLE_LINE if fig.layout.title.text else 0
+    top = round((title_px + rows * ROW_PX) * text_scale) + 6
+    fig.update_layout(
+        margin={"t": top},
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"},
+    )
+    if fig.layout.title.text:
+        fig.update_layout(title={"y": 1.0, "yref": "container", "yanchor": "top", "pad": {"t": 6}})
+    return fig
 
 
 def memory_figure(
     steps: np.ndarray, direct: np.ndarray, adjoint: np.ndarray, adjoint_peak: np.ndarray, x_title: str
 ) -> go.Figure:
-    """Bytes held for the backward pass against solver steps (log-log): O(L) against O(1)."""
+    """Bytes held for the backward pass against solver steps (log-log): O(L) against O(1). The legend in a
+    column beside the plot, in the full-width figure's spare width: under it, it fell below a projector's
+    fold (tour step 13)."""
     return xy_figure(
         [
-            Series("backprop through the solver: held for backward", steps, direct, DIRECT_COLOR),
+            Series("backprop: held for backward", steps, direct, DIRECT_COLOR),
             Series("adjoint: held for backward", steps, adjoint, ADJOINT_COLOR),
-            Series("adjoint: peak during its backward solve", steps, adjoint_peak, ADJOINT_COLOR, "dot"),
+            Series("adjoint: peak in its backward", steps, adjoint_peak, ADJOINT_COLOR, "dot"),
         ],
         x_title,
         "bytes saved by autograd",
         log_x=True,
         log_y=True,
+        legend_at="right",
     )
 
 
@@ -114,7 +159,7 @@ def gradient_gap_figure(steps: np.ndarray, rel_diff: np.ndarray, x_title: str) -
     return xy_figure(
         [Series("relative gradient difference", steps, floor, PALETTE[3])],
         x_title,
-        "max |Δ gradient| / max |gradient|",
+        "max |Δg| / max |g|",  # short: the plot is lower than a longer title at the presenter scale
         log_x=True,
         log_y=True,
         height=SIDE_HEIGHT,
@@ -127,8 +172,11 @@ def nfe_tolerance_figure(
     nfe_forward: np.ndarray,
     nfe_backward: np.ndarray,
     backward_label: str = "backward (adjoint)",
+    legend_at: str = "below",
+    text_scale: float = 1.0,
 ) -> go.Figure:
-    """Fig. 3a: NFE against tolerance; looser tolerance, fewer evaluations."""
+    """Fig. 3a: NFE against tolerance; looser tolerance, fewer evaluations. `legend_at`, `text_scale`: as
+    `xy_figure` takes them (presenter mode puts the NFE panels' legends above their plots)."""
     fig = xy_figure(
         [
             Series("forward", tol, nfe_forward, DIRECT_COLOR),
@@ -138,13 +186,17 @@ def nfe_tolerance_figure(
         "NFE",
         log_x=True,
         title="(a) NFE vs tolerance",
-        legend_rows=3,
+        legend_rows=PANEL_LEGEND_ROWS,
+        legend_at=legend_at,
+        text_scale=text_scale,
     )
     fig.update_xaxes(autorange="reversed")
     return _third_of_page(fig)
 
 
-def time_vs_nfe_figure(nfe: np.ndarray, seconds: np.ndarray, slope: float) -> go.Figure:
+def time_vs_nfe_figure(
+    nfe: np.ndarray, seconds: np.ndarray, slope: float, legend_at: str = "below", text_scale: float = 1.0
+) -> go.Figure:
     """Fig. 3b: forward wall time against forward NFE, with the fitted line through the origin."""
     line = np.array([0.0, float(nfe.max()) if len(nfe) else 1.0])
     fig = xy_figure(
@@ -155,7 +207,9 @@ def time_vs_nfe_figure(nfe: np.ndarray, seconds: np.ndarray, slope: float) -> go
         "forward NFE",
         "forward time (ms)",
         title="(b) Time vs NFE",
-        legend_rows=3,
+        legend_rows=PANEL_LEGEND_ROWS,
+        legend_at=legend_at,
+        text_scale=text_scale,
     )
     return _third_of_page(fig)
 
@@ -174,6 +228,16 @@ class BackwardCurve:
     seconds: np.ndarray
 
 
+#: Rows kept for each NFE panel's legend, the same for all three so that their plots line up: (c) has three
+#: entries (its reference lines are labelled at their ends), which take up to three rows in a third of 1024 px.
+PANEL_LEGEND_ROWS = 3
+#: Fig. 3c's reference lines, labelled at their right ends instead of in the legend: (slope, label, hover).
+REFERENCE_LINES = (
+    (1.0, "×1", "backward = forward", "dash"),
+    (0.5, "×½", "half of forward (paper)", "dot"),
+)
+#: Room right of Fig. 3c's plot for the reference lines' labels at the presenter scale.
+REFERENCE_LABEL_PX = 44
 #: Fig. 3c's three ways of differentiating: legend label (the y axis says it is the backward NFE), colour, dash.
 BACKWARD_STYLES = {
     "backprop": ("backprop: 0 new NFE", DIRECT_COLOR, "dot"),
@@ -182,9 +246,15 @@ BACKWARD_STYLES = {
 }
 
 
-def backward_vs_forward_figure(nfe_forward: np.ndarray, curves: dict[str, BackwardCurve]) -> go.Figure:
+def backward_vs_forward_figure(
+    nfe_forward: np.ndarray,
+    curves: dict[str, BackwardCurve],
+    legend_at: str = "below",
+    text_scale: float = 1.0,
+) -> go.Figure:
     """Fig. 3c: each way's backward count against forward NFE (`curves` keyed as `BACKWARD_STYLES`), the
-    backward seconds on hover, with the lines y = x and y = x/2 for reference."""
+    backward seconds on hover, with the lines y = x and y = x/2 for reference, labelled "×1" and "×½" at
+    their right ends (past every curve's end) rather than in the legend, which keeps three entries."""
     top = (
         float(max([nfe_forward.max(), *(c.count.max() for c in curves.values())]))
         if len(nfe_forward)
@@ -196,17 +266,24 @@ def backward_vs_forward_figure(nfe_forward: np.ndarray, curves: dict[str, Backwa
         label, color, dash = BACKWARD_STYLES[mode]
         hover = [f"backward {s * 1e3:.0f} ms" for s in curve.seconds]
         series.append(Series(label, nfe_forward, curve.count, color, dash, hover))
+    references = [Series(name, diag, diag * k, REFERENCE_COLOR, dash) for k, _, name, dash in REFERENCE_LINES]
     fig = xy_figure(
-        [
-            *series,
-            Series("backward = forward", diag, diag, REFERENCE_COLOR, "dash"),
-            Series("half of forward (paper)", diag, diag / 2, REFERENCE_COLOR, "dot"),
-        ],
+        [*series, *references],
         "forward NFE (dopri5)",
         "backward NFE",
         title="(c) Backward vs forward",
-        legend_rows=len(series) + 2,
+        legend_rows=PANEL_LEGEND_ROWS,
+        legend_at=legend_at,
+        text_scale=text_scale,
     )
+    for trace in fig.data[len(series) :]:
+        trace.showlegend = False
+    for k, label, name, _ in REFERENCE_LINES:
+        fig.add_annotation(
+            x=top, y=top * k, text=label, hovertext=name, showarrow=False, xanchor="left", xshift=4,
+            font={"color": REFERENCE_COLOR},
+        )  # fmt: skip
+    fig.update_layout(margin={"r": REFERENCE_LABEL_PX})
     return _third_of_page(fig)
 
 
@@ -334,7 +411,9 @@ def vector_field_figure(
     fig.add_trace(line_trace(learned_path[:, 0], learned_path[:, 1], "learned trajectory", LEARNED_COLOR, 3))
     fig.update_xaxes(title_text="x", range=[float(xs[0]) - spacing, float(xs[-1]) + spacing])
     fig.update_yaxes(title_text="y", range=[float(ys[0]) - spacing, float(ys[-1]) + spacing], scaleanchor="x")
-    return legend_below(styled(fig, height=520, title=title))
+    # The plot is square (equal axes) in a wide figure: the legend goes in a column in the spare width beside
+    # it, and the figure is low enough to end above a projector's fold under the tour bar (tour step 16).
+    return styled(fig, height=FIELD_HEIGHT, title=title).update_layout(legend=LEGEND_RIGHT)
 
 
 def curve_chart(

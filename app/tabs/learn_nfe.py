@@ -19,7 +19,7 @@ from components.learning_figures import (
 )
 from kit.chrome import presenter_mode
 from kit.failure import failed, show_failure
-from kit.figures import figure_spec, show_chart, show_figure
+from kit.figures import PRESENTER_FONT_SCALE, figure_spec, show_chart, show_figure
 from kit.links import PageLinks
 from kit.live_training import LiveProgress, TrainButton, training_fragment
 from kit.quiet_controls import switch
@@ -116,18 +116,21 @@ def render(links: PageLinks) -> None:
     else:
         mode = "seminorm" if seminorm else "adjoint"
         fwd, bwd = sweep.column("nfe_forward"), sweep.backward_column(mode, "nfe")
+        # On a projector each panel's legend goes above its plot: rows under it would grow the figure
+        # (larger text) until the legends end below the fold at 1280x720 (tour steps 14 and 27).
+        legend = ("above", PRESENTER_FONT_SCALE) if presenter_mode() else ("below", 1.0)
         a, b, c = st.columns(3)
         with a:
             label = "backward (+ seminorm)" if seminorm else "backward (adjoint)"
             show_figure(
-                figure_spec(nfe_tolerance_figure, sweep.column("tol"), fwd, bwd, label),
+                figure_spec(nfe_tolerance_figure, sweep.column("tol"), fwd, bwd, label, *legend),
                 key="nfe_tol",
                 name="nfe-vs-tolerance",
             )
         with b:
             slope = seconds_per_evaluation(sweep)
             show_figure(
-                figure_spec(time_vs_nfe_figure, fwd, sweep.column("forward_s"), slope),
+                figure_spec(time_vs_nfe_figure, fwd, sweep.column("forward_s"), slope, *legend),
                 key="nfe_time",
                 name="time-vs-nfe",
             )
@@ -140,7 +143,7 @@ def render(links: PageLinks) -> None:
                 for m in MODES
             }
             show_figure(
-                figure_spec(backward_vs_forward_figure, fwd, curves),
+                figure_spec(backward_vs_forward_figure, fwd, curves, *legend),
                 key="nfe_bwd",
                 name="backward-vs-forward-nfe",
             )
@@ -153,7 +156,8 @@ def render(links: PageLinks) -> None:
             "tolerance, "
             f"fewer evaluations; (b) forward time grows in proportion to NFE, about {slope * 1e3:.2f} ms each; "
             f"(c) here the backward pass of {adjoint} needs **{ratio:.2f}×** the forward evaluations (median), "
-            "where the paper reports about one half (from scipy's LSODA, not dopri5). " + backward_text(sweep)
+            "where the paper reports about one half (from scipy's LSODA, not dopri5; the grey lines ×1 and ×½ mark "
+            "backward = forward and the paper's half). " + backward_text(sweep)
         )
         st.markdown(seminorm_text(sweep))
     st.subheader("(d) NFE over the course of training")

@@ -156,8 +156,12 @@ with st.sidebar:
 reg = Regularisation.both(weight, seed=seed) if regularise else Regularisation()
 
 if own:
-    st.markdown(OWN_POINTS)
+    # The how-to above the plane on a laptop; on a projector under it, so the plane starts higher (tour step 26).
+    if not presenter_mode():
+        st.markdown(OWN_POINTS)
     points = points_editor(points_key)
+    if presenter_mode():
+        st.markdown(OWN_POINTS)
     if not enough(points):
         st.info(missing_words(points), icon=":material/ads_click:")
         page.finish()

@@ -97,3 +97,41 @@ def test_resnet_tab_figures_fit_under_the_tour_bar_at_1280x720_in_presenter_mode
     # The two plots line up: the same height under the same top margin.
     plot = [f["height"] - f["margin"]["t"] - f["margin"]["b"] for f in (regression, paths)]
     assert plot[0] == pytest.approx(plot[1])
+
+
+#: Where the first figure starts under the presenter tour bar at 1280x720, measured in Chromium with look.py
+#: (tour steps 14 and 16: 261 and 271 px; the memory figure under a two-line tour caption at step 13: 292 px).
+FIRST_CHART_PX = {"nfe-study": 261, "learning-dynamics": 271}
+
+
+@pytest.mark.parametrize("seminorm", ["0", "1"])  # tour steps 14 and 27
+def test_nfe_panels_legends_are_above_their_plots_and_end_above_the_fold_in_presenter_mode(seminorm):
+    """Panel (c)'s five legend rows under its plot ended below the fold at 1280x720: its reference lines are
+    labelled at their ends instead, and on a projector the legends sit between each title and its plot."""
+    at = open_page("how_they_learn", present="1", view="nfe-study", seminorm=seminorm, tour="14")
+    assert_clean(at)
+    heights = []
+    for key in ("nfe_tol", "nfe_time", "nfe_bwd"):
+        layout = plotly_figure(at, key=key)["layout"]
+        assert layout["legend"]["yanchor"] == "bottom" and layout["legend"]["y"] >= 1.0
+        assert layout["title"]["yanchor"] == "top" and layout["title"]["yref"] == "container"
+        heights.append(layout["height"])
+        assert FIRST_CHART_PX["nfe-study"] + layout["height"] <= 720
+    assert len(set(heights)) == 1  # side by side, level
+    shown = [t for t in plotly_figure(at, key="nfe_bwd")["data"] if t.get("showlegend", True)]
+    assert [t["name"] for t in shown] == ["backprop: 0 new NFE", "adjoint", "adjoint + seminorm"]
+    laptop = plotly_figure(open_page("how_they_learn", view="nfe-study"), key="nfe_bwd")["layout"]
+    assert laptop["legend"]["yanchor"] == "top" and laptop["legend"]["y"] < 0  # under the plot on a laptop
+
+
+def test_the_memory_and_field_legends_sit_beside_their_plots_in_presenter_mode():
+    """Steps 13 and 16: the legends under these full-width figures were below the fold at 1280x720."""
+    at = open_page("how_they_learn", present="1", most="16", tour="13", **SMALL)
+    assert_clean(at)
+    legend = plotly_figure(at, key="memory")["layout"]["legend"]
+    assert legend["x"] > 1 and legend["yanchor"] == "top" and legend["y"] == 1.0
+    at = open_page("how_they_learn", present="1", view="learning-dynamics", field="mlp", tour="16")
+    assert_clean(at)
+    layout = plotly_figure(at, key="field")["layout"]
+    assert layout["legend"]["x"] > 1 and layout["legend"]["orientation"] == "v"
+    assert FIRST_CHART_PX["learning-dynamics"] + layout["height"] <= 720

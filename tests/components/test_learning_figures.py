@@ -8,14 +8,19 @@ import pytest
 
 from components.learning_figures import (
     BACKWARD_STYLES,
+    FIELD_HEIGHT,
+    PANEL_LEGEND_ROWS,
     PANEL_TITLE_PX,
     PATHS_HEADROOM,
+    REFERENCE_LINES,
+    TITLE_LINE,
     BackwardCurve,
     backward_vs_forward_figure,
     curve_chart,
     curve_records,
     depth_paths_figure,
     gradient_gap_figure,
+    legend_above,
     memory_figure,
     nfe_tolerance_figure,
     regression_figure,
@@ -29,12 +34,26 @@ from components.style import AXIS_PX, ROW_PX, legend_below, styled
 def test_memory_figure_is_log_log_with_both_methods():
     steps = np.array([4.0, 8.0, 16.0])
     fig = memory_figure(steps, steps * 1000, np.full(3, 2064.0), np.full(3, 20000.0), "steps")
-    assert [t.name for t in fig.data][:2] == [
-        "backprop through the solver: held for backward",
-        "adjoint: held for backward",
-    ]
+    assert [t.name for t in fig.data][:2] == ["backprop: held for backward", "adjoint: held for backward"]
     assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
     assert list(fig.data[1].y) == [2064.0] * 3
+    # The legend in a column beside the plot, not in rows under it (which fell below the fold, step 13).
+    legend = fig.layout.legend
+    assert (legend.orientation, legend.x, legend.xanchor, legend.yanchor) == ("v", 1.02, "left", "top")
+    assert fig.layout.margin.b == styled(go.Figure()).layout.margin.b
+
+
+#: The most characters of a y-axis title that fit beside the side-by-side plots of the memory tab at the
+#: presenter scale (a plot about 270 px high; "max |Δ gradient| / max |gradient|" was cut at both ends).
+SIDE_Y_TITLE_CHARS = 20
+
+
+def test_side_by_side_memory_figures_keep_their_y_titles_short():
+    x = np.array([4.0, 8.0])
+    gap = gradient_gap_figure(x, np.array([1e-7, 1e-8]), "steps")
+    runs = {"direct": ([[1.0], [2.0]], [[1.0], [2.0]]), "adjoint": ([[1.0], [2.0]], [[3.0], [4.0]])}
+    for fig in (gap, time_figure(x, runs, "steps")):
+        assert len(fig.layout.yaxis.title.text) <= SIDE_Y_TITLE_CHARS
 
 
 def test_gradient_gap_keeps_exact_zeros_drawable():
@@ -56,6 +75,12 @@ def test_nfe_figures():
     }
     c = backward_vs_forward_figure(fwd, curves)
     assert list(c.data[0].x) == list(fwd) and len(c.data) == 5
+    # The reference lines are labelled at their right ends, past every curve, and not in the legend.
+    assert [t.showlegend for t in c.data] == [None, None, None, False, False]
+    top = max(fwd.max(), bwd.max())
+    labels = [(a.text, a.x, a.y, a.xanchor) for a in c.layout.annotations if a.text in ("×1", "×½")]
+    assert labels == [("×1", top, top, "left"), ("×½", top, top / 2, "left")]
+    assert [a.hovertext for a in c.layout.annotations[-2:]] == [name for _, _, name, _ in REFERENCE_LINES]
     assert [t.name for t in c.data[:3]] == [BACKWARD_STYLES[m][0] for m in curves]
     assert "0 new NFE" in c.data[0].name and c.data[1].text[0] == "backward 100 ms"
     assert "dopri5" in c.layout.xaxis.title.text
@@ -80,6 +105,9 @@ def test_vector_field_figure_draws_arrows_from_each_grid_point():
     assert true_arrows.name == "true field" and len(true_arrows.x) == 3 * 12  # start, end, gap per point
     assert fig.data[2].name == "learned field"
     assert fig.data[2].x[1] < fig.data[2].x[0]  # the learned field points the other way
+    # Equal axes make the plot square in a wide figure: the legend beside it, no rows under it (step 16).
+    assert fig.layout.legend.orientation == "v" and fig.layout.legend.x > 1
+    assert fig.layout.height == FIELD_HEIGHT <= 720 - 271  # under the presenter tour bar at 1280x720
 
 
 def test_curve_chart_records_skip_non_finite():
@@ -132,6 +160,25 @@ def test_nfe_panels_titles_and_legend_entries_fit_a_third_of_1024_px():
         assert all(len(t.name) <= THIRD_OF_1024_CHARS for t in fig.data if t.showlegend is not False)
     names = [t.name for t in panels[-1].data]
     assert names[-2:] == ["backward = forward", "half of forward (paper)"]
+    shown = [t.name for t in panels[-1].data if t.showlegend is not False]
+    assert len(shown) == PANEL_LEGEND_ROWS  # at worst one entry a row in a third of 1024 px
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.6])
+def test_a_legend_above_the_plot_has_room_for_its_rows_under_the_title(scale):
+    tol, fwd = np.array([1e-1, 1e-3, 1e-5]), np.array([20.0, 38.0, 80.0])
+    fig = nfe_tolerance_figure(tol, fwd, fwd, legend_at="above", text_scale=scale)
+    legend, margin, title = fig.layout.legend, fig.layout.margin, fig.layout.title
+    assert (legend.orientation, legend.y, legend.yanchor) == ("h", 1.0, "bottom")  # on the plot's top edge
+    title_px = PANEL_TITLE_PX * TITLE_LINE * scale
+    assert margin.t >= title_px + PANEL_LEGEND_ROWS * ROW_PX * scale
+    assert (title.y, title.yref, title.yanchor) == (1.0, "container", "top")  # above the rows, not among them
+    below = nfe_tolerance_figure(tol, fwd, fwd)
+    assert below.layout.legend.yanchor == "top" and below.layout.legend.y < 0
+    # Above, the rows take the top margin and leave the bottom one to the axis alone.
+    assert fig.layout.margin.b < below.layout.margin.b
+    untitled = legend_above(styled(go.Figure(go.Scatter(x=[0], y=[0], name="a"))), 2)
+    assert untitled.layout.margin.t >= 2 * ROW_PX and untitled.layout.title.y is None
 
 
 def test_resnet_tab_legends_leave_the_figures_low_enough_for_1280x720():
