@@ -174,8 +174,10 @@ ALL_STEPS: tuple[StoryStep, ...] = (
     StoryStep(
         "An ODE block in place of residual blocks",
         "The paper's first experiment on handwritten digits: one ODE block with a third of a ResNet's "
-        "parameters classifies as well, and its decision forms continuously along t.",
-        OdeNetsView(view="Flow", image=3),
+        "parameters classifies as well, and its decision forms continuously along t: on this hard eight its "
+        "belief rises smoothly from 0.08 to 0.97, where the ResNet's jumps block by block.",
+        # Most digits are certain from t = 0 (digit 3: 0.99 throughout); digit 311 shows the forming.
+        OdeNetsView(view="Flow", image=311),
     ),
     StoryStep(
         "A Gaussian flows into two moons",
