@@ -111,12 +111,30 @@ def eigen_text(point: FixedPoint) -> str:
     return f"{point.kind} at ({where})<br>eigenvalues {values}"
 
 
+#: Fixed points are drawn within these fractions of the trace–determinant plane's half-widths: the region
+#: names sit in the margin around them (at the presenter scale "centres" alone runs 0.45 of the upper half
+#: down from the top; with points up to 0.59 of it, it ended 3 px from the damped pendulum's marker).
+POINTS_TRACE = 0.38
+POINTS_DET = 0.35
+
+
+def plane_reach(points: Sequence[FixedPoint]) -> float:
+    """The trace half-width of the plane that keeps every point of `points` within POINTS_TRACE of it and
+    POINTS_DET of the determinant's half-width reach² / 4 (at least 3, the diagram's usual size)."""
+    return max(
+        [3.0]
+        + [abs(p.trace) / POINTS_TRACE for p in points]
+        + [2 * np.sqrt(abs(p.determinant) / POINTS_DET) for p in points]
+    )
+
+
 def region_labels(reach: float, top: float) -> tuple[tuple[float, float, str, dict[str, str]], ...]:
     """(x, y, text, anchors) of each region's name on the trace–determinant plane of half-widths `reach`
     (trace) and `top` (determinant). Two lines each, anchored away from the axes and inside the plot's edges,
-    so that at the presenter scale in 2/5 of 1024 px no name runs into another or past the plot."""
+    so that at the presenter scale in 2/5 of 1024 px no name runs into another or past the plot, and in the
+    margin outside the central box where `plane_reach` keeps the points."""
     return (
-        (0.5 * reach, -0.5 * top, "saddles", {}),
+        (0.97 * reach, -0.97 * top, "saddles", {"xanchor": "right", "yanchor": "bottom"}),
         (-0.97 * reach, 0.04 * top, "stable<br>nodes", {"xanchor": "left", "yanchor": "bottom"}),
         (0.97 * reach, 0.04 * top, "unstable<br>nodes", {"xanchor": "right", "yanchor": "bottom"}),
         (-0.12 * reach, 0.97 * top, "stable<br>spirals", {"xanchor": "right", "yanchor": "top"}),
@@ -130,9 +148,7 @@ def trace_determinant_figure(points: Sequence[FixedPoint]) -> go.Figure:
     """Planar fixed points on the trace–determinant plane, with the parabola det = tr²/4 that separates
     nodes from spirals and the axes that separate saddles (det < 0) and stable from unstable (tr < 0)."""
     planar = [p for p in points if len(p.point) == 2]
-    reach = max(
-        [3.0] + [1.3 * abs(p.trace) for p in planar] + [1.3 * np.sqrt(abs(p.determinant)) for p in planar]
-    )
+    reach = plane_reach(planar)
     tr = np.linspace(-reach, reach, 200)
     fig = go.Figure()
     fig.add_trace(
