@@ -25,7 +25,7 @@ SCENE_ASPECT = {"x": 1.3, "y": 1.3, "z": 0.85}
 #: Off the x = y diagonal, where the two wings of the Lorenz attractor would hide each other; close enough that
 #: the scene fills its box's height (at plotly's distance it was a 490 x 350 px picture in a 980 px wide box),
 #: looking a little below the centre so that the floor's tick labels stay inside the box.
-SCENE_VIEW = {"eye": {"x": 1.24, "y": -1.44, "z": 0.64}, "center": {"x": 0.0, "y": 0.0, "z": -0.12}}
+SCENE_VIEW = {"eye": {"x": 1.24, "y": -1.44, "z": 0.64}, "center": {"x": 0.0, "y": 0.0, "z": -0.2}}
 #: A line's points closer than this (a fraction of the window) to the line through its neighbours are left
 #: out: a 4000th of the plane, a quarter of a pixel across a wide page's chart.
 SIMPLIFY_TOL = 2.5e-4

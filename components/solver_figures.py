@@ -98,7 +98,8 @@ def components_figure(
         for d in range(dim)
     ]
     axes: dict = {
-        _axis_name("y", d + 1): {"title": {"text": state_names[d]}}
+        # plotly writes small values with SI prefixes ("30μ" for Robertson's y₂): exponents instead.
+        _axis_name("y", d + 1): {"title": {"text": state_names[d]}, "exponentformat": "e"}
         | ({"range": list(ranges[d])} if ranges is not None else {})
         for d in range(dim)
     }
@@ -199,7 +200,7 @@ def phase_figure(
 #: plotly's default eye, looking a little below the cube's centre: from the centre itself the floor's front
 #: tick labels fell below the scene's bottom edge (which clips them) while the space above the cube stayed
 #: empty.
-LIFTED_VIEW = {"eye": {"x": 1.7, "y": 2.5, "z": 1.15}, "center": {"x": 0.0, "y": 0.0, "z": -0.05}}
+LIFTED_VIEW = {"eye": {"x": 1.45, "y": 2.12, "z": 0.98}, "center": {"x": 0.0, "y": 0.0, "z": -0.2}}
 #: plotly fits a scene to its box's lower side, so a cube in a wide box was a 350 px square on a 980 px wide
 #: page: a floor wider than the scene is tall, seen from lower and further off, spreads across the width.
 LIFTED_ASPECT = {"x": 1.9, "y": 1.9, "z": 1.0}

@@ -177,9 +177,9 @@ def _point(trace: float, det: float, kind: str) -> FixedPoint:
     return FixedPoint((0.0, 0.0), ((trace, -det), (1.0, 0.0)), (), (), kind)
 
 
-#: The trace–determinant plot at the presenter scale in 2/5 of 1024 px: its plot area in pixels (440 px high
-#: less its margins, about 300 px wide) and its annotations' font (the layout's 14 px, 1.6 times larger).
-PLOT_PX = (300.0, 360.0)
+#: The trace–determinant plot at the presenter scale in 2/5 of 1024 px: its plot area in pixels (about 300 px
+#: wide; 500 px high less its margins and a two-row legend) and its annotations' font (14 px, 1.6 times larger).
+PLOT_PX = (300.0, 300.0)
 LABEL_FONT_PX = 14 * 1.6
 
 
@@ -220,6 +220,21 @@ def test_region_names_keep_clear_of_the_fixed_points_at_the_presenter_scale(poin
             dx = max(x0 - x, 0.0, x - x1) * per_unit[0]
             dy = max(y0 - y, 0.0, y - y1) * per_unit[1]
             assert np.hypot(dx, dy) >= 7 + 6, annotation["text"]  # the marker's 7 px radius and 6 px clear
+
+
+def test_the_node_names_sit_under_the_parabola_at_1280_and_on_a_light_ground():
+    """At the presenter scale in 2/5 of 1280 px (a plot about 400 x 360 px) each node region's name lies
+    below det = tr²/4, inside the region it names; every name has a light ground for narrower plots."""
+    layout = json.loads(trace_determinant_figure([_point(-0.3, 1.0, "stable spiral")]).to_json())["layout"]
+    (x_lo, x_hi), (y_lo, y_hi) = layout["xaxis"]["range"], layout["yaxis"]["range"]
+    per_unit = (400 / (x_hi - x_lo), 360 / (y_hi - y_lo))
+    nodes = [a for a in layout["annotations"] if a["text"].endswith("nodes")]
+    assert len(nodes) == 2
+    for annotation in nodes:
+        x0, x1, y0, y1 = _label_box(annotation, per_unit)
+        inner = min(abs(x0), abs(x1))
+        assert y0 > 0 and y1 <= inner**2 / 4
+    assert all(a["bgcolor"].startswith("rgba(255, 255, 255") for a in layout["annotations"])
 
 
 def test_the_3d_scene_is_wider_than_tall_to_use_a_wide_page():

@@ -162,3 +162,11 @@ def test_the_3d_scene_spreads_across_a_laptop_s_page_instead_of_a_small_square()
     assert layout["height"] >= 600
     assert min(ratio["x"], ratio["y"]) >= 1.5 * ratio["z"]
     assert eye["z"] / np.hypot(eye["x"], eye["y"]) < 1 / np.sqrt(2)  # lower than the (1, 1, 1) diagonal
+
+
+def test_small_components_are_labelled_with_exponents_not_si_prefixes():
+    """Robertson's y₂ stays below 4e-5: plotly's default labels read "30μ"."""
+    t = np.linspace(0, 1, 5)
+    fig = components_figure([Curve("rk4", "RK4", t, np.stack([t, 3e-5 * t], 1))], ("y₁", "y₂"))
+    layout = json.loads(fig.to_json())["layout"]
+    assert all(layout[name]["exponentformat"] == "e" for name in layout if name.startswith("yaxis"))
