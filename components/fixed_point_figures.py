@@ -115,7 +115,7 @@ def eigen_text(point: FixedPoint) -> str:
 #: names sit in the margin around them (at the presenter scale "centres" alone runs about half the upper half
 #: down from the top; with points up to 0.59 of it, it ended 3 px from the damped pendulum's marker).
 POINTS_TRACE = 0.38
-POINTS_DET = 0.3
+POINTS_DET = 0.28
 #: The determinant's half-width as a fraction of reach² / 4, where the parabola leaves the plot: lower than
 #: that, the parabola leaves through the top before the plot's sides and the node regions under it are tall
 #: enough at the sides for their two-line names (the parabola ran through "unstable nodes").
@@ -178,6 +178,6 @@ def trace_determinant_figure(points: Sequence[FixedPoint]) -> go.Figure:
     _markers_by_kind(fig, planar, lambda p: (p.trace, p.determinant))
     fig.update_xaxes(title_text="trace τ", range=[-reach, reach])
     fig.update_yaxes(title_text="determinant Δ", range=[-top, top])
-    # 500, not 440: in 2/5 of 1024 px at the presenter scale the legend takes two rows over the plot, which
+    # 470, not 440: in 2/5 of 1024 px at the presenter scale the legend takes two rows over the plot, which
     # kept only 245 px for the region names and the points.
-    return styled(fig, height=500)
+    return styled(fig, height=470)

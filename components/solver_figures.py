@@ -200,7 +200,7 @@ def phase_figure(
 #: plotly's default eye, looking a little below the cube's centre: from the centre itself the floor's front
 #: tick labels fell below the scene's bottom edge (which clips them) while the space above the cube stayed
 #: empty.
-LIFTED_VIEW = {"eye": {"x": 1.45, "y": 2.12, "z": 0.98}, "center": {"x": 0.0, "y": 0.0, "z": -0.2}}
+LIFTED_VIEW = {"eye": {"x": 1.45, "y": 2.12, "z": 0.98}, "center": {"x": 0.0, "y": 0.0, "z": -0.3}}
 #: plotly fits a scene to its box's lower side, so a cube in a wide box was a 350 px square on a 980 px wide
 #: page: a floor wider than the scene is tall, seen from lower and further off, spreads across the width.
 LIFTED_ASPECT = {"x": 1.9, "y": 1.9, "z": 1.0}
