@@ -111,12 +111,35 @@ def eigen_text(point: FixedPoint) -> str:
     return f"{point.kind} at ({where})<br>eigenvalues {values}"
 
 
+#: Fixed points are drawn within these fractions of the trace–determinant plane's half-widths: the region
+#: names sit in the margin around them (at the presenter scale "centres" alone runs about half the upper half
+#: down from the top; with points up to 0.59 of it, it ended 3 px from the damped pendulum's marker).
+POINTS_TRACE = 0.38
+POINTS_DET = 0.28
+#: The determinant's half-width as a fraction of reach² / 4, where the parabola leaves the plot: lower than
+#: that, the parabola leaves through the top before the plot's sides and the node regions under it are tall
+#: enough at the sides for their two-line names (the parabola ran through "unstable nodes").
+TOP_FRACTION = 0.6
+
+
+def plane_reach(points: Sequence[FixedPoint]) -> float:
+    """The trace half-width of the plane that keeps every point of `points` within POINTS_TRACE of it and
+    POINTS_DET of the determinant's half-width TOP_FRACTION · reach² / 4 (at least 3, the diagram's usual
+    size)."""
+    return max(
+        [3.0]
+        + [abs(p.trace) / POINTS_TRACE for p in points]
+        + [2 * np.sqrt(abs(p.determinant) / (POINTS_DET * TOP_FRACTION)) for p in points]
+    )
+
+
 def region_labels(reach: float, top: float) -> tuple[tuple[float, float, str, dict[str, str]], ...]:
     """(x, y, text, anchors) of each region's name on the trace–determinant plane of half-widths `reach`
     (trace) and `top` (determinant). Two lines each, anchored away from the axes and inside the plot's edges,
-    so that at the presenter scale in 2/5 of 1024 px no name runs into another or past the plot."""
+    so that at the presenter scale in 2/5 of 1024 px no name runs into another or past the plot, and in the
+    margin outside the central box where `plane_reach` keeps the points."""
     return (
-        (0.5 * reach, -0.5 * top, "saddles", {}),
+        (0.97 * reach, -0.97 * top, "saddles", {"xanchor": "right", "yanchor": "bottom"}),
         (-0.97 * reach, 0.04 * top, "stable<br>nodes", {"xanchor": "left", "yanchor": "bottom"}),
         (0.97 * reach, 0.04 * top, "unstable<br>nodes", {"xanchor": "right", "yanchor": "bottom"}),
         (-0.12 * reach, 0.97 * top, "stable<br>spirals", {"xanchor": "right", "yanchor": "top"}),
@@ -130,9 +153,7 @@ def trace_determinant_figure(points: Sequence[FixedPoint]) -> go.Figure:
     """Planar fixed points on the trace–determinant plane, with the parabola det = tr²/4 that separates
     nodes from spirals and the axes that separate saddles (det < 0) and stable from unstable (tr < 0)."""
     planar = [p for p in points if len(p.point) == 2]
-    reach = max(
-        [3.0] + [1.3 * abs(p.trace) for p in planar] + [1.3 * np.sqrt(abs(p.determinant)) for p in planar]
-    )
+    reach = plane_reach(planar)
     tr = np.linspace(-reach, reach, 200)
     fig = go.Figure()
     fig.add_trace(
@@ -142,10 +163,21 @@ def trace_determinant_figure(points: Sequence[FixedPoint]) -> go.Figure:
     )
     fig.add_hline(y=0, line={"color": "#7f7f7f", "width": 1})
     fig.add_vline(x=0, line={"color": "#7f7f7f", "width": 1})
-    top = reach**2 / 4
+    top = TOP_FRACTION * reach**2 / 4
     for x, y, text, anchors in region_labels(reach, top):
-        fig.add_annotation(x=x, y=y, text=text, showarrow=False, font={"color": "#555555"}, **anchors)
+        # On a light ground: in a narrow column (2/5 of 1024 px) the parabola still passes behind a name.
+        fig.add_annotation(
+            x=x,
+            y=y,
+            text=text,
+            showarrow=False,
+            font={"color": "#555555"},
+            bgcolor="rgba(255, 255, 255, 0.8)",
+            **anchors,
+        )
     _markers_by_kind(fig, planar, lambda p: (p.trace, p.determinant))
     fig.update_xaxes(title_text="trace τ", range=[-reach, reach])
     fig.update_yaxes(title_text="determinant Δ", range=[-top, top])
-    return styled(fig, height=440)
+    # 470, not 440: in 2/5 of 1024 px at the presenter scale the legend takes two rows over the plot, which
+    # kept only 245 px for the region names and the points.
+    return styled(fig, height=470)

@@ -98,7 +98,8 @@ def components_figure(
         for d in range(dim)
     ]
     axes: dict = {
-        _axis_name("y", d + 1): {"title": {"text": state_names[d]}}
+        # plotly writes small values with SI prefixes ("30μ" for Robertson's y₂): exponents instead.
+        _axis_name("y", d + 1): {"title": {"text": state_names[d]}, "exponentformat": "e"}
         | ({"range": list(ranges[d])} if ranges is not None else {})
         for d in range(dim)
     }
@@ -199,7 +200,12 @@ def phase_figure(
 #: plotly's default eye, looking a little below the cube's centre: from the centre itself the floor's front
 #: tick labels fell below the scene's bottom edge (which clips them) while the space above the cube stayed
 #: empty.
-LIFTED_VIEW = {"eye": {"x": 1.25, "y": 1.25, "z": 1.25}, "center": {"x": 0.0, "y": 0.0, "z": -0.15}}
+LIFTED_VIEW = {"eye": {"x": 1.45, "y": 2.12, "z": 0.98}, "center": {"x": 0.0, "y": 0.0, "z": -0.3}}
+#: plotly fits a scene to its box's lower side, so a cube in a wide box was a 350 px square on a 980 px wide
+#: page: a floor wider than the scene is tall, seen from lower and further off, spreads across the width.
+LIFTED_ASPECT = {"x": 1.9, "y": 1.9, "z": 1.0}
+#: Tall enough that the scene is drawn large on a laptop's page, short enough to leave its legend on screen.
+SCENE_HEIGHT = 600
 
 
 def trajectory_3d_figure(curves: Sequence[Curve], state_names: Sequence[str]) -> go.Figure:
@@ -230,10 +236,8 @@ def trajectory_3d_figure(curves: Sequence[Curve], state_names: Sequence[str]) ->
         titles = (state_names[0], state_names[1], "t")
     else:
         titles = ("t", state_names[0], "")
-    fig.update_layout(
-        scene=scene(titles, aspectmode="manual", aspectratio={"x": 1, "y": 1, "z": 0.9}, camera=LIFTED_VIEW)
-    )
-    return legend_below(styled(fig, height=560))
+    fig.update_layout(scene=scene(titles, aspectmode="manual", aspectratio=LIFTED_ASPECT, camera=LIFTED_VIEW))
+    return legend_below(styled(fig, height=SCENE_HEIGHT))
 
 
 def drawable(err: np.ndarray) -> np.ndarray:

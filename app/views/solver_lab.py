@@ -26,6 +26,7 @@ from components.solver_figures import (
     work_precision_figure,
 )
 from components.style import Curve
+from kit.chrome import presenter_mode
 from kit.failure import drawn_part, failed, show_failure
 from kit.figures import figure_spec, show_figure
 from kit.page import PageScaffold
@@ -110,7 +111,9 @@ def view_caption() -> str:
     return text + "."
 
 
-st.caption(view_caption())
+# On a projector the tour bar says what the step shows; the caption follows the figure, with the metrics.
+if not presenter_mode():
+    st.caption(view_caption())
 
 # --- solves ---------------------------------------------------------------------------------------------
 failures: dict[str, Failure] = {}
@@ -138,7 +141,13 @@ if ref_how.startswith("unavailable"):
     st.warning(f"Reference solution {ref_how}", icon=":material/warning:")
 
 # --- summary ----------------------------------------------------------------------------------------------
-if runs:
+
+
+def show_summary() -> None:
+    """Each method's global error: above the tabs on a laptop, under the figure on a projector, where this
+    row and the view's caption pushed every tab's chart down to 422 px of a 720 px screen."""
+    if not runs:
+        return
     cols = st.columns(len(runs))
     for col, run in zip(cols, runs, strict=True):
         finished = run.method not in failures and len(run.t) > 0
@@ -150,6 +159,10 @@ if runs:
             help="Global error |y_N − y(t₁)| at the end time, against the reference.",
         )
         col.caption(f"{run.nfe:,} evaluations of f · {run.wall_ms:.0f} ms")
+
+
+if not presenter_mode():
+    show_summary()
 
 # Layers, not legend order, decide what shows where curves coincide (the opening view: RK4, the adaptive
 # method and the reference on one orbit). The sources' figure is Euler against RK4 against the reference,
@@ -364,4 +377,7 @@ with tab_stiff:
     if tab_stiff.open:
         show_stiffness(problem, implicit, tol, tol_text)
 
+if presenter_mode():
+    st.caption(view_caption())
+    show_summary()
 page.finish()

@@ -209,3 +209,26 @@ def test_the_caption_describes_the_chosen_system(params, words):
     assert ("the sources' figure" in texts(at)) == (not params)
     if params:
         assert "Lotka" not in texts(at)
+
+
+def _drawn(node) -> list[tuple[str, str]]:
+    """(element type, its text where it has one) in the order the page draws them (a depth-first walk)."""
+    children = getattr(node, "children", {})
+    here = [(node.type, str(getattr(node, "value", "") or ""))]
+    return here + [k for key in sorted(children) for k in _drawn(children[key])]
+
+
+@pytest.mark.parametrize("view", [None, "3-d", "error-vs-step-size", "work-precision"])
+def test_presenter_mode_puts_each_tabs_figure_before_the_caption_and_the_metrics(view):
+    """The view's caption and the row of errors above the tabs pushed every tab's chart to 422 px of a
+    720 px projector: there they follow the figure; on a laptop they still lead."""
+    for params, figure_first in (({"present": "1"}, True), ({}, False)):
+        at = open_page("solver_lab", **({"view": view} if view else {}), **params)
+        assert_clean(at)
+        kinds = _drawn(at.main)
+        order = [k for k, _ in kinds]
+        caption = next(i for i, (k, text) in enumerate(kinds) if text.startswith("This view:"))
+        first_chart, first_metric = order.index("plotly_chart"), order.index("metric")
+        assert (first_chart < first_metric) is figure_first
+        assert (first_chart < caption) is figure_first
+        assert len(at.metric) == 3  # the errors are all still on the page

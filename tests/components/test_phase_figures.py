@@ -28,7 +28,7 @@ from components.phase_figures import (
     trajectories_3d_figure,
 )
 from components.phase_marks import SPEED_BINS, speed_bins
-from models.phase.fixed_points import find_fixed_points
+from models.phase.fixed_points import FixedPoint, find_fixed_points
 from models.phase.nullclines import nullcline_lines
 from models.phase.portrait import sample_field, streamlets
 from models.systems.spec import SystemSpec
@@ -172,6 +172,72 @@ def test_region_labels_of_the_trace_determinant_plane_stay_apart_and_inside():
     assert [a.text for a in fig.layout.annotations] == list(labels)
 
 
+def _point(trace: float, det: float, kind: str) -> FixedPoint:
+    """A planar fixed point whose Jacobian [[trace, -det], [1, 0]] has this trace and determinant."""
+    return FixedPoint((0.0, 0.0), ((trace, -det), (1.0, 0.0)), (), (), kind)
+
+
+#: The trace–determinant plot at the presenter scale in 2/5 of 1024 px: its plot area in pixels (about 300 px
+#: wide; 470 px high less its margins and a two-row legend) and its annotations' font (14 px, 1.6 times larger).
+PLOT_PX = (300.0, 270.0)
+LABEL_FONT_PX = 14 * 1.6
+
+
+def _label_box(annotation: dict, px_per_unit: tuple[float, float]) -> tuple[float, float, float, float]:
+    """(x0, x1, y0, y1) in data units of an annotation's text, from its anchors, angle and lines: a
+    character 0.5 em wide (measured in the browser: "centres" 67 px, "unstable" 81 px at 22.4 px, 0.43 to
+    0.45 em), a line 1.25 em high."""
+    lines = annotation["text"].split("<br>")
+    width, height = 0.5 * LABEL_FONT_PX * max(map(len, lines)), 1.25 * LABEL_FONT_PX * len(lines)
+    if annotation.get("textangle") == -90:
+        width, height = height, width
+    w, h = width / px_per_unit[0], height / px_per_unit[1]
+    x, y = annotation["x"], annotation["y"]
+    x0 = {"left": x, "right": x - w}.get(annotation.get("xanchor"), x - w / 2)
+    y0 = {"bottom": y, "top": y - h}.get(annotation.get("yanchor"), y - h / 2)
+    return x0, x0 + w, y0, y0 + h
+
+
+@pytest.mark.parametrize(
+    "points",
+    [
+        [_point(-0.3, 1.0, "stable spiral")],  # the tour's damped pendulum: "centres" ended 3 px from it
+        [_point(0.0, 1.0, "centre"), _point(0.0, -1.0, "saddle")],  # the pendulum
+        [_point(0.0, 4.0, "centre")],  # Δ = 4 lay above the plot's Δ range of ±2.25
+        [_point(-4.0, 3.0, "stable node"), _point(2.5, -2.0, "saddle"), _point(1.0, 6.0, "unstable spiral")],
+    ],
+)
+def test_region_names_keep_clear_of_the_fixed_points_at_the_presenter_scale(points):
+    layout = json.loads(trace_determinant_figure(points).to_json())["layout"]
+    (x_lo, x_hi), (y_lo, y_hi) = layout["xaxis"]["range"], layout["yaxis"]["range"]
+    per_unit = (PLOT_PX[0] / (x_hi - x_lo), PLOT_PX[1] / (y_hi - y_lo))
+    fig = trace_determinant_figure(points)
+    markers = [(x, y) for t in fig.data if t.mode == "markers" for x, y in zip(t.x, t.y, strict=True)]
+    assert len(markers) == len(points)
+    for x, y in markers:
+        assert x_lo < x < x_hi and y_lo < y < y_hi  # every point on the plot
+        for annotation in layout["annotations"]:
+            x0, x1, y0, y1 = _label_box(annotation, per_unit)
+            dx = max(x0 - x, 0.0, x - x1) * per_unit[0]
+            dy = max(y0 - y, 0.0, y - y1) * per_unit[1]
+            assert np.hypot(dx, dy) >= 7 + 6, annotation["text"]  # the marker's 7 px radius and 6 px clear
+
+
+def test_the_node_names_sit_under_the_parabola_at_1280_and_on_a_light_ground():
+    """At the presenter scale in 2/5 of 1280 px (a plot about 400 x 360 px) each node region's name lies
+    below det = tr²/4, inside the region it names; every name has a light ground for narrower plots."""
+    layout = json.loads(trace_determinant_figure([_point(-0.3, 1.0, "stable spiral")]).to_json())["layout"]
+    (x_lo, x_hi), (y_lo, y_hi) = layout["xaxis"]["range"], layout["yaxis"]["range"]
+    per_unit = (400 / (x_hi - x_lo), 360 / (y_hi - y_lo))
+    nodes = [a for a in layout["annotations"] if a["text"].endswith("nodes")]
+    assert len(nodes) == 2
+    for annotation in nodes:
+        x0, x1, y0, y1 = _label_box(annotation, per_unit)
+        inner = min(abs(x0), abs(x1))
+        assert y0 > 0 and y1 <= inner**2 / 4
+    assert all(a["bgcolor"].startswith("rgba(255, 255, 255") for a in layout["annotations"])
+
+
 def test_the_3d_scene_is_wider_than_tall_to_use_a_wide_page():
     curves = np.random.default_rng(0).normal(size=(20, 3, 3))
     layout = json.loads(trajectories_3d_figure(curves, ("x", "y", "z")).to_json())["layout"]
@@ -179,6 +245,10 @@ def test_the_3d_scene_is_wider_than_tall_to_use_a_wide_page():
     assert scene_["aspectmode"] == "manual"
     ratio = scene_["aspectratio"]
     assert ratio["x"] == ratio["y"] == 1.3 and ratio["z"] == 0.85
+    # Nearer than plotly's own eye (2.17 from the centre): at that distance the box's height went unused.
+    eye = scene_["camera"]["eye"]
+    assert np.linalg.norm([eye["x"], eye["y"], eye["z"]]) < 1.25 * np.sqrt(3)
+    assert scene_["camera"]["center"]["z"] < 0  # the floor's tick labels stay inside the box
 
 
 def test_a_nullcline_goes_in_fewer_points_within_a_quarter_pixel_of_the_same_line():

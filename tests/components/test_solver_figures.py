@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 
 from components.solver_figures import (
@@ -141,9 +143,30 @@ def test_legends_sit_under_the_plot_clear_of_the_toolbar():
         assert fig.layout.legend.y < 0 and fig.layout.legend.yanchor == "top"
 
 
-def test_the_3d_view_looks_below_the_cube_s_centre_so_the_floor_s_ticks_stay_in_the_scene():
+def test_the_3d_view_looks_below_the_box_s_centre_so_the_floor_s_ticks_stay_in_the_scene():
     t = np.linspace(0, 1, 5)
     fig = trajectory_3d_figure([Curve("euler", "Euler", t, np.stack([t, t], 1))], ("x", "y"))
     camera = fig.layout.scene.camera
     assert camera.center.z < 0 and camera.center.x == camera.center.y == 0
-    assert (camera.eye.x, camera.eye.y, camera.eye.z) == (1.25, 1.25, 1.25)  # plotly's own distance
+
+
+def test_the_3d_scene_spreads_across_a_laptop_s_page_instead_of_a_small_square():
+    """plotly fits a scene to its box's lower side: a unit cube seen along the diagonal was a 350 px square in
+    a 560 px high, 980 px wide box at 1440x900. A floor wider than the scene is tall, seen from lower than the
+    diagonal, in a taller box, draws wider than high."""
+    t = np.linspace(0, 1, 5)
+    layout = json.loads(
+        trajectory_3d_figure([Curve("euler", "Euler", t, np.stack([t, t], 1))], ("x", "y")).to_json()
+    )["layout"]
+    ratio, eye = layout["scene"]["aspectratio"], layout["scene"]["camera"]["eye"]
+    assert layout["height"] >= 600
+    assert min(ratio["x"], ratio["y"]) >= 1.5 * ratio["z"]
+    assert eye["z"] / np.hypot(eye["x"], eye["y"]) < 1 / np.sqrt(2)  # lower than the (1, 1, 1) diagonal
+
+
+def test_small_components_are_labelled_with_exponents_not_si_prefixes():
+    """Robertson's y₂ stays below 4e-5: plotly's default labels read "30μ"."""
+    t = np.linspace(0, 1, 5)
+    fig = components_figure([Curve("rk4", "RK4", t, np.stack([t, 3e-5 * t], 1))], ("y₁", "y₂"))
+    layout = json.loads(fig.to_json())["layout"]
+    assert all(layout[name]["exponentformat"] == "e" for name in layout if name.startswith("yaxis"))
