@@ -92,6 +92,19 @@ def test_regularisation_tab_shows_fewer_nfe():
     assert len(nfe) == 2 and nfe[1] < nfe[0]
 
 
+def test_the_regularisation_tab_s_pair_of_time_lapses_carries_fewer_samples_in_every_frame():
+    """Two time-lapses side by side send what one does: each with PAIR_PARTICLES of the samples."""
+    from views.flows import PAIR_PARTICLES
+
+    full = plotly_figure(open_page("flows"), key="flows_timelapse")
+    at = open_page("flows", view="regularisation")
+    for key in ("flows_reg_False", "flows_reg_True"):
+        fig = plotly_figure(at, key=key)
+        assert len(fig["frames"]) == len(full["frames"]) == 21
+        counts = {len(frame["data"][1]["x"]) for frame in fig["frames"]}
+        assert counts == {PAIR_PARTICLES} and len(full["data"][1]["x"]) > PAIR_PARTICLES
+
+
 @pytest.mark.parametrize("start", ["shipped", "scratch"])
 def test_live_training_from_shipped_or_scratch(start):
     at = open_page("flows", view="train-live", start=start, steps="10")
