@@ -118,9 +118,9 @@ def timelapse_figure(
     # Play / Pause and the slider sit above the plot: under it, on a projector (1280 x 720, the page's
     # title and tabs above the chart) they fell below the fold, and "Press Play" is what a speaker says
     # first. Their feet stand on the plot's top, so that presenter mode's larger type grows them upwards,
-    # into the margin that plotly widens for them, never over the plot. The slider starts past the buttons
-    # and shows its current value at its right end: in a half-width figure (the CNF vs planar tab), above
-    # all in presenter mode's larger type, the buttons covered the rail's start and the value at its left.
+    # into the margin that plotly widens for them, never over the plot. The slider starts past the buttons:
+    # in a half-width figure (the CNF vs planar tab), above all in presenter mode's larger type, they
+    # covered the rail's start.
     add_play_controls(
         fig,
         names,
@@ -133,6 +133,9 @@ def timelapse_figure(
         active=start,
     )
     fig.layout.updatemenus[0].yanchor = fig.layout.sliders[0].yanchor = "bottom"
+    # Above the plot, the current value at the rail's right end sat under plotly's toolbar (shown on hover,
+    # at the figure's top right); at its left end it is clear of both, the buttons being a row lower.
+    fig.layout.sliders[0].currentvalue.xanchor = "left"
     styled(fig, height=560)
     fig.update_layout(margin={"t": 100})
     return _square(fig, float(axis[-1]))

@@ -54,11 +54,11 @@ def test_timelapse_sends_its_densities_as_colour_levels_and_frames_only_what_mov
 
 def test_timelapse_slider_keeps_clear_of_play_and_pause():
     """In a half-width figure in presenter mode's type, Play / Pause (about 150 px, at the left) covered the
-    rail's start and the current value, which plotly puts at the rail's left unless told otherwise."""
+    rail's start; above the plot, a current value at the rail's right end sat under plotly's toolbar."""
     fig, _ = _lapse()
     (menu,), (slider,) = fig.layout.updatemenus, fig.layout.sliders
     assert (menu.x, menu.xanchor) == (0.0, "left")
-    assert slider.currentvalue.xanchor == "right" and slider.currentvalue.prefix == "t = "
+    assert slider.currentvalue.xanchor == "left" and slider.currentvalue.prefix == "t = "
     assert slider.x >= 0.35 and slider.x + slider.len == 1.0  # 0.35 of a 400 px plot area: 140 px
 
 
