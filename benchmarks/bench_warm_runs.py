@@ -103,16 +103,19 @@ def _connect(base: str):
     return websockets.connect(url, subprotocols=["streamlit"], max_size=None)
 
 
-async def every_tab(base: str, view: str, tabs: list[str]) -> list[str]:
-    """Open each of `view`'s tabs but the first (shown by default) in a fresh session; the exceptions."""
+async def every_tab(base: str, view: str, tabs: list[str]) -> tuple[list[str], dict[str, int]]:
+    """Open each of `view`'s tabs but the first (shown by default) in a fresh session; the exceptions, and
+    each tab's payload (bytes of a fresh session's first run) by its link."""
     page, _, query = view.partition("?")
-    shown = []
+    shown, sizes = [], {}
     for label in tabs[1:]:
+        link = f"/{page}?" + "&".join(q for q in (query, f"view={slug(label)}") if q)
         async with _connect(base) as ws:
-            run = await _run_once(ws, page, "&".join(q for q in (query, f"view={slug(label)}") if q))
+            run = await _run_once(ws, page, link.partition("?")[2])
+        sizes[link] = run.size
         if run.exception:
-            shown.append(f"/{page}?view={slug(label)}: {run.exception}")
-    return shown
+            shown.append(f"{link}: {run.exception}")
+    return shown, sizes
 
 
 async def first_chart(base: str, link: str) -> None:
@@ -169,13 +172,28 @@ def main() -> None:
             )
         _memory("every view above", proc.pid)
         if args.tabs:
-            t0, shown = time.perf_counter(), []
+            t0, shown, sizes = time.perf_counter(), [], {}
             for view, labels in tabs.items():
-                shown += asyncio.run(every_tab(base, view, labels))
-            opened = sum(max(0, len(labels) - 1) for labels in tabs.values())
-            _memory(f"{opened} more tabs ({time.perf_counter() - t0:.0f} s)", proc.pid)
+                errors, tab_sizes = asyncio.run(every_tab(base, view, labels))
+                shown, sizes = shown + errors, {**sizes, **tab_sizes}
+            _memory(f"{len(sizes)} more tabs ({time.perf_counter() - t0:.0f} s)", proc.pid)
+            _tab_payloads(sizes)
             for line in shown:
                 print("  EXCEPTION", line)
+
+
+def _tab_payloads(sizes: dict[str, int]) -> None:
+    """The largest tab's payload, and every tab over the target."""
+    if not sizes:
+        return
+    link = max(sizes, key=sizes.__getitem__)
+    over = {k: v for k, v in sizes.items() if v / 1000 > PAYLOAD_TARGET_KB}
+    print(
+        f"largest tab payload: {link} {sizes[link] / 1000:.0f} kB (target <= {PAYLOAD_TARGET_KB:.0f} kB: "
+        f"{verdict(not over)})"
+    )
+    for k, v in over.items():
+        print(f"  over the target: {k} {v / 1000:.0f} kB")
 
 
 def _memory(after: str, pid: int) -> None:

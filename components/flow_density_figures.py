@@ -11,33 +11,47 @@ from components.style import PALETTE, add_play_controls, styled
 DENSITY_SCALE = "Viridis"
 SAMPLE_COLOR = "#F0E442"
 ARROW_COLOR = "rgba(255, 255, 255, 0.75)"
-#: An arrow's length per unit of speed, so that arrows of a typical field stay inside their cell.
-ARROW_SCALE = 0.12
+#: A time-lapse's arrows are line markers (a stroke per grid point, turned along the field, as long as its
+#: speed), so that a frame sends two small integer arrays, not the segments' end points: pixels per unit of
+#: speed (a typical speed of 2 draws 12 px), and the longest drawn, so that a fast corner stays in its cell.
+#: (Filled arrow heads, tried, hid the density under large triangles.)
+ARROW_PX = 6.0
+ARROW_MAX_PX = 36
 #: A time-lapse's densities go to the browser as this many levels of its colour scale (one byte each, a
 #: quarter of float32's bytes): the scale draws no more distinct colours than that.
 DENSITY_LEVELS = 255
+#: Heat maps are drawn smoothed (bilinear between grid points): a coarse grid, light to send, shows no
+#: blocks.
+ZSMOOTH = "best"
+#: The foot of the time-lapse's Play / Pause and slider, in paper units (1 is the plot's top).
+CONTROLS_Y = 1.03
 #: A frame's time on screen when playing: 21 frames play in about 3.8 s.
 FRAME_MS = 180
 
 
 def _heatmap(axis: np.ndarray, density: np.ndarray, zmax: float) -> go.Heatmap:
     return go.Heatmap(
-        x=axis, y=axis, z=density, zmin=0.0, zmax=zmax, colorscale=DENSITY_SCALE, showscale=False,
+        x=axis, y=axis, z=density, zmin=0.0, zmax=zmax, colorscale=DENSITY_SCALE, showscale=False, zsmooth=ZSMOOTH,
         hovertemplate="x %{x:.2f}, y %{y:.2f}<br>p %{z:.3f}<extra></extra>",
     )  # fmt: skip
 
 
-def _segments(points: np.ndarray, velocity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    # Segments broken by NaN, so that all arrows are one trace, not one each.
-    ends = points + ARROW_SCALE * velocity
-    gaps = np.full(len(points), np.nan)
-    xs = np.stack([points[:, 0], ends[:, 0], gaps], 1).reshape(-1)
-    return xs, np.stack([points[:, 1], ends[:, 1], gaps], 1).reshape(-1)
+def _arrow_markers(velocity: np.ndarray) -> dict[str, np.ndarray]:
+    """The markers' angle (whole degrees clockwise from up, as plotly turns a marker) and size (px) for each
+    arrow's velocity (a, 2): integers, a few bytes per arrow on the wire."""
+    angle = np.rint(np.degrees(np.arctan2(velocity[:, 0], velocity[:, 1]))).astype(np.int16)
+    size = np.clip(np.rint(ARROW_PX * np.hypot(velocity[:, 0], velocity[:, 1])), 0, ARROW_MAX_PX)
+    return {"angle": angle, "size": size.astype(np.uint8)}
 
 
-def _arrows(points: np.ndarray, velocity: np.ndarray) -> go.Scatter:
-    xs, ys = _segments(points, velocity)
-    return go.Scatter(x=xs, y=ys, mode="lines", line={"color": ARROW_COLOR, "width": 1.5}, hoverinfo="skip")
+def _arrow_trace(points: np.ndarray, velocity: np.ndarray) -> go.Scatter:
+    return go.Scatter(
+        x=points[:, 0], y=points[:, 1], mode="markers", hoverinfo="skip",
+        marker={
+            "symbol": "line-ns", "color": ARROW_COLOR, "line": {"color": ARROW_COLOR, "width": 2},
+            **_arrow_markers(velocity),
+        },
+    )  # fmt: skip
 
 
 def _levels(density: np.ndarray, zmax: float) -> np.ndarray:
@@ -84,40 +98,57 @@ def timelapse_figure(
     levels = _levels(density, zmax)
     heatmap = go.Heatmap(
         x=axis, y=axis, z=levels[start], zmin=0, zmax=DENSITY_LEVELS, colorscale=DENSITY_SCALE, showscale=False,
+        zsmooth=ZSMOOTH,
         hovertemplate=f"x %{{x:.2f}}, y %{{y:.2f}}<br>p ≈ %{{z}}/{DENSITY_LEVELS} × {zmax:.3g}<extra></extra>",
     )  # fmt: skip
 
     def frame_data(i: int) -> list[dict]:
-        # A frame carries only what moves (z; the points' x and y): plotly merges it into the figure's
-        # traces, whose axes, colours and hover stay as they are.
-        xs, ys = _segments(arrow_points, velocity[i])
+        # A frame carries only what moves (z; the points' x and y; the arrows' angles and sizes): plotly
+        # merges it into the figure's traces, whose axes, colours and hover stay as they are.
         return [
             {"type": "heatmap", "z": levels[i]},
             {"type": "scatter", "x": samples[i, :, 0], "y": samples[i, :, 1]},
-            {"type": "scatter", "x": xs, "y": ys},
+            {"type": "scatter", "marker": _arrow_markers(velocity[i])},
         ]
 
-    names = [f"{t:.3f}" for t in times]
-    first = [heatmap, _samples(samples[start]), _arrows(arrow_points, velocity[start])]
+    names = frame_labels(times)
+    first = [heatmap, _samples(samples[start]), _arrow_trace(arrow_points, velocity[start])]
     fig = go.Figure(data=first, frames=[go.Frame(data=frame_data(i), name=n) for i, n in enumerate(names)])
     fig.update_layout(showlegend=False)
-    # The slider starts past Play / Pause and shows its current value at its right end: in a half-width
-    # figure (the CNF vs planar tab), above all in presenter mode's larger type, the buttons covered the
-    # rail's start and the value at its left.
+    # Play / Pause and the slider sit above the plot: under it, on a projector (1280 x 720, the page's
+    # title and tabs above the chart) they fell below the fold, and "Press Play" is what a speaker says
+    # first. Their feet stand on the plot's top, so that presenter mode's larger type grows them upwards,
+    # into the margin that plotly widens for them, never over the plot. The slider starts past the buttons:
+    # in a half-width figure (the CNF vs planar tab), above all in presenter mode's larger type, they
+    # covered the rail's start.
     add_play_controls(
         fig,
         names,
         prefix="t = ",
         frame_ms=FRAME_MS,
         redraw=True,
-        y=-0.1,
+        y=CONTROLS_Y,
         slider_x=0.38,
-        slider_y=-0.06,
+        slider_y=CONTROLS_Y,
         active=start,
     )
+    fig.layout.updatemenus[0].yanchor = fig.layout.sliders[0].yanchor = "bottom"
+    # Above the plot, the current value at the rail's right end sat under plotly's toolbar (shown on hover,
+    # at the figure's top right); at its left end it is clear of both, the buttons being a row lower.
+    fig.layout.sliders[0].currentvalue.xanchor = "left"
     styled(fig, height=560)
-    fig.update_layout(margin={"b": 110})
+    fig.update_layout(margin={"t": 100})
     return _square(fig, float(axis[-1]))
+
+
+def frame_labels(times: np.ndarray) -> list[str]:
+    """The slider's label of each frame time: two decimals (the rail's 21 labels in presenter mode's type
+    ran to the figure's right edge with three), more only where two would name two frames alike."""
+    for decimals in (2, 3, 4, 6):
+        labels = [f"{t:.{decimals}f}" for t in times]
+        if len(set(labels)) == len(labels):
+            return labels
+    return [f"{t:.6g}" for t in times]
 
 
 def density_figure(axis: np.ndarray, density: np.ndarray, samples: np.ndarray | None = None) -> go.Figure:

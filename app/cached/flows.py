@@ -39,9 +39,9 @@ from models.ode.solve import Budget, SolveError
 #: Tests point the page at other checkpoints (missing, corrupt) through this variable.
 DIR_VARIABLE = "FLOWS_CHECKPOINT_DIR"
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "checkpoints" / "flows"
-#: The page's grid: 21 frames of 60 x 60 and 11 x 11 arrows keep the animation light to send (426 kB by
-#: bench_warm_runs, over issue 16's 300 kB; the benchmark times 41 frames of 100 x 100).
-GRID = FrameGrid(frames=21, n=60, arrows=11)
+#: The page's grid: 21 frames of 40 x 40 (drawn smoothed) and 11 x 11 arrows keep the animation light to
+#: send (the benchmark times 41 frames of 100 x 100).
+GRID = FrameGrid(frames=21, n=40, arrows=11)
 #: A page's solve stops within a few seconds, and a point beyond this is a blow-up.
 BUDGET = Budget(max_nfe=5000, deadline_s=4.0, max_abs_state=1e4)
 SAMPLES = 600
@@ -111,15 +111,17 @@ def timelapse(directory: str, target: str, regularised: bool, direction: str) ->
 
 
 def timelapse_view(
-    directory: str, target: str, regularised: bool, direction: str, frame: int
+    directory: str, target: str, regularised: bool, direction: str, frame: int, particles: int = SAMPLES
 ) -> go.Figure | Failure:
-    """The time-lapse figure opening on `frame`, or why there is none: for `figure_spec`, which keeps the
+    """The time-lapse figure opening on `frame` with the first `particles` of its samples (independent
+    draws, so any first few are a fair cloud), or why there is none: for `figure_spec`, which keeps the
     finished spec of each distinct view (a cache here too would keep every view's frames twice)."""
     lapse = timelapse(directory, target, regularised, direction)
     if isinstance(lapse, Failure):
         return lapse
+    samples = lapse.samples[:, :particles]
     return timelapse_figure(
-        lapse.axis, lapse.density, lapse.samples, lapse.arrow_points, lapse.velocity, lapse.times, frame
+        lapse.axis, lapse.density, samples, lapse.arrow_points, lapse.velocity, lapse.times, frame
     )
 
 

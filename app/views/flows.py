@@ -47,6 +47,11 @@ if failed(shipped):
         icon=":material/warning:",
     )
 
+#: The tabs of two figures side by side (CNF vs planar, Regularisation) draw this many samples in each, the
+#: same on both sides, so that the pair sends about what one time-lapse does (issue 16's 300 kB a view:
+#: 600 samples a side sent 400 kB on Regularisation; 200 still came to 295 kB).
+PAIR_PARTICLES = 150
+
 tab_lapse, tab_planar, tab_trace, tab_reg, tab_live = links.tabs(
     ["Time-lapse", "CNF vs planar", "Exact vs Hutchinson", "Regularisation", "Train live"]
 )
@@ -94,7 +99,9 @@ with tab_planar:
         left, right = st.columns(2)
         with left:
             st.subheader("Continuous flow")
-            lapse = figure_spec(timelapse_view, directory, "moons", False, "forward", GRID.frames - 1)
+            lapse = figure_spec(
+                timelapse_view, directory, "moons", False, "forward", GRID.frames - 1, PAIR_PARTICLES
+            )
             moons = cnf("moons")
             if failed(lapse) or failed(moons):
                 show_failure(lapse if failed(lapse) else moons, "CNF unavailable")
@@ -107,7 +114,12 @@ with tab_planar:
             if failed(shown) or failed(flow):
                 show_failure(shown if failed(shown) else flow, "Planar flow unavailable")
             else:
-                show_figure(figure_spec(density_figure, *shown), key="flows_planar", name=f"planar-k{k}")
+                axis, density, samples = shown
+                show_figure(
+                    figure_spec(density_figure, axis, density, samples[:PAIR_PARTICLES]),
+                    key="flows_planar",
+                    name=f"planar-k{k}",
+                )
                 _scores(flow.meta, st.columns(3))
         st.markdown(
             "Both flows trained by maximum likelihood on the same two-moons draws and scored on held-out "
@@ -151,7 +163,9 @@ with tab_reg:
         ):
             with column:
                 st.subheader(title)
-                lapse = figure_spec(timelapse_view, directory, "moons", regularised, "forward", frame)
+                lapse = figure_spec(
+                    timelapse_view, directory, "moons", regularised, "forward", frame, PAIR_PARTICLES
+                )
                 if failed(loaded) or failed(lapse):
                     show_failure(loaded if failed(loaded) else lapse, f"{title} flow unavailable")
                 else:

@@ -92,6 +92,27 @@ def test_regularisation_tab_shows_fewer_nfe():
     assert len(nfe) == 2 and nfe[1] < nfe[0]
 
 
+@pytest.mark.parametrize(
+    ("view", "keys"),
+    [("regularisation", ("flows_reg_False", "flows_reg_True")), ("cnf-vs-planar", ("flows_cnf_final",))],
+)
+def test_a_tab_of_two_figures_draws_fewer_samples_the_same_on_both_sides(view, keys):
+    """Two figures side by side send about what one time-lapse does: each with PAIR_PARTICLES samples, in
+    every frame of a time-lapse (all 21 of them) and in the planar flow's picture beside the CNF's."""
+    from views.flows import PAIR_PARTICLES
+
+    full = plotly_figure(open_page("flows"), key="flows_timelapse")
+    at = open_page("flows", view=view)
+    assert_clean(at)
+    for key in keys:
+        fig = plotly_figure(at, key=key)
+        assert len(fig["frames"]) == len(full["frames"]) == 21
+        counts = {len(frame["data"][1]["x"]) for frame in fig["frames"]}
+        assert counts == {PAIR_PARTICLES} and len(full["data"][1]["x"]) > PAIR_PARTICLES
+    if view == "cnf-vs-planar":
+        assert len(plotly_figure(at, key="flows_planar")["data"][1]["x"]) == PAIR_PARTICLES
+
+
 @pytest.mark.parametrize("start", ["shipped", "scratch"])
 def test_live_training_from_shipped_or_scratch(start):
     at = open_page("flows", view="train-live", start=start, steps="10")

@@ -44,3 +44,50 @@ def test_capped_threads_share_two_arenas_where_uncapped_ones_take_more():
     _, uncapped = _arenas_after_threads(cap=False)
     assert capped_result == "(True, True)"  # applied, and a second call is a no-op that still says so
     assert capped <= 2 < uncapped
+
+
+def _rss_kept_after_large_blocks(give_back: bool) -> tuple[str, float]:
+    """In a fresh process: free one 8 MB block (which raises glibc's dynamic mmap threshold to 8 MB), then
+    make 60 blocks of 2 MB and free all but the last; return (the call's result, MB of RSS still held)."""
+    code = textwrap.dedent(
+        f"""
+        from kit.memory import give_back_large_blocks
+        result = give_back_large_blocks() if {give_back} else None
+        def rss():
+            line = next(l for l in open("/proc/self/status") if l.startswith("VmRSS:"))
+            return int(line.split()[1]) / 1024
+        big = b"\\x01" * (8 << 20)
+        del big
+        before = rss()
+        blocks = [b"\\x01" * (2 << 20) for _ in range(60)]
+        last = blocks.pop()
+        del blocks
+        print(result, rss() - before, flush=True)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=APP, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    result, kept = out.stdout.split()
+    return result, float(kept)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc only")
+def test_freed_large_blocks_go_back_to_the_system_where_the_default_keeps_them():
+    result, kept = _rss_kept_after_large_blocks(give_back=True)
+    _, kept_by_default = _rss_kept_after_large_blocks(give_back=False)
+    assert result == "True"
+    assert kept < 20 < 100 < kept_by_default  # the last 2 MB block against all 118 MB freed
+
+
+def test_the_router_applies_both_settings_on_its_first_run(monkeypatch):
+    """The settings are only worth something if the server makes them: the router calls both (each once per
+    process, remembered), whatever page is asked for."""
+    monkeypatch.setenv("EXPLORER_WARMUP", "off")
+    from kit import memory
+    from tests.app.apptest_helpers import open_page
+
+    memory.limit_malloc_arenas.cache_clear()
+    memory.give_back_large_blocks.cache_clear()
+    open_page("tour")
+    assert memory.limit_malloc_arenas.cache_info().currsize == 1
+    assert memory.give_back_large_blocks.cache_info().currsize == 1

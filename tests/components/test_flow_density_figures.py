@@ -5,8 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from components.flow_density_figures import (
+    ARROW_MAX_PX,
+    ARROW_PX,
     DENSITY_LEVELS,
     density_figure,
+    frame_labels,
     timelapse_figure,
     trace_spread_figure,
 )
@@ -17,7 +20,10 @@ def _lapse(frames: int = 5, n: int = 8, start: int = 2):
     density = np.random.default_rng(0).random((frames, n, n))
     samples = np.zeros((frames, 10, 2))
     points = np.zeros((4, 2))
-    velocity = np.ones((frames, 4, 2))
+    # Arrows 0-2 point right, up and down-left at speed 1, 2 and 3; arrow 3 is far too fast for its cell.
+    velocity = np.tile(
+        np.array([[1.0, 0.0], [0.0, 2.0], [-3 / 2**0.5, -3 / 2**0.5], [0.0, 100.0]]), (frames, 1, 1)
+    )
     return timelapse_figure(
         axis, density, samples, points, velocity, np.linspace(0, 1, frames), start
     ), density
@@ -31,7 +37,7 @@ def test_timelapse_opens_on_its_start_frame_with_play_and_a_slider():
     assert np.array_equal(np.asarray(fig.data[0].z), levels[2])
     assert len(fig.frames) == 5 and np.array_equal(np.asarray(fig.frames[4].data[0].z), levels[4])
     assert fig.layout.sliders[0].active == 2
-    assert [s.label for s in fig.layout.sliders[0].steps] == ["0.000", "0.250", "0.500", "0.750", "1.000"]
+    assert [s.label for s in fig.layout.sliders[0].steps] == ["0.00", "0.25", "0.50", "0.75", "1.00"]
     assert [b.label for b in fig.layout.updatemenus[0].buttons] == ["Play", "Pause"]
 
 
@@ -41,18 +47,27 @@ def test_timelapse_sends_its_densities_as_colour_levels_and_frames_only_what_mov
     assert np.asarray(heat.z).dtype == np.uint8 and (heat.zmin, heat.zmax) == (0, DENSITY_LEVELS)
     assert f"/{DENSITY_LEVELS} ×" in heat.hovertemplate  # the hover names a level's density
     z, samples, arrows = (t.to_plotly_json() for t in fig.frames[1].data)
-    assert set(z) == {"type", "z"} and set(samples) == set(arrows) == {"type", "x", "y"}
+    assert set(z) == {"type", "z"} and set(samples) == {"type", "x", "y"}
+    assert set(arrows) == {"type", "marker"} and set(arrows["marker"]) == {"angle", "size"}
+    assert np.asarray(arrows["marker"]["angle"]).dtype.kind == "i"  # integers: a byte or two per arrow
 
 
 def test_timelapse_slider_keeps_clear_of_play_and_pause():
     """In a half-width figure in presenter mode's type, Play / Pause (about 150 px, at the left) covered the
-    rail's start and the current value, which plotly puts at the rail's left unless told otherwise."""
+    rail's start; above the plot, a current value at the rail's right end sat under plotly's toolbar."""
     fig, _ = _lapse()
     (menu,), (slider,) = fig.layout.updatemenus, fig.layout.sliders
     assert (menu.x, menu.xanchor) == (0.0, "left")
-    assert slider.currentvalue.xanchor == "right" and slider.currentvalue.prefix == "t = "
+    assert slider.currentvalue.xanchor == "left" and slider.currentvalue.prefix == "t = "
     assert slider.x >= 0.35 and slider.x + slider.len == 1.0  # 0.35 of a 400 px plot area: 140 px
-    assert slider.y > menu.y  # the rail below the buttons' row, not on it
+
+
+def test_timelapse_controls_stand_on_the_plot_s_top():
+    """Under the plot, Play and the slider fell below a projector's fold (1280 x 720); standing on the plot's
+    top (anchored at their feet), presenter mode's larger type grows them upwards, never over the plot."""
+    fig, _ = _lapse()
+    for control in (fig.layout.updatemenus[0], fig.layout.sliders[0]):
+        assert control.y >= 1.0 and control.yanchor == "bottom"
 
 
 def test_density_squares_narrow_the_domain_and_keep_the_grid_s_range():
@@ -61,10 +76,24 @@ def test_density_squares_narrow_the_domain_and_keep_the_grid_s_range():
         assert fig.layout.yaxis.scaleanchor == "x"
 
 
-def test_arrows_are_one_trace_of_broken_segments():
+def test_arrows_are_one_trace_of_strokes_turned_along_the_field_and_sized_by_its_speed():
     fig, _ = _lapse()
     arrows = fig.data[2]
-    assert len(arrows.x) == 4 * 3 and np.isnan(np.asarray(arrows.x, dtype=float)[2::3]).all()
+    assert arrows.mode == "markers" and len(arrows.x) == 4
+    assert list(arrows.marker.angle) == [90, 0, -135, 0]  # degrees clockwise from up: right, up, down-left
+    assert list(arrows.marker.size) == [
+        round(ARROW_PX),
+        round(2 * ARROW_PX),
+        round(3 * ARROW_PX),
+        ARROW_MAX_PX,
+    ]
+    assert list(fig.frames[3].data[2].marker.angle) == list(arrows.marker.angle)  # the same field each frame
+
+
+def test_frame_labels_are_two_decimals_unless_two_frames_would_share_one():
+    assert frame_labels(np.linspace(0.0, 1.0, 21))[:3] == ["0.00", "0.05", "0.10"]
+    labels = frame_labels(np.array([0.0, 0.001, 0.002]))
+    assert len(set(labels)) == 3 and labels[1] == "0.001"
 
 
 def test_density_figure_with_samples_and_the_estimator_figure():
