@@ -8,8 +8,8 @@ st.title("Guided tour")
 st.markdown(
     "An ordered sequence of prepared views for a talk of about twenty minutes. Each step opens its page "
     "with the view set up and a bar on top with the caption and **Previous / Next**. Every step is itself "
-    "a link: right-click to copy it into your slides. Presenter mode (sidebar) hides the controls; "
-    "← / → step through the tour."
+    "a link: right-click to copy it into your slides. Presenter mode (**Start in presenter mode** "
+    "below, or the sidebar's toggle) hides the controls and enlarges the type; ← / → step through the tour."
 )
 first_path, first_params = step_link(1)
 st.page_link(
