@@ -20,6 +20,7 @@ import streamlit as st
 import torch
 from torch import Tensor, nn
 
+from kit.cache_keys import cache_key
 from models.failure import Failure
 from models.nn.checkpoints import CheckpointError, LoadedCheckpoint, load_checkpoint
 from models.nn.supervised import evaluate, loss_for_task
@@ -291,15 +292,17 @@ def _compute(view: str, ref: ModelRef, args: tuple) -> Any:
 
 
 @st.cache_data(max_entries=160, ttl=3600, show_spinner=False)
-def _shared_view(view: str, ref: ModelRef, args: tuple) -> Any:
-    return _compute(view, ref, args)
+def _shared_view(view: str, _ref: ModelRef, _args: tuple, key: Any) -> Any:
+    """Keyed on `key`, `cache_key` of (ref, args): Streamlit's own hashing of a model config and its points
+    (kit/cache_keys.py) was a tenth of the lab's warm run."""
+    return _compute(view, _ref, _args)
 
 
 def _view(name: str, ref: ModelRef, *args: Any) -> Any:
     """The read-out `name` of the model `ref`, or a `Failure`. Read-outs of shipped and untrained models
     are shared across sessions; those of the visitor's own models are memoised in the session only."""
     if ref.source != "session":
-        return _shared_view(name, ref, args)
+        return _shared_view(name, ref, args, cache_key((ref, args)))
     memo = st.session_state.setdefault(MEMO_KEY, OrderedDict())
     key = (name, ref, _hashable(args))
     if key not in memo:

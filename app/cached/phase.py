@@ -12,6 +12,7 @@ import streamlit as st
 import torch
 
 from components.phase_figures import simplified
+from kit.cache_keys import digest
 from models.ode.solve import SolveError
 from models.phase.fixed_points import FixedPoint, NewtonConfig, find_fixed_points, separatrix_seeds
 from models.phase.nullclines import nullcline_lines
@@ -38,6 +39,8 @@ MAX_DRAWN_POINTS = 120_000
 MAX_SAMPLES = 3_000
 #: Separatrices run this many times faster than the portrait: they leave a saddle slowly and need long times.
 SEPARATRIX_SPEED = 3.0
+#: The configs these caches are keyed on, each as one digest of its fields (see kit/cache_keys.py).
+_KEYS = {SystemSpec: digest, PortraitConfig: digest, SeedConfig: digest, NewtonConfig: digest}
 
 
 @dataclass(frozen=True)
@@ -55,12 +58,12 @@ class ViewTrajectories:
     steps: int
 
 
-@st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
+@st.cache_data(max_entries=128, ttl=3600, show_spinner=False, hash_funcs=_KEYS)
 def autonomous(spec: SystemSpec, window: Window) -> bool:
     return is_autonomous(spec.field(), window)
 
 
-@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False, hash_funcs=_KEYS)
 def fixed_points(spec: SystemSpec, window: Window) -> tuple[FixedPoint, ...] | None:
     """Classified fixed points in the window, or None when f depends on t (no fixed points then)."""
     if not autonomous(spec, window):
@@ -72,7 +75,7 @@ def fixed_points(spec: SystemSpec, window: Window) -> tuple[FixedPoint, ...] | N
 # Up to ~2 MB each: 16 entries keep the server within its memory target over 500 distinct views
 # (benchmarks/bench_sessions.py --distinct 500); a miss recomputes the portrait (~50 ms for the pendulum,
 # 0.5-1 s for the 1000-step Lotka-Volterra preset).
-@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
+@st.cache_data(max_entries=16, ttl=3600, show_spinner=False, hash_funcs=_KEYS)
 def trajectories(
     spec: SystemSpec,
     seeds: SeedConfig,
@@ -121,19 +124,19 @@ def trajectories(
 
 
 # `t`: the time a field that changes with t is drawn at (0 for one that does not, so those share entries).
-@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False, hash_funcs=_KEYS)
 def arrows(spec: SystemSpec, window: Window, n: int = 21, t: float = 0.0) -> FieldSample:
     return sample_field(spec.field(), window, n, t)
 
 
-@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False, hash_funcs=_KEYS)
 def field_lines(
     spec: SystemSpec, window: Window, n: int = 22, t: float = 0.0
 ) -> tuple[np.ndarray, np.ndarray]:
     return streamlets(spec.field(), window, n, t=t)
 
 
-@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False, hash_funcs=_KEYS)
 def nullclines(
     spec: SystemSpec, window: Window, n: int = 121, t: float = 0.0
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -152,7 +155,7 @@ class Cloud:
     colors: np.ndarray
 
 
-@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False, hash_funcs=_KEYS)
 def cloud(spec: SystemSpec, window: Window, cfg: PortraitConfig, frames: int = 60) -> Cloud | SolveError:
     """A grid of points (a random cloud in 3-D) carried by the flow over [0, cfg.t1], or why not (with the
     part computed before, when the budget ended it early)."""

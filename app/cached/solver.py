@@ -13,12 +13,15 @@ import numpy as np
 import streamlit as st
 import torch
 
+from kit.cache_keys import digest
 from models.ode.convergence import SweepConfig, adaptive_work, error_sweep, reference_solution
 from models.ode.solve import Budget, SolveError, SolverConfig, SolveResult, Tolerances, solve
 from models.ode.stiffness import stiffness_along
 from models.systems.spec import Problem
 
 REFERENCE_POINTS = 600
+#: The configs these caches are keyed on, each as one digest of its fields (see kit/cache_keys.py).
+_KEYS = {Problem: digest, SolverConfig: digest, Budget: digest, SweepConfig: digest}
 #: The page promises an answer in about two seconds, whatever was asked.
 PAGE_BUDGET = Budget(max_nfe=100_000, deadline_s=1.5)
 #: The reference is bounded by work, not wall time, so that a loaded server draws the same reference as an
@@ -45,7 +48,7 @@ class Trajectory:
     step_states: np.ndarray  # (steps, dim): state at the start of each accepted step
 
 
-@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False, hash_funcs=_KEYS)
 def reference(problem: Problem) -> tuple[np.ndarray, np.ndarray, str]:
     """The reference curve (t, y (T, dim), how it was made); non-finite values (a blow-up) become NaN."""
     try:
@@ -64,7 +67,7 @@ def end_reference(problem: Problem) -> np.ndarray | None:
     return end if np.isfinite(end).all() else None
 
 
-@st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
+@st.cache_data(max_entries=128, ttl=3600, show_spinner=False, hash_funcs=_KEYS)
 def trajectory(problem: Problem, cfg: SolverConfig, budget: Budget = PAGE_BUDGET) -> Trajectory | SolveError:
     """One method's solve within `budget`, or its failure, which always carries the `Trajectory`
     computed before it (empty when nothing was)."""
@@ -102,7 +105,7 @@ def _step_states(y: torch.Tensor, step_times: torch.Tensor, t: torch.Tensor) -> 
     return np.stack([np.interp(step_times.numpy(), ts, curve[:, d]) for d in range(curve.shape[1])], axis=1)
 
 
-@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False, hash_funcs=_KEYS)
 def step_size_sweep(problem: Problem, sweep: SweepConfig) -> list | None:
     """Global error against h for the hand-written methods, or None without a reference."""
     ref = end_reference(problem)
@@ -112,7 +115,7 @@ def step_size_sweep(problem: Problem, sweep: SweepConfig) -> list | None:
         return error_sweep(problem.field(), problem.initial(), problem.span, torch.from_numpy(ref), sweep)
 
 
-@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False, hash_funcs=_KEYS)
 def adaptive_work_points(
     problem: Problem, methods: tuple[str, ...], budget: Budget | None = None, give_up: bool = False
 ) -> list | None:
@@ -143,7 +146,7 @@ class StiffPath:
     ratio: np.ndarray
 
 
-@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False, hash_funcs=_KEYS)
 def stiff_path(problem: Problem, method: str, tol: float) -> StiffPath | SolveError:
     """The implicit `method`'s solution within the page budget and the stiffness ratio along it."""
     t0, t1 = problem.span

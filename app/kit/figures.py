@@ -20,6 +20,7 @@ import streamlit as st
 
 from components.export import figure_csv, figure_html
 from components.style import scale_legend_below
+from kit.cache_keys import cache_key
 from kit.chrome import presenter_mode
 from models.failure import Failure
 
@@ -78,11 +79,12 @@ def figure_spec(
 ) -> FigureSpec | Failure:
     """`build(*args, **kwargs)` finished and compacted, made once per distinct (build, arguments) and shared
     by every session in a bounded cache. `build` is a module-level builder (components/, or a cached view's
-    function); the arguments are what the view is made of (configs, cached arrays), which Streamlit hashes
-    to key the cache. Where `build` gives a Failure instead (a cached view's function), that, kept nowhere."""
+    function); the arguments are what the view is made of (configs, cached arrays). Where `build` gives a
+    Failure instead (a cached view's function), that, kept nowhere."""
     name = f"{build.__module__}.{build.__qualname__}"
+    ordered = tuple(sorted(kwargs.items()))
     try:
-        return FigureSpec(_built_spec(build, name, args, tuple(sorted(kwargs.items()))))
+        return FigureSpec(_built_spec(build, args, ordered, name, cache_key((args, ordered))))
     except _NoFigure as none:
         return none.failure
 
@@ -102,12 +104,14 @@ _HASH_FUNCS = {complex: lambda z: (z.real, z.imag)}
 @st.cache_data(max_entries=FIGURE_CACHE_ENTRIES, show_spinner=False, hash_funcs=_HASH_FUNCS)
 def _built_spec(
     _build: Callable[..., go.Figure | Failure],
+    _args: tuple[Hashable, ...],
+    _kwargs: tuple[tuple[str, Hashable], ...],
     name: str,
-    args: tuple[Hashable, ...],
-    kwargs: tuple[tuple[str, Hashable], ...],
+    key: Any,
 ) -> dict[str, Any]:
-    """Keyed on the builder's name (Streamlit does not hash functions) and its arguments."""
-    fig = _build(*args, **dict(kwargs))
+    """Keyed on the builder's name (Streamlit does not hash functions) and `cache_key` of its arguments
+    (`key`); the arguments themselves are not hashed again."""
+    fig = _build(*_args, **dict(_kwargs))
     if isinstance(fig, Failure):
         raise _NoFigure(fig)
     return finished_spec(fig)

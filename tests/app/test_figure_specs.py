@@ -8,6 +8,7 @@ import base64
 import numpy as np
 import plotly.graph_objects as go
 
+from components.style import Curve
 from kit import figures
 from kit.figures import FIGURE_CACHE_ENTRIES, compact_spec, figure_spec, finished_spec
 from models.failure import Failure
@@ -66,6 +67,25 @@ def test_the_shared_spec_is_built_once_per_view_and_bounded(monkeypatch):
     figure_spec(build, 50, 2.0)  # long since evicted: built again
     assert calls.count((50, 2.0)) == 2
     assert figure_spec(build, 50, 2.0).figure().data[0].type == "scatter"  # the exports' figure
+    figures._built_spec.clear()
+
+
+def test_a_figure_is_shared_between_equal_curves_and_rebuilt_for_changed_ones():
+    figures._built_spec.clear()
+    calls = []
+
+    def build(curves: list[Curve], title: str) -> go.Figure:
+        calls.append(title)
+        return go.Figure([go.Scatter(x=c.t, y=c.y[:, 0]) for c in curves])
+
+    t = np.linspace(0.0, 1.0, 30)
+    figure_spec(build, [Curve("a", "A", t, np.ones((30, 2)))], title="one")
+    figure_spec(build, [Curve("a", "A", t.copy(), np.ones((30, 2)))], title="one")  # a new session's copy
+    assert calls == ["one"]
+    figure_spec(build, [Curve("a", "A", t, 2 * np.ones((30, 2)))], title="one")
+    assert calls == ["one", "one"]
+    figure_spec(build, [Curve("a", "A", t, np.ones((30, 2)))], title="two")
+    assert calls == ["one", "one", "two"]
     figures._built_spec.clear()
 
 
