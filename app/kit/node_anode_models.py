@@ -1,6 +1,7 @@
 """Which weights each model of the NODE vs ANODE lab shows (one trained live in this session, the shipped
 checkpoint, or fresh weights) with the training curves that go with them, and the summary of each model."""
 
+import functools
 from dataclasses import dataclass, replace
 
 import streamlit as st
@@ -171,6 +172,13 @@ def warn_untrained(shown: ShownModels, steps: int, where: str) -> None:
     )
 
 
+@functools.lru_cache(maxsize=64)
+def parameter_count(cfg: ModelConfig, in_dim: int, n_out: int) -> int:
+    """Trainable parameters of the model `cfg` describes, counted once per config: building the model to
+    count them was a tenth of the lab's warm run."""
+    return count_parameters(build_model(cfg, in_dim, n_out, seed=0))
+
+
 def show_summary(
     shown: ShownModels,
     measured: dict[str, dict | Failure],
@@ -185,7 +193,7 @@ def show_summary(
     chosen = list(shown.refs)
     for col, kind in zip(st.columns(len(chosen)), chosen, strict=True):
         result = measured[kind]
-        params = count_parameters(build_model(shown.refs[kind].cfg, in_dim, n_out, seed=0))
+        params = parameter_count(shown.refs[kind].cfg, in_dim, n_out)
         label = MODEL_LABELS[kind] + (" (untrained)" if kind in shown.untrained else "")
         if failed(result):
             col.metric(label, "—")
