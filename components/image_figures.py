@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.style import add_play_controls, legend_below
+from components.style import PALETTE, add_play_controls, legend_below
 
 GAP = 1  # blank pixels between tiles of the feature-map mosaic
 GREYS = "Greys"
@@ -17,6 +17,9 @@ MAPS_HEIGHT = 460  # px: the mosaic and its title, the slider and the Play butto
 MAPS_BOTTOM = 160  # px of them under the mosaic
 #: px: presenter mode's least height, so that it keeps the plot's height and the legend's distance under it.
 PROBS_HEIGHT = 440
+#: px: a figure that opens a presenter-mode tab, drawn from ~282 px (at 1280x720, under the tour's box, the
+#: page's title and the tabs), ends above a 720 px projector's fold.
+PRESENTED_HEIGHT = 400
 
 
 def mosaic(maps: np.ndarray, columns: int = 4) -> np.ndarray:
@@ -67,9 +70,11 @@ def feature_maps_figure(
 
 
 def probabilities_figure(
-    depth: np.ndarray, probs: np.ndarray, title: str, x_title: str, truth: int
+    depth: np.ndarray, probs: np.ndarray, title: str, x_title: str, truth: int, legend: bool = True
 ) -> go.Figure:
-    """probs: (T, 10): one line per class along depth; the true class drawn thick."""
+    """probs: (T, 10): one line per class along depth; the true class drawn thick. Without `legend`, a
+    PRESENTED_HEIGHT figure whose true class is named at the end of its line instead (the classes still in
+    the hover): two rows of ten 1.6x entries under the plot left it no height above a projector's fold."""
     fig = go.Figure()
     for k in range(probs.shape[1]):
         fig.add_trace(
@@ -83,12 +88,26 @@ def probabilities_figure(
         )
     fig.update_layout(
         title=title,
-        height=PROBS_HEIGHT,
+        height=PROBS_HEIGHT if legend else PRESENTED_HEIGHT,
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         legend_title_text="class",
+        showlegend=legend,
     )
     fig.update_xaxes(title_text=x_title)
     fig.update_yaxes(title_text="probability", range=[0, 1.02])
+    if not legend:
+        end = float(probs[-1, truth])
+        # Under the line's end when it ends high, over it when low: inside the plot either way.
+        fig.add_annotation(
+            x=float(depth[-1]),
+            y=end,
+            text=f"true class {truth}",
+            showarrow=False,
+            xanchor="right",
+            yanchor="top" if end > 0.5 else "bottom",
+            yshift=-6 if end > 0.5 else 6,
+        )
+        return fig
     # Under its own plot: at the right, the left chart's legend stood between the two charts of the row.
     return legend_below(fig)
 
@@ -156,10 +175,19 @@ def error_bars_figure(models: Sequence[str], ours: Sequence[float], paper: Seque
     """Test error % of each model, ours (digits) beside the paper's (MNIST)."""
     fig = go.Figure(
         [
-            go.Bar(x=list(models), y=list(ours), name="ours: 8×8 digits", text=[f"{e:.2f}%" for e in ours]),
-            go.Bar(x=list(models), y=list(paper), name="paper: MNIST", text=[f"{e:.2f}%" for e in paper]),
+            go.Bar(
+                x=list(models), y=list(values), name=name, text=[f"{e:.2f}%" for e in values], marker_color=c
+            )
+            for values, name, c in (
+                (ours, "ours: 8×8 digits", PALETTE[0]),
+                (paper, "paper: MNIST", PALETTE[1]),
+            )
         ]
     )
+    # The colours are the app's own: presenter mode draws without Streamlit's theme, which gave them outside
+    # it, and plotly's defaults came back. The values stand above the bars, all at one size (inside a bar
+    # plotly shrinks a label to fit it), with room over the tallest for its label.
+    fig.update_traces(textposition="outside", cliponaxis=False)
     fig.update_layout(barmode="group", height=320, margin={"l": 10, "r": 10, "t": 30, "b": 10})
-    fig.update_yaxes(title_text="test error %", rangemode="tozero")
+    fig.update_yaxes(title_text="test error %", range=[0, 1.2 * max([*ours, *paper, 0.1])])
     return fig
