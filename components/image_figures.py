@@ -3,13 +3,14 @@ depth, accuracy and NFE against the solver tolerance, the confusion matrix and a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.style import PALETTE, add_play_controls, legend_below
+from components.style import PALETTE, add_play_controls, label_log_axes, legend_below
 
 GAP = 1  # blank pixels between tiles of the feature-map mosaic
 GREYS = "Greys"
@@ -118,17 +119,35 @@ def tolerance_figure(
     """Test accuracy (left axis) and forward NFE (right axis) against the dopri5 tolerance (log)."""
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_trace(
-        go.Scatter(x=list(tols), y=[100 * a for a in accuracy], name="test accuracy %", mode="lines+markers")
+        go.Scatter(
+            x=list(tols),
+            y=[100 * a for a in accuracy],
+            name="test accuracy %",
+            mode="lines+markers",
+            line_color=PALETTE[0],
+        )
     )
     fig.add_trace(
-        go.Scatter(x=list(tols), y=list(nfe), name="forward NFE", mode="lines+markers"), secondary_y=True
+        go.Scatter(
+            x=list(tols), y=list(nfe), name="forward NFE", mode="lines+markers", line_color=PALETTE[1]
+        ),
+        secondary_y=True,
     )
-    fig.add_vline(x=trained, line_dash="dot", annotation_text="trained at")
+    # An annotation's x on a log axis is the exponent: add_vline's "trained at" at x = 0.01 landed at 10^0.01,
+    # off the plot, and was never seen. The label stands over the plot, in the top margin.
+    fig.add_vline(x=trained, line_dash="dot")
+    fig.add_annotation(
+        x=math.log10(trained), y=1, yref="paper", text="trained at", showarrow=False, yanchor="bottom"
+    )
     fig.update_xaxes(type="log", title_text="rtol = atol at test time", autorange="reversed")
     fig.update_yaxes(title_text="test accuracy %", secondary_y=False)
-    fig.update_yaxes(title_text="forward NFE", secondary_y=True, rangemode="tozero")
-    fig.update_layout(height=380, margin={"l": 10, "r": 10, "t": 30, "b": 10})
-    return fig
+    # plotly syncs an overlaying axis's ticks with the other's grid by default: NFE read 6.71, 15.25, 23.79.
+    fig.update_yaxes(
+        title_text="forward NFE", secondary_y=True, rangemode="tozero", tickmode="auto", showgrid=False
+    )
+    fig.update_layout(height=380, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    # Decades written as the rest of the app writes them (1e-6, 0.001), not plotly's SI "1µ".
+    return label_log_axes(fig)
 
 
 def confusion_figure(counts: np.ndarray) -> go.Figure:

@@ -24,6 +24,7 @@ from components.image_figures import (
     probabilities_figure,
     tolerance_figure,
 )
+from components.style import format_number
 from kit import quiet_controls as quiet
 from kit.chrome import presenter_mode
 from kit.failure import failed, show_failure
@@ -245,10 +246,10 @@ with tab_tol:
             )
             st.markdown(
                 f"The shipped ODE-Net, trained with dopri5 at rtol = atol = {trained_at:g}, run on the whole test "
-                f"split at other tolerances: from {points[0].nfe} evaluations at {points[0].tol:g} down to "
-                f"{points[-1].nfe} at {points[-1].tol:g}. The paper's adaptive computation: a looser tolerance "
-                "buys a cheaper forward pass at test time; on these small images the learned field is so smooth "
-                "that the accuracy hardly moves, and dopri5 never takes fewer than two steps over [0, 1]."
+                f"split at other tolerances: from {points[0].nfe} evaluations at {format_number(points[0].tol)} "
+                f"down to {points[-1].nfe} at {format_number(points[-1].tol)}. The paper's adaptive computation: a "
+                "looser tolerance buys a cheaper forward pass at test time; on these small images the learned field "
+                "is so smooth that the accuracy hardly moves, and dopri5 never takes fewer than two steps over [0, 1]."
             )
 
 with tab_mistakes:
