@@ -3,13 +3,14 @@ depth, accuracy and NFE against the solver tolerance, the confusion matrix and a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.style import add_play_controls, legend_below
+from components.style import PALETTE, add_play_controls, label_log_axes, legend_below
 
 GAP = 1  # blank pixels between tiles of the feature-map mosaic
 GREYS = "Greys"
@@ -17,6 +18,9 @@ MAPS_HEIGHT = 460  # px: the mosaic and its title, the slider and the Play butto
 MAPS_BOTTOM = 160  # px of them under the mosaic
 #: px: presenter mode's least height, so that it keeps the plot's height and the legend's distance under it.
 PROBS_HEIGHT = 440
+#: px: a figure that opens a presenter-mode tab, drawn from ~282 px (at 1280x720, under the tour's box, the
+#: page's title and the tabs), ends above a 720 px projector's fold.
+PRESENTED_HEIGHT = 400
 
 
 def mosaic(maps: np.ndarray, columns: int = 4) -> np.ndarray:
@@ -67,9 +71,11 @@ def feature_maps_figure(
 
 
 def probabilities_figure(
-    depth: np.ndarray, probs: np.ndarray, title: str, x_title: str, truth: int
+    depth: np.ndarray, probs: np.ndarray, title: str, x_title: str, truth: int, legend: bool = True
 ) -> go.Figure:
-    """probs: (T, 10): one line per class along depth; the true class drawn thick."""
+    """probs: (T, 10): one line per class along depth; the true class drawn thick. Without `legend`, a
+    PRESENTED_HEIGHT figure whose true class is named at the end of its line instead (the classes still in
+    the hover): two rows of ten 1.6x entries under the plot left it no height above a projector's fold."""
     fig = go.Figure()
     for k in range(probs.shape[1]):
         fig.add_trace(
@@ -83,12 +89,26 @@ def probabilities_figure(
         )
     fig.update_layout(
         title=title,
-        height=PROBS_HEIGHT,
+        height=PROBS_HEIGHT if legend else PRESENTED_HEIGHT,
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         legend_title_text="class",
+        showlegend=legend,
     )
     fig.update_xaxes(title_text=x_title)
     fig.update_yaxes(title_text="probability", range=[0, 1.02])
+    if not legend:
+        end = float(probs[-1, truth])
+        # Under the line's end when it ends high, over it when low: inside the plot either way.
+        fig.add_annotation(
+            x=float(depth[-1]),
+            y=end,
+            text=f"true class {truth}",
+            showarrow=False,
+            xanchor="right",
+            yanchor="top" if end > 0.5 else "bottom",
+            yshift=-6 if end > 0.5 else 6,
+        )
+        return fig
     # Under its own plot: at the right, the left chart's legend stood between the two charts of the row.
     return legend_below(fig)
 
@@ -99,17 +119,35 @@ def tolerance_figure(
     """Test accuracy (left axis) and forward NFE (right axis) against the dopri5 tolerance (log)."""
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_trace(
-        go.Scatter(x=list(tols), y=[100 * a for a in accuracy], name="test accuracy %", mode="lines+markers")
+        go.Scatter(
+            x=list(tols),
+            y=[100 * a for a in accuracy],
+            name="test accuracy %",
+            mode="lines+markers",
+            line_color=PALETTE[0],
+        )
     )
     fig.add_trace(
-        go.Scatter(x=list(tols), y=list(nfe), name="forward NFE", mode="lines+markers"), secondary_y=True
+        go.Scatter(
+            x=list(tols), y=list(nfe), name="forward NFE", mode="lines+markers", line_color=PALETTE[1]
+        ),
+        secondary_y=True,
     )
-    fig.add_vline(x=trained, line_dash="dot", annotation_text="trained at")
+    # An annotation's x on a log axis is the exponent: add_vline's "trained at" at x = 0.01 landed at 10^0.01,
+    # off the plot, and was never seen. The label stands over the plot, in the top margin.
+    fig.add_vline(x=trained, line_dash="dot")
+    fig.add_annotation(
+        x=math.log10(trained), y=1, yref="paper", text="trained at", showarrow=False, yanchor="bottom"
+    )
     fig.update_xaxes(type="log", title_text="rtol = atol at test time", autorange="reversed")
     fig.update_yaxes(title_text="test accuracy %", secondary_y=False)
-    fig.update_yaxes(title_text="forward NFE", secondary_y=True, rangemode="tozero")
-    fig.update_layout(height=380, margin={"l": 10, "r": 10, "t": 30, "b": 10})
-    return fig
+    # plotly syncs an overlaying axis's ticks with the other's grid by default: NFE read 6.71, 15.25, 23.79.
+    fig.update_yaxes(
+        title_text="forward NFE", secondary_y=True, rangemode="tozero", tickmode="auto", showgrid=False
+    )
+    fig.update_layout(height=380, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    # Decades written as the rest of the app writes them (1e-6, 0.001), not plotly's SI "1µ".
+    return label_log_axes(fig)
 
 
 def confusion_figure(counts: np.ndarray) -> go.Figure:
@@ -156,10 +194,19 @@ def error_bars_figure(models: Sequence[str], ours: Sequence[float], paper: Seque
     """Test error % of each model, ours (digits) beside the paper's (MNIST)."""
     fig = go.Figure(
         [
-            go.Bar(x=list(models), y=list(ours), name="ours: 8×8 digits", text=[f"{e:.2f}%" for e in ours]),
-            go.Bar(x=list(models), y=list(paper), name="paper: MNIST", text=[f"{e:.2f}%" for e in paper]),
+            go.Bar(
+                x=list(models), y=list(values), name=name, text=[f"{e:.2f}%" for e in values], marker_color=c
+            )
+            for values, name, c in (
+                (ours, "ours: 8×8 digits", PALETTE[0]),
+                (paper, "paper: MNIST", PALETTE[1]),
+            )
         ]
     )
+    # The colours are the app's own: presenter mode draws without Streamlit's theme, which gave them outside
+    # it, and plotly's defaults came back. The values stand above the bars, all at one size (inside a bar
+    # plotly shrinks a label to fit it), with room over the tallest for its label.
+    fig.update_traces(textposition="outside", cliponaxis=False)
     fig.update_layout(barmode="group", height=320, margin={"l": 10, "r": 10, "t": 30, "b": 10})
-    fig.update_yaxes(title_text="test error %", rangemode="tozero")
+    fig.update_yaxes(title_text="test error %", range=[0, 1.2 * max([*ours, *paper, 0.1])])
     return fig

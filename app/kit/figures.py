@@ -204,9 +204,11 @@ def show_figure(
     name: str | None = None,
     on_select: Callable[[], None] | str = "ignore",
     selection_mode: tuple[str, ...] = ("points", "box", "lasso"),
+    presenter_min_height: int = PRESENTER_MIN_HEIGHT,
 ) -> Any:
     """Draw `fig` (a figure, or a shared `figure_spec`); outside presenter mode, offer its HTML and CSV
-    under a small Export menu, in presenter mode draw `presenter_figure(fig)` without plotly's toolbar.
+    under a small Export menu, in presenter mode draw `presenter_figure(fig, presenter_min_height)` without
+    plotly's toolbar (a lower floor for a figure laid out to end above a projector's fold).
 
     The exports are built only when clicked (deferred download data), so they cost nothing per rerun.
     `on_select` / `selection_mode` pass through to `st.plotly_chart`; its return value is returned.
@@ -214,7 +216,7 @@ def show_figure(
     if presenter_mode():
         return draw_spec(
             st,
-            presenter_figure(fig),
+            presenter_figure(fig, presenter_min_height),
             key=key,
             config=PRESENTER_PLOTLY_CONFIG,
             theme=None,
@@ -249,12 +251,12 @@ def show_live_figure(area: Any, fig: Shown, key: str) -> Any:
     return draw_spec(area, _spec_of(fig), key=key, config=PLOTLY_CONFIG)
 
 
-def presenter_figure(fig: Shown) -> dict[str, Any]:
+def presenter_figure(fig: Shown, min_height: int = PRESENTER_MIN_HEIGHT) -> dict[str, Any]:
     """A copy of `fig` (as plotly's JSON) for a projector: every font PRESENTER_FONT_SCALE times larger.
 
     The layout's font and every size set explicitly anywhere (axis titles and ticks, legend, annotations,
     colour bars, text on traces, 3-D scenes, animation frames) scale alike; axes make room for their larger
-    labels, and a low figure grows (a 3-D one more, to use a wide page). `fig` itself, often shared through
+    labels, and a figure lower than `min_height` grows (a 3-D one more, to use a wide page). `fig` itself, often shared through
     a cache, is left as it is (a shared spec's containers are copied; its arrays, never written, are not).
     """
     spec = _containers_copied(fig.spec) if isinstance(fig, FigureSpec) else finished_spec(fig)
@@ -265,7 +267,7 @@ def presenter_figure(fig: Shown) -> dict[str, Any]:
     hover_font = layout.setdefault("hoverlabel", {}).setdefault("font", {})
     hover_font.setdefault("size", PLOTLY_HOVER_FONT_SIZE * PRESENTER_FONT_SCALE)
     scenes = any(name.startswith("scene") for name in layout)
-    low = PRESENTER_SCENE_MIN_HEIGHT if scenes else PRESENTER_MIN_HEIGHT
+    low = PRESENTER_SCENE_MIN_HEIGHT if scenes else min_height
     layout["height"] = max(layout.get("height") or 0, low)
     scale_legend_below(layout, PRESENTER_FONT_SCALE)
     for name, value in list(layout.items()):

@@ -5,8 +5,18 @@ solver tolerance, the mistakes, and the ODE-Net or ResNet trained live."""
 import numpy as np
 import streamlit as st
 
-from cached.images import checkpoint_dir, flow_view, mistakes_view, models, sweep, table, test_images
+from cached.images import (
+    FlowView,
+    checkpoint_dir,
+    flow_view,
+    mistakes_view,
+    models,
+    sweep,
+    table,
+    test_images,
+)
 from components.image_figures import (
+    PRESENTED_HEIGHT,
     confusion_figure,
     digits_figure,
     error_bars_figure,
@@ -14,6 +24,7 @@ from components.image_figures import (
     probabilities_figure,
     tolerance_figure,
 )
+from components.style import format_number
 from kit import quiet_controls as quiet
 from kit.chrome import presenter_mode
 from kit.failure import failed, show_failure
@@ -108,6 +119,51 @@ def show_papers(rows: list[TableRow]) -> None:
     )
 
 
+def show_errors(rows: list[TableRow]) -> None:
+    """Our test errors beside the paper's, as bars."""
+    show_figure(
+        figure_spec(
+            error_bars_figure,
+            tuple(LABELS[r.kind] for r in rows),
+            tuple(100 * r.test_error for r in rows),
+            tuple(PAPER_TABLE1[r.kind][0] for r in rows),
+        ),
+        key="errors",
+        name="test-errors",
+        presenter_min_height=PRESENTED_HEIGHT,
+    )
+
+
+def show_flow_maps(index: int, ode: FlowView, res: FlowView) -> None:
+    """The digit, then the ODE-Net's and the ResNet's feature maps through depth, animated."""
+    left, right = st.columns([1, 3])
+    left.image(np.kron(images[index], np.ones((12, 12))), caption=f"digit {labels[index]}", clamp=True)
+    with right:
+        a, b = st.columns(2)
+        with a:
+            show_figure(
+                figure_spec(feature_maps_figure, *ode.maps), key="ode_maps", name="odenet-feature-maps"
+            )
+        with b:
+            show_figure(
+                figure_spec(feature_maps_figure, *res.maps), key="res_maps", name="resnet-feature-maps"
+            )
+
+
+def show_flow_probabilities(ode: FlowView, res: FlowView, presenting: bool) -> None:
+    """The shared head's class probabilities along each model's depth, side by side; in presenter mode
+    without their legends, low enough to end above the fold."""
+    a, b = st.columns(2)
+    for column, view, key, name in ((a, ode, "ode_probs", "odenet"), (b, res, "res_probs", "resnet")):
+        with column:
+            show_figure(
+                figure_spec(probabilities_figure, *view.probs, legend=not presenting),
+                key=key,
+                name=f"{name}-probabilities",
+                presenter_min_height=PRESENTED_HEIGHT,
+            )
+
+
 if failed(loaded):
     st.warning(
         f"The shipped models are not available: {loaded}. Train one live below, or rebuild them with "
@@ -122,23 +178,21 @@ tab_table, tab_flow, tab_tol, tab_mistakes, tab_train = links.tabs(
     ["Table 1", "Flow", "Tolerance", "Mistakes", "Train live"]
 )
 
+
+# In presenter mode each tab's point comes first: Table 1's bars before the tables, and the Flow's probabilities
+# (the ODE-Net's belief rising smoothly along t, the ResNet's jumping block by block) before the feature maps,
+# which filled a 720 px projector and pushed the probabilities below its fold.
 with tab_table:
     if tab_table.open:
         rows = table(directory)
         if failed(rows):
             show_failure(rows, "Table 1")
         else:
+            if presenter_mode():
+                show_errors(rows)
             show_ours(rows)
-            show_figure(
-                figure_spec(
-                    error_bars_figure,
-                    tuple(LABELS[r.kind] for r in rows),
-                    tuple(100 * r.test_error for r in rows),
-                    tuple(PAPER_TABLE1[r.kind][0] for r in rows),
-                ),
-                key="errors",
-                name="test-errors",
-            )
+            if not presenter_mode():
+                show_errors(rows)
             show_papers(rows)
             st.markdown(
                 f"Ours: {len(labels)} held-out 8×8 digits, 32 channels, each model trained for {TRAIN.steps} steps "
@@ -154,31 +208,22 @@ with tab_flow:
     if tab_flow.open:
         index = int(quiet.slider(links, "Test image (its index)", "image", 0, len(labels) - 1))
         ode, res = flow_view(directory, "odenet", index), flow_view(directory, "resnet", index)
-        left, right = st.columns([1, 3])
-        left.image(np.kron(images[index], np.ones((12, 12))), caption=f"digit {labels[index]}", clamp=True)
+        presenting = presenter_mode()
         if failed(ode) or failed(res):
+            st.image(np.kron(images[index], np.ones((12, 12))), caption=f"digit {labels[index]}", clamp=True)
             show_failure(ode if failed(ode) else res, "The flow")
         else:
-            with right:
-                a, b = st.columns(2)
-                with a:
-                    maps = figure_spec(feature_maps_figure, *ode.maps)
-                    show_figure(maps, key="ode_maps", name="odenet-feature-maps")
-                with b:
-                    maps = figure_spec(feature_maps_figure, *res.maps)
-                    show_figure(maps, key="res_maps", name="resnet-feature-maps")
-            a, b = st.columns(2)
-            with a:
-                probs = figure_spec(probabilities_figure, *ode.probs)
-                show_figure(probs, key="ode_probs", name="odenet-probabilities")
-            with b:
-                probs = figure_spec(probabilities_figure, *res.probs)
-                show_figure(probs, key="res_probs", name="resnet-probabilities")
+            if presenting:
+                show_flow_probabilities(ode, res, presenting)
+            show_flow_maps(index, ode, res)
+            if not presenting:
+                show_flow_probabilities(ode, res, presenting)
             st.markdown(
                 "The first 8 of 32 feature maps, after the stem, through the ODE block's time t ∈ [0, 1] (the "
                 "solver's dense output) and after each of the ResNet's 6 blocks; press Play or drag the slider. "
-                "Below, the shared head read off each depth: the ODE-Net's decision forms continuously along t, "
-                "the ResNet's jumps from block to block (its head was trained on the last block only)."
+                f"{'Above' if presenting else 'Below'}, the shared head read off each depth: the ODE-Net's "
+                "decision forms continuously along t, the ResNet's jumps from block to block (its head was "
+                "trained on the last block only)."
             )
 
 with tab_tol:
@@ -201,10 +246,10 @@ with tab_tol:
             )
             st.markdown(
                 f"The shipped ODE-Net, trained with dopri5 at rtol = atol = {trained_at:g}, run on the whole test "
-                f"split at other tolerances: from {points[0].nfe} evaluations at {points[0].tol:g} down to "
-                f"{points[-1].nfe} at {points[-1].tol:g}. The paper's adaptive computation: a looser tolerance "
-                "buys a cheaper forward pass at test time; on these small images the learned field is so smooth "
-                "that the accuracy hardly moves, and dopri5 never takes fewer than two steps over [0, 1]."
+                f"split at other tolerances: from {points[0].nfe} evaluations at {format_number(points[0].tol)} "
+                f"down to {points[-1].nfe} at {format_number(points[-1].tol)}. The paper's adaptive computation: a "
+                "looser tolerance buys a cheaper forward pass at test time; on these small images the learned field "
+                "is so smooth that the accuracy hardly moves, and dopri5 never takes fewer than two steps over [0, 1]."
             )
 
 with tab_mistakes:

@@ -40,6 +40,65 @@ def test_table_1_fits_a_projector_as_two_narrow_tables_with_their_detail_as_help
     assert "The paper's Table 1, on MNIST" in texts(at)
 
 
+def _drawn(node, out: list) -> list:
+    """The page's elements in the order they are drawn, as (element type, key), layout blocks left out."""
+    for child in getattr(node, "children", {}).values():
+        if type(child).__name__ not in ("Block", "Column", "Tab", "HorizontalBlock"):
+            out.append((type(child).__name__, getattr(child, "key", None)))
+        _drawn(child, out)
+    return out
+
+
+def test_presenter_table_1_opens_on_its_bars_in_the_apps_colours():
+    """On a 720 px projector two tables and their captions pushed the bars to ~150 px above the fold; and drawn
+    without Streamlit's theme, they came in plotly's default colours."""
+    from components.style import PALETTE
+
+    at = open_page("ode_nets", present="1")
+    assert_clean(at)
+    order = [kind for kind, _ in _drawn(at.main, []) if kind in ("UnknownElement", "Dataframe")]
+    assert order == ["UnknownElement", "Dataframe", "Dataframe"]  # the bars, then ours and the paper's
+    bars = plotly_figure(at, key="errors")
+    assert [t["marker"]["color"] for t in bars["data"]] == list(PALETTE[:2])
+    assert bars["layout"]["height"] <= 400  # from ~282 px down, it ends above a 720 px fold
+    assert bars["layout"]["font"]["size"] >= 1.6 * 12
+    normal = open_page("ode_nets")
+    assert [k for k, _ in _drawn(normal.main, []) if k in ("UnknownElement", "Dataframe")] == [
+        "Dataframe",
+        "UnknownElement",
+        "Dataframe",
+    ]
+
+
+def test_presenter_flow_opens_on_the_probabilities_low_enough_for_the_fold():
+    """Tour step 20: the feature maps filled a 720 px projector and pushed the probabilities, the step's point,
+    below its fold. In presenter mode they come first, 400 px high (their legend of ten 1.6x entries, which
+    took two rows under each plot, gives way to the true class named on its line), the maps under them."""
+    at = open_page("ode_nets", view="flow", image="311", present="1")
+    assert_clean(at)
+    keys = [c.key for c in at.get("plotly_chart")]
+    assert keys == ["ode_probs", "res_probs", "ode_maps", "res_maps"]
+    for key in ("ode_probs", "res_probs"):
+        layout = plotly_figure(at, key=key)["layout"]
+        assert layout["height"] <= 400 and layout["showlegend"] is False
+        assert [a["text"] for a in layout["annotations"]] == ["true class 8"]
+        assert len(layout["title"]["text"]) <= 30  # fits half of a 1024 px page at 1.6x
+    ode = plotly_figure(at, key="ode_probs")["data"][8]["y"]  # the eight's own line: the tour's 0.08 -> 0.97
+    assert ode[0] < 0.1 and ode[-1] > 0.95
+    assert all(b >= a - 1e-3 for a, b in zip(ode, ode[1:], strict=False))  # it rises smoothly along t
+    normal = open_page("ode_nets", view="flow", image="311")
+    assert [c.key for c in normal.get("plotly_chart")] == ["ode_maps", "res_maps", "ode_probs", "res_probs"]
+    assert plotly_figure(normal, key="res_probs")["layout"]["legend"]["title"]["text"] == "class"
+
+
+def test_probability_titles_fit_half_a_projector_for_both_models():
+    """ "ResNet: class probabilities block by block" ran past its chart's right edge at 1024 px, presenter."""
+    at = open_page("ode_nets", view="flow", present="1")
+    titles = [plotly_figure(at, key=k)["layout"]["title"]["text"] for k in ("ode_probs", "res_probs")]
+    assert [t.split(":")[0] for t in titles] == ["ODE-Net", "ResNet"]
+    assert all(len(t) <= 30 for t in titles), titles  # 1.6x of 17 px in ~477 px
+
+
 def test_flow_tab_and_its_digit_slider():
     at = open_page("ode_nets", view="flow")
     assert_clean(at)

@@ -1,9 +1,19 @@
 """The ODE-Nets page's feature-map animation: a slider whose ticks fit under it and Play under the slider, clear
-of the title; the class probabilities' legend under their own plot."""
+of the title; the class probabilities' legend under their own plot, or the true class named on its line; the
+error bars and the tolerance sweep in the app's colours, the sweep's marker where it was trained."""
+
+import math
 
 import numpy as np
 
-from components.image_figures import feature_maps_figure, probabilities_figure
+from components.image_figures import (
+    PRESENTED_HEIGHT,
+    error_bars_figure,
+    feature_maps_figure,
+    probabilities_figure,
+    tolerance_figure,
+)
+from components.style import PALETTE
 
 
 def _maps(depth, name) -> dict:
@@ -54,3 +64,40 @@ def test_the_class_legend_sits_under_its_own_plot():
     layout = probabilities_figure(np.linspace(0, 1, 5), probs, "ODE-Net", "time t", 3).to_dict()["layout"]
     assert layout["legend"]["orientation"] == "h" and layout["legend"]["y"] < 0
     assert layout["legend"]["title"]["text"] == "class"
+
+
+def test_without_its_legend_the_true_class_is_named_where_its_line_ends():
+    """Presenter mode's probabilities: no two-row legend under the plot, so that the figure ends above the fold;
+    the label sits under a line that ends high and over one that ends low, inside the plot either way."""
+    depth = np.linspace(0, 1, 5)
+    high = np.full((5, 10), 0.01)
+    high[:, 3] = np.linspace(0.1, 0.9, 5)
+    layout = probabilities_figure(depth, high, "ODE-Net", "time t", 3, legend=False).to_dict()["layout"]
+    assert layout["showlegend"] is False and layout["height"] == PRESENTED_HEIGHT
+    (label,) = layout["annotations"]
+    assert label["text"] == "true class 3" and (label["x"], label["y"]) == (1.0, 0.9)
+    assert label["yanchor"] == "top"
+    low = probabilities_figure(depth, np.full((5, 10), 0.1), "ResNet", "block", 3, legend=False)
+    assert low.to_dict()["layout"]["annotations"][0]["yanchor"] == "bottom"
+
+
+def test_error_bars_in_the_apps_colours_with_room_for_their_values():
+    fig = error_bars_figure(("MLP", "ODE-Net"), (4.74, 1.39), (1.60, 0.42)).to_dict()
+    assert [t["marker"]["color"] for t in fig["data"]] == list(PALETTE[:2])
+    assert all(t["textposition"] == "outside" for t in fig["data"])
+    assert fig["layout"]["yaxis"]["range"][1] > 4.74 * 1.1  # the tallest bar's label stays in the plot
+
+
+def test_tolerance_marks_where_it_was_trained_and_writes_decades_plainly():
+    """add_vline put "trained at" at x = 0.01 on the log axis, which reads an annotation's x as the exponent:
+    at 10^0.01, off the plot. The NFE axis had ticks synced to the accuracy grid (6.71, 15.25...) and the
+    tolerance axis plotly's SI labels (100µ, 1µ)."""
+    tols = [0.3, 0.1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7]
+    fig = tolerance_figure(tols, [0.986] * 8, [14, 14, 14, 14, 20, 20, 26, 32], 1e-2).to_dict()
+    layout = fig["layout"]
+    (label,) = layout["annotations"]
+    assert label["text"] == "trained at" and math.isclose(label["x"], -2.0)
+    assert layout["shapes"][0]["x0"] == 1e-2
+    assert layout["yaxis2"]["tickmode"] == "auto"
+    assert {"0.001", "1e-6"} <= set(layout["xaxis"]["ticktext"])
+    assert [t["line"]["color"] for t in fig["data"]] == list(PALETTE[:2])

@@ -50,7 +50,7 @@ def test_deep_link_to_the_flow_of_a_digit(server, page):
     page.wait_for_selector(PLOT, timeout=60_000)
     assert page.locator(PLOT).count() == 4
     expect(page.locator(PLOT).first).to_contain_text("Play")  # the feature maps' animation
-    expect(page.locator(PLOT).nth(2)).to_contain_text("class probabilities along t")
+    expect(page.locator(PLOT).nth(2)).to_contain_text("ODE-Net: probabilities along t")
     assert_no_exception(page)
 
 
