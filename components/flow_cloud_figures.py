@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.flow_panels import Coloring, Panel, finish, upper_ticks
+from components.flow_panels import LOW_HEIGHT, Coloring, Panel, finish, upper_ticks
 from components.style import add_play_controls
 
 #: Room above the clouds for the subplot titles only.
@@ -19,7 +19,10 @@ CLOUD_TOP_PX = 50
 CONTROLS_PX = 150
 CONTROLS_GAP_PX = 70
 #: Side-on like the 3-D paths' view (the extra axis upright), but closer: a cloud is a small thing to see.
-CLOUD_VIEW = {"eye": {"x": 1.6, "y": -1.22, "z": 0.42}, "center": {"x": -0.1, "y": -0.13, "z": -0.26}}
+CLOUD_VIEW = {"eye": {"x": 1.8, "y": -1.38, "z": 0.47}, "center": {"x": -0.1, "y": -0.13, "z": -0.12}}
+#: Nearer, and the cube drawn higher, in a figure under LOW_HEIGHT (a projector's, above its fold): there the
+#: scene is much wider than tall, the cube fitted to its height with room at the sides (tour step 10).
+NEAR_CLOUD_VIEW = {"eye": {"x": 1.6, "y": -1.22, "z": 0.42}, "center": {"x": -0.1, "y": -0.13, "z": -0.26}}
 
 
 def _at_fraction(panel: Panel, s: float) -> np.ndarray:
@@ -97,7 +100,7 @@ def cloud_figure(
                             "tickvals": upper_ticks(*ranges[2]),
                         },
                         "aspectmode": "cube",
-                        "camera": CLOUD_VIEW,
+                        "camera": NEAR_CLOUD_VIEW if height < LOW_HEIGHT else CLOUD_VIEW,
                     }
                 }
             )

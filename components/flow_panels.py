@@ -17,6 +17,9 @@ MODEL_COLORS = {"node": "#0072B2", "anode": "#D55E00", "resnet": "#009E73"}
 CLASS_COLORS = ("#56B4E9", "#E69F00")
 VALUE_SCALE = "Viridis"
 _VALUE_BINS = 7
+#: A figure lower than this is a projector's, sized to fit above its fold: its 3-D scenes are much wider than
+#: tall, and their cameras come nearer.
+LOW_HEIGHT = 500
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from components.flow_panels import (
+    LOW_HEIGHT,
     THIN_SPAN,
     Coloring,
     Panel,
@@ -82,7 +83,12 @@ def _xyz(panel: Panel) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, s
 #: from the centre; further off the cube shrinks into a gap), looking a little below and to the left of the
 #: cube's centre so that the vertical axis's title and the right-hand ticks stay inside the scene (which
 #: clips them).
-SIDE_VIEW = {"eye": {"x": 1.6, "y": -1.22, "z": 0.4}, "center": {"x": -0.05, "y": -0.07, "z": -0.2}}
+SIDE_VIEW = {"eye": {"x": 2.1, "y": -1.6, "z": 0.52}, "center": {"x": -0.05, "y": -0.07, "z": -0.2}}
+#: The same view from nearer, for a figure under LOW_HEIGHT (a projector's, above its fold): a scene much
+#: wider than tall fits the cube to its height, with room at its sides for a larger cube (from SIDE_VIEW's
+#: distance it was small in the middle of its box, tour step 11). In a laptop's taller, narrower scenes it
+#: would run off their sides.
+NEAR_SIDE_VIEW = {"eye": {"x": 1.6, "y": -1.22, "z": 0.4}, "center": SIDE_VIEW["center"]}
 FLOW_3D_TOP_PX = 56
 
 
@@ -140,7 +146,7 @@ def flow_3d_figure(panels: Sequence[Panel], coloring: Coloring, height: int = 56
                 "scene" if c == 1 else f"scene{c}": scene(
                     names,
                     aspectmode="cube",
-                    camera=SIDE_VIEW,
+                    camera=NEAR_SIDE_VIEW if height < LOW_HEIGHT else SIDE_VIEW,
                     zaxis_tickvals=upper_ticks(float(np.nanmin(z)), float(np.nanmax(z))),
                 )
             }

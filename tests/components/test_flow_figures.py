@@ -159,11 +159,25 @@ def test_3d_views_leave_room_for_the_vertical_axis_title_and_look_from_the_side(
     for name in ("scene", "scene2"):
         eye = fig.layout[name].camera.eye
         assert eye.z < 0.7 < abs(eye.x)  # low and side-on: the t / a1 axis stands upright
-        # Near enough that the cube fills its scene (from 2.7 away it was a small cube in a presenter figure
-        # under the fold's height), far enough that the t / a1 title and the right-hand ticks stay inside a
-        # half-width scene at 1024 px.
-        assert 1.9 < (eye.x**2 + eye.y**2 + eye.z**2) ** 0.5 < 2.3
+        # Near enough that the cube fills its scene (from 3.2 away it was a small cube in a wide gap), far
+        # enough that the t / a1 title and the right-hand ticks stay inside a half-width scene at 1024 px.
+        assert 2.4 < (eye.x**2 + eye.y**2 + eye.z**2) ** 0.5 < 3
         assert fig.layout[name].camera.center.z < 0  # the cube drawn higher, nearer its title
+
+
+def test_a_low_figure_s_3d_scenes_are_seen_from_nearer():
+    # A projector's figure above its fold: scenes much wider than tall, where a nearer camera draws the cube
+    # larger (tour steps 10 and 11); a laptop's taller, narrower scenes keep the farther view.
+    def distance(eye) -> float:
+        return (eye.x**2 + eye.y**2 + eye.z**2) ** 0.5
+
+    panels = [_panel(2), _panel(3, "ANODE")]
+    low, tall = flow_3d_figure(panels, Coloring(LABELS), height=434), flow_3d_figure(panels, Coloring(LABELS))
+    assert distance(low.layout.scene.camera.eye) < 0.8 * distance(tall.layout.scene.camera.eye)
+    assert low.layout.scene.camera.eye.z < 0.7 < abs(low.layout.scene.camera.eye.x)  # still side-on
+    low = cloud_figure(panels, Coloring(LABELS), frames=3, height=434)
+    tall = cloud_figure(panels, Coloring(LABELS), frames=3)
+    assert distance(low.layout.scene.camera.eye) < 0.95 * distance(tall.layout.scene.camera.eye)
 
 
 def test_the_cloud_s_3d_scene_is_drawn_near_and_from_the_side():
