@@ -9,13 +9,20 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.flow_panels import Coloring, Panel, finish
+from components.flow_panels import LOW_HEIGHT, Coloring, Panel, finish, upper_ticks
 from components.style import add_play_controls
 
 #: Room above the clouds for the subplot titles only.
 CLOUD_TOP_PX = 50
+#: Under the plots: the x-axis's ticks and title, then the Play / Pause buttons and the time slider, which
+#: start CONTROLS_GAP_PX under the axes.
+CONTROLS_PX = 150
+CONTROLS_GAP_PX = 70
 #: Side-on like the 3-D paths' view (the extra axis upright), but closer: a cloud is a small thing to see.
 CLOUD_VIEW = {"eye": {"x": 1.8, "y": -1.38, "z": 0.47}, "center": {"x": -0.1, "y": -0.13, "z": -0.12}}
+#: Nearer, and the cube drawn higher, in a figure under LOW_HEIGHT (a projector's, above its fold): there the
+#: scene is much wider than tall, the cube fitted to its height with room at the sides (tour step 10).
+NEAR_CLOUD_VIEW = {"eye": {"x": 1.6, "y": -1.22, "z": 0.42}, "center": {"x": -0.1, "y": -0.13, "z": -0.26}}
 
 
 def _at_fraction(panel: Panel, s: float) -> np.ndarray:
@@ -87,9 +94,13 @@ def cloud_figure(
                     ("scene" if scenes == 1 else f"scene{scenes}"): {
                         "xaxis": {"range": ranges[0], "title": {"text": panel.dim_names[0]}},
                         "yaxis": {"range": ranges[1], "title": {"text": panel.dim_names[1]}},
-                        "zaxis": {"range": ranges[2], "title": {"text": panel.dim_names[2]}},
+                        "zaxis": {
+                            "range": ranges[2],
+                            "title": {"text": panel.dim_names[2]},
+                            "tickvals": upper_ticks(*ranges[2]),
+                        },
                         "aspectmode": "cube",
-                        "camera": CLOUD_VIEW,
+                        "camera": NEAR_CLOUD_VIEW if height < LOW_HEIGHT else CLOUD_VIEW,
                     }
                 }
             )
@@ -116,9 +127,9 @@ def cloud_figure(
                 data.append(go.Scatter(x=coords[0], y=coords[1]))
         frame_list.append(go.Frame(data=data, traces=list(range(len(panels))), name=name))
     fig.frames = frame_list
-    bottom = 150
-    # Paper coordinates scale with the plot's height: place the controls a fixed 70 px under the axes.
-    below = -70 / max(height - 100 - bottom, 100)
+    bottom = CONTROLS_PX
+    # Paper coordinates scale with the plot's height: place the controls a fixed px under the axes.
+    below = -CONTROLS_GAP_PX / max(height - CLOUD_TOP_PX - bottom, 100)
     fig.update_layout(margin={"b": bottom})
     fig = add_play_controls(
         fig, names, prefix="t / t₁ = ", frame_ms=90, redraw=redraw, y=below, slider_x=0.16, active=opening

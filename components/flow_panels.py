@@ -17,6 +17,9 @@ MODEL_COLORS = {"node": "#0072B2", "anode": "#D55E00", "resnet": "#009E73"}
 CLASS_COLORS = ("#56B4E9", "#E69F00")
 VALUE_SCALE = "Viridis"
 _VALUE_BINS = 7
+#: A figure lower than this is a projector's, sized to fit above its fold: its 3-D scenes are much wider than
+#: tall, and their cameras come nearer.
+LOW_HEIGHT = 500
 
 
 @dataclass(frozen=True)
@@ -81,14 +84,40 @@ class Panel:
         return int(self.states.shape[2])
 
 
-def polylines(states: np.ndarray, mask: np.ndarray, columns: Sequence[np.ndarray]) -> list[np.ndarray]:
-    """For the points in `mask`, each coordinate array `(T, n)` of `columns` as one NaN-separated line."""
+def polylines(
+    states: np.ndarray, mask: np.ndarray, columns: Sequence[np.ndarray], thin: float = 0.0
+) -> list[np.ndarray]:
+    """For the points in `mask`, each coordinate array `(T, n)` of `columns` as one NaN-separated line.
+
+    `thin` > 0 drops samples where the line is straight: in runs of 1, 3, then 7 samples between two kept
+    ones, where in every column each dropped sample lies within `thin` times the column's span of the chord
+    between them (taken at its own fraction of the steps, so the line drawn moves by less than that). A
+    smooth flow sampled for its bends is straight over most of its steps: fewer bytes, the same picture."""
+    chosen = [col[:, mask].T for col in columns]  # each (m, T)
+    m, steps = chosen[0].shape
+    keep = np.ones((m, steps + 1), dtype=bool)
+    if thin > 0:
+        spans = [thin * (float(np.nanmax(c) - np.nanmin(c)) if c.size else 0.0) for c in chosen]
+        for half in (1, 2, 4):  # a run of 2 * half - 1 samples between kept samples k - half and k + half
+            inside = np.arange(-half + 1, half) / (2 * half) + 0.5  # their fractions along the chord
+            for k in range(half, steps - half, 2 * half):
+                run = slice(k - half + 1, k + half)
+                # Only where the finer levels dropped the rest of the run: k is the last sample left in it.
+                straight = ~np.delete(keep[:, run], half - 1, axis=1).any(axis=1)
+                for c, tol in zip(chosen, spans, strict=True):
+                    chord = c[:, [k - half]] + inside * (c[:, [k + half]] - c[:, [k - half]])
+                    straight &= (np.abs(c[:, run] - chord) <= tol).all(axis=1)
+                keep[:, k] &= ~straight
     out = []
-    for col in columns:
-        chosen = col[:, mask].T  # (m, T)
-        padded = np.concatenate([chosen, np.full((chosen.shape[0], 1), np.nan)], axis=1)
-        out.append(padded.ravel().astype(np.float32))  # half the bytes sent to the browser
+    for c in chosen:
+        padded = np.concatenate([c, np.full((m, 1), np.nan)], axis=1)
+        out.append(padded[keep].astype(np.float32))  # float32: half the bytes sent to the browser
     return out
+
+
+#: A path's sample may be dropped where the line moves by less than this fraction of its axis's span
+#: (under half a pixel on a panel a few hundred pixels tall).
+THIN_SPAN = 0.002
 
 
 def finish(fig: go.Figure, height: int) -> go.Figure:
@@ -113,3 +142,15 @@ def value_colorbar(fig: go.Figure, coloring: Coloring, row: int = 1, col: int = 
 def time_columns(panel: Panel) -> np.ndarray:
     """(T, n) the time of every stored state, to draw a state coordinate against t."""
     return np.broadcast_to(panel.t[:, None], panel.states.shape[:2])
+
+
+def upper_ticks(low: float, high: float, count: int = 3) -> list[float]:
+    """About `count` round tick values for a 3-D scene's upright axis over [low, high], none in its lowest
+    fifth: a side-on camera puts that axis's foot at the corner where the two floor axes' first ticks are,
+    and at a projector's font size the three labels ran into one another (tour step 11)."""
+    floor = low + 0.2 * max(high - low, 1e-9)
+    raw = (high - floor) / count
+    step = 10 ** np.floor(np.log10(raw))
+    step *= next(m for m in (1, 2, 2.5, 5, 10) if m * step >= raw)
+    ticks = np.arange(np.ceil(floor / step) * step, high + 1e-6 * step, step)
+    return [round(float(v), 10) for v in ticks]

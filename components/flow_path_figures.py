@@ -9,7 +9,17 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.flow_panels import Coloring, Panel, finish, polylines, time_columns, value_colorbar
+from components.flow_panels import (
+    LOW_HEIGHT,
+    THIN_SPAN,
+    Coloring,
+    Panel,
+    finish,
+    polylines,
+    time_columns,
+    upper_ticks,
+    value_colorbar,
+)
 from components.style import line_trace, scene
 
 
@@ -45,7 +55,8 @@ def depth_figure(panels: Sequence[Panel], coloring: Coloring, height_per_row: in
         times = time_columns(panel)
         for d in range(panel.dim):
             for mask, color, name in coloring.groups():
-                x, y = polylines(panel.states, mask, [times, panel.states[:, :, d]])
+                thin = 0.0 if panel.discrete else THIN_SPAN  # a ResNet's layers are all drawn
+                x, y = polylines(panel.states, mask, [times, panel.states[:, :, d]], thin)
                 shown = c == 1 and d == 0 and coloring.categorical
                 fig.add_trace(
                     _depth_paths(panel, x, y, name, color, 1.2, 4, showlegend=shown, opacity=0.7),
@@ -73,6 +84,12 @@ def _xyz(panel: Panel) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, s
 #: cube's centre so that the vertical axis's title and the right-hand ticks stay inside the scene (which
 #: clips them).
 SIDE_VIEW = {"eye": {"x": 2.1, "y": -1.6, "z": 0.52}, "center": {"x": -0.05, "y": -0.07, "z": -0.2}}
+#: The same view from nearer, for a figure under LOW_HEIGHT (a projector's, above its fold): a scene much
+#: wider than tall fits the cube to its height, with room at its sides for a larger cube (from SIDE_VIEW's
+#: distance it was small in the middle of its box, tour step 11). In a laptop's taller, narrower scenes it
+#: would run off their sides.
+NEAR_SIDE_VIEW = {"eye": {"x": 1.6, "y": -1.22, "z": 0.4}, "center": SIDE_VIEW["center"]}
+FLOW_3D_TOP_PX = 56
 
 
 def flow_3d_figure(panels: Sequence[Panel], coloring: Coloring, height: int = 560) -> go.Figure:
@@ -125,11 +142,21 @@ def flow_3d_figure(panels: Sequence[Panel], coloring: Coloring, height: int = 56
                 col=c,
             )
         fig.update_layout(
-            {"scene" if c == 1 else f"scene{c}": scene(names, aspectmode="cube", camera=SIDE_VIEW)}
+            {
+                "scene" if c == 1 else f"scene{c}": scene(
+                    names,
+                    aspectmode="cube",
+                    camera=NEAR_SIDE_VIEW if height < LOW_HEIGHT else SIDE_VIEW,
+                    zaxis_tickvals=upper_ticks(float(np.nanmin(z)), float(np.nanmax(z))),
+                )
+            }
         )
     fig = finish(fig, height)
-    # Room at the sides for the vertical axis's title (t or a1), which plotly draws outside the cube.
-    fig.update_layout(margin={"l": 30, "r": 30, "b": 10})
+    # Room at the sides for the vertical axis's title (t or a1), which plotly draws outside the cube. The
+    # legend shares the subplot titles' row, centred between them: the scenes start higher.
+    fig.update_layout(
+        margin={"l": 30, "r": 30, "b": 10, "t": FLOW_3D_TOP_PX}, legend={"x": 0.5, "xanchor": "center"}
+    )
     return fig
 
 

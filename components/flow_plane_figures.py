@@ -11,10 +11,14 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from components.click_targets import click_targets_trace
-from components.flow_panels import CLASS_COLORS, Coloring, Panel, finish, polylines
+from components.flow_panels import CLASS_COLORS, THIN_SPAN, Coloring, Panel, finish, polylines
 from components.style import legend_below, line_trace, styled
 from models.node_anode.analysis import FieldGrid, RegionGrid
 
+#: Room above the regions for the one-row legend and the subplot titles: with finish's 100 px (and the
+#: plots as high as now) the x-axis title of the presenter-sized figure ended 21 px below a 1280x720
+#: projector's fold (tour step 9).
+REGIONS_TOP_PX = 76
 PROB_SCALE = [[0.0, "#c6e2f5"], [0.5, "#ffffff"], [1.0, "#fbdcae"]]
 SPEED_SCALE = [[0.0, "#ffffff"], [1.0, "#9a9a9a"]]
 
@@ -43,7 +47,7 @@ def decision_regions_figure(
     grids: Sequence[tuple[str, RegionGrid]],
     points: np.ndarray,
     coloring: Coloring,
-    height: int = 480,
+    height: int = 456,
 ) -> go.Figure:
     """Probability of class 1 over the input plane with the 0.5 boundary, data on top, one panel per model.
 
@@ -92,7 +96,8 @@ def decision_regions_figure(
     fig.update_yaxes(title_text="x₂", row=1, col=1)
     fig = finish(fig, height)
     fig.update_layout(
-        coloraxis={"colorscale": PROB_SCALE, "cmin": 0, "cmax": 1, "colorbar": {"title": {"text": "P(1)"}}}
+        coloraxis={"colorscale": PROB_SCALE, "cmin": 0, "cmax": 1, "colorbar": {"title": {"text": "P(1)"}}},
+        margin={"t": REGIONS_TOP_PX},
     )
     return fig
 
@@ -120,7 +125,7 @@ def vector_field_figure(
         lines = grid.lines
         ok = np.isfinite(lines).all(axis=(1, 2))
         padded = np.concatenate([lines[ok], np.full((int(ok.sum()), 1, 2), np.nan)], axis=1).reshape(-1, 2)
-        sizes = np.zeros((int(ok.sum()), lines.shape[1] + 1))
+        sizes = np.zeros((int(ok.sum()), lines.shape[1] + 1), dtype=np.uint8)  # 1 byte a point, not 8
         sizes[:, -2] = 8
         fig.add_trace(
             go.Scatter(
@@ -138,7 +143,9 @@ def vector_field_figure(
         )
         if panel is not None:
             for mask, color, name in coloring.groups():
-                x, y = polylines(panel.states, mask, [panel.states[:, :, 0], panel.states[:, :, 1]])
+                x, y = polylines(
+                    panel.states, mask, [panel.states[:, :, 0], panel.states[:, :, 1]], THIN_SPAN
+                )
                 fig.add_trace(
                     line_trace(
                         x,

@@ -26,7 +26,14 @@ from components.flow_path_figures import depth_figure, flow_3d_figure
 from components.flow_plane_figures import vector_field_figure
 from kit.chrome import presenter_mode
 from kit.failure import failed
-from kit.figures import FigureSpec, figure_spec, show_figure
+from kit.figures import (
+    PRESENTER_PLOTLY_CONFIG,
+    FigureSpec,
+    draw_spec,
+    figure_spec,
+    presenter_figure,
+    show_figure,
+)
 from kit.links import parse_int, parse_subset
 from kit.node_anode_figures import ModelFigures, dim_names, figure_and_text, show_errors
 from kit.node_anode_models import choose_models, show_summary, taming_words, warn_untrained
@@ -73,6 +80,10 @@ SOLVER_LABELS = {s: BY_TORCHDIFFEQ_NAME[s].label for s in SOLVERS}
 TOLERANCES = ["1e-1", "1e-2", "1e-3", "1e-4", "1e-5"]
 LEARNING_RATES = ["0.005", "0.01", "0.02", "0.05"]
 X_AXES = {"step": "step", "wall_s": "wall time", "nfe_spent": "evaluations of f spent"}
+#: In presenter mode the Animation and 3-D tabs' figures are this tall, whatever kit.figures' floor for 3-D
+#: figures: the figure starts ~282 px down a 1280x720 projector (305 of 768 at 1024x768), and the whole of it,
+#: the animation's Play / Pause and slider too, must be above the fold (tour steps 10 and 11).
+PRESENTER_FOLD_HEIGHT = 434
 TABS = ["What it learned", "Depth", "3-D", "Animation", "Vector field", "Training replay", "Seeds"]
 
 
@@ -238,6 +249,22 @@ def of_panels(build: Callable[..., go.Figure]) -> Callable[[list], go.Figure | F
     return lambda ps: built(build, tuple(ps), coloring)
 
 
+def show_fitted(build: Callable[..., go.Figure], kinds: list[str], key: str, name: str) -> bool:
+    """`build(panels, coloring, height)` of the models of `kinds` that could be solved; whether it was drawn.
+    In presenter mode PRESENTER_FOLD_HEIGHT tall, below kit.figures' floor for 3-D figures (which draws a
+    scene larger on a wide page but would push the figure's foot under a projector's fold)."""
+    panels = list(figures.panels_for(kinds).values())
+    if not panels:
+        return False
+    if not presenter_mode():
+        show_figure(built(build, tuple(panels), coloring), key=key, name=name)
+        return True
+    spec = presenter_figure(built(build, tuple(panels), coloring, PRESENTER_FOLD_HEIGHT))
+    spec["layout"]["height"] = PRESENTER_FOLD_HEIGHT
+    draw_spec(st, spec, key=key, config=PRESENTER_PLOTLY_CONFIG, theme=None)
+    return True
+
+
 nfe_costs = nfe_note({MODEL_LABELS[k]: nfe_of(k) for k in chosen}, solver_words)
 
 
@@ -297,9 +324,7 @@ if chosen:
             with main:
                 if not plane_kinds:
                     st.info("The 3-D view needs a state of two dimensions or more (ANODE on the 1-D task).")
-                elif figures.show_panels(
-                    of_panels(flow_3d_figure), plane_kinds, "node_anode.3d", "node-anode-3d"
-                ):
+                elif show_fitted(flow_3d_figure, plane_kinds, "node_anode.3d", "node-anode-3d"):
                     st.caption(
                         "Drag to rotate. A 2-D state is drawn as (z0, z1, t), an augmented one as (z0, z1, a1)."
                     )
@@ -311,7 +336,7 @@ if chosen:
         if tab_anim.open:
             main, side = figure_and_text()
             with main:
-                figures.show_panels(of_panels(cloud_figure), chosen, "node_anode.cloud", "node-anode-flow")
+                show_fitted(cloud_figure, chosen, "node_anode.cloud", "node-anode-flow")
             with side:
                 st.markdown(
                     "**The point cloud flowing** from t = 0 to t₁. It opens half-way: press Play to run it on, "

@@ -4,10 +4,15 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from components.flow_cloud_figures import cloud_figure
-from components.flow_panels import CLASS_COLORS, Coloring, Panel, polylines
-from components.flow_path_figures import depth_figure, flip1d_figure, flow_3d_figure
-from components.flow_plane_figures import decision_regions_figure, own_points_figure, vector_field_figure
+from components.flow_cloud_figures import CLOUD_TOP_PX, CONTROLS_GAP_PX, cloud_figure
+from components.flow_panels import CLASS_COLORS, THIN_SPAN, Coloring, Panel, polylines, upper_ticks
+from components.flow_path_figures import FLIP_ROW_GAP, depth_figure, flip1d_figure, flow_3d_figure
+from components.flow_plane_figures import (
+    REGIONS_TOP_PX,
+    decision_regions_figure,
+    own_points_figure,
+    vector_field_figure,
+)
 from models.node_anode.analysis import FieldGrid, RegionGrid
 
 N = 6
@@ -70,7 +75,8 @@ def test_depth_has_a_row_per_state_dimension():
     titles = [fig.layout[name].title.text for name in fig.layout if name.startswith("yaxis")]
     assert sorted(t for t in titles if t) == ["a1", "z0", "z0", "z1", "z1"]
     first = fig.data[0]
-    assert len(first.x) == 3 * (5 + 1)  # three class-0 points, five times each, NaN between
+    # Three class-0 points, their straight paths (the test panel's) drawn by their ends, NaN between.
+    assert len(first.x) == 3 * (2 + 1)
 
 
 def test_depth_of_a_regression_task_carries_a_colour_bar_not_legend_bins():
@@ -159,6 +165,21 @@ def test_3d_views_leave_room_for_the_vertical_axis_title_and_look_from_the_side(
         assert fig.layout[name].camera.center.z < 0  # the cube drawn higher, nearer its title
 
 
+def test_a_low_figure_s_3d_scenes_are_seen_from_nearer():
+    # A projector's figure above its fold: scenes much wider than tall, where a nearer camera draws the cube
+    # larger (tour steps 10 and 11); a laptop's taller, narrower scenes keep the farther view.
+    def distance(eye) -> float:
+        return (eye.x**2 + eye.y**2 + eye.z**2) ** 0.5
+
+    panels = [_panel(2), _panel(3, "ANODE")]
+    low, tall = flow_3d_figure(panels, Coloring(LABELS), height=434), flow_3d_figure(panels, Coloring(LABELS))
+    assert distance(low.layout.scene.camera.eye) < 0.8 * distance(tall.layout.scene.camera.eye)
+    assert low.layout.scene.camera.eye.z < 0.7 < abs(low.layout.scene.camera.eye.x)  # still side-on
+    low = cloud_figure(panels, Coloring(LABELS), frames=3, height=434)
+    tall = cloud_figure(panels, Coloring(LABELS), frames=3)
+    assert distance(low.layout.scene.camera.eye) < 0.95 * distance(tall.layout.scene.camera.eye)
+
+
 def test_the_cloud_s_3d_scene_is_drawn_near_and_from_the_side():
     fig = cloud_figure([_panel(2), _panel(3, "ANODE")], Coloring(LABELS), frames=3)
     eye, center = fig.layout.scene.camera.eye, fig.layout.scene.camera.center
@@ -181,3 +202,75 @@ def test_the_own_points_plane_keeps_its_corner_tick_labels_apart():
     fig = own_points_figure([(0.5, 0.5, 0), (-1.0, 1.0, 1)], ((-2.0, 2.0), (-2.0, 2.0)), ["0", "1"])
     assert fig.layout.xaxis.range == (-2.0, 2.0) and fig.layout.yaxis.range == (-2.0, 2.0)
     assert fig.layout.xaxis.ticklabelstandoff >= 8 and fig.layout.yaxis.ticklabelstandoff >= 8
+
+
+def test_thinned_polylines_drop_only_samples_the_line_passes_within_the_tolerance():
+    t = np.linspace(0, 1, 26)
+    bent = np.where(t < 0.5, t, 1 - t)  # straight but for a corner at t = 0.5
+    states = np.stack([bent, np.sin(6 * t), 2 * t], axis=1)[:, :, None]  # (T, 3 points, 1)
+    times = np.broadcast_to(t[:, None], (26, 3))
+    mask = np.ones(3, dtype=bool)
+    full = polylines(states, mask, [times, states[:, :, 0]])
+    thin = polylines(states, mask, [times, states[:, :, 0]], THIN_SPAN)
+    assert len(full[0]) == 3 * 27 and len(thin[0]) < 0.6 * len(full[0])
+    lines = [np.split(x, np.flatnonzero(np.isnan(x)) + 1)[:3] for x in thin]
+    for k in range(3):
+        tk, yk = lines[0][k][:-1], lines[1][k][:-1]
+        assert tk[0] == 0 and tk[-1] == 1  # every path keeps its ends
+        # Redrawn through the kept samples, every dropped one is within the tolerance of the line.
+        redrawn = np.interp(t, tk, yk)
+        span = np.ptp(states[:, :, 0])
+        np.testing.assert_allclose(redrawn, states[:, k, 0], atol=THIN_SPAN * span + 1e-6)
+    straight = lines[0][2][:-1]
+    assert len(straight) <= 5  # 25 steps of a straight line: its ends and the ends of 7-sample runs
+    kept = lines[0][0][:-1]
+    assert all(np.isclose(kept, c).any() for c in (0.48, 0.52))  # the samples either side of the corner stay
+
+
+def test_upper_ticks_leave_the_axis_foot_free():
+    for low, high in ((0, 1), (-9.3, 1.2), (-1.5, 7.2), (-6, 1.3), (2e-3, 4e-3)):
+        ticks = upper_ticks(low, high)
+        assert len(ticks) >= 2
+        assert all(low + 0.2 * (high - low) - 1e-12 <= v <= high + 1e-12 for v in ticks)
+    assert upper_ticks(0, 1) == [0.5, 1.0]
+
+
+def test_3d_paths_tick_their_upright_axis_above_the_floor_s_corner_with_the_legend_between_the_titles():
+    fig = flow_3d_figure([_panel(2), _panel(3, "ANODE")], Coloring(LABELS))
+    assert fig.layout.scene.zaxis.tickvals == (0.5, 1.0)  # t over [0, 1]: no 0 at the corner
+    low, high = 0.0, 1.0 + N - 1  # the ANODE panel's third coordinate: t + point
+    assert min(fig.layout.scene2.zaxis.tickvals) >= low + 0.2 * (high - low)
+    # The legend in the titles' row (centred between them) instead of a row of its own above them.
+    assert fig.layout.legend.x == 0.5 and fig.layout.legend.xanchor == "center"
+    assert fig.layout.margin.t <= 60
+
+
+@pytest.mark.parametrize("height", [434, 560])
+def test_the_cloud_s_controls_sit_a_fixed_gap_under_its_plots(height):
+    fig = cloud_figure([_panel(2), _panel(3, "ANODE")], Coloring(LABELS), frames=3, height=height)
+    margin = fig.layout.margin
+    # Only the subplot titles above the clouds (no legend): they start higher (tour step 10).
+    assert margin.t == CLOUD_TOP_PX == 50 and fig.layout.showlegend is False
+    plot = height - margin.t - margin.b
+    assert -fig.layout.updatemenus[0].y * plot == pytest.approx(CONTROLS_GAP_PX)
+    # The slider's top 80 px above the figure's foot at least: in Chromium the 434 px presenter figure's
+    # slider (its current value, rail and labels) ended 4 px above it (tour step 10 at 1280x720).
+    assert (1 - fig.layout.sliders[0].y) * plot + margin.t <= height - 80
+
+
+def test_the_decision_regions_start_their_plots_higher_in_a_lower_figure():
+    fig = decision_regions_figure([("NODE", _grid())], np.zeros((N, 2)), Coloring(LABELS))
+    margin = fig.layout.margin
+    assert margin.t == REGIONS_TOP_PX < 100
+    # The plots as tall as with the 100 px top margin and 480 px, the figure 24 px lower: the presenter
+    # figure's x-axis title above a 1280x720 fold (tour step 9, 741 -> 717 px).
+    assert fig.layout.height - margin.t == 480 - 100 and fig.layout.height <= 456
+
+
+def test_the_flip_s_rows_leave_room_for_the_top_row_s_axis_title_at_presenter_size():
+    fig = flip1d_figure([_panel(1), _panel(2, "ANODE")], np.linspace(-1, 1, N), [np.zeros(N)] * 2)
+    top, bottom = fig.layout.yaxis.domain, fig.layout.yaxis3.domain
+    assert top[0] - bottom[1] == pytest.approx(FLIP_ROW_GAP)
+    plot = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    # Presenter text (1.6 x 12 px): tick labels, the title "t", half the bottom row's top tick: about 80 px.
+    assert FLIP_ROW_GAP * plot >= 80

@@ -1,0 +1,54 @@
+"""The NODE vs ANODE lab on a projector (presenter mode): the Animation and 3-D tabs' figures fit under the
+page's head above a 1280x720 fold, Play and the slider included, and the own-points how-to goes under the
+plane (tour steps 10, 11 and 26)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kit.node_anode_notes import OWN_POINTS
+from tests.app.apptest_helpers import assert_clean, open_page, plotly_figure
+from tests.app.test_node_anode_lab_truth import in_order
+
+URL = "node_anode_lab"
+#: Tour step 26's link: a ring of A around four B.
+RING = "1.3,0,a;0.92,0.92,a;0,1.3,a;-0.92,0.92,a;-1.3,0,a;-0.92,-0.92,a;0,-1.3,a;0.92,-0.92,a;0.28,0.12,b;-0.12,0.28,b;-0.28,-0.12,b;0.12,-0.28,b"
+#: Where the tab's figure starts on a 1280x720 projector (measured in Chromium: 282 px, under the tour's
+#: banner, the title, the caption and the tabs).
+FIGURE_TOP_PX = 282
+
+
+@pytest.mark.parametrize(("view", "key"), [("animation", "node_anode.cloud"), ("3-d", "node_anode.3d")])
+def test_the_flow_figures_fit_above_a_projector_s_fold(view, key):
+    at = open_page(URL, data="circles", view=view, present="1")
+    assert_clean(at)
+    layout = plotly_figure(at, key=key)["layout"]
+    # Not kit.figures' 640 px floor for 3-D figures, which put the foot (and Play) at 922 px of 720.
+    assert 400 <= layout["height"] <= 720 - FIGURE_TOP_PX
+    assert layout["font"]["size"] > 12  # still the presenter's enlarged text
+
+
+def test_the_flow_figures_keep_their_own_height_on_a_laptop():
+    at = open_page(URL, data="circles", view="animation")
+    assert_clean(at)
+    assert plotly_figure(at, key="node_anode.cloud")["layout"]["height"] == 560
+
+
+def test_the_cloud_s_controls_are_inside_the_presenter_figure():
+    at = open_page(URL, data="circles", view="animation", present="1")
+    layout = plotly_figure(at, key="node_anode.cloud")["layout"]
+    plot = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+    # The slider's top at least 80 px above the figure's foot: its current value, rail and labels (about
+    # 100 px with its pad) end inside the figure, so above the fold.
+    slider_top = layout["margin"]["t"] + (1 - layout["sliders"][0]["y"]) * plot
+    assert slider_top <= layout["height"] - 80
+
+
+@pytest.mark.parametrize(("present", "how_to_first"), [({}, True), ({"present": "1"}, False)])
+def test_the_own_points_how_to_is_under_the_plane_only_in_presenter_mode(present, how_to_first):
+    at = open_page(URL, data="own", pts=RING, **present)
+    assert_clean(at)
+    drawn = in_order(at.main)
+    how_to = next(i for i, e in enumerate(drawn) if getattr(e, "value", None) == OWN_POINTS)
+    plane = next(i for i, e in enumerate(drawn) if e.type == "plotly_chart")
+    assert (how_to < plane) is how_to_first
