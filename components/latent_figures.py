@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from components.style import REFERENCE_COLOR, legend_below, line_trace, scene, styled
+from components.style import REFERENCE_COLOR, legend_below, line_trace, styled
 
 LATENT_COLOR = "#0072B2"
 RNN_COLOR = "#D55E00"
@@ -20,6 +20,56 @@ TIME_SCALE = "Viridis"
 #: tick labels and axis titles of presenter mode fall outside it (the α / z axis at the left edge, the y
 #: axis's far tick at the bottom): from further off, the cube leaves them room.
 ROOMY_VIEW = {"eye": {"x": 1.9, "y": 1.9, "z": 1.5}}
+#: The latent path's scene has a whole row to itself, wider than it is tall, and its scene text is smaller than
+#: the figure's (SCENE_TICK_SIZE): from closer than ROOMY_VIEW, its cube fills more of the box's height.
+LATENT_PATH_VIEW = {"eye": {"x": 1.5, "y": 1.5, "z": 1.15}}
+#: Scene text at laptop size; presenter mode makes it 1.6x larger (17.6 and 20.8 px). plotly draws a 3-D
+#: axis's tick labels and its title at fixed distances from the axis line (18 and 30 units): at the figure's
+#: own 14 px, 1.6x larger (22.4 px), a tick label reaches into the title beside it.
+SCENE_TICK_SIZE = 11
+SCENE_TITLE_SIZE = 13
+#: Ticks keep this fraction of an axis's length clear of its ends, where the labels of two axes meet at a
+#: corner of the cube (the z axis's lowest tick on the y axis's far one).
+SCENE_END_CLEARANCE = 0.06
+#: Ticks keep this fraction of an axis's length clear of its middle, where plotly draws the axis's title.
+SCENE_TITLE_CLEARANCE = 0.12
+
+
+def scene_axis(title: str, span: Sequence[float], ticks: Sequence[float]) -> dict[str, Any]:
+    """A 3-D axis named `title` over the range `span` with tick labels at `ticks`, in the scene's fonts."""
+    return {
+        "title": {"text": title, "font": {"size": SCENE_TITLE_SIZE}},
+        "range": [float(span[0]), float(span[1])],
+        "tickvals": [float(v) for v in ticks],
+        "tickfont": {"size": SCENE_TICK_SIZE},
+    }
+
+
+def _nice_step(raw: float) -> float:
+    """The smallest round step (1, 2 or 5 times a power of ten) at least `raw`."""
+    magnitude = 10.0 ** np.floor(np.log10(raw))
+    return float(next(m * magnitude for m in (1.0, 2.0, 5.0, 10.0) if m * magnitude >= raw))
+
+
+def roomy_axis(values: np.ndarray, title: str, ticks: int = 4, pad: float = 0.08) -> dict[str, Any]:
+    """A 3-D axis over `values` (and `pad` of their spread beyond) with about `ticks` round ticks, none where
+    its title or another axis's labels are drawn: plotly puts a 3-D axis's title at the middle of its range,
+    beside the tick labels, and two axes' end labels meet at a corner of the cube. Ticks within
+    SCENE_TITLE_CLEARANCE of the middle or SCENE_END_CLEARANCE of an end are left out.
+    """
+    low, high = float(np.nanmin(values)), float(np.nanmax(values))
+    spread = max(high - low, 1e-6)
+    start, end = low - pad * spread, high + pad * spread
+    length, middle = end - start, (start + end) / 2
+    step = _nice_step(spread / ticks)
+    grid = np.arange(np.ceil(start / step), np.floor(end / step) + 1) * step
+    kept = [
+        round(float(v), 12) + 0.0  # + 0.0: no "-0" label
+        for v in grid
+        if abs(v - middle) >= SCENE_TITLE_CLEARANCE * length
+        and min(v - start, end - v) >= SCENE_END_CLEARANCE * length
+    ]
+    return scene_axis(title, (start, end), kept)
 
 
 def equal_axes(fig: go.Figure) -> go.Figure:
@@ -154,5 +204,12 @@ def latent_path_figure(
             marker={"size": 6, "color": "black", "symbol": "diamond"},
         )
     )
-    fig.update_layout(scene=scene(names, aspectmode="cube", camera=ROOMY_VIEW))
+    everything = np.concatenate([path, *others]) if len(others) else path
+    fig.update_layout(
+        scene={
+            **{f"{axis}axis": roomy_axis(everything[:, i], names[i]) for i, axis in enumerate("xyz")},
+            "aspectmode": "cube",
+            "camera": LATENT_PATH_VIEW,
+        }
+    )
     return legend_below(styled(fig, height=560), axis_px=10)
