@@ -13,6 +13,7 @@ from components.latent_figures import (
     RNN_COLOR,
     ROOMY_VIEW,
     SCENE_END_CLEARANCE,
+    SCENE_TICK_SPACING,
     SCENE_TITLE_CLEARANCE,
     extrapolation_figure,
     latent_path_figure,
@@ -110,14 +111,14 @@ def _3d_figures() -> list[go.Figure]:
 
 
 @pytest.mark.parametrize("index", [0, 1])
-def test_presenter_scene_text_stays_under_the_figures_own_size(index):
+def test_presenter_scene_ticks_are_a_size_under_the_figures_text(index):
     """plotly draws a 3-D axis's ticks and title at fixed distances from it: at the 22.4 px presenter mode
     gave the figure's own 14 px, the α title touched the 0.5 tick and PC3 sat behind its ticks."""
     spec = presenter_figure(_3d_figures()[index])
     scene_ = spec["layout"]["scene"]
     for axis in ("xaxis", "yaxis", "zaxis"):
-        assert scene_[axis]["tickfont"]["size"] == pytest.approx(11 * 1.6)
-        assert scene_[axis]["title"]["font"]["size"] == pytest.approx(13 * 1.6)
+        assert scene_[axis]["tickfont"]["size"] == pytest.approx(12 * 1.6)
+        assert scene_[axis]["title"]["font"]["size"] == pytest.approx(14 * 1.6)
         assert spec["layout"]["font"]["size"] == pytest.approx(14 * 1.6)  # the rest of the figure keeps it
         assert 2 <= len(scene_[axis]["tickvals"]) <= 5
 
@@ -133,6 +134,7 @@ def test_scene_ticks_keep_off_the_axis_title_and_the_cube_corners(index):
         assert len(ticks) >= 2 and np.all((ticks > low) & (ticks < high))
         assert np.min(np.abs(ticks - middle)) >= SCENE_TITLE_CLEARANCE * span
         assert np.min(np.minimum(ticks - low, high - ticks)) >= SCENE_END_CLEARANCE * span
+        assert np.min(np.diff(np.sort(ticks))) >= SCENE_TICK_SPACING * span - 1e-9  # labels apart
 
 
 def test_roomy_axis_covers_its_values_with_round_ticks():
@@ -143,6 +145,8 @@ def test_roomy_axis_covers_its_values_with_round_ticks():
     assert axis["tickvals"] == [-4.0, -2.0, 0.0, 2.0]  # the title at -0.95, clear of -2 and 0
     assert roomy_axis(np.array([-2.9, 3.1]), "PC2")["tickvals"] == [-2.0, 2.0]  # 0 would sit on the title
     assert roomy_axis(np.array([-0.3, 0.31]), "PC3")["tickvals"] == [-0.2, 0.2]
+    # Where 5's one tick would be the title's, 2.5's: two ticks.
+    assert roomy_axis(np.array([-6.3, 4.2]), "x")["tickvals"] == [-5.0, 2.5]
 
 
 def test_family_alpha_axis_has_ticks_at_its_ends_only():
