@@ -19,7 +19,7 @@ from components.latent_figures import (
     latent_path_figure,
     roomy_axis,
 )
-from components.latent_rmse import rmse_chart, rmse_rows
+from components.latent_rmse import rmse_by_k, rmse_chart, rmse_rows
 from components.latent_space_figures import (
     MORPH_PLOT_PX,
     family_figure,
@@ -220,6 +220,15 @@ def test_rmse_rows_put_ours_beside_the_paper():
     assert "predict (0, 0) (ours)" not in rows[0]
     with_floor = rmse_rows([(30, 0.4, 0.1)], PAPER, origin={30: 0.5})
     assert with_floor[0]["predict (0, 0) (ours)"] == 0.5
+
+
+def test_rmse_by_k_has_one_row_per_score_and_one_column_per_k():
+    rows = rmse_rows([(30, 0.4, 0.1), (50, 0.3, 0.15)], PAPER, origin={30: 0.5, 50: 0.45})
+    sideways = rmse_by_k(rows)
+    assert [r["score"] for r in sideways] == [name for name in rows[0] if name != "observed points"]
+    assert all(list(r) == ["score", "k = 30", "k = 50"] for r in sideways)
+    (ratio,) = [r for r in sideways if r["score"] == "RNN / latent (ours)"]
+    assert ratio["k = 30"] == pytest.approx(4.0) and ratio["k = 50"] == pytest.approx(2.0)
 
 
 def test_rmse_chart_groups_bars_by_model_and_source():
