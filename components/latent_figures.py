@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from components.style import REFERENCE_COLOR, legend_below, line_trace, scene, styled
+from components.style import REFERENCE_COLOR, legend_below, line_trace, styled
 
 LATENT_COLOR = "#0072B2"
 RNN_COLOR = "#D55E00"
@@ -20,6 +20,79 @@ TIME_SCALE = "Viridis"
 #: tick labels and axis titles of presenter mode fall outside it (the α / z axis at the left edge, the y
 #: axis's far tick at the bottom): from further off, the cube leaves them room.
 ROOMY_VIEW = {"eye": {"x": 1.9, "y": 1.9, "z": 1.5}}
+#: The latent path's scene has a whole row to itself, wider than it is tall, and its scene text is smaller than
+#: the figure's (SCENE_TICK_SIZE): from closer than ROOMY_VIEW, its cube fills more of the box's height.
+LATENT_PATH_VIEW = {"eye": {"x": 1.5, "y": 1.5, "z": 1.15}}
+#: Scene text at laptop size; presenter mode makes it 1.6x larger (19.2 and 22.4 px). plotly draws a 3-D
+#: axis's tick labels and its title at fixed distances from the axis line (18 and 30 units), so ticks at the
+#: figure's own 14 px, 22.4 px in presenter mode, reached into the title beside them: tick labels are a size
+#: smaller, and `roomy_axis` keeps them away from the title.
+SCENE_TICK_SIZE = 12
+SCENE_TITLE_SIZE = 14
+#: Ticks keep this fraction of an axis's length clear of its ends, where the labels of two axes meet at a
+#: corner of the cube (the z axis's lowest tick on the y axis's far one).
+SCENE_END_CLEARANCE = 0.06
+#: Ticks keep this fraction of an axis's length clear of its middle, where plotly draws the axis's title.
+SCENE_TITLE_CLEARANCE = 0.12
+#: Ticks at least this fraction of an axis's length apart.
+SCENE_TICK_SPACING = 0.2
+
+
+def scene_axis(title: str, span: Sequence[float], ticks: Sequence[float]) -> dict[str, Any]:
+    """A 3-D axis named `title` over the range `span` with tick labels at `ticks`, in the scene's fonts."""
+    return {
+        "title": {"text": title, "font": {"size": SCENE_TITLE_SIZE}},
+        "range": [float(span[0]), float(span[1])],
+        "tickvals": [float(v) for v in ticks],
+        "tickfont": {"size": SCENE_TICK_SIZE},
+    }
+
+
+def _nice_steps(low: float, high: float) -> list[float]:
+    """Round steps (1, 2, 2.5 or 5 times a power of ten) from `low` to `high`, coarsest first."""
+    steps = [
+        m * 10.0**e
+        for e in range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)
+        for m in (1.0, 2.0, 2.5, 5.0)
+    ]
+    return sorted((v for v in steps if low <= v <= high), reverse=True)
+
+
+def roomy_axis(values: np.ndarray, title: str, ticks: int = 4, pad: float = 0.08) -> dict[str, Any]:
+    """A 3-D axis over `values` (and `pad` of their spread beyond) with as many round ticks as fit up to
+    `ticks`, none where its title or another axis's labels are drawn: plotly puts a 3-D axis's title at the
+    middle of its range, beside the tick labels, and two axes' end labels meet at a corner of the cube. Ticks
+    within SCENE_TITLE_CLEARANCE of the middle or SCENE_END_CLEARANCE of an end are left out.
+    """
+    low, high = float(np.nanmin(values)), float(np.nanmax(values))
+    spread = max(high - low, 1e-6)
+    start, end = low - pad * spread, high + pad * spread
+    length, middle = end - start, (start + end) / 2
+
+    def kept(step: float) -> list[float]:
+        grid = np.arange(np.ceil(start / step), np.floor(end / step) + 1) * step
+        return [
+            round(float(v), 12) + 0.0  # + 0.0: no "-0" label
+            for v in grid
+            if abs(v - middle) >= SCENE_TITLE_CLEARANCE * length
+            and min(v - start, end - v) >= SCENE_END_CLEARANCE * length
+        ]
+
+    def fewest_digits(step: float) -> bool:
+        return not np.isclose(step / 10.0 ** np.floor(np.log10(step)), 2.5)
+
+    # The most ticks, at most `ticks`, labels no closer than SCENE_TICK_SPACING (a short, foreshortened
+    # floor axis had its 1.6x labels run into each other); on a tie, 1, 2 or 5 steps before 2.5, then the
+    # coarsest.
+    def best(steps: list[float]) -> list[float]:
+        ranked = [(len(kept(v)), fewest_digits(v), v) for v in steps]
+        fitting = [r for r in ranked if r[0] <= ticks]
+        return kept(max(fitting)[2]) if fitting else []
+
+    chosen = best(_nice_steps(SCENE_TICK_SPACING * length, length))
+    if len(chosen) < 2:  # a title and a tick sharing the one round value the spacing allows: closer ticks
+        chosen = best(_nice_steps(length / 10, length)) or chosen
+    return scene_axis(title, (start, end), chosen)
 
 
 def equal_axes(fig: go.Figure) -> go.Figure:
@@ -154,5 +227,12 @@ def latent_path_figure(
             marker={"size": 6, "color": "black", "symbol": "diamond"},
         )
     )
-    fig.update_layout(scene=scene(names, aspectmode="cube", camera=ROOMY_VIEW))
+    everything = np.concatenate([path, *others]) if len(others) else path
+    fig.update_layout(
+        scene={
+            **{f"{axis}axis": roomy_axis(everything[:, i], names[i]) for i, axis in enumerate("xyz")},
+            "aspectmode": "cube",
+            "camera": LATENT_PATH_VIEW,
+        }
+    )
     return legend_below(styled(fig, height=560), axis_px=10)

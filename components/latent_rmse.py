@@ -43,6 +43,17 @@ def rmse_rows(
     return rows
 
 
+#: First column of `rmse_by_k`'s rows: what each row scores.
+SCORE = "score"
+
+
+def rmse_by_k(rows: Sequence[Mapping[str, float | int | None]]) -> list[dict[str, str | float | None]]:
+    """`rmse_rows`' table turned sideways: one row per score (first column SCORE), one column per number of
+    observed points ("k = 30"...). Eight columns of scores ran past a projector's width; four fit it."""
+    scores = [name for name in rows[0] if name != "observed points"]
+    return [{SCORE: name, **{f"k = {row['observed points']}": row[name] for row in rows}} for name in scores]
+
+
 def rmse_chart(
     ours: Sequence[tuple[int, float, float]], paper: Mapping[int, tuple[float, float]]
 ) -> alt.Chart:

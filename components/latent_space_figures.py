@@ -6,10 +6,31 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from components.latent_figures import LATENT_COLOR, ROOMY_VIEW, equal_axes, plane_trace
-from components.style import REFERENCE_COLOR, legend_below, scene, styled
+from components.latent_figures import (
+    LATENT_COLOR,
+    ROOMY_VIEW,
+    equal_axes,
+    plane_trace,
+    roomy_axis,
+    scene_axis,
+)
+from components.style import PALETTE, REFERENCE_COLOR, add_play_controls, legend_below, styled
 
 ALPHA_SCALE = "Plasma"
+#: The α axis of the family's surface: ticks at its ends only, since plotly draws the axis title at the middle
+#: of the range, beside where a 0.5 tick would be; the range reaches past them, off the cube's corners.
+ALPHA_AXIS = scene_axis("α", (-0.25, 1.15), (0.0, 1.0))
+#: Bottom of the family figure's scene, as a share of its plot's height.
+FAMILY_BOTTOM = 0.2
+#: One colour for each of up to 12 prior samples (the page's most): the Okabe-Ito colours without black (the
+#: start markers') and yellow (faint on white), then six of Paul Tol's. plotly's template colour cycle has
+#: only five here, so sample 6 took sample 1's colour.
+SAMPLE_COLORS = (*PALETTE[:6], "#332288", "#117733", "#882255", "#999933", "#CC6677", "#44AA99")
+#: The morph's plot area (px) and the room under it: tick labels and the x-axis title, then the Play buttons
+#: and the frame slider, sized for presenter mode's 1.6x text (the x title ends about 75 px below the plot).
+MORPH_PLOT_PX = 420
+MORPH_AXIS_PX = 85
+MORPH_CONTROLS_PX = 115
 
 
 def interpolation_figure(
@@ -96,7 +117,20 @@ def family_figure(family: np.ndarray, alphas: np.ndarray, current: np.ndarray, a
             name=f"α = {alpha:.2f}",
         )
     )
-    fig.update_layout(scene=scene(("x", "y", "α"), aspectmode="cube", camera=ROOMY_VIEW))
+    plane = np.concatenate([family.reshape(-1, 2), current])
+    fig.update_layout(
+        scene={
+            "xaxis": roomy_axis(plane[:, 0], "x"),
+            "yaxis": roomy_axis(plane[:, 1], "y"),
+            "zaxis": ALPHA_AXIS,
+            "aspectmode": "cube",
+            "camera": ROOMY_VIEW,
+            # plotly sizes the cube by the scene's height and clips its text to the scene's box: in a box
+            # taller than wide (a half-width column at 1024 px presenter) the α axis's labels, left of the
+            # cube, fell off the figure. A lower box keeps them in, at the top, level with the curve beside it.
+            "domain": {"x": [0.0, 1.0], "y": [FAMILY_BOTTOM, 1.0]},
+        }
+    )
     return legend_below(styled(fig, height=560), rows=1, axis_px=10)
 
 
@@ -125,42 +159,15 @@ def morph_animation_figure(family: np.ndarray, alphas: np.ndarray) -> go.Figure:
     fig = go.Figure(
         data=frame_data(opening), frames=[go.Frame(data=frame_data(i), name=n) for i, n in enumerate(names)]
     )
-    play = {"frame": {"duration": 120, "redraw": False}, "fromcurrent": True, "transition": {"duration": 0}}
-    pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate", "transition": {"duration": 0}}
-    fig.update_layout(
-        showlegend=False,
-        updatemenus=[
-            {
-                "type": "buttons",
-                "direction": "left",
-                "x": 0.0,
-                "y": -0.12,
-                "xanchor": "left",
-                "yanchor": "top",
-                "buttons": [
-                    {"label": "Play", "method": "animate", "args": [None, play]},
-                    {"label": "Pause", "method": "animate", "args": [[None], pause]},
-                ],
-            }
-        ],
-        sliders=[
-            {
-                "active": opening,
-                "x": 0.2,
-                "len": 0.8,
-                "y": -0.08,
-                "currentvalue": {"prefix": "α = "},
-                "steps": [
-                    {"label": n, "method": "animate", "args": [[n], {**pause, "mode": "immediate"}]}
-                    for n in names
-                ],
-            }
-        ],
+    styled(fig, height=30 + MORPH_PLOT_PX + MORPH_AXIS_PX + MORPH_CONTROLS_PX)
+    fig.update_layout(showlegend=False, margin={"b": MORPH_AXIS_PX + MORPH_CONTROLS_PX})
+    add_play_controls(
+        fig, names, prefix="α = ", frame_ms=120, y=-MORPH_AXIS_PX / MORPH_PLOT_PX, active=opening
     )
-    styled(fig, height=520)
-    fig.update_layout(margin={"b": 120})
-    fig.update_xaxes(range=_bounds(family[..., 0]), title_text="x", zeroline=False)
-    fig.update_yaxes(range=_bounds(family[..., 1]), title_text="y", zeroline=False)
+    equal_axes(fig)
+    # Fixed ranges: frames drawn without a redraw would otherwise keep the first frame's autorange.
+    fig.update_xaxes(range=_bounds(family[..., 0]))
+    fig.update_yaxes(range=_bounds(family[..., 1]))
     return fig
 
 
@@ -172,7 +179,7 @@ def prior_samples_figure(t: np.ndarray, samples: np.ndarray) -> go.Figure:
             plane_trace(
                 curve,
                 name=f"sample {i + 1}",
-                line={"width": 2},
+                line={"width": 2, "color": SAMPLE_COLORS[i % len(SAMPLE_COLORS)]},
                 hovertemplate=f"sample {i + 1}<extra></extra>",
             )
         )

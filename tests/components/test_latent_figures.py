@@ -6,15 +6,22 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
+from app.kit.figures import presenter_figure
 from components.latent_figures import (
     LATENT_COLOR,
+    LATENT_PATH_VIEW,
     RNN_COLOR,
     ROOMY_VIEW,
+    SCENE_END_CLEARANCE,
+    SCENE_TICK_SPACING,
+    SCENE_TITLE_CLEARANCE,
     extrapolation_figure,
     latent_path_figure,
+    roomy_axis,
 )
-from components.latent_rmse import rmse_chart, rmse_rows
+from components.latent_rmse import rmse_by_k, rmse_chart, rmse_rows
 from components.latent_space_figures import (
+    MORPH_PLOT_PX,
     family_figure,
     interpolation_figure,
     morph_animation_figure,
@@ -84,10 +91,69 @@ def test_3d_latent_figures_view_the_cube_from_further_off_than_plotly_does():
     path = np.stack([CURVE[:, 0], CURVE[:, 1], T], axis=1)
     alphas = np.linspace(0, 1, 5)
     family = np.stack([CURVE * (1 - 2 * a) for a in alphas])
-    for fig in (latent_path_figure(T, path, 7), family_figure(family, alphas, family[2], 0.5)):
+    for fig, view in (
+        (latent_path_figure(T, path, 7), LATENT_PATH_VIEW),
+        (family_figure(family, alphas, family[2], 0.5), ROOMY_VIEW),
+    ):
         eye = fig.layout.scene.camera.eye
-        assert eye.to_plotly_json() == ROOMY_VIEW["eye"]
-        assert np.linalg.norm([eye.x, eye.y, eye.z]) > 1.2 * np.linalg.norm([1.25] * 3)
+        assert eye.to_plotly_json() == view["eye"]
+        assert np.linalg.norm([eye.x, eye.y, eye.z]) > 1.1 * np.linalg.norm([1.25] * 3)
+
+
+def _3d_figures() -> list[go.Figure]:
+    path = np.stack([CURVE[:, 0] * 4, CURVE[:, 1] * 3 - 1, T / 5 - 1], axis=1)
+    alphas = np.linspace(0, 1, 5)
+    family = np.stack([CURVE * (1 - 2 * a) * 3 for a in alphas])
+    return [
+        latent_path_figure(T, path, 7, others=[path * 0.5]),
+        family_figure(family, alphas, family[2], 0.5),
+    ]
+
+
+@pytest.mark.parametrize("index", [0, 1])
+def test_presenter_scene_ticks_are_a_size_under_the_figures_text(index):
+    """plotly draws a 3-D axis's ticks and title at fixed distances from it: at the 22.4 px presenter mode
+    gave the figure's own 14 px, the α title touched the 0.5 tick and PC3 sat behind its ticks."""
+    spec = presenter_figure(_3d_figures()[index])
+    scene_ = spec["layout"]["scene"]
+    for axis in ("xaxis", "yaxis", "zaxis"):
+        assert scene_[axis]["tickfont"]["size"] == pytest.approx(12 * 1.6)
+        assert scene_[axis]["title"]["font"]["size"] == pytest.approx(14 * 1.6)
+        assert spec["layout"]["font"]["size"] == pytest.approx(14 * 1.6)  # the rest of the figure keeps it
+        assert 2 <= len(scene_[axis]["tickvals"]) <= 5
+
+
+@pytest.mark.parametrize("index", [0, 1])
+def test_scene_ticks_keep_off_the_axis_title_and_the_cube_corners(index):
+    scene_ = _3d_figures()[index].layout.scene
+    for axis in (scene_.xaxis, scene_.yaxis, scene_.zaxis):
+        low, high = axis.range
+        span = high - low
+        middle = (low + high) / 2  # where plotly draws the axis's title
+        ticks = np.asarray(axis.tickvals)
+        assert len(ticks) >= 2 and np.all((ticks > low) & (ticks < high))
+        assert np.min(np.abs(ticks - middle)) >= SCENE_TITLE_CLEARANCE * span
+        assert np.min(np.minimum(ticks - low, high - ticks)) >= SCENE_END_CLEARANCE * span
+        assert np.min(np.diff(np.sort(ticks))) >= SCENE_TICK_SPACING * span - 1e-9  # labels apart
+
+
+def test_roomy_axis_covers_its_values_with_round_ticks():
+    values = np.array([-4.2, 2.3])
+    axis = roomy_axis(values, "PC1")
+    low, high = axis["range"]
+    assert low < -4.2 and high > 2.3 and axis["title"]["text"] == "PC1"
+    assert axis["tickvals"] == [-4.0, -2.0, 0.0, 2.0]  # the title at -0.95, clear of -2 and 0
+    assert roomy_axis(np.array([-2.9, 3.1]), "PC2")["tickvals"] == [-2.0, 2.0]  # 0 would sit on the title
+    assert roomy_axis(np.array([-0.3, 0.31]), "PC3")["tickvals"] == [-0.2, 0.2]
+    # Where 5's one tick would be the title's, 2.5's: two ticks.
+    assert roomy_axis(np.array([-6.3, 4.2]), "x")["tickvals"] == [-5.0, 2.5]
+
+
+def test_family_alpha_axis_has_ticks_at_its_ends_only():
+    alphas = np.linspace(0, 1, 5)
+    family = np.stack([CURVE * (1 - 2 * a) for a in alphas])
+    zaxis = family_figure(family, alphas, family[2], 0.5).layout.scene.zaxis
+    assert list(zaxis.tickvals) == [0.0, 1.0] and zaxis.range[0] < 0 and zaxis.range[1] > 1
 
 
 def test_morph_animation_has_one_frame_per_alpha_and_play_controls():
@@ -104,10 +170,44 @@ def test_morph_animation_has_one_frame_per_alpha_and_play_controls():
     assert low <= family[..., 0].min() and high >= family[..., 0].max()  # fixed axes: frames do not rescale
 
 
+def test_morph_animation_keeps_a_spiral_round_and_its_controls_under_the_x_title():
+    alphas = np.linspace(0, 1, 7)
+    fig = morph_animation_figure(np.stack([CURVE * (1 + a) for a in alphas]), alphas)
+    assert fig.layout.yaxis.scaleanchor == "x" and fig.layout.yaxis.scaleratio == 1
+    menu, slider = fig.layout.updatemenus[0], fig.layout.sliders[0]
+    assert menu.yanchor == "top" and slider.yanchor == "top"
+    # The shared helper's layout: the value at the slider's right end, clear of the buttons at its left.
+    assert slider.currentvalue.xanchor == "right" and slider.currentvalue.prefix == "α = "
+    # The x title ends about 75 px under the plot with presenter mode's 1.6x text: the buttons start lower,
+    # and the plot, the room under it and the margin add up to the figure's height.
+    assert -menu.y * MORPH_PLOT_PX >= 80
+    assert fig.layout.height == fig.layout.margin.t + MORPH_PLOT_PX + fig.layout.margin.b
+    below = fig.layout.margin.b - (-menu.y * MORPH_PLOT_PX)
+    assert below >= 100  # buttons, the slider and its labels under the x title
+
+
+def test_morph_animation_in_presenter_mode_keeps_its_size():
+    """Presenter mode scales text, not this figure's margins: the room under the plot was sized for it."""
+    alphas = np.linspace(0, 1, 7)
+    fig = morph_animation_figure(np.stack([CURVE * (1 + a) for a in alphas]), alphas)
+    spec = presenter_figure(fig)
+    assert (
+        spec["layout"]["height"] == fig.layout.height and spec["layout"]["margin"]["b"] == fig.layout.margin.b
+    )
+
+
 def test_prior_samples_figure_draws_each_sample_and_its_start():
     fig = prior_samples_figure(T, np.stack([CURVE, -CURVE, 2 * CURVE]))
     assert len([tr for tr in fig.data if tr.showlegend is not False]) == 3
     assert len(fig.data) == 6
+
+
+def test_every_prior_sample_has_its_own_colour():
+    """The page draws up to 12; plotly's colour cycle gave sample 6 the colour of sample 1."""
+    fig = prior_samples_figure(T, np.stack([CURVE * (1 + i) for i in range(12)]))
+    colours = [tr.line.color for tr in fig.data if tr.showlegend is not False]
+    assert len(colours) == 12 and all(colours) and len(set(colours)) == 12
+    assert "#000000" not in colours  # black is the start markers'
 
 
 def test_rmse_rows_put_ours_beside_the_paper():
@@ -120,6 +220,15 @@ def test_rmse_rows_put_ours_beside_the_paper():
     assert "predict (0, 0) (ours)" not in rows[0]
     with_floor = rmse_rows([(30, 0.4, 0.1)], PAPER, origin={30: 0.5})
     assert with_floor[0]["predict (0, 0) (ours)"] == 0.5
+
+
+def test_rmse_by_k_has_one_row_per_score_and_one_column_per_k():
+    rows = rmse_rows([(30, 0.4, 0.1), (50, 0.3, 0.15)], PAPER, origin={30: 0.5, 50: 0.45})
+    sideways = rmse_by_k(rows)
+    assert [r["score"] for r in sideways] == [name for name in rows[0] if name != "observed points"]
+    assert all(list(r) == ["score", "k = 30", "k = 50"] for r in sideways)
+    (ratio,) = [r for r in sideways if r["score"] == "RNN / latent (ours)"]
+    assert ratio["k = 30"] == pytest.approx(4.0) and ratio["k = 50"] == pytest.approx(2.0)
 
 
 def test_rmse_chart_groups_bars_by_model_and_source():
