@@ -48,6 +48,11 @@ PRESENTER_MIN_HEIGHT = 440
 PRESENTER_SCENE_MIN_HEIGHT = 640
 #: At most this many tick labels along each 3-D axis in presenter mode.
 PRESENTER_SCENE_TICKS = 5
+#: plotly.js (gl-axes) draws a 3-D axis's tick labels at size * size / 12 px, its title at size px: a 22 px
+#: layout font gave 42 px ticks under 22 px titles. In presenter mode a scene's ticks are set to the size that
+#: draws them at the intended size, and its titles this many times larger, so that a title reads as one.
+SCENE_TICK_UNIT = 12
+PRESENTER_SCENE_TITLE_SCALE = 1.25
 #: (label, builder, file ending, MIME type, icon) of each export offered beside a figure.
 EXPORTS: tuple[tuple[str, Callable[[go.Figure], str], str, str, str], ...] = (
     ("Interactive HTML", figure_html, "html", "text/html", ":material/html:"),
@@ -276,8 +281,24 @@ def presenter_figure(fig: Shown, min_height: int = PRESENTER_MIN_HEIGHT) -> dict
         elif name.startswith("scene") and isinstance(value, dict):
             # 1.6x tick labels at plotly's default density run into each other along a 3-D axis.
             for axis in ("xaxis", "yaxis", "zaxis"):
-                value.setdefault(axis, {}).setdefault("nticks", PRESENTER_SCENE_TICKS)
+                settings = value.setdefault(axis, {})
+                settings.setdefault("nticks", PRESENTER_SCENE_TICKS)
+                _scene_text_sized(settings, layout["font"]["size"])
     return spec
+
+
+def _scene_text_sized(axis: dict[str, Any], font_size: float) -> None:
+    """Size a 3-D axis's tick labels and title for a projector: ticks drawn at their own size (the layout's
+    `font_size` unless the axis sets one), the title PRESENTER_SCENE_TITLE_SCALE times that or its own."""
+    tickfont = dict(axis.get("tickfont", {}))
+    drawn = tickfont.get("size") or font_size
+    tickfont["size"] = (SCENE_TICK_UNIT * drawn) ** 0.5
+    axis["tickfont"] = tickfont
+    title = axis.get("title")
+    title = {"text": title} if isinstance(title, str) else dict(title or {})
+    font = dict(title.get("font", {}))
+    font["size"] = max(font.get("size") or 0, drawn * PRESENTER_SCENE_TITLE_SCALE)
+    axis["title"] = {**title, "font": font}
 
 
 def _containers_copied(node: Any) -> Any:

@@ -137,12 +137,30 @@ def test_presenter_figure_scales_every_font_and_leaves_the_figure_alone():
     assert layout["xaxis"]["title"]["font"]["size"] == pytest.approx(SCALE * 13)
     assert layout["xaxis"]["tickfont"]["size"] == pytest.approx(SCALE * 11)
     assert layout["xaxis"]["automargin"] is True  # room for the larger tick labels
-    assert layout["scene"]["xaxis"]["tickfont"]["size"] == pytest.approx(SCALE * 8)
+    # plotly.js draws a 3-D tick label at size * size / 12 px: set so that it is drawn SCALE times larger.
+    assert layout["scene"]["xaxis"]["tickfont"]["size"] ** 2 / 12 == pytest.approx(SCALE * 8)
     assert big["data"][0]["textfont"]["size"] == pytest.approx(SCALE * 10)
     assert big["data"][1]["marker"]["colorbar"]["tickfont"]["size"] == pytest.approx(SCALE * 9)
     assert big["frames"][0]["layout"]["annotations"][0]["font"]["size"] == pytest.approx(SCALE * 11)
     assert layout["height"] >= 640  # a 3-D scene drawn larger on a wide page
     go.Figure(big)  # still a valid figure
+
+
+def test_a_3d_axis_title_is_drawn_larger_than_its_tick_labels_in_presenter_mode():
+    # Named fonts and the layout's font alike: plotly.js draws a 3-D tick label at size * size / 12 px and a
+    # title at its size, so the same 22 px font gave 42 px ticks under 22 px titles.
+    fig = go.Figure(go.Scatter3d(x=[0, 1], y=[0, 1], z=[0, 1]))
+    fig.update_layout(
+        font={"size": 14},
+        scene={"xaxis": {"title": {"text": "x"}}, "yaxis_title": "y", "zaxis": {"tickfont": {"size": 10}}},
+    )
+    scene = presenter_figure(fig)["layout"]["scene"]
+    for name, laptop in (("xaxis", 14), ("yaxis", 14), ("zaxis", 10)):
+        axis = scene[name]
+        drawn_tick = axis["tickfont"]["size"] ** 2 / 12
+        assert drawn_tick == pytest.approx(SCALE * laptop)
+        assert axis["title"]["font"]["size"] >= drawn_tick
+    assert scene["xaxis"]["title"]["text"] == "x" and scene["yaxis"]["title"]["text"] == "y"
 
 
 def test_presenter_figure_sizes_text_that_names_no_size():

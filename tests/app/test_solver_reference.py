@@ -43,3 +43,22 @@ def test_every_preset_reference_fits_a_quarter_of_the_work_budget(problem):
     work_only = replace(REFERENCE_BUDGET, max_nfe=REFERENCE_BUDGET.max_nfe // 4, deadline_s=None)
     _, y, how = reference_solution(problem, 50, budget=work_only)
     assert how != "exact solution" and y.isfinite().all()
+
+
+def test_a_slow_clock_does_not_stop_the_tours_adaptive_solve(monkeypatch):
+    """Tour step 5's dopri5 solve (1,682 evaluations) with each evaluation appearing to take 1 ms, as on a
+    loaded server: bounded by work, it still finishes instead of stopping at the 1.5 s deadline."""
+    from cached.solver import ADAPTIVE_BUDGET, page_budget, trajectory
+    from models.ode.solve import SolveError, SolverConfig, Tolerances
+
+    ticks = itertools.count()
+    monkeypatch.setattr(budget_module, "time", types.SimpleNamespace(perf_counter=lambda: next(ticks) * 1e-3))
+    problem = Problem(SystemSpec("van_der_pol", params=(("mu", 5.0),)), y0=(0.5, 0.0), t1=20.0)
+    trajectory.clear()
+    try:
+        run = trajectory(problem, SolverConfig(method="dopri5", step=Tolerances(1e-6, 1e-6)))
+    finally:
+        trajectory.clear()
+    assert not isinstance(run, SolveError), run
+    assert len(run.step_times) > 200 and run.nfe < ADAPTIVE_BUDGET.max_nfe
+    assert page_budget("rk4").deadline_s == 1.5 and page_budget("lsoda").deadline_s == 1.5
