@@ -1,8 +1,9 @@
 """Cheap, exact cache keys for the shared caches whose arguments are configs and arrays.
 
 Streamlit hashes a dataclass through `dataclasses.asdict`, which deep-copies every array in it, and then
-walks the copy value by value: keying a shared read-out by its model config and its points cost a warm run
-of the NODE vs ANODE lab 3 to 6 ms of its 30. `cache_key` writes the same information once, as one digest.
+walks the copy value by value: keying the NODE vs ANODE lab's shared read-outs by model config and points
+took 2.6 ms of CPU of its 27 ms warm run (0.4 ms keyed by digest). `cache_key` writes the same information
+once, as one digest.
 """
 
 from __future__ import annotations
