@@ -13,6 +13,16 @@ blocks come from the heap, whose freed memory stays with the process while anyth
 threshold keeps them mapped: after every page and tab, 557 MB instead of 626 MB (bench_warm_runs --tabs).
 At glibc's own 128 kB it was 551 MB, but every warm run then mapped and faulted in its figure's JSON
 (a few hundred kB), ~5 ms more server CPU per run on the Phase portraits and NODE vs ANODE lab pages.
+
+Python's cyclic garbage collector is the third: a generation-0 pass starts after every 700 allocations net,
+and a page run (Streamlit's protobufs, a figure's dicts) makes tens of thousands, so the collector ran about
+11 times per run and every few hundred runs a full pass over torch's and plotly's objects (~300 ms, holding
+the GIL, so every other session waits). Measured with 4 herds of 50 sessions on `/solver_lab?tour=1`, one
+replica: default thresholds, P95 1.16–1.60 s and 28–37 ms of server CPU per session (563 gen-0 passes,
+1.5–1.8 s in all, and 5 full passes); a gen-0 threshold of 10,000, P95 0.95–0.96 s and 22–23 ms per session
+(46 gen-0 passes, 0.3 s). 50,000 was worse again (1.15 s: each pass has more to walk), and `gc.freeze()`
+after the warm-up added nothing. Reference counting still frees almost everything at once; the threshold
+only lets cyclic garbage wait a little longer.
 """
 
 from __future__ import annotations
@@ -20,11 +30,14 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import gc
 
 M_TRIM_THRESHOLD = -1  # from glibc's malloc.h
 M_MMAP_THRESHOLD = -3
 M_ARENA_MAX = -8
 ARENAS = 2
+#: Net allocations between generation-0 collections (Python's default is 700): see the module docstring.
+GC_GEN0_THRESHOLD = 10_000
 #: Blocks of 1 MB and more are mapped and given back when freed, and a heap with as much free at its top is
 #: trimmed; smaller ones (a page's JSON, a figure's arrays) are reused from the heap, as before.
 LARGE_BLOCK = 1024 * 1024
@@ -60,3 +73,13 @@ def give_back_large_blocks(threshold: int = LARGE_BLOCK) -> bool:
     """Fix glibc's mmap and trim thresholds at `threshold` bytes, so that freed large blocks go back to the
     system; False where there is no glibc. Applied once per process and remembered."""
     return _mallopt(M_MMAP_THRESHOLD, threshold) and _mallopt(M_TRIM_THRESHOLD, threshold)
+
+
+@functools.cache
+def collect_less_often(gen0: int = GC_GEN0_THRESHOLD) -> tuple[int, int, int]:
+    """Raise the cyclic collector's generation-0 threshold to `gen0`, keeping the older generations'
+    ratios; returns the thresholds now in force. Applied once per process and remembered, so that a
+    later deliberate `gc.set_threshold` elsewhere is not undone by the next page run."""
+    _, gen1, gen2 = gc.get_threshold()
+    gc.set_threshold(gen0, gen1, gen2)
+    return gc.get_threshold()

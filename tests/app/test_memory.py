@@ -1,4 +1,4 @@
-"""The malloc arena cap that keeps memory flat as sessions multiply (kit/memory.py)."""
+"""The process-level runtime settings of kit/memory.py: malloc arenas, large blocks, the cyclic collector."""
 
 from __future__ import annotations
 
@@ -79,15 +79,52 @@ def test_freed_large_blocks_go_back_to_the_system_where_the_default_keeps_them()
     assert kept < 20 < 100 < kept_by_default  # the last 2 MB block against all 118 MB freed
 
 
-def test_the_router_applies_both_settings_on_its_first_run(monkeypatch):
-    """The settings are only worth something if the server makes them: the router calls both (each once per
+def _gen0_passes_while_allocating(raise_threshold: bool) -> tuple[str, int]:
+    """In a fresh process: keep 200,000 small objects alive (as a page run's protobufs and figure dicts are
+    while it runs); return (the call's result, generation-0 collections meanwhile)."""
+    code = textwrap.dedent(
+        f"""
+        import gc
+        from kit.memory import collect_less_often
+        result = (collect_less_often(), collect_less_often()) if {raise_threshold} else None
+        before = gc.get_stats()[0]["collections"]
+        kept = [[i] for i in range(200_000)]
+        print(repr(result).replace(" ", ""), gc.get_stats()[0]["collections"] - before, flush=True)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=APP, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    result, passes = out.stdout.split()
+    return result, int(passes)
+
+
+def test_the_collector_passes_far_less_often_with_the_raised_threshold():
+    result, passes = _gen0_passes_while_allocating(raise_threshold=True)
+    _, default_passes = _gen0_passes_while_allocating(raise_threshold=False)
+    # Applied, the older generations' ratios kept, and a second call is a no-op returning the same.
+    assert result == "((10000,10,10),(10000,10,10))"
+    assert passes <= 25 and default_passes >= 200  # 200,000 / 10,000 against 200,000 / 700
+
+
+def test_the_router_applies_every_setting_on_its_first_run(monkeypatch):
+    """The settings are only worth something if the server makes them: the router calls each (once per
     process, remembered), whatever page is asked for."""
+    import gc
+
     monkeypatch.setenv("EXPLORER_WARMUP", "off")
     from kit import memory
     from tests.app.apptest_helpers import open_page
 
+    thresholds = gc.get_threshold()
     memory.limit_malloc_arenas.cache_clear()
     memory.give_back_large_blocks.cache_clear()
-    open_page("tour")
-    assert memory.limit_malloc_arenas.cache_info().currsize == 1
-    assert memory.give_back_large_blocks.cache_info().currsize == 1
+    memory.collect_less_often.cache_clear()
+    gc.set_threshold(700, 10, 10)
+    try:
+        open_page("tour")
+        assert memory.limit_malloc_arenas.cache_info().currsize == 1
+        assert memory.give_back_large_blocks.cache_info().currsize == 1
+        assert memory.collect_less_often.cache_info().currsize == 1
+        assert gc.get_threshold()[0] == memory.GC_GEN0_THRESHOLD
+    finally:
+        gc.set_threshold(*thresholds)
