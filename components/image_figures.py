@@ -108,9 +108,34 @@ def probabilities_figure(
             yanchor="top" if end > 0.5 else "bottom",
             yshift=-6 if end > 0.5 else 6,
         )
+        _name_the_rival(fig, depth, probs, truth)
         return fig
     # Under its own plot: at the right, the left chart's legend stood between the two charts of the row.
     return legend_below(fig)
+
+
+RIVAL_SHOWN = 0.2  # a wrong class whose belief never reaches this is not worth a name on the projector
+
+
+def _name_the_rival(fig: go.Figure, depth: np.ndarray, probs: np.ndarray, truth: int) -> None:
+    """Name the wrong class the model believed most, at its peak: without a legend, the audience's first
+    question is which class the other thick-looking line is."""
+    wrong = probs.copy()
+    wrong[:, truth] = -1.0
+    step, rival = np.unravel_index(int(np.argmax(wrong)), wrong.shape)
+    peak = float(probs[step, rival])
+    if peak < RIVAL_SHOWN:
+        return
+    early = step < len(depth) / 2
+    fig.add_annotation(
+        x=float(depth[step]),
+        y=peak,
+        text=f"class {rival}",
+        showarrow=False,
+        xanchor="left" if early else "right",
+        xshift=8 if early else -8,
+        yanchor="bottom" if peak < 0.9 else "top",
+    )
 
 
 def tolerance_figure(

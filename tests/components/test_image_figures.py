@@ -81,6 +81,23 @@ def test_without_its_legend_the_true_class_is_named_where_its_line_ends():
     assert low.to_dict()["layout"]["annotations"][0]["yanchor"] == "bottom"
 
 
+def test_without_its_legend_the_strongest_wrong_class_is_named_at_its_peak():
+    """Step 20's hard eight: the ODE-Net first believes another class, and without a legend nothing said which."""
+    depth = np.linspace(0, 1, 5)
+    probs = np.full((5, 10), 0.01)
+    probs[:, 8] = np.linspace(0.1, 0.95, 5)
+    probs[:, 1] = [0.84, 0.6, 0.4, 0.2, 0.05]  # the rival, believed most at t = 0
+    probs[:, 4] = [0.3, 0.3, 0.3, 0.3, 0.3]  # believed a while, never as much
+    layout = probabilities_figure(depth, probs, "ODE-Net", "time t", 8, legend=False).to_dict()["layout"]
+    labels = {a["text"]: a for a in layout["annotations"]}
+    assert set(labels) == {"true class 8", "class 1"}
+    assert (labels["class 1"]["x"], labels["class 1"]["y"]) == (0.0, 0.84)
+    assert labels["class 1"]["xanchor"] == "left"  # into the plot from its left edge
+    # No wrong class worth naming: only the true class is labelled.
+    flat = probabilities_figure(depth, np.full((5, 10), 0.1), "ResNet", "block", 3, legend=False)
+    assert [a["text"] for a in flat.to_dict()["layout"]["annotations"]] == ["true class 3"]
+
+
 def test_error_bars_in_the_apps_colours_with_room_for_their_values():
     fig = error_bars_figure(("MLP", "ODE-Net"), (4.74, 1.39), (1.60, 0.42)).to_dict()
     assert [t["marker"]["color"] for t in fig["data"]] == list(PALETTE[:2])
