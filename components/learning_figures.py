@@ -14,6 +14,7 @@ from components.style import (
     PALETTE,
     REFERENCE_COLOR,
     ROW_PX,
+    add_play_controls,
     chart_log_axis,
     legend_below,
     line_trace,
@@ -414,6 +415,75 @@ def vector_field_figure(
     # The plot is square (equal axes) in a wide figure: the legend goes in a column in the spare width beside
     # it, and the figure is low enough to end above a projector's fold under the tour bar (tour step 16).
     return styled(fig, height=FIELD_HEIGHT, title=title).update_layout(legend=LEGEND_RIGHT)
+
+
+#: Snapshots a training animation shows: 21 frames of arrows and path were ~250 kB; the field changes
+#: most early, so the frames are spaced geometrically in training steps.
+TRAINING_FRAMES = 9
+#: Play / Pause and the snapshot slider stand on the plot's top (as the Flows page's do): under it they fell
+#: below a projector's fold.
+TRAINING_CONTROLS_TOP = 100
+
+
+def training_frame_indices(n_snapshots: int, frames: int = TRAINING_FRAMES) -> list[int]:
+    """Which of `n_snapshots` (0 = untrained, last = final) an animation shows: first and last always,
+    geometrically spaced between, none twice."""
+    if n_snapshots <= frames:
+        return list(range(n_snapshots))
+    spaced = np.geomspace(1, n_snapshots, frames) - 1
+    return sorted({int(round(i)) for i in spaced} | {0, n_snapshots - 1})
+
+
+def _rounded(values: list) -> list:
+    # Three decimals is a thousandth of the field's window, well under a pixel; None breaks the arrows.
+    return [None if v is None else round(float(v), 3) for v in values]
+
+
+def field_training_figure(
+    xs: np.ndarray,
+    ys: np.ndarray,
+    true_values: np.ndarray,
+    learned_values: Sequence[np.ndarray],
+    observed: np.ndarray,
+    true_path: np.ndarray,
+    learned_paths: Sequence[np.ndarray],
+    steps: Sequence[int],
+    active: int,
+) -> go.Figure:
+    """`vector_field_figure` animated through training: one frame per snapshot (`steps[k]` training steps,
+    `learned_values[k]`: (n_y, n_x, 2), `learned_paths[k]`: (T, 2)), opening on frame `active`. A frame
+    carries only the learned field's arrows and the learned trajectory; the truth and the data stay put.
+    """
+    fig = vector_field_figure(
+        xs, ys, true_values, learned_values[active], observed, true_path, learned_paths[active]
+    )
+    spacing = float(min(xs[1] - xs[0], ys[1] - ys[0])) if len(xs) > 1 and len(ys) > 1 else 0.1
+    norms = np.linalg.norm(true_values, axis=-1)
+    biggest = float(norms.max()) if norms.size and np.isfinite(norms.max()) and norms.max() > 0 else 1.0
+    learned_line, learned_heads, learned_path = 2, 3, 6  # vector_field_figure's trace order
+    frames = []
+    names = [str(step) for step in steps]
+    for values, path, name in zip(learned_values, learned_paths, names, strict=True):
+        sx, sy = _arrows(xs, ys, np.clip(values, -1e6, 1e6), 0.9 * spacing, biggest)
+        sx, sy = _rounded(sx), _rounded(sy)
+        frames.append(
+            go.Frame(
+                name=name,
+                traces=[learned_line, learned_heads, learned_path],
+                data=[
+                    {"type": "scatter", "x": sx, "y": sy},
+                    {"type": "scatter", "x": sx[1::3], "y": sy[1::3]},
+                    {"type": "scatter", "x": np.round(path[:, 0], 3), "y": np.round(path[:, 1], 3)},
+                ],
+            )
+        )
+    fig.frames = frames
+    add_play_controls(
+        fig, names, prefix="training step ", frame_ms=600, y=1.0, slider_x=0.3, slider_y=1.0, active=active
+    )
+    fig.layout.updatemenus[0].yanchor = fig.layout.sliders[0].yanchor = "bottom"
+    fig.layout.sliders[0].currentvalue.xanchor = "left"
+    return fig.update_layout(margin={"t": TRAINING_CONTROLS_TOP})
 
 
 def curve_chart(

@@ -10,7 +10,13 @@ import streamlit as st
 from torch import Tensor
 
 from cached.learning import FieldView, field_view, observations, shipped_field_view, shipped_fit
-from components.learning_figures import curve_chart, curve_records, vector_field_figure
+from components.learning_figures import (
+    curve_chart,
+    curve_records,
+    field_training_figure,
+    training_frame_indices,
+    vector_field_figure,
+)
 from kit.chrome import presenter_mode
 from kit.failure import failed, show_failure
 from kit.figures import figure_spec, show_chart, show_figure, show_live_figure
@@ -95,6 +101,26 @@ def field_figure(fv: FieldView, title: str):
     )
 
 
+def shipped_training_figure(system: str, kind: str, index: int):
+    """The shipped fit's snapshots as one animation opening on snapshot `index`: presenter mode hides the
+    page's snapshot slider, and the tour's step 16 asks to watch the learned field turn into the true one."""
+    snap_steps, _ = shipped_fit(system, kind)
+    indices = sorted(set(training_frame_indices(len(snap_steps))) | {index})
+    views = [shipped_field_view(system, kind, i) for i in indices]
+    first = views[0]
+    return field_training_figure(
+        first.xs,
+        first.ys,
+        first.true_values,
+        [v.learned_values for v in views],
+        first.observed,
+        first.true_path,
+        [v.learned_path for v in views],
+        [snap_steps[i] for i in indices],
+        indices.index(index),
+    )
+
+
 def train(plan: LiveFit, live: LiveProgress) -> list[Failure]:
     """Fit a fresh field, drawing it as it learns; keeps its snapshots and losses for the page."""
     data = DynamicsDataConfig(system=plan.system)
@@ -173,7 +199,11 @@ def render(links: PageLinks) -> None:
             index = int(slider(links, "Training snapshot", "snap", 0, last, last, scope=f"{system}.{kind}"))
             fv = shipped_field_view(system, kind, index)
             title = f"shipped fit after {snap_steps[index]} steps"
-        if fv is not None:
+        if presenter_mode() and not run:
+            # The slider is hidden: the snapshots play in the figure instead, from the link's snapshot.
+            spec = figure_spec(shipped_training_figure, system, kind, index)
+            show_figure(spec, key="field", name="learned-field")
+        elif fv is not None:
             show_figure(figure_spec(field_figure, fv, title), key="field", name="learned-field")
         records = curve_records(
             np.arange(1, len(losses) + 1), losses, "step", "window MSE", run="shipped fit"

@@ -40,10 +40,13 @@ def test_the_link_still_sets_each_tab_in_presenter_mode():
     names = [t["name"] for t in plotly_figure(at, key="regression")["data"]]
     assert "ResNet, depth 10" in names and at.query_params["depth"] == "10"
     at = open_page(
-        "how_they_learn", present="1", view="learning-dynamics", system="nonlinear", field="mlp", snap="0"
+        "how_they_learn", present="1", view="learning-dynamics", system="nonlinear", field="mlp", snap="3"
     )
-    assert plotly_figure(at, key="field")["layout"]["title"]["text"] == "shipped fit after 0 steps"
-    assert at.query_params["snap"] == "0"
+    slider = plotly_figure(at, key="field")["layout"]["sliders"][0]  # the snapshots play in the figure
+    assert (
+        slider["steps"][slider["active"]]["label"] == "300"
+    )  # snapshot 3 of a fit snapshotted every 100 steps
+    assert at.query_params["snap"] == "3"
     at = open_page("how_they_learn", present="1", view="nfe-study", seminorm="1")
     assert_clean(at)
     assert at.query_params["seminorm"] == "1"
@@ -135,3 +138,23 @@ def test_the_memory_and_field_legends_sit_beside_their_plots_in_presenter_mode()
     layout = plotly_figure(at, key="field")["layout"]
     assert layout["legend"]["x"] > 1 and layout["legend"]["orientation"] == "v"
     assert FIRST_CHART_PX["learning-dynamics"] + layout["height"] <= 720
+
+
+def test_the_learning_dynamics_snapshots_play_in_the_figure_from_the_tours_frame():
+    """Step 16 says to watch the learned field settle, but presenter mode hides the snapshot slider: the shipped
+    snapshots are the figure's frames instead, opening on the step's snapshot (50 of 1,000 training steps),
+    the untrained field first and the final fit last."""
+    at = open_page("how_they_learn", present="1", view="learning-dynamics", field="mlp", snap="1", tour="16")
+    assert_clean(at)
+    fig = plotly_figure(at, key="field")
+    names = [f["name"] for f in fig["frames"]]
+    assert names[0] == "0" and names[-1] == "1000" and "50" in names
+    assert names == sorted(names, key=int) and len(names) <= 10
+    slider = fig["layout"]["sliders"][0]
+    assert [s["label"] for s in slider["steps"]] == names and names[slider["active"]] == "50"
+    # The figure's own data are the opening frame's: its learned trajectory is frame "50"'s.
+    learned = next(t for t in fig["data"] if t.get("name") == "learned trajectory")
+    opening = fig["frames"][names.index("50")]["data"][-1]
+    assert learned["x"][:5] == pytest.approx(opening["x"][:5], abs=1e-3)
+    final = fig["frames"][-1]["data"][-1]
+    assert final["x"][:5] != pytest.approx(opening["x"][:5], abs=1e-3)  # the frames differ: training shows

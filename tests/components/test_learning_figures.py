@@ -19,6 +19,7 @@ from components.learning_figures import (
     curve_chart,
     curve_records,
     depth_paths_figure,
+    field_training_figure,
     gradient_gap_figure,
     legend_above,
     memory_figure,
@@ -26,6 +27,7 @@ from components.learning_figures import (
     regression_figure,
     time_figure,
     time_vs_nfe_figure,
+    training_frame_indices,
     vector_field_figure,
 )
 from components.style import AXIS_PX, ROW_PX, legend_below, styled
@@ -196,3 +198,28 @@ def test_resnet_tab_legends_leave_the_figures_low_enough_for_1280x720():
     assert [t.name for t in paths.data[:2]] == ["ODE-Net y(t)", "ResNet y_l (steps)"]
     # No legend rows under either plot: the same bottom margin, so the plots line up side by side.
     assert paths.layout.margin.b == fig.layout.margin.b == styled(go.Figure()).layout.margin.b
+
+
+def test_training_frames_keep_the_first_and_last_snapshot_and_thin_out_late():
+    assert training_frame_indices(21) == [0, 1, 2, 4, 6, 9, 13, 20]  # steps 0, 50, 100, 200 ... 1000
+    assert training_frame_indices(5) == [0, 1, 2, 3, 4]  # few snapshots: all of them
+
+
+def test_a_training_frame_moves_only_the_learned_field_and_trajectory():
+    xs = ys = np.linspace(-1.0, 1.0, 3)
+    truth = np.ones((3, 3, 2))
+    learned = [k * truth / 2 for k in range(3)]  # untrained (zero), half, the truth
+    path = np.zeros((4, 2))
+    paths = [path + k for k in range(3)]
+    fig = field_training_figure(xs, ys, truth, learned, path, path, paths, [0, 50, 100], 1)
+    names = [t.name for t in fig.data]
+    assert [names[i] for i in fig.frames[0].traces] == ["learned field", None, "learned trajectory"]
+    assert [f.name for f in fig.frames] == ["0", "50", "100"]
+    assert fig.layout.sliders[0].active == 1
+    # The figure shows frame "50": its learned trajectory is paths[1], its arrows those of the frame.
+    assert list(fig.data[6].x) == pytest.approx(list(paths[1][:, 0]))
+    assert list(fig.frames[1].data[0].x) == pytest.approx(list(fig.data[2].x), abs=1e-3)
+    # Untrained: each arrow is a point (start = end); the last frame's arrows are the truth's.
+    zero = list(fig.frames[0].data[0].x)
+    assert zero[0::3] == zero[1::3]
+    assert list(fig.frames[2].data[0].x) == pytest.approx(list(fig.data[0].x), abs=1e-3)
