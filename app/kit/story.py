@@ -129,7 +129,7 @@ ALL_STEPS: tuple[StoryStep, ...] = (
         NodeAnodeLabView(data="flip1d"),
     ),
     StoryStep(
-        "Memory: backprop through the solver against the adjoint",
+        "Memory: backprop through the solver vs the adjoint",
         "Bytes autograd keeps for the backward pass, measured: backpropagating through the solver stores every "
         "step (O(L)); the adjoint solves a second ODE backwards and holds a constant amount, for the same "
         "gradient.",
