@@ -16,12 +16,9 @@ RNN_COLOR = "#D55E00"
 TIME_SCALE = "Viridis"
 
 
-#: plotly's default camera (eye at 1.25, 1.25, 1.25) fills a 3-D figure's box with the cube, so the larger
-#: tick labels and axis titles of presenter mode fall outside it (the α / z axis at the left edge, the y
-#: axis's far tick at the bottom): from further off, the cube leaves them room.
-ROOMY_VIEW = {"eye": {"x": 1.9, "y": 1.9, "z": 1.5}}
-#: The latent path's scene has a whole row to itself, wider than it is tall, and its scene text is smaller than
-#: the figure's (SCENE_TICK_SIZE): from closer than ROOMY_VIEW, its cube fills more of the box's height.
+#: Further off than plotly's default eye (1.25, 1.25, 1.25), which fills the box with the cube, so that
+#: presenter mode's larger tick labels and axis titles stay inside it; the scene has a whole row to itself,
+#: wider than it is tall, and its scene text is smaller than the figure's (SCENE_TICK_SIZE).
 LATENT_PATH_VIEW = {"eye": {"x": 1.5, "y": 1.5, "z": 1.15}}
 #: Scene text at laptop size; presenter mode makes it 1.6x larger (19.2 and 22.4 px). plotly draws a 3-D
 #: axis's tick labels and its title at fixed distances from the axis line (18 and 30 units), so ticks at the

@@ -12,6 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from components.flow_panels import upper_ticks
 from components.style import Curve, color_for, format_number, legend_below, line_style, scene, styled
 from models.ode.convergence import WorkPoint
 
@@ -197,15 +198,16 @@ def phase_figure(
     return legend_below(styled(fig, height=480))
 
 
-#: plotly's default eye, looking a little below the cube's centre: from the centre itself the floor's front
-#: tick labels fell below the scene's bottom edge (which clips them) while the space above the cube stayed
-#: empty.
-LIFTED_VIEW = {"eye": {"x": 1.45, "y": 2.12, "z": 0.98}, "center": {"x": 0.0, "y": 0.0, "z": -0.3}}
-#: plotly fits a scene to its box's lower side, so a cube in a wide box was a 350 px square on a 980 px wide
-#: page: a floor wider than the scene is tall, seen from lower and further off, spreads across the width.
-LIFTED_ASPECT = {"x": 1.9, "y": 1.9, "z": 1.0}
+#: Seen more from the y side than along the diagonal, and a little below the cube's centre: plotly fits a scene
+#: to its box's height, and a floor seen corner-on put its front corner, and the tick labels there, at the
+#: box's foot (cut off at a 720 px projector's fold, tour step 2) while its sides stayed narrow. A floor long
+#: in x, seen from lower than the diagonal, spreads across a wide page instead.
+LIFTED_VIEW = {"eye": {"x": 0.9, "y": 2.3, "z": 1.0}, "center": {"x": 0.0, "y": 0.0, "z": -0.3}}
+LIFTED_ASPECT = {"x": 2.6, "y": 1.6, "z": 1.0}
 #: Tall enough that the scene is drawn large on a laptop's page, short enough to leave its legend on screen.
 SCENE_HEIGHT = 600
+#: Above the scene: no title and no legend there (it is under the scene).
+SCENE_TOP_PX = 10
 
 
 def trajectory_3d_figure(curves: Sequence[Curve], state_names: Sequence[str]) -> go.Figure:
@@ -230,14 +232,23 @@ def trajectory_3d_figure(curves: Sequence[Curve], state_names: Sequence[str]) ->
                 line={"color": style["color"], "width": 6 if not curve.dash else 4, "dash": curve.dash},
             )
         )
+    axes: dict = {}
     if dim >= 3:
         titles = state_names[:3]
     elif dim == 2:
         titles = (state_names[0], state_names[1], "t")
+        # The t axis rises from the floor's corner where y's first tick label is: its own first one, t0, on the
+        # same spot ran into it (tour step 2); the floor is t0's plane anyway.
+        times = np.concatenate([c.t for c in curves])
+        axes["zaxis_tickvals"] = upper_ticks(float(times.min()), float(times.max()))
     else:
         titles = ("t", state_names[0], "")
-    fig.update_layout(scene=scene(titles, aspectmode="manual", aspectratio=LIFTED_ASPECT, camera=LIFTED_VIEW))
-    return legend_below(styled(fig, height=SCENE_HEIGHT))
+    fig.update_layout(
+        scene=scene(titles, aspectmode="manual", aspectratio=LIFTED_ASPECT, camera=LIFTED_VIEW, **axes)
+    )
+    fig = styled(fig, height=SCENE_HEIGHT)
+    fig.update_layout(margin={"t": SCENE_TOP_PX})
+    return legend_below(fig, axis_px=10)
 
 
 def drawable(err: np.ndarray) -> np.ndarray:
