@@ -214,6 +214,7 @@ def trajectory_3d_figure(curves: Sequence[Curve], state_names: Sequence[str]) ->
     """3-D curves: (x, y, z) for a 3-D system, otherwise (x, y, t) or (t, y) lifted for 1-D."""
     fig = go.Figure()
     dim = len(state_names)
+    upright = []
     for i, curve in enumerate(curves):
         if dim >= 3:
             xs, ys, zs = curve.y[:, 0], curve.y[:, 1], curve.y[:, 2]
@@ -221,6 +222,7 @@ def trajectory_3d_figure(curves: Sequence[Curve], state_names: Sequence[str]) ->
             xs, ys, zs = curve.y[:, 0], curve.y[:, 1], curve.t
         else:
             xs, ys, zs = curve.t, curve.y[:, 0], np.zeros_like(curve.t)
+        upright.append(zs)
         style = line_style(curve, i)
         fig.add_trace(
             go.Scatter3d(
@@ -233,14 +235,16 @@ def trajectory_3d_figure(curves: Sequence[Curve], state_names: Sequence[str]) ->
             )
         )
     axes: dict = {}
+    heights = np.concatenate(upright) if upright else np.array([])
+    heights = heights[np.isfinite(heights)]
+    if dim >= 2 and heights.size and heights.max() > heights.min():
+        # The upright axis (t, or a 3-D state) rises from the floor's corner where y's first tick label is: its
+        # own first one on the same spot ran into it (t's "0" on y's "0", tour step 2).
+        axes["zaxis_tickvals"] = upper_ticks(float(heights.min()), float(heights.max()))
     if dim >= 3:
         titles = state_names[:3]
     elif dim == 2:
         titles = (state_names[0], state_names[1], "t")
-        # The t axis rises from the floor's corner where y's first tick label is: its own first one, t0, on the
-        # same spot ran into it (tour step 2); the floor is t0's plane anyway.
-        times = np.concatenate([c.t for c in curves])
-        axes["zaxis_tickvals"] = upper_ticks(float(times.min()), float(times.max()))
     else:
         titles = ("t", state_names[0], "")
     fig.update_layout(

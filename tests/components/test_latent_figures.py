@@ -85,13 +85,15 @@ def test_family_figure_is_a_surface_over_alpha_with_one_curve_each():
     assert fig.layout.scene.zaxis.title.text == "α"
 
 
-def test_the_latent_path_views_its_cube_from_further_off_than_plotly_does():
-    """From plotly's default eye (1.25, 1.25, 1.25) the cube fills the box and presenter mode's larger tick
-    labels fall outside it."""
+def test_the_latent_path_looks_below_its_cube_s_centre_from_near_enough_to_fill_its_box():
+    """In presenter mode's 440 px figure the cube, seen from (1.5, 1.5, 1.15), was 240 px tall in a 320 px box
+    at 1024x768; from nearer it fills the box, and looking below its centre keeps the floor's front tick
+    labels and the titles under them inside it."""
     path = np.stack([CURVE[:, 0], CURVE[:, 1], T], axis=1)
-    eye = latent_path_figure(T, path, 7).layout.scene.camera.eye
-    assert eye.to_plotly_json() == LATENT_PATH_VIEW["eye"]
-    assert np.linalg.norm([eye.x, eye.y, eye.z]) > 1.1 * np.linalg.norm([1.25] * 3)
+    camera = latent_path_figure(T, path, 7).layout.scene.camera
+    assert camera.to_plotly_json()["eye"] == LATENT_PATH_VIEW["eye"]
+    assert np.linalg.norm([camera.eye.x, camera.eye.y, camera.eye.z]) < 0.9 * np.linalg.norm([1.5, 1.5, 1.15])
+    assert camera.center.z < 0
 
 
 def _plot_px(layout: dict) -> tuple[float, float]:

@@ -173,8 +173,11 @@ def test_the_3d_time_axis_has_no_label_at_the_floor_s_corner():
     ticks = trajectory_3d_figure(curves, ("x", "y")).layout.scene.zaxis.tickvals
     assert ticks is not None and len(ticks) >= 2
     assert min(ticks) >= 2.0 and max(ticks) <= 10.0
-    lorenz = Curve("rk4", "RK4", t, np.ones((41, 3)))
-    assert trajectory_3d_figure([lorenz], ("x", "y", "z")).layout.scene.zaxis.tickvals is None  # z is a state
+    # A 3-D system's z likewise (the Solver lab's Lorenz view had z's "0" on y's "-20"), over its finite values.
+    z = np.where(t < 9.5, 40 * t / 10, np.inf)
+    lorenz = Curve("euler", "Euler", t, np.stack([np.sin(t), np.cos(t), z], 1))
+    ticks = trajectory_3d_figure([lorenz], ("x", "y", "z")).layout.scene.zaxis.tickvals
+    assert min(ticks) >= 0.2 * z[np.isfinite(z)].max() and max(ticks) <= 40
 
 
 def test_the_3d_figure_in_presenter_mode_ends_above_a_projector_s_fold():
