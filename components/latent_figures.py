@@ -16,13 +16,12 @@ RNN_COLOR = "#D55E00"
 TIME_SCALE = "Viridis"
 
 
-#: plotly's default camera (eye at 1.25, 1.25, 1.25) fills a 3-D figure's box with the cube, so the larger
-#: tick labels and axis titles of presenter mode fall outside it (the α / z axis at the left edge, the y
-#: axis's far tick at the bottom): from further off, the cube leaves them room.
-ROOMY_VIEW = {"eye": {"x": 1.9, "y": 1.9, "z": 1.5}}
 #: The latent path's scene has a whole row to itself, wider than it is tall, and its scene text is smaller than
-#: the figure's (SCENE_TICK_SIZE): from closer than ROOMY_VIEW, its cube fills more of the box's height.
-LATENT_PATH_VIEW = {"eye": {"x": 1.5, "y": 1.5, "z": 1.15}}
+#: the figure's (SCENE_TICK_SIZE). Looking a little below the cube's centre, so that the floor's front tick
+#: labels and the axis titles under it stay inside the box (which clips them), from near enough that the cube
+#: fills the box's height: in presenter mode's 440 px figure, from (1.5, 1.5, 1.15) it was a 240 px cube in a
+#: 320 px box at 1024x768, its legend in two rows under it.
+LATENT_PATH_VIEW = {"eye": {"x": 1.2, "y": 1.2, "z": 0.9}, "center": {"x": 0.0, "y": 0.0, "z": -0.12}}
 #: Scene text at laptop size; presenter mode makes it 1.6x larger (19.2 and 22.4 px). plotly draws a 3-D
 #: axis's tick labels and its title at fixed distances from the axis line (18 and 30 units), so ticks at the
 #: figure's own 14 px, 22.4 px in presenter mode, reached into the title beside them: tick labels are a size

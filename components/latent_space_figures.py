@@ -8,7 +8,6 @@ import plotly.graph_objects as go
 
 from components.latent_figures import (
     LATENT_COLOR,
-    ROOMY_VIEW,
     equal_axes,
     plane_trace,
     roomy_axis,
@@ -20,8 +19,18 @@ ALPHA_SCALE = "Plasma"
 #: The α axis of the family's surface: ticks at its ends only, since plotly draws the axis title at the middle
 #: of the range, beside where a 0.5 tick would be; the range reaches past them, off the cube's corners.
 ALPHA_AXIS = scene_axis("α", (-0.25, 1.15), (0.0, 1.0))
-#: Bottom of the family figure's scene, as a share of its plot's height.
-FAMILY_BOTTOM = 0.2
+#: The family's cube from nearer than it was (1.9, 1.9, 1.5), looking a little below its centre: plotly fits a
+#: scene to its box's height, and from that distance the cube was small in the middle of its box, its top well
+#: below the top of the curve's plot beside it (tour step 18). Its larger text stays inside the box because the box
+#: has the column's whole width (FAMILY_SIDE_PX) and the cube sits high in it, the floor's front ticks clear of
+#: its foot.
+FAMILY_VIEW = {"eye": {"x": 1.3, "y": 1.3, "z": 1.0}, "center": {"x": 0.0, "y": 0.0, "z": -0.2}}
+#: The scene's margins at the sides: no axis text is drawn outside a scene, so plotly's 60 px for a 2-D y axis
+#: only narrowed the box, and in a half-width column at 1024 px presenter the α title, left of the cube, fell
+#: outside it.
+FAMILY_SIDE_PX = 10
+#: The height of the curve figure beside it, so that the two plots start and end level.
+FAMILY_HEIGHT = 480
 #: One colour for each of up to 12 prior samples (the page's most): the Okabe-Ito colours without black (the
 #: start markers') and yellow (faint on white), then six of Paul Tol's. plotly's template colour cycle has
 #: only five here, so sample 6 took sample 1's colour.
@@ -124,14 +133,12 @@ def family_figure(family: np.ndarray, alphas: np.ndarray, current: np.ndarray, a
             "yaxis": roomy_axis(plane[:, 1], "y"),
             "zaxis": ALPHA_AXIS,
             "aspectmode": "cube",
-            "camera": ROOMY_VIEW,
-            # plotly sizes the cube by the scene's height and clips its text to the scene's box: in a box
-            # taller than wide (a half-width column at 1024 px presenter) the α axis's labels, left of the
-            # cube, fell off the figure. A lower box keeps them in, at the top, level with the curve beside it.
-            "domain": {"x": [0.0, 1.0], "y": [FAMILY_BOTTOM, 1.0]},
+            "camera": FAMILY_VIEW,
         }
     )
-    return legend_below(styled(fig, height=560), rows=1, axis_px=10)
+    fig = styled(fig, height=FAMILY_HEIGHT)
+    fig.update_layout(margin={"l": FAMILY_SIDE_PX, "r": FAMILY_SIDE_PX})
+    return legend_below(fig, rows=1, axis_px=10)
 
 
 def _bounds(values: np.ndarray, pad: float = 0.08) -> list[float]:

@@ -20,12 +20,16 @@ TRAJECTORY_COLOR = "#08306b"
 CLICK_COLOR = "#D55E00"
 NULLCLINE_COLORS = ("#009E73", "#CC79A7")
 CLICK_TARGET_NAME = "click to start a trajectory"
-#: The 3-D box: the horizontal axes long against the vertical one, to use the width of a wide page.
-SCENE_ASPECT = {"x": 1.3, "y": 1.3, "z": 0.85}
-#: Off the x = y diagonal, where the two wings of the Lorenz attractor would hide each other; close enough that
-#: the scene fills its box's height (at plotly's distance it was a 490 x 350 px picture in a 980 px wide box),
-#: looking a little below the centre so that the floor's tick labels stay inside the box.
-SCENE_VIEW = {"eye": {"x": 1.24, "y": -1.44, "z": 0.64}, "center": {"x": 0.0, "y": 0.0, "z": -0.2}}
+#: The 3-D box: long in x, the axis along which the Lorenz attractor's two wings lie, to use a wide page.
+SCENE_ASPECT = {"x": 1.7, "y": 1.2, "z": 0.9}
+#: From the y side, where the wings sit side by side, a little off it so that they do not hide each other, and
+#: lower than the diagonal; looking a little below the centre so that the floor's tick labels stay inside the
+#: box. plotly fits a scene to its box's height: a floor seen corner-on (from (1.24, -1.44)) put its front
+#: corner's tick labels at the box's foot, under a projector's 720 px fold (tour step 8), and left the picture
+#: narrow; seen from this side it spreads across the width.
+SCENE_VIEW = {"eye": {"x": 0.75, "y": -1.9, "z": 0.75}, "center": {"x": 0.0, "y": 0.0, "z": -0.28}}
+#: Above the scene: no title and no legend there (it is under the scene).
+SCENE_TOP_PX = 10
 #: A line's points closer than this (a fraction of the window) to the line through its neighbours are left
 #: out: a 4000th of the plane, a quarter of a pixel across a wide page's chart.
 SIMPLIFY_TOL = 2.5e-4
@@ -333,4 +337,6 @@ def trajectories_3d_figure(
             camera=SCENE_VIEW,
         )
     )
-    return legend_below(styled(fig, height=620))
+    fig = styled(fig, height=620)
+    fig.update_layout(margin={"t": SCENE_TOP_PX})
+    return legend_below(fig, axis_px=10)

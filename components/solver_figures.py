@@ -12,6 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from components.flow_panels import upper_ticks
 from components.style import Curve, color_for, format_number, legend_below, line_style, scene, styled
 from models.ode.convergence import WorkPoint
 
@@ -197,21 +198,23 @@ def phase_figure(
     return legend_below(styled(fig, height=480))
 
 
-#: plotly's default eye, looking a little below the cube's centre: from the centre itself the floor's front
-#: tick labels fell below the scene's bottom edge (which clips them) while the space above the cube stayed
-#: empty.
-LIFTED_VIEW = {"eye": {"x": 1.45, "y": 2.12, "z": 0.98}, "center": {"x": 0.0, "y": 0.0, "z": -0.3}}
-#: plotly fits a scene to its box's lower side, so a cube in a wide box was a 350 px square on a 980 px wide
-#: page: a floor wider than the scene is tall, seen from lower and further off, spreads across the width.
-LIFTED_ASPECT = {"x": 1.9, "y": 1.9, "z": 1.0}
+#: Seen more from the y side than along the diagonal, and a little below the cube's centre: plotly fits a scene
+#: to its box's height, and a floor seen corner-on put its front corner, and the tick labels there, at the
+#: box's foot (cut off at a 720 px projector's fold, tour step 2) while its sides stayed narrow. A floor long
+#: in x, seen from lower than the diagonal, spreads across a wide page instead.
+LIFTED_VIEW = {"eye": {"x": 0.9, "y": 2.3, "z": 1.0}, "center": {"x": 0.0, "y": 0.0, "z": -0.3}}
+LIFTED_ASPECT = {"x": 2.6, "y": 1.6, "z": 1.0}
 #: Tall enough that the scene is drawn large on a laptop's page, short enough to leave its legend on screen.
 SCENE_HEIGHT = 600
+#: Above the scene: no title and no legend there (it is under the scene).
+SCENE_TOP_PX = 10
 
 
 def trajectory_3d_figure(curves: Sequence[Curve], state_names: Sequence[str]) -> go.Figure:
     """3-D curves: (x, y, z) for a 3-D system, otherwise (x, y, t) or (t, y) lifted for 1-D."""
     fig = go.Figure()
     dim = len(state_names)
+    upright = []
     for i, curve in enumerate(curves):
         if dim >= 3:
             xs, ys, zs = curve.y[:, 0], curve.y[:, 1], curve.y[:, 2]
@@ -219,6 +222,7 @@ def trajectory_3d_figure(curves: Sequence[Curve], state_names: Sequence[str]) ->
             xs, ys, zs = curve.y[:, 0], curve.y[:, 1], curve.t
         else:
             xs, ys, zs = curve.t, curve.y[:, 0], np.zeros_like(curve.t)
+        upright.append(zs)
         style = line_style(curve, i)
         fig.add_trace(
             go.Scatter3d(
@@ -230,14 +234,25 @@ def trajectory_3d_figure(curves: Sequence[Curve], state_names: Sequence[str]) ->
                 line={"color": style["color"], "width": 6 if not curve.dash else 4, "dash": curve.dash},
             )
         )
+    axes: dict = {}
+    heights = np.concatenate(upright) if upright else np.array([])
+    heights = heights[np.isfinite(heights)]
+    if dim >= 2 and heights.size and heights.max() > heights.min():
+        # The upright axis (t, or a 3-D state) rises from the floor's corner where y's first tick label is: its
+        # own first one on the same spot ran into it (t's "0" on y's "0", tour step 2).
+        axes["zaxis_tickvals"] = upper_ticks(float(heights.min()), float(heights.max()))
     if dim >= 3:
         titles = state_names[:3]
     elif dim == 2:
         titles = (state_names[0], state_names[1], "t")
     else:
         titles = ("t", state_names[0], "")
-    fig.update_layout(scene=scene(titles, aspectmode="manual", aspectratio=LIFTED_ASPECT, camera=LIFTED_VIEW))
-    return legend_below(styled(fig, height=SCENE_HEIGHT))
+    fig.update_layout(
+        scene=scene(titles, aspectmode="manual", aspectratio=LIFTED_ASPECT, camera=LIFTED_VIEW, **axes)
+    )
+    fig = styled(fig, height=SCENE_HEIGHT)
+    fig.update_layout(margin={"t": SCENE_TOP_PX})
+    return legend_below(fig, axis_px=10)
 
 
 def drawable(err: np.ndarray) -> np.ndarray:

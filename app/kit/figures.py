@@ -44,8 +44,15 @@ PLOTLY_FONT_SIZE = 12
 PLOTLY_HOVER_FONT_SIZE = 13
 #: With text 1.6x larger, a lower figure has no room for a long axis title beside its plot area.
 PRESENTER_MIN_HEIGHT = 440
-#: plotly fits a 3-D scene to the lower side of its box: on a wide page only a taller box draws it larger.
-PRESENTER_SCENE_MIN_HEIGHT = 640
+#: A figure with a 3-D scene is this tall in presenter mode, whatever its laptop height: plotly fits a scene to
+#: its box's height, and a tab's first chart starts 260-290 px down the page, so a taller one ran past a 720 px
+#: fold (the Solver lab's 640 px scene from 260 px lost its floor's front tick labels, tour step 2).
+PRESENTER_SCENE_HEIGHT = 440
+#: Under a 3-D scene (no axis text there), in presenter mode: a gap, then one row of 1.6x legend entries
+#: (a projector's page is wide; its height is what is short), then a margin under them.
+PRESENTER_SCENE_LEGEND_GAP = 10
+PRESENTER_SCENE_LEGEND_ROW = 38
+PRESENTER_SCENE_LEGEND_FOOT = 10
 #: At most this many tick labels along each 3-D axis in presenter mode.
 PRESENTER_SCENE_TICKS = 5
 #: plotly.js (gl-axes) draws a 3-D axis's tick labels at size * size / 12 px, its title at size px: a 22 px
@@ -261,8 +268,9 @@ def presenter_figure(fig: Shown, min_height: int = PRESENTER_MIN_HEIGHT) -> dict
 
     The layout's font and every size set explicitly anywhere (axis titles and ticks, legend, annotations,
     colour bars, text on traces, 3-D scenes, animation frames) scale alike; axes make room for their larger
-    labels, and a figure lower than `min_height` grows (a 3-D one more, to use a wide page). `fig` itself, often shared through
-    a cache, is left as it is (a shared spec's containers are copied; its arrays, never written, are not).
+    labels, and a figure lower than `min_height` grows. A figure with a 3-D scene is PRESENTER_SCENE_HEIGHT tall
+    instead (`scene_fitted`). `fig` itself, often shared through a cache, is left as it is (a shared spec's
+    containers are copied; its arrays, never written, are not).
     """
     spec = _containers_copied(fig.spec) if isinstance(fig, FigureSpec) else finished_spec(fig)
     _scale_fonts(spec)
@@ -271,10 +279,11 @@ def presenter_figure(fig: Shown, min_height: int = PRESENTER_MIN_HEIGHT) -> dict
     layout["font"] = {"family": PAGE_FONT, **font, "size": _size(font, PLOTLY_FONT_SIZE)}
     hover_font = layout.setdefault("hoverlabel", {}).setdefault("font", {})
     hover_font.setdefault("size", PLOTLY_HOVER_FONT_SIZE * PRESENTER_FONT_SCALE)
-    scenes = any(name.startswith("scene") for name in layout)
-    low = PRESENTER_SCENE_MIN_HEIGHT if scenes else min_height
-    layout["height"] = max(layout.get("height") or 0, low)
-    scale_legend_below(layout, PRESENTER_FONT_SCALE)
+    if any(name.startswith("scene") for name in layout):
+        scene_fitted(layout)
+    else:
+        layout["height"] = max(layout.get("height") or 0, min_height)
+        scale_legend_below(layout, PRESENTER_FONT_SCALE)
     for name, value in list(layout.items()):
         if name.startswith(("xaxis", "yaxis")) and isinstance(value, dict):
             value.setdefault("automargin", True)
@@ -285,6 +294,21 @@ def presenter_figure(fig: Shown, min_height: int = PRESENTER_MIN_HEIGHT) -> dict
                 settings.setdefault("nticks", PRESENTER_SCENE_TICKS)
                 _scene_text_sized(settings, layout["font"]["size"])
     return spec
+
+
+def scene_fitted(layout: dict[str, Any]) -> None:
+    """In a 3-D figure's JSON `layout`, for a projector: PRESENTER_SCENE_HEIGHT tall, and a legend that
+    `legend_below` put under the plot in one row just under it, so that the scene keeps the rest of the height.
+    A legend elsewhere (on top, or none) and the top margin are left as they are."""
+    layout["height"] = PRESENTER_SCENE_HEIGHT
+    legend, margin = layout.get("legend", {}), layout.setdefault("margin", {})
+    y = legend.get("y")
+    if legend.get("yanchor") != "top" or not isinstance(y, int | float) or y >= 0:
+        return
+    margin["b"] = PRESENTER_SCENE_LEGEND_GAP + PRESENTER_SCENE_LEGEND_ROW + PRESENTER_SCENE_LEGEND_FOOT
+    top = margin.get("t")
+    plot = PRESENTER_SCENE_HEIGHT - margin["b"] - (top if isinstance(top, int | float) else 100)
+    legend["y"] = -PRESENTER_SCENE_LEGEND_GAP / plot
 
 
 def _scene_text_sized(axis: dict[str, Any], font_size: float) -> None:

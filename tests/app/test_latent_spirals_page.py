@@ -189,3 +189,19 @@ def test_a_missing_or_corrupt_checkpoint_shows_a_notice(tmp_path, monkeypatch, p
     warning = at.warning[0].value
     assert "not available" in warning and ("not found" if problem == "missing" else "unreadable") in warning
     assert "python -m scripts.train_latent" in warning
+
+
+def test_tour_step_18_s_alpha_surface_is_level_with_the_curve_beside_it():
+    """Tour step 18 in presenter mode: the α surface's figure was 640 px, its scene over the upper 4/5 and its
+    cube, seen from far off, small and lower than the curve figure beside it. Its plot now starts where the
+    curve's does and ends by the curve's x-axis labels, its scene over all of it."""
+    at = open_page("latent_spirals", view="interpolation", alpha="0.3", tour="18", present="1")
+    assert_clean(at)
+    curve = plotly_figure(at, key="interpolation")["layout"]
+    family = plotly_figure(at, key="family")["layout"]
+    assert family["height"] <= curve["height"] and 271 + family["height"] <= 720
+    assert family["margin"]["t"] == curve["margin"]["t"]
+    family_bottom = family["height"] - family["margin"]["b"]
+    curve_bottom = curve["height"] - curve["margin"]["b"]
+    assert curve_bottom <= family_bottom <= curve_bottom + 90
+    assert family["scene"].get("domain", {"y": [0.0, 1.0]})["y"] == [0.0, 1.0]

@@ -344,3 +344,19 @@ def test_tour_step_7_fixed_points_table_is_narrow_enough_for_presenter_mode():
     table = at.dataframe[0].value
     assert list(table.columns) == ["point", "type", "eigenvalues", "trace τ", "det Δ"]
     assert list(table["eigenvalues"]) == ["-0.15 ± 0.9887i"]
+
+
+def test_tour_step_8_s_lorenz_scene_ends_above_a_projector_s_fold():
+    """Tour step 8 in presenter mode, its chart 261 px down the page: the 640 px figure's floor tick labels at
+    the front corner, and its legend, fell under a 720 px fold. The page sends one that ends above it, the
+    floor seen from the y side (its front edge level, not a corner at the box's foot)."""
+    at = open_page(URL, system="lorenz", view="3-d", tour="8", present="1")
+    assert_clean(at)
+    layout = plotly_figure(at, key="phase.3d")["layout"]
+    assert 261 + layout["height"] <= 720
+    margin = layout["margin"]
+    assert layout["height"] - margin["t"] - margin["b"] >= 0.8 * layout["height"]
+    eye = layout["scene"]["camera"]["eye"]
+    assert abs(eye["y"]) > 2 * abs(eye["x"])
+    names = [t.get("name") for t in plotly_figure(at, key="phase.3d")["data"]]
+    assert "trajectories" in names and "saddle" in names

@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.style import legend_below, styled
-from kit.figures import presenter_chart, presenter_figure
+from kit.figures import PRESENTER_SCENE_HEIGHT, presenter_chart, presenter_figure
 from kit.registry import PAGES
 from tests.app.apptest_helpers import assert_clean, open_page, plotly_figure, texts
 
@@ -142,7 +142,7 @@ def test_presenter_figure_scales_every_font_and_leaves_the_figure_alone():
     assert big["data"][0]["textfont"]["size"] == pytest.approx(SCALE * 10)
     assert big["data"][1]["marker"]["colorbar"]["tickfont"]["size"] == pytest.approx(SCALE * 9)
     assert big["frames"][0]["layout"]["annotations"][0]["font"]["size"] == pytest.approx(SCALE * 11)
-    assert layout["height"] >= 640  # a 3-D scene drawn larger on a wide page
+    assert layout["height"] == PRESENTER_SCENE_HEIGHT  # a 3-D figure sized to end above a projector's fold
     go.Figure(big)  # still a valid figure
 
 
@@ -198,9 +198,20 @@ def test_a_legend_under_the_plot_moves_down_with_the_larger_axis_text():
     assert big["margin"]["b"] == pytest.approx(SCALE * laptop["margin"]["b"])
     on_top = presenter_figure(styled(go.Figure(go.Scatter(x=[0], y=[0])), height=400))["layout"]
     assert on_top["legend"]["y"] == 1.02 and on_top["height"] == 440  # a legend above: only the usual growth
+
+
+def test_a_3d_figure_is_sized_to_a_projector_s_fold_its_legend_in_one_row_under_the_scene():
+    """The Solver lab's 640 px 3-D figure from 260 px ran past a 720 px fold (tour step 2). A 3-D figure is
+    PRESENTER_SCENE_HEIGHT tall whatever its laptop height; a legend under its scene (no axis text there) keeps
+    one row of the larger text right under it, and the scene the rest; its top margin is its own."""
     cube = go.Figure(go.Scatter3d(x=[0], y=[0], z=[0]), layout={"scene": {"aspectmode": "cube"}})
-    lifted = legend_below(styled(cube, height=560), axis_px=10)
-    scene_layout = presenter_figure(lifted)["layout"]
-    assert (
-        scene_layout["height"] == 640 and scene_layout["margin"]["b"] == lifted.layout.margin.b
-    )  # no axis under
+    for height in (380, 560, 640):
+        lifted = legend_below(styled(cube, height=height), axis_px=10)
+        big = presenter_figure(lifted)["layout"]
+        assert big["height"] == PRESENTER_SCENE_HEIGHT and 260 + big["height"] <= 720
+        assert big["margin"]["t"] == lifted.layout.margin.t
+        scene_px = big["height"] - big["margin"]["t"] - big["margin"]["b"]
+        assert -big["legend"]["y"] * scene_px == pytest.approx(10)  # just under the scene
+        assert 1.6 * 24 <= big["margin"]["b"] - 10 <= 1.6 * 24 + 20  # one row of 1.6x entries, and a foot
+    on_top = presenter_figure(styled(cube, height=560))["layout"]  # a legend above: left where it is
+    assert on_top["legend"]["y"] == 1.02 and on_top["margin"]["b"] == 50

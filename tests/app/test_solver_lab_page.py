@@ -232,3 +232,19 @@ def test_presenter_mode_puts_each_tabs_figure_before_the_caption_and_the_metrics
         assert (first_chart < first_metric) is figure_first
         assert (first_chart < caption) is figure_first
         assert len(at.metric) == 3  # the errors are all still on the page
+
+
+def test_tour_step_2_s_3d_scene_ends_above_a_projector_s_fold():
+    """Tour step 2 in presenter mode, its chart 260 px down the page at 1280x720: the scene was 640 px tall (to
+    900 px), its floor's front tick labels and its legend under the fold, and t's "0" on y's "0" at the floor's
+    corner. The page sends a figure that ends above 720 px, its legend in one row under the scene, and t's
+    ticks start above the floor."""
+    at = open_page("solver_lab", view="3-d", tour="2", present="1")
+    assert_clean(at)
+    layout = plotly_figure(at, key="traj3d")["layout"]
+    assert 260 + layout["height"] <= 720
+    margin = layout["margin"]
+    scene_px = layout["height"] - margin["t"] - margin["b"]
+    assert scene_px >= 0.8 * layout["height"]
+    ticks = layout["scene"]["zaxis"]["tickvals"]
+    assert layout["scene"]["zaxis"]["title"]["text"] == "t" and min(ticks) > 0

@@ -6,12 +6,11 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from app.kit.figures import SCENE_TICK_UNIT, presenter_figure
+from app.kit.figures import PRESENTER_SCENE_HEIGHT, SCENE_TICK_UNIT, presenter_figure
 from components.latent_figures import (
     LATENT_COLOR,
     LATENT_PATH_VIEW,
     RNN_COLOR,
-    ROOMY_VIEW,
     SCENE_END_CLEARANCE,
     SCENE_TICK_SPACING,
     SCENE_TITLE_CLEARANCE,
@@ -21,6 +20,7 @@ from components.latent_figures import (
 )
 from components.latent_rmse import rmse_by_k, rmse_chart, rmse_rows
 from components.latent_space_figures import (
+    FAMILY_VIEW,
     MORPH_PLOT_PX,
     family_figure,
     interpolation_figure,
@@ -85,19 +85,43 @@ def test_family_figure_is_a_surface_over_alpha_with_one_curve_each():
     assert fig.layout.scene.zaxis.title.text == "α"
 
 
-def test_3d_latent_figures_view_the_cube_from_further_off_than_plotly_does():
-    """From plotly's default eye (1.25, 1.25, 1.25) the cube fills the box and presenter mode's larger tick
-    labels fall outside it."""
+def test_the_latent_path_looks_below_its_cube_s_centre_from_near_enough_to_fill_its_box():
+    """In presenter mode's 440 px figure the cube, seen from (1.5, 1.5, 1.15), was 240 px tall in a 320 px box
+    at 1024x768; from nearer it fills the box, and looking below its centre keeps the floor's front tick
+    labels and the titles under them inside it."""
     path = np.stack([CURVE[:, 0], CURVE[:, 1], T], axis=1)
+    camera = latent_path_figure(T, path, 7).layout.scene.camera
+    assert camera.to_plotly_json()["eye"] == LATENT_PATH_VIEW["eye"]
+    assert np.linalg.norm([camera.eye.x, camera.eye.y, camera.eye.z]) < 0.9 * np.linalg.norm([1.5, 1.5, 1.15])
+    assert camera.center.z < 0
+
+
+def _plot_px(layout: dict) -> tuple[float, float]:
+    """(top, bottom) of a figure's plot area, in px from the figure's top."""
+    return layout["margin"]["t"], layout["height"] - layout["margin"]["b"]
+
+
+def test_the_family_s_cube_is_level_with_the_curve_beside_it_in_presenter_mode():
+    """Tour step 18: from (1.9, 1.9, 1.5), in a scene over the upper 4/5 of a 640 px figure, the α surface was
+    small and its cube's top well below the top of the curve figure beside it. Now its scene takes its whole
+    plot area, which starts where the curve's plot does and ends under it (beside the curve's x-axis labels),
+    the figure no taller than the curve's; the camera is nearer, looking below the cube's centre so that the
+    floor's front ticks stay in the box, and the side margins are small so the α title stays in at 1024 px."""
     alphas = np.linspace(0, 1, 5)
     family = np.stack([CURVE * (1 - 2 * a) for a in alphas])
-    for fig, view in (
-        (latent_path_figure(T, path, 7), LATENT_PATH_VIEW),
-        (family_figure(family, alphas, family[2], 0.5), ROOMY_VIEW),
-    ):
-        eye = fig.layout.scene.camera.eye
-        assert eye.to_plotly_json() == view["eye"]
-        assert np.linalg.norm([eye.x, eye.y, eye.z]) > 1.1 * np.linalg.norm([1.25] * 3)
+    fig = family_figure(family, alphas, family[2], 0.5)
+    beside = interpolation_figure(family[2], family[0], family[-1], 0.5, ("#0", "#1"))
+    assert fig.layout.height == beside.layout.height  # level on a laptop too
+    big, curve = presenter_figure(fig)["layout"], presenter_figure(beside)["layout"]
+    assert big["height"] == PRESENTER_SCENE_HEIGHT <= curve["height"]
+    domain = big["scene"].get("domain", {"y": [0.0, 1.0]})
+    assert list(domain["y"]) == [0.0, 1.0]
+    (top, bottom), (curve_top, curve_bottom) = _plot_px(big), _plot_px(curve)
+    assert top == curve_top and curve_bottom <= bottom <= curve_bottom + 90
+    camera = big["scene"]["camera"]
+    assert camera["eye"] == FAMILY_VIEW["eye"] and camera["center"]["z"] < 0
+    assert np.linalg.norm(list(camera["eye"].values())) < 0.8 * np.linalg.norm([1.9, 1.9, 1.5])
+    assert big["margin"]["l"] <= 10 and big["margin"]["r"] <= 10
 
 
 def _3d_figures() -> list[go.Figure]:

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import pytest
 import torch
 
+from app.kit.figures import PRESENTER_SCENE_HEIGHT, presenter_figure
 from components.fixed_point_figures import (
     format_complex,
     format_eigenvalues,
@@ -244,11 +245,26 @@ def test_the_3d_scene_is_wider_than_tall_to_use_a_wide_page():
     scene_ = layout["scene"]
     assert scene_["aspectmode"] == "manual"
     ratio = scene_["aspectratio"]
-    assert ratio["x"] == ratio["y"] == 1.3 and ratio["z"] == 0.85
-    # Nearer than plotly's own eye (2.17 from the centre): at that distance the box's height went unused.
+    assert ratio["x"] > ratio["y"] > ratio["z"]  # long along x, where the Lorenz attractor's wings lie
     eye = scene_["camera"]["eye"]
-    assert np.linalg.norm([eye["x"], eye["y"], eye["z"]]) < 1.25 * np.sqrt(3)
+    # From the y side, where the wings sit side by side, and lower than the diagonal: seen corner-on the floor's
+    # front corner and its tick labels sat at the box's foot, under a 720 px fold (tour step 8).
+    assert abs(eye["y"]) > 2 * abs(eye["x"]) and eye["z"] < np.hypot(eye["x"], eye["y"]) / np.sqrt(2)
     assert scene_["camera"]["center"]["z"] < 0  # the floor's tick labels stay inside the box
+
+
+def test_the_3d_figure_in_presenter_mode_ends_above_a_projector_s_fold():
+    """Tour step 8's chart starts 261 px down the page at 1280x720 and 1024x768: the 640 px figure's x and y
+    tick labels at the floor's front fell under the fold, its legend below it."""
+    curves = np.random.default_rng(0).normal(size=(20, 3, 3))
+    layout = presenter_figure(trajectories_3d_figure(curves, ("x", "y", "z"), color_by=np.arange(20.0)))[
+        "layout"
+    ]
+    assert layout["height"] == PRESENTER_SCENE_HEIGHT and 261 + layout["height"] <= 720
+    margin = layout["margin"]
+    scene_px = layout["height"] - margin["t"] - margin["b"]
+    assert scene_px >= 0.8 * layout["height"]
+    assert -layout["legend"]["y"] * scene_px <= 12  # its legend just under the scene, above the fold
 
 
 def test_a_nullcline_goes_in_fewer_points_within_a_quarter_pixel_of_the_same_line():

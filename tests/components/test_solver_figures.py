@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 
+from app.kit.figures import PRESENTER_SCENE_HEIGHT, presenter_figure
 from components.solver_figures import (
     components_figure,
     error_order_figure,
@@ -162,6 +163,46 @@ def test_the_3d_scene_spreads_across_a_laptop_s_page_instead_of_a_small_square()
     assert layout["height"] >= 600
     assert min(ratio["x"], ratio["y"]) >= 1.5 * ratio["z"]
     assert eye["z"] / np.hypot(eye["x"], eye["y"]) < 1 / np.sqrt(2)  # lower than the (1, 1, 1) diagonal
+
+
+def test_the_3d_time_axis_has_no_label_at_the_floor_s_corner():
+    """Tour step 2 at 1280x720: t's "0" and y's "0" were drawn on one spot, where the t axis rises from the
+    floor's corner. t's ticks start above its lowest fifth (the floor is t0's plane)."""
+    t = np.linspace(0.0, 10.0, 41)
+    curves = [Curve("rk4", "RK4", t, np.stack([np.cos(t), np.sin(t)], 1))]
+    ticks = trajectory_3d_figure(curves, ("x", "y")).layout.scene.zaxis.tickvals
+    assert ticks is not None and len(ticks) >= 2
+    assert min(ticks) >= 2.0 and max(ticks) <= 10.0
+    # A 3-D system's z likewise (the Solver lab's Lorenz view had z's "0" on y's "-20"), over its finite values.
+    z = np.where(t < 9.5, 40 * t / 10, np.inf)
+    lorenz = Curve("euler", "Euler", t, np.stack([np.sin(t), np.cos(t), z], 1))
+    ticks = trajectory_3d_figure([lorenz], ("x", "y", "z")).layout.scene.zaxis.tickvals
+    assert min(ticks) >= 0.2 * z[np.isfinite(z)].max() and max(ticks) <= 40
+
+
+def test_the_3d_figure_in_presenter_mode_ends_above_a_projector_s_fold():
+    """The tab's chart starts 260 px down the page at 1280x720 and 1024x768: a 640 px scene ran 180 px past the
+    720 px fold, its floor's front tick labels under it. The figure is PRESENTER_SCENE_HEIGHT tall, its legend
+    in one row right under the scene, which keeps the rest of the height."""
+    t = np.linspace(0.0, 10.0, 41)
+    curves = [Curve(k, k, t, np.stack([np.cos(t), np.sin(t)], 1)) for k in ("reference", "euler", "rk4")]
+    layout = presenter_figure(trajectory_3d_figure(curves, ("x", "y")))["layout"]
+    assert layout["height"] == PRESENTER_SCENE_HEIGHT and 260 + layout["height"] <= 720
+    margin = layout["margin"]
+    scene_px = layout["height"] - margin["t"] - margin["b"]
+    assert scene_px >= 0.8 * layout["height"]  # the scene, not margins, takes the height
+    assert -layout["legend"]["y"] * scene_px <= 12 and layout["legend"]["yanchor"] == "top"  # just under it
+
+
+def test_the_3d_floor_is_seen_from_its_long_side_to_spread_across_the_width():
+    """plotly fits a scene to its box's height: a floor seen corner-on put that corner's tick labels at the
+    box's foot and drew narrow; seen from the y side, a floor long in x spans the page."""
+    t = np.linspace(0, 1, 5)
+    scene_ = json.loads(
+        trajectory_3d_figure([Curve("euler", "Euler", t, np.stack([t, t], 1))], ("x", "y")).to_json()
+    )["layout"]["scene"]
+    eye, ratio = scene_["camera"]["eye"], scene_["aspectratio"]
+    assert abs(eye["y"]) > 2 * abs(eye["x"]) and ratio["x"] > ratio["y"]
 
 
 def test_small_components_are_labelled_with_exponents_not_si_prefixes():
