@@ -29,6 +29,10 @@ SCENE_VIEW = {"eye": {"x": 1.24, "y": -1.44, "z": 0.64}, "center": {"x": 0.0, "y
 #: A line's points closer than this (a fraction of the window) to the line through its neighbours are left
 #: out: a 4000th of the plane, a quarter of a pixel across a wide page's chart.
 SIMPLIFY_TOL = 2.5e-4
+#: A flowing cloud's frame on screen when playing, and the glide to the next: its points move there in a
+#: straight line, so 40 frames play as smoothly as 60 steps did (a chord of 1/40 of the pendulum's flow is
+#: under a pixel off the arc) in the same 4.2 s, for two thirds of the bytes.
+FLOW_FRAME_MS = 105
 
 
 @dataclass(frozen=True)
@@ -258,7 +262,10 @@ def flow_animation_figure(
         go.Frame(data=[go.Scatter(x=c[:, i], y=c[:, j])], traces=[cloud_trace], name=name)
         for c, name in zip(clouds, names_, strict=True)
     ]
-    add_play_controls(fig, names_, prefix="t = ", frame_ms=70, y=-0.1, active=opening)
+    add_play_controls(fig, names_, prefix="t = ", frame_ms=FLOW_FRAME_MS, y=-0.1, active=opening)
+    play = fig.layout.updatemenus[0].buttons[0]
+    options = {**play.args[1], "transition": {"duration": FLOW_FRAME_MS, "easing": "linear"}}
+    play.args = [play.args[0], options]
     fig.update_xaxes(title_text=names[i], range=list(window[i]), showgrid=False, zeroline=False)
     fig.update_yaxes(title_text=names[j], range=list(window[j]), showgrid=False, zeroline=False)
     fig = styled(fig, height=640)

@@ -155,8 +155,15 @@ class Cloud:
     colors: np.ndarray
 
 
+#: Frames of the flowing cloud: each sends 400 points' x and y (4.4 kB), the bulk of the Flow tab's payload;
+#: 40 keep a view's page under 300 kB (60 sent 356 kB), and the figure glides between them when playing.
+FLOW_FRAMES = 40
+
+
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False, hash_funcs=_KEYS)
-def cloud(spec: SystemSpec, window: Window, cfg: PortraitConfig, frames: int = 60) -> Cloud | SolveError:
+def cloud(
+    spec: SystemSpec, window: Window, cfg: PortraitConfig, frames: int = FLOW_FRAMES
+) -> Cloud | SolveError:
     """A grid of points (a random cloud in 3-D) carried by the flow over [0, cfg.t1], or why not (with the
     part computed before, when the budget ended it early)."""
     y0 = grid_seeds(window, 20) if len(window) == 2 else random_seeds(window, 300, seed=1)
