@@ -14,7 +14,7 @@ import torch
 from models.ode.fixed_step import FIXED_METHODS, rk4_step
 from models.ode.methods import METHODS, method_keys
 from models.ode.solve import Budget, FixedStep, SolveError, SolverConfig, check_request, fixed_grid, solve
-from models.phase.work import PORTRAIT_BUDGET, STATE_EVALUATIONS, solve_budget, stop_message
+from models.phase.work import PORTRAIT_BUDGET, STATE_EVALUATIONS, ViewWork, operations
 
 Field = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 #: Plotting box per state dimension: ((low, high), ...).
@@ -187,6 +187,7 @@ def solve_portrait(
     if autonomous is None:
         autonomous = is_autonomous(f, window)
     box = escape_box(window, cfg.escape)
+    work = ViewWork(batch, operations(f, y0))
     if autonomous or not bool(backward.any()) or bool(backward.all()):
         flip = bool(backward.all()) and not autonomous
 
@@ -195,17 +196,17 @@ def solve_portrait(
 
         rate = direction if speed is None or not autonomous else direction * speed.to(torch.float64)
         t, y, stop, nfe, wall, message = _guarded_solve(
-            g, y0, box, cfg, rate, _share(solver, cfg, batch, 1), batch
+            g, y0, box, cfg, rate, _share(solver, cfg, work, 1), work
         )
         return Portrait(t, y, direction, stop >= 0, nfe, wall, message)
-    half = _share(solver, cfg, batch, 2)
+    half = _share(solver, cfg, work, 2)
     parts = []
     for rows, sign in ((~backward, 1.0), (backward, -1.0)):
 
         def g(t: torch.Tensor, y: torch.Tensor, sign: float = sign) -> torch.Tensor:
             return f(sign * t, y)
 
-        parts.append((rows, _guarded_solve(g, y0[rows], box, cfg, direction[rows], half, batch)))
+        parts.append((rows, _guarded_solve(g, y0[rows], box, cfg, direction[rows], half, work)))
     grid = fixed_grid(0.0, cfg.t1, cfg.step_size)
     length = max(part[1][1].shape[0] for part in parts)
     y = torch.full((length, batch, y0.shape[1]), float("nan"), dtype=y0.dtype)
@@ -225,9 +226,9 @@ def solve_portrait(
     )
 
 
-def _share(solver: SolverConfig, cfg: PortraitConfig, rows: int, solves: int) -> SolverConfig:
-    """`solver` with the budget of one of `solves` solves that share the view's `rows` rows."""
-    return replace(solver, budget=solve_budget(cfg.budget, cfg.state_evaluations, rows, solves))
+def _share(solver: SolverConfig, cfg: PortraitConfig, work: ViewWork, solves: int) -> SolverConfig:
+    """`solver` with the budget of one of `solves` solves that share the view's `work`."""
+    return replace(solver, budget=work.budget(cfg.budget, cfg.state_evaluations, solves))
 
 
 def _guarded_solve(
@@ -237,10 +238,10 @@ def _guarded_solve(
     cfg: PortraitConfig,
     sign: torch.Tensor,
     solver: SolverConfig,
-    rows: int,
+    work: ViewWork,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, int, float, str | None]:
     """(t, y with stopped rows NaN after their stop, stop step per row (-1: ran on), nfe, wall, message);
-    `rows` is the view's whole batch, which `solver`'s budget was shared out for."""
+    `work` is the view's whole batch, which `solver`'s budget was shared out for."""
     guard = _EscapeGuard(f, y0, box, cfg, sign)
     try:
         result = solve(guard, y0, (0.0, cfg.t1), solver)
@@ -250,7 +251,7 @@ def _guarded_solve(
             raise
         result = err.partial
         total = len(fixed_grid(0.0, cfg.t1, cfg.step_size)) - 1
-        message = stop_message(err, solver.budget, rows, result.y.shape[0] - 1, total)
+        message = work.stop_message(err, solver.budget, result.y.shape[0] - 1, total)
     y = result.y.clone()
     steps = torch.arange(y.shape[0])[:, None]
     stopped = guard.stop_step >= 0

@@ -77,11 +77,33 @@ def test_a_view_beyond_the_work_budget_stops_by_work_when_no_time_passes(monkeyp
     assert at.get("plotly_chart")
 
 
-def test_a_costly_equation_stops_at_the_guard_with_one_line(monkeypatch):
-    """The longest equations a link may carry, each evaluation appearing to take 2 ms (as they nearly do
-    on a loaded server for a large batch): the wall-clock guard ends the solve within its seconds, and the
-    page shows the part computed with one line."""
-    slow_clock(monkeypatch, 2e-3)
+def test_costly_equations_stop_by_work_when_no_time_passes(monkeypatch):
+    """The longest equations a link may carry, on a 24 × 24 grid both ways in time over 1,000 steps: each
+    evaluation counts for ten of a preset's, and the view stops at the work budget on a clock that never
+    advances (a preset's f would fit: 4,000 evaluations of 1,152 rows)."""
+    slow_clock(monkeypatch, 0.0)
+    at = open_page(
+        URL,
+        system="custom",
+        dx=LONGEST_EQUATION,
+        dy=LONGEST_EQUATION,
+        seeds="grid",
+        n="24",
+        back="true",
+        h="0.01",
+    )
+    assert_clean(at)
+    (error,) = at.error
+    assert "at the work budget" in error.value and "tensor operations" in error.value
+    assert "\n" not in error.value
+    assert at.get("plotly_chart")
+
+
+def test_the_guard_stops_what_work_does_not_within_its_seconds(monkeypatch):
+    """The longest equations on a small grid, each evaluation appearing to take 5 ms (as on a machine some
+    20 times slower than an idle core): within the work budget, they meet the wall-clock guard, and the page
+    shows the part computed with one line."""
+    slow_clock(monkeypatch, 5e-3)
     at = open_page(
         URL, system="custom", dx=LONGEST_EQUATION, dy=LONGEST_EQUATION, h="0.001", t1="5", seeds="grid", n="5"
     )

@@ -8,7 +8,7 @@ from dataclasses import replace
 import torch
 
 from models.phase.portrait import PORTRAIT_BUDGET, PortraitConfig, grid_seeds, solve_portrait
-from models.phase.work import solve_budget
+from models.phase.work import REFERENCE_OPERATIONS, ViewWork, operations
 from models.systems.parser import DEFAULT_LIMITS
 from models.systems.spec import SystemSpec, custom_system
 
@@ -62,9 +62,30 @@ def test_two_solves_of_a_forced_field_share_the_views_work():
     assert out.nfe * 16 <= 6_400 + 32
 
 
-def test_a_solve_budget_shares_evaluations_and_the_deadline():
-    one = solve_budget(PORTRAIT_BUDGET, 10_000_000, 1_000, 1)
+def test_a_views_budget_shares_evaluations_and_the_deadline():
+    one = ViewWork(1_000).budget(PORTRAIT_BUDGET, 10_000_000, 1)
     assert (one.max_nfe, one.deadline_s) == (10_000, PORTRAIT_BUDGET.deadline_s)
-    half = solve_budget(PORTRAIT_BUDGET, 10_000_000, 10, 2)
+    half = ViewWork(10).budget(PORTRAIT_BUDGET, 10_000_000, 2)
     assert (half.max_nfe, half.deadline_s) == (PORTRAIT_BUDGET.max_nfe // 2, PORTRAIT_BUDGET.deadline_s / 2)
-    assert solve_budget(NO_CLOCK, 10, 1_000, 1).max_nfe == 1  # never 0, which would stop before a step
+    assert ViewWork(1_000).budget(NO_CLOCK, 10, 1).max_nfe == 1  # never 0, which would stop before a step
+
+
+def test_a_costlier_f_counts_for_more_work():
+    """Operations are counted, not timed: the presets and the typed default weigh 1, the longest typed
+    equations about ten times that, and their caps shrink in proportion."""
+    y0 = grid_seeds(WINDOW, 3)
+    for key in ("pendulum", "lorenz", "lotka_volterra", "duffing"):
+        system = SystemSpec(key).system()
+        assert (
+            1 <= operations(SystemSpec(key).field(), y0[:, :1].expand(-1, system.dim)) <= REFERENCE_OPERATIONS
+        )
+    longest = custom_system((LONGEST_EQUATION, LONGEST_EQUATION, "")).field()
+    ops = operations(longest, y0)
+    assert ops == operations(longest, y0 * 2)  # the same count at any state
+    assert 8 * REFERENCE_OPERATIONS < ops < 15 * REFERENCE_OPERATIONS
+    assert ViewWork(100, ops).budget(NO_CLOCK, 10_000_000, 1).max_nfe == int(
+        NO_CLOCK.max_nfe * REFERENCE_OPERATIONS / ops
+    )
+    out = solve_portrait(longest, y0, WINDOW, PortraitConfig(step_size=0.001, t1=5.0, budget=NO_CLOCK))
+    assert "at the work budget" in out.message and f"f takes {ops} tensor operations" in out.message
+    assert "simpler equations" in out.message and "\n" not in out.message
