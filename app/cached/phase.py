@@ -73,8 +73,8 @@ def fixed_points(spec: SystemSpec, window: Window) -> tuple[FixedPoint, ...] | N
 
 
 # Up to ~2 MB each: 16 entries keep the server within its memory target over 500 distinct views
-# (benchmarks/bench_sessions.py --distinct 500); a miss recomputes the portrait (~50 ms for the pendulum,
-# 0.5-1 s for the 1000-step Lotka-Volterra preset).
+# (benchmarks/bench_sessions.py --distinct 500); a miss recomputes the portrait (~20 ms for the pendulum,
+# 0.16 s for the 1000-step Lotka-Volterra preset, on an idle core).
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False, hash_funcs=_KEYS)
 def trajectories(
     spec: SystemSpec,

@@ -83,10 +83,7 @@ class ViewWork:
             costly = self.weight > 1
             return (
                 f"{where}, at the work budget of {budget.max_nfe:,} evaluations of f for {rows}"
-                + (
-                    f" (f takes {self.ops} tensor operations, {self.weight:.1f} times as many as a preset's)"
-                    * costly
-                )
+                + f" (f's {self.ops} tensor operations weigh {self.weight:.1f} times a preset's)" * costly
                 + ": take fewer trajectories, "
                 + "simpler equations, " * costly
                 + "a larger h or a shorter span"

@@ -87,5 +87,5 @@ def test_a_costlier_f_counts_for_more_work():
         NO_CLOCK.max_nfe * REFERENCE_OPERATIONS / ops
     )
     out = solve_portrait(longest, y0, WINDOW, PortraitConfig(step_size=0.001, t1=5.0, budget=NO_CLOCK))
-    assert "at the work budget" in out.message and f"f takes {ops} tensor operations" in out.message
+    assert "at the work budget" in out.message and f"f's {ops} tensor operations weigh" in out.message
     assert "simpler equations" in out.message and "\n" not in out.message
