@@ -30,8 +30,9 @@ SCENE_VIEW = {"eye": {"x": 1.24, "y": -1.44, "z": 0.64}, "center": {"x": 0.0, "y
 #: out: a 4000th of the plane, a quarter of a pixel across a wide page's chart.
 SIMPLIFY_TOL = 2.5e-4
 #: A flowing cloud's frame on screen when playing, and the glide to the next: its points move there in a
-#: straight line, so 40 frames play as smoothly as 60 steps did (a chord of 1/40 of the pendulum's flow is
-#: under a pixel off the arc) in the same 4.2 s, for two thirds of the bytes.
+#: straight line, so 40 frames play smoothly in the 4.2 s that 60 jumps took, for two thirds of the bytes.
+#: Frames are exact; a glide is a chord (for the pendulum's 40 frames, under a pixel off the arc; for a flow
+#: as fast as Lorenz's, a frame apart is far, and it is only a transition).
 FLOW_FRAME_MS = 105
 
 

@@ -70,8 +70,8 @@ class PortraitConfig:
 
     Rows further than `escape` window widths from the window, or where f is not finite, are stopped
     one by one. Work stops the batch and keeps what was computed: the budget's NFE cap, and
-    `state_evaluations`, a cap on evaluations times rows (see models/phase/work.py); its deadline is a
-    guard against a costly f.
+    `state_evaluations`, a cap on evaluations times rows, both weighed by the tensor operations of f
+    (see models/phase/work.py); the budget's deadline is only a guard.
     """
 
     method: str = "rk4"
