@@ -73,8 +73,8 @@ def fixed_points(spec: SystemSpec, window: Window) -> tuple[FixedPoint, ...] | N
 
 
 # Up to ~2 MB each: 16 entries keep the server within its memory target over 500 distinct views
-# (benchmarks/bench_sessions.py --distinct 500); a miss recomputes the portrait (~50 ms for the pendulum,
-# 0.5-1 s for the 1000-step Lotka-Volterra preset).
+# (benchmarks/bench_sessions.py --distinct 500); a miss recomputes the portrait (~20 ms for the pendulum,
+# 0.16 s for the 1000-step Lotka-Volterra preset, on an idle core).
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False, hash_funcs=_KEYS)
 def trajectories(
     spec: SystemSpec,
@@ -155,8 +155,15 @@ class Cloud:
     colors: np.ndarray
 
 
+#: Frames of the flowing cloud: each sends 400 points' x and y (4.4 kB), the bulk of the Flow tab's payload;
+#: 40 keep a view's page under 300 kB (60 sent 356 kB), and the figure glides between them when playing.
+FLOW_FRAMES = 40
+
+
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False, hash_funcs=_KEYS)
-def cloud(spec: SystemSpec, window: Window, cfg: PortraitConfig, frames: int = 60) -> Cloud | SolveError:
+def cloud(
+    spec: SystemSpec, window: Window, cfg: PortraitConfig, frames: int = FLOW_FRAMES
+) -> Cloud | SolveError:
     """A grid of points (a random cloud in 3-D) carried by the flow over [0, cfg.t1], or why not (with the
     part computed before, when the budget ended it early)."""
     y0 = grid_seeds(window, 20) if len(window) == 2 else random_seeds(window, 300, seed=1)

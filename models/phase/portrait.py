@@ -14,6 +14,7 @@ import torch
 from models.ode.fixed_step import FIXED_METHODS, rk4_step
 from models.ode.methods import METHODS, method_keys
 from models.ode.solve import Budget, FixedStep, SolveError, SolverConfig, check_request, fixed_grid, solve
+from models.phase.work import PORTRAIT_BUDGET, STATE_EVALUATIONS, ViewWork, operations
 
 Field = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 #: Plotting box per state dimension: ((low, high), ...).
@@ -63,16 +64,14 @@ def source_seeds(key: str) -> torch.Tensor | None:
 # --- the batched solve --------------------------------------------------------------------------------
 
 
-#: A whole view's batch, within the page's promise of an answer in about two seconds.
-PORTRAIT_BUDGET = Budget(max_nfe=40_000, max_steps=5_000, deadline_s=1.5)
-
-
 @dataclass(frozen=True)
 class PortraitConfig:
     """How every trajectory of a view is integrated, and the budget that bounds the whole batch.
 
     Rows further than `escape` window widths from the window, or where f is not finite, are stopped
-    one by one; the budget's NFE cap and deadline stop the batch and keep what was computed.
+    one by one. Work stops the batch and keeps what was computed: the budget's NFE cap, and
+    `state_evaluations`, a cap on evaluations times rows, both weighed by the tensor operations of f
+    (see models/phase/work.py); the budget's deadline is only a guard.
     """
 
     method: str = "rk4"
@@ -80,6 +79,7 @@ class PortraitConfig:
     t1: float = 7.0
     budget: Budget = PORTRAIT_BUDGET
     escape: float = 20.0
+    state_evaluations: int = STATE_EVALUATIONS
 
     def solver(self) -> SolverConfig:
         return SolverConfig(method=self.method, step=FixedStep(self.step_size), budget=self.budget)
@@ -173,7 +173,8 @@ def solve_portrait(
     Rows with `backward: (batch,) bool` run backward in time. For an autonomous f that is still one
     solve (the slope's sign flips per row); a time-dependent f takes a second solve for those rows.
     For an autonomous f, `speed: (batch,)` runs rows faster: a row with speed k covers k·t1 in steps of
-    k·h (used for separatrices, which need long times); it is ignored for a time-dependent f.
+    k·h (used for separatrices, which need long times); it is ignored for a time-dependent f. Two solves
+    share the view's budget: together they do no more work than one.
 
     Raises:
         InvalidSolve: the step size, span or method is not acceptable (a one-line message).
@@ -186,6 +187,7 @@ def solve_portrait(
     if autonomous is None:
         autonomous = is_autonomous(f, window)
     box = escape_box(window, cfg.escape)
+    work = ViewWork(batch, operations(f, y0))
     if autonomous or not bool(backward.any()) or bool(backward.all()):
         flip = bool(backward.all()) and not autonomous
 
@@ -193,18 +195,18 @@ def solve_portrait(
             return f(-t, y) if flip else f(t, y)
 
         rate = direction if speed is None or not autonomous else direction * speed.to(torch.float64)
-        t, y, stop, nfe, wall, message = _guarded_solve(g, y0, box, cfg, rate, solver)
+        t, y, stop, nfe, wall, message = _guarded_solve(
+            g, y0, box, cfg, rate, _share(solver, cfg, work, 1), work
+        )
         return Portrait(t, y, direction, stop >= 0, nfe, wall, message)
-    # Two solves share the view's deadline.
-    deadline = cfg.budget.deadline_s
-    half = replace(solver, budget=replace(cfg.budget, deadline_s=None if deadline is None else deadline / 2))
+    half = _share(solver, cfg, work, 2)
     parts = []
     for rows, sign in ((~backward, 1.0), (backward, -1.0)):
 
         def g(t: torch.Tensor, y: torch.Tensor, sign: float = sign) -> torch.Tensor:
             return f(sign * t, y)
 
-        parts.append((rows, _guarded_solve(g, y0[rows], box, cfg, direction[rows], half)))
+        parts.append((rows, _guarded_solve(g, y0[rows], box, cfg, direction[rows], half, work)))
     grid = fixed_grid(0.0, cfg.t1, cfg.step_size)
     length = max(part[1][1].shape[0] for part in parts)
     y = torch.full((length, batch, y0.shape[1]), float("nan"), dtype=y0.dtype)
@@ -224,6 +226,11 @@ def solve_portrait(
     )
 
 
+def _share(solver: SolverConfig, cfg: PortraitConfig, work: ViewWork, solves: int) -> SolverConfig:
+    """`solver` with the budget of one of `solves` solves that share the view's `work`."""
+    return replace(solver, budget=work.budget(cfg.budget, cfg.state_evaluations, solves))
+
+
 def _guarded_solve(
     f: Field,
     y0: torch.Tensor,
@@ -231,8 +238,10 @@ def _guarded_solve(
     cfg: PortraitConfig,
     sign: torch.Tensor,
     solver: SolverConfig,
+    work: ViewWork,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, int, float, str | None]:
-    """(t, y with stopped rows NaN after their stop, stop step per row (-1: ran on), nfe, wall, message)."""
+    """(t, y with stopped rows NaN after their stop, stop step per row (-1: ran on), nfe, wall, message);
+    `work` is the view's whole batch, which `solver`'s budget was shared out for."""
     guard = _EscapeGuard(f, y0, box, cfg, sign)
     try:
         result = solve(guard, y0, (0.0, cfg.t1), solver)
@@ -240,7 +249,9 @@ def _guarded_solve(
     except SolveError as err:
         if err.partial is None:
             raise
-        result, message = err.partial, str(err)
+        result = err.partial
+        total = len(fixed_grid(0.0, cfg.t1, cfg.step_size)) - 1
+        message = work.stop_message(err, solver.budget, result.y.shape[0] - 1, total)
     y = result.y.clone()
     steps = torch.arange(y.shape[0])[:, None]
     stopped = guard.stop_step >= 0

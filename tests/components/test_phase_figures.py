@@ -19,6 +19,7 @@ from components.fixed_point_figures import (
 )
 from components.phase_figures import (
     CLICK_TARGET_NAME,
+    FLOW_FRAME_MS,
     SIMPLIFY_TOL,
     PlaneLayers,
     TrajectorySet,
@@ -116,6 +117,10 @@ def test_the_animation_has_frames_play_pause_and_a_time_slider():
     assert np.allclose(fig.frames[3].data[0].x, clouds[3, :, 0])
     labels = [b.label for b in fig.layout.updatemenus[0].buttons]
     assert labels == ["Play", "Pause"]
+    # Playing, the points glide from frame to frame for as long as a frame shows; paused, they jump.
+    play, pause = (b.args[1] for b in fig.layout.updatemenus[0].buttons)
+    assert play["frame"]["duration"] == play["transition"]["duration"] == FLOW_FRAME_MS
+    assert play["transition"]["easing"] == "linear" and pause["transition"]["duration"] == 0
     assert [s.label for s in fig.layout.sliders[0].steps] == [f"{t:.2f}" for t in times]
     # It opens mid-flow (frame 3 of 6), the drawn cloud and the slider alike, not on the starting patch.
     cloud = [tr for tr in fig.data if tr.name == "points"][0]
