@@ -43,9 +43,16 @@ MORPH_CONTROLS_PX = 115
 
 
 def interpolation_figure(
-    current: np.ndarray, start: np.ndarray, end: np.ndarray, alpha: float, labels: tuple[str, str]
+    current: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    alpha: float,
+    labels: tuple[str, str],
+    legend: bool = True,
 ) -> go.Figure:
-    """The decoded trajectory at alpha between the decoded trajectories of the two encodings.
+    """The decoded trajectory at alpha between the decoded trajectories of the two encodings. Without
+    `legend` (presenter mode) each curve is named where it starts instead: the legend's rows under the
+    plot, in a half-width column and presenter type, ran past a projector's fold (tour step 18).
 
     Args:
         current, start, end: (T, 2) decoded at alpha, at alpha = 0 and at alpha = 1.
@@ -75,7 +82,20 @@ def interpolation_figure(
             marker={"size": 11, "color": "black"},
         )
     )
-    return legend_below(equal_axes(styled(fig, height=480)))
+    # The legend's rows are kept under the plot even when hidden, so the plot stays level with the surface
+    # beside it and its axis title above the fold.
+    fig = legend_below(equal_axes(styled(fig, height=480)))
+    if legend:
+        return fig
+    centre = np.concatenate([start, end, current]).mean(axis=0)
+    for curve, text in ((start, "α = 0"), (end, "α = 1"), (current, f"α = {alpha:.2f}")):
+        x, y = (float(v) for v in curve[0])
+        outward = x < centre[0]  # the text runs away from the spirals, into the plot's empty side
+        fig.add_annotation(
+            x=x, y=y, text=text, showarrow=False, xanchor="right" if outward else "left",
+            xshift=-10 if outward else 10, font={"color": LATENT_COLOR if curve is current else REFERENCE_COLOR},
+        )  # fmt: skip
+    return fig.update_layout(showlegend=False)
 
 
 def family_figure(family: np.ndarray, alphas: np.ndarray, current: np.ndarray, alpha: float) -> go.Figure:

@@ -23,6 +23,7 @@ from components.latent_space_figures import (
     morph_animation_figure,
     prior_samples_figure,
 )
+from kit.chrome import presenter_mode
 from kit.failure import failed
 from kit.figures import figure_spec, show_chart, show_figure
 from kit.page import PageScaffold
@@ -217,6 +218,7 @@ with tab_interp:
                     curves[-1],
                     alpha,
                     (_spiral_label(str(a)), _spiral_label(str(b))),
+                    legend=not presenter_mode(),
                 ),
                 key="interpolation",
             )

@@ -155,6 +155,10 @@ def test_no_in_page_control_in_presenter_mode_yet_the_link_sets_the_view():
     assert_clean(at)
     assert not at.main.get("selectbox") and not at.main.get("slider")
     assert decoded(at)["name"] == "decoded at α = 0.30" and at.query_params["b"] == "5"
+    # Its legend's rows ran past the fold: the curves are named in the plot instead.
+    layout = plotly_figure(at, key="interpolation")["layout"]
+    assert layout["showlegend"] is False
+    assert {a["text"] for a in layout["annotations"]} == {"α = 0", "α = 1", "α = 0.30"}
     at = open_page("latent_spirals", present="1", view="prior-samples", n="3")
     assert_clean(at)
     assert not at.main.get("slider") and not at.main.get("number_input")

@@ -74,6 +74,22 @@ def test_interpolation_figure_draws_the_endpoints_and_the_current_curve():
     assert np.allclose(fig.data[2].x, CURVE[:, 0] * 0.5)
 
 
+def test_without_its_legend_each_interpolation_curve_is_named_where_it_starts_and_the_plot_keeps_its_size():
+    """Tour step 18 in presenter mode: the legend's rows ran past the fold; the curves are named in the plot."""
+    with_legend = interpolation_figure(CURVE * 0.5, CURVE, -CURVE, 0.25, ("#0", "#1"))
+    fig = interpolation_figure(CURVE * 0.5, CURVE, -CURVE, 0.25, ("#0", "#1"), legend=False)
+    assert fig.layout.showlegend is False
+    named = {a.text: (a.x, a.y) for a in fig.layout.annotations}
+    starts = {"α = 0": CURVE[0], "α = 1": -CURVE[0], "α = 0.25": CURVE[0] * 0.5}
+    assert set(named) == set(starts)
+    for text, point in starts.items():
+        assert named[text] == pytest.approx(tuple(point))
+    assert (fig.layout.height, fig.layout.margin.b) == (
+        with_legend.layout.height,
+        with_legend.layout.margin.b,
+    )
+
+
 def test_family_figure_is_a_surface_over_alpha_with_one_curve_each():
     alphas = np.linspace(0, 1, 5)
     family = np.stack([CURVE * (1 - 2 * a) for a in alphas])
