@@ -233,20 +233,26 @@ seeds = SeedConfig(seed_kind, count)
 points = fixed_points(spec, window) if show_fixed else None
 names = system.state_names
 starts = st.session_state[starts_key] if dim == 2 else ()
-view = trajectories(spec, seeds, cfg, window, backward, show_fixed, starts)
-if failed(view):
-    show_failure(view)
-view = drawn_part(view)
 if dim == 2 and not arrows(spec, window).defined:
     st.error(
         "f is not finite anywhere in this window (a division by zero?), so there is nothing to draw; "
         "change the equations or the window.",
         icon=":material/function:",
     )
+solve_notice = st.container()  # above the tabs, filled once a tab that draws the trajectories has solved them
 
 tab_plane, tab_fixed, tab_flow, tab_3d, tab_maths = links.tabs(
     ["Phase plane", "Fixed points", "Flow", "3-D", "The maths"]
 )
+# Only the plane and the 3-D tab draw the trajectories: the Flow tab solves its own cloud, and solving both
+# there doubled its work (and a hostile equation's wait, up to two work-bounded solves).
+view = None
+if tab_plane.open or tab_3d.open:
+    view = trajectories(spec, seeds, cfg, window, backward, show_fixed, starts)
+    if failed(view):
+        with solve_notice:
+            show_failure(view)
+    view = drawn_part(view)
 
 
 def drawn(y: np.ndarray) -> np.ndarray:

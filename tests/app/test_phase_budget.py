@@ -111,3 +111,22 @@ def test_the_guard_stops_what_work_does_not_within_its_seconds(monkeypatch):
     (error,) = at.error
     assert f"at the {PORTRAIT_BUDGET.deadline_s:g} s time limit" in error.value and "\n" not in error.value
     assert at.get("plotly_chart")
+
+
+def test_only_the_tabs_that_draw_the_trajectories_solve_them(monkeypatch):
+    """The Flow tab solves its own cloud: solving the plane's trajectories too doubled its work, and a hostile
+    equation's wait. Counted by the solver's own calls (the cache is cleared, so each view solves afresh)."""
+    import cached.phase as phase
+
+    calls = []
+    real = phase.trajectories
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(phase, "trajectories", counted)
+    for view, solves in (("flow", 0), ("fixed-points", 0), ("the-maths", 0), ("phase-plane", 1), ("3-d", 1)):
+        calls.clear()
+        assert_clean(open_page(URL, view=view))
+        assert len(calls) == solves, view
