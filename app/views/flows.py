@@ -6,6 +6,7 @@ import streamlit as st
 
 from cached.flows import GRID, checkpoint_dir, cnf, estimator_study, planar, planar_density, timelapse_view
 from components.flow_density_figures import density_figure, trace_spread_figure
+from kit import quiet_controls
 from kit.failure import failed, show_failure
 from kit.figures import figure_spec, show_figure
 from kit.flows_training import live_training
@@ -103,7 +104,9 @@ with tab_lapse:
 
 with tab_planar:
     if tab_planar.open:
-        k = int(links.selectbox("Planar layers K", "k", [str(n) for n in PLANAR_LAYERS]))
+        # In presenter mode K comes from the link alone (the title names it): the box pushed the pair's plots
+        # about 110 px further under a projector's fold (tour step 22).
+        k = int(quiet_controls.choice(links, "Planar layers K", "k", [str(n) for n in PLANAR_LAYERS]))
         left, right = _side_by_side("Continuous flow", f"Planar flow, K = {k}")
         with left:
             lapse = figure_spec(
@@ -135,7 +138,7 @@ with tab_planar:
 
 with tab_trace:
     if tab_trace.open:
-        noise = links.selectbox("Hutchinson's noise", "noise", ["gaussian", "rademacher"])
+        noise = quiet_controls.choice(links, "Hutchinson's noise", "noise", ["gaussian", "rademacher"])
         study = estimator_study(directory, target, noise)
         if failed(study):
             show_failure(study, "Estimator study unavailable")

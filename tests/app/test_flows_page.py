@@ -182,3 +182,13 @@ def test_the_cnf_and_the_planar_flow_share_one_plot_area(present):
         for setting in ("range", "constrain", "scaleanchor", "automargin"):
             assert cnf[axis].get(setting) == planar[axis].get(setting), (axis, setting)
     assert cnf["font"]["size"] == planar["font"]["size"] == pytest.approx(22.4 if present == "1" else 14)
+
+
+def test_presenter_mode_takes_k_from_the_link_without_its_box():
+    """On a projector the K box pushed the pair's plots about 110 px further under the fold (tour step 22);
+    the title names the link's K."""
+    at = open_page("flows", view="cnf-vs-planar", k="8", present="1")
+    assert_clean(at)
+    assert not [s for s in at.selectbox if s.key == "flows.k"]
+    assert "Planar flow, K = 8" in [h.value for h in at.subheader]
+    assert at.query_params["k"] == "8"
