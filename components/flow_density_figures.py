@@ -28,9 +28,9 @@ CONTROLS_Y = 1.03
 #: A time-lapse's height, and its top margin: room for its controls in presenter mode's larger type too (at
 #: 100 px plotly widened the margin to fit them there, to 123 px, and a figure beside it no longer lined up).
 LAPSE_HEIGHT = 560
+LAPSE_TOP_PX = 130
 #: Where the time-lapse's slider starts, in paper units: past Play / Pause (about 150 px in presenter mode).
 SLIDER_X = 0.43
-LAPSE_TOP_PX = 130
 #: A frame's time on screen when playing: 21 frames play in about 3.8 s.
 FRAME_MS = 180
 

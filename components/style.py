@@ -296,13 +296,14 @@ def labelled_frames(count: int, most: int = PLAY_LABELS) -> list[int]:
 
 
 def _rail_labels(names: list[str], x: float, length: float, y: float, anchor: str) -> list[dict]:
-    """Annotations naming `labelled_frames(names)` where plotly would write their labels, under a slider at
-    (`x`, `y`), `length` wide, anchored at its `anchor` ("top" or "bottom").
+    """Annotations naming the `labelled_frames` of `names` where plotly would write their labels, under a
+    slider at (`x`, `y`), `length` wide, anchored at its `anchor` ("top" or "bottom").
 
     A label's x is its step's: at fraction f along the rail, SLIDER_STEP_INSET_PX * (1 - 2f) px inside it.
     Under a slider standing on its foot the labels stand on it too. Under one hung from its top, they hang
-    below the current value's line, the ticks' offset and their length: the current value's line is an
-    empty first line of the label, the same font, so that presenter mode's larger type moves both alike."""
+    below the current value's line, the ticks' offset and their length: the current value's line is a first
+    line of the label, in the same font, so that presenter mode's larger type moves both alike (a blank
+    line, a no-break space: plotly drops an empty first line)."""
     last = max(len(names) - 1, 1)
     hung = anchor == "top"
     drop = SLIDER_VALUE_OFFSET_PX + SLIDER_TICK_OFFSET_PX + SLIDER_TICK_PX
@@ -343,9 +344,10 @@ def add_play_controls(
 ) -> go.Figure:
     """Play / Pause buttons and a frame slider under an animated figure, `y` in paper coordinates, the
     slider on frame `active` (the frame the figure's own data show). The slider's top is at `slider_y`
-    (default `y` + 0.02), its current value at its right end (`value_anchor`), clear of the buttons at its
-    left. With `anchor="bottom"` the buttons' and the slider's feet are at `y` and `slider_y` instead.
-    Only `labelled_frames` are named under the rail; the current value names each frame.
+    (default `y` + 0.02), its current value at its right end (`value_anchor`: "left" for its left end),
+    clear of the buttons at its left. With `anchor="bottom"` the buttons' and the slider's feet are at `y`
+    and `slider_y` instead. Only `labelled_frames` are named under the rail; the current value names each
+    frame, and a click on a label still goes to its frame (the rail's touch area lies over the labels).
 
     `redraw` must be True when frames hold 3-D traces (plotly only re-renders those on redraw).
     """

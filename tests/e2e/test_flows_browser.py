@@ -83,3 +83,18 @@ def test_the_two_figures_of_a_pair_line_up(server, page, view, width, height, pr
     assert left["x"] == left["y"] > 300  # square, and not squeezed
     assert left["first_label"] >= left["buttons"]
     assert_no_exception(page)
+
+
+def test_a_few_frames_are_named_under_the_rail_and_a_click_on_one_goes_there(server, page):
+    """plotly named eleven of the 21 frames under the full-width rail (0.00 0.10 … 1.00); now the quarters,
+    and the rail's touch area still lies over them: a click on "0.25" shows that frame."""
+    open_and_wait(page, f"{server}/flows")
+    page.wait_for_selector(PLOT, timeout=30_000)
+    plot = page.locator(PLOT).first
+    marks = plot.locator(".annotation-text")
+    expect(marks).to_have_count(5)
+    assert [marks.nth(k).text_content() for k in range(5)] == ["0.00", "0.25", "0.50", "0.75", "1.00"]
+    box = marks.nth(1).bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(plot).to_contain_text("t = 0.25")
+    assert_no_exception(page)
