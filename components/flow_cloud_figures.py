@@ -52,16 +52,21 @@ def _span(values: np.ndarray) -> list[float]:
 def cloud_figure(
     panels: Sequence[Panel],
     coloring: Coloring,
+    height: int = 560,
+    *,
     frames: int = 26,
     animate: bool = True,
-    height: int = 560,
     start: float = 0.5,
 ) -> go.Figure:
     """The point cloud flowing from t = 0 to t1, one panel per model (3-D for states of three dims or
     more), with play / pause and a time slider; `animate=False` draws only the end state.
 
     An animation opens on the frame nearest the fraction `start` of the flow (half-way by default): frame
-    0 is only the input, and a view must make its point before anyone presses Play."""
+    0 is only the input, and a view must make its point before anyone presses Play.
+
+    `height` is the third argument, as of the lab's other builders of panels: the lab's presenter mode calls
+    `build(panels, coloring, height)`, which with `frames` third made 434 frames of a figure laid out 560 px
+    high (then drawn 434 px high), their names repeated ("0.00 0.00 0.00 0.01 …") on the slider."""
     specs = [[{"type": "scene" if p.dim >= 3 else "xy"} for p in panels]]
     fig = make_subplots(
         rows=1,

@@ -25,6 +25,12 @@ DENSITY_LEVELS = 255
 ZSMOOTH = "best"
 #: The foot of the time-lapse's Play / Pause and slider, in paper units (1 is the plot's top).
 CONTROLS_Y = 1.03
+#: A time-lapse's height, and its top margin: room for its controls in presenter mode's larger type too (at
+#: 100 px plotly widened the margin to fit them there, to 123 px, and a figure beside it no longer lined up).
+LAPSE_HEIGHT = 560
+LAPSE_TOP_PX = 130
+#: Where the time-lapse's slider starts, in paper units: past Play / Pause (about 150 px in presenter mode).
+SLIDER_X = 0.43
 #: A frame's time on screen when playing: 21 frames play in about 3.8 s.
 FRAME_MS = 180
 
@@ -118,9 +124,11 @@ def timelapse_figure(
     # Play / Pause and the slider sit above the plot: under it, on a projector (1280 x 720, the page's
     # title and tabs above the chart) they fell below the fold, and "Press Play" is what a speaker says
     # first. Their feet stand on the plot's top, so that presenter mode's larger type grows them upwards,
-    # into the margin that plotly widens for them, never over the plot. The slider starts past the buttons:
-    # in a half-width figure (the CNF vs planar tab), above all in presenter mode's larger type, they
-    # covered the rail's start.
+    # into the top margin (LAPSE_TOP_PX), never over the plot. The slider starts past the buttons: in a
+    # half-width figure (the CNF vs planar tab), above all in presenter mode's larger type, they covered the
+    # rail's start, and at 0.38 of a 397 px plot (1024 x 768) Pause still ran into the label "0.00".
+    # Above the plot, the current value at the rail's right end sat under plotly's toolbar (shown on hover,
+    # at the figure's top right); at its left end it is clear of both, the buttons being a row lower.
     add_play_controls(
         fig,
         names,
@@ -128,17 +136,21 @@ def timelapse_figure(
         frame_ms=FRAME_MS,
         redraw=True,
         y=CONTROLS_Y,
-        slider_x=0.38,
+        slider_x=SLIDER_X,
         slider_y=CONTROLS_Y,
         active=start,
+        anchor="bottom",
+        value_anchor="left",
     )
-    fig.layout.updatemenus[0].yanchor = fig.layout.sliders[0].yanchor = "bottom"
-    # Above the plot, the current value at the rail's right end sat under plotly's toolbar (shown on hover,
-    # at the figure's top right); at its left end it is clear of both, the buttons being a row lower.
-    fig.layout.sliders[0].currentvalue.xanchor = "left"
-    styled(fig, height=560)
-    fig.update_layout(margin={"t": 100})
-    return _square(fig, float(axis[-1]))
+    return _lapse_frame(fig, float(axis[-1]))
+
+
+def _lapse_frame(fig: go.Figure, lim: float) -> go.Figure:
+    """The time-lapse's height and margins on `fig`, its square plot over [-lim, lim]²: any two figures so
+    laid out side by side in equal columns have the same plot area, the same scale."""
+    styled(fig, height=LAPSE_HEIGHT)
+    fig.update_layout(margin={"t": LAPSE_TOP_PX})
+    return _square(fig, lim)
 
 
 def frame_labels(times: np.ndarray) -> list[str]:
@@ -151,13 +163,21 @@ def frame_labels(times: np.ndarray) -> list[str]:
     return [f"{t:.6g}" for t in times]
 
 
-def density_figure(axis: np.ndarray, density: np.ndarray, samples: np.ndarray | None = None) -> go.Figure:
-    """One density on the grid (axis (n,), density (n, n) rows along y), with optional samples (m, 2)."""
+def density_figure(
+    axis: np.ndarray, density: np.ndarray, samples: np.ndarray | None = None, beside_lapse: bool = False
+) -> go.Figure:
+    """One density on the grid (axis (n,), density (n, n) rows along y), with optional samples (m, 2).
+
+    `beside_lapse`: laid out as a time-lapse is (the room its controls take above the plot left empty), so
+    that the two side by side line up: the CNF vs planar tab's planar flow, 420 px high with a 30 px top, had
+    its plot start 74 px above the CNF's and 66 px shorter at 1440 x 900 (93 and 27 px in presenter mode)."""
     traces: list[go.BaseTraceType] = [_heatmap(axis, density, float(density.max()))]
     if samples is not None:
         traces.append(_samples(samples))
     fig = go.Figure(data=traces)
     fig.update_layout(showlegend=False)
+    if beside_lapse:
+        return _lapse_frame(fig, float(axis[-1]))
     styled(fig, height=420)
     return _square(fig, float(axis[-1]))
 

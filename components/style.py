@@ -263,6 +263,71 @@ def scene(names: Sequence[str], **settings: object) -> dict:
     return {"xaxis_title": names[0], "yaxis_title": names[1], "zaxis_title": names[2], **settings}
 
 
+#: A play slider names at most this many of its frames under its rail. plotly.js labels every k-th step itself,
+#: k just large enough that two labels do not touch: a row of 0.00 0.05 0.10 … 0.97 across a wide figure, too
+#: dense to read from the back of a room. Every frame stays a step (the rail reaches it, the current value
+#: names it); plotly's own labels are drawn transparent and these few are annotations at their steps.
+PLAY_LABELS = 6
+#: The name that marks those annotations.
+PLAY_LABEL_NAME = "play slider label"
+#: plotly.js's slider geometry (sliders/constants.js): the first and last steps lie this many px inside the
+#: rail's ends; under the current value (this far above the rail area) the ticks start this far down.
+SLIDER_STEP_INSET_PX = 10
+SLIDER_VALUE_OFFSET_PX = 10
+SLIDER_TICK_OFFSET_PX = 25
+#: Every tick the same length: plotly draws its longer ticks at its own k-th steps, not at the named frames.
+SLIDER_TICK_PX = 4
+#: The current value's colour: the slider's own font, which it would inherit, is transparent.
+SLIDER_VALUE_COLOR = "#2a3f5f"
+TRANSPARENT = "rgba(0, 0, 0, 0)"
+
+
+def labelled_frames(count: int, most: int = PLAY_LABELS) -> list[int]:
+    """The frames (of `count`) a play slider names: every one if at most `most`, else the first, the last
+    and evenly spaced ones between: quarters, fifths, thirds or halves where one of them falls on frames,
+    else the frames nearest the quarters."""
+    if count <= most:
+        return list(range(count))
+    last = count - 1
+    for parts in (4, 5, 3, 2):
+        if parts < most and last % parts == 0:
+            return list(range(0, count, last // parts))
+    return sorted({round(k * last / 4) for k in range(5)})
+
+
+def _rail_labels(names: list[str], x: float, length: float, y: float, anchor: str) -> list[dict]:
+    """Annotations naming the `labelled_frames` of `names` where plotly would write their labels, under a
+    slider at (`x`, `y`), `length` wide, anchored at its `anchor` ("top" or "bottom").
+
+    A label's x is its step's: at fraction f along the rail, SLIDER_STEP_INSET_PX * (1 - 2f) px inside it.
+    Under a slider standing on its foot the labels stand on it too. Under one hung from its top, they hang
+    below the current value's line, the ticks' offset and their length: the current value's line is a first
+    line of the label, in the same font, so that presenter mode's larger type moves both alike (a blank
+    line, a no-break space: plotly drops an empty first line)."""
+    last = max(len(names) - 1, 1)
+    hung = anchor == "top"
+    drop = SLIDER_VALUE_OFFSET_PX + SLIDER_TICK_OFFSET_PX + SLIDER_TICK_PX
+    labels = []
+    for i in labelled_frames(len(names)):
+        f = i / last
+        labels.append(
+            {
+                "name": PLAY_LABEL_NAME,
+                "text": f"\u00a0<br>{names[i]}" if hung else names[i],
+                "xref": "paper",
+                "yref": "paper",
+                "x": x + length * f,
+                "xshift": SLIDER_STEP_INSET_PX * (1 - 2 * f),
+                "y": y,
+                "yshift": -drop if hung else 0,
+                "xanchor": "center",
+                "yanchor": anchor,
+                "showarrow": False,
+            }
+        )
+    return labels
+
+
 def add_play_controls(
     fig: go.Figure,
     frame_names: list[str],
@@ -274,15 +339,21 @@ def add_play_controls(
     slider_x: float = 0.15,
     slider_y: float | None = None,
     active: int = 0,
+    anchor: str = "top",
+    value_anchor: str = "right",
 ) -> go.Figure:
     """Play / Pause buttons and a frame slider under an animated figure, `y` in paper coordinates, the
     slider on frame `active` (the frame the figure's own data show). The slider's top is at `slider_y`
-    (default `y` + 0.02), its current value at its right end, clear of the buttons at its left.
+    (default `y` + 0.02), its current value at its right end (`value_anchor`: "left" for its left end),
+    clear of the buttons at its left. With `anchor="bottom"` the buttons' and the slider's feet are at `y`
+    and `slider_y` instead. Only `labelled_frames` are named under the rail; the current value names each
+    frame, and a click on a label still goes to its frame (the rail's touch area lies over the labels).
 
     `redraw` must be True when frames hold 3-D traces (plotly only re-renders those on redraw).
     """
     still = {"frame": {"duration": 0, "redraw": redraw}, "mode": "immediate", "transition": {"duration": 0}}
     play = {**still, "frame": {"duration": frame_ms, "redraw": redraw}, "fromcurrent": True}
+    at = y + 0.02 if slider_y is None else slider_y
     fig.update_layout(
         updatemenus=[
             {
@@ -291,7 +362,7 @@ def add_play_controls(
                 "x": 0.0,
                 "y": y,
                 "xanchor": "left",
-                "yanchor": "top",
+                "yanchor": anchor,
                 "showactive": False,
                 "buttons": [
                     {"label": "Play", "method": "animate", "args": [None, play]},
@@ -304,12 +375,21 @@ def add_play_controls(
                 "active": active,
                 "x": slider_x,
                 "len": 1.0 - slider_x,
-                "y": y + 0.02 if slider_y is None else slider_y,
-                "yanchor": "top",
+                "y": at,
+                "yanchor": anchor,
                 "pad": {"t": 0},
-                "currentvalue": {"prefix": prefix, "xanchor": "right"},
+                "font": {"color": TRANSPARENT},
+                "ticklen": SLIDER_TICK_PX,
+                "minorticklen": SLIDER_TICK_PX,
+                "currentvalue": {
+                    "prefix": prefix,
+                    "xanchor": value_anchor,
+                    "font": {"color": SLIDER_VALUE_COLOR},
+                },
                 "steps": [{"label": n, "method": "animate", "args": [[n], still]} for n in frame_names],
             }
         ],
     )
+    for label in _rail_labels(frame_names, slider_x, 1.0 - slider_x, at, anchor):
+        fig.add_annotation(label)
     return fig

@@ -6,6 +6,7 @@ import streamlit as st
 
 from cached.flows import GRID, checkpoint_dir, cnf, estimator_study, planar, planar_density, timelapse_view
 from components.flow_density_figures import density_figure, trace_spread_figure
+from kit import quiet_controls
 from kit.failure import failed, show_failure
 from kit.figures import figure_spec, show_figure
 from kit.flows_training import live_training
@@ -57,6 +58,14 @@ tab_lapse, tab_planar, tab_trace, tab_reg, tab_live = links.tabs(
 )
 
 
+def _side_by_side(left: str, right: str) -> list:
+    """Two columns under a row of their titles. With each title in its own figure's column, one that wrapped
+    (the Regularisation tab's right one, in presenter mode at 1024 px) pushed its figure 46 px below the other."""
+    for column, title in zip(st.columns(2), (left, right), strict=True):
+        column.subheader(title)
+    return st.columns(2)
+
+
 def _scores(meta: dict, columns: list) -> None:
     # Short labels: three metrics share half the page on the CNF vs planar tab, where longer ones were cut.
     columns[0].metric(
@@ -95,10 +104,11 @@ with tab_lapse:
 
 with tab_planar:
     if tab_planar.open:
-        k = int(links.selectbox("Planar layers K", "k", [str(n) for n in PLANAR_LAYERS]))
-        left, right = st.columns(2)
+        # In presenter mode K comes from the link alone (the title names it): the box pushed the pair's plots
+        # about 110 px further under a projector's fold (tour step 22).
+        k = int(quiet_controls.choice(links, "Planar layers K", "k", [str(n) for n in PLANAR_LAYERS]))
+        left, right = _side_by_side("Continuous flow", f"Planar flow, K = {k}")
         with left:
-            st.subheader("Continuous flow")
             lapse = figure_spec(
                 timelapse_view, directory, "moons", False, "forward", GRID.frames - 1, PAIR_PARTICLES
             )
@@ -109,14 +119,13 @@ with tab_planar:
                 show_figure(lapse, key="flows_cnf_final", name="cnf-moons")
                 _scores(moons.meta, st.columns(3))
         with right:
-            st.subheader(f"Planar flow, K = {k}")
             shown, flow = planar_density(directory, k), planar(k)
             if failed(shown) or failed(flow):
                 show_failure(shown if failed(shown) else flow, "Planar flow unavailable")
             else:
                 axis, density, samples = shown
                 show_figure(
-                    figure_spec(density_figure, axis, density, samples[:PAIR_PARTICLES]),
+                    figure_spec(density_figure, axis, density, samples[:PAIR_PARTICLES], beside_lapse=True),
                     key="flows_planar",
                     name=f"planar-k{k}",
                 )
@@ -129,7 +138,7 @@ with tab_planar:
 
 with tab_trace:
     if tab_trace.open:
-        noise = links.selectbox("Hutchinson's noise", "noise", ["gaussian", "rademacher"])
+        noise = quiet_controls.choice(links, "Hutchinson's noise", "noise", ["gaussian", "rademacher"])
         study = estimator_study(directory, target, noise)
         if failed(study):
             show_failure(study, "Estimator study unavailable")
@@ -156,13 +165,13 @@ with tab_trace:
 with tab_reg:
     if tab_reg.open:
         plain, reg = cnf("moons"), cnf("moons", regularised=True)
-        left, right = st.columns(2)
+        titles = ("Unregularised", "Kinetic energy + Jacobian norm")
+        left, right = _side_by_side(*titles)
         for column, loaded, title, regularised in (
-            (left, plain, "Unregularised", False),
-            (right, reg, "Kinetic energy + Jacobian norm", True),
+            (left, plain, titles[0], False),
+            (right, reg, titles[1], True),
         ):
             with column:
-                st.subheader(title)
                 lapse = figure_spec(
                     timelapse_view, directory, "moons", regularised, "forward", frame, PAIR_PARTICLES
                 )

@@ -167,3 +167,28 @@ def test_a_flow_that_blows_up_ends_with_the_solves_one_line_message(tmp_path, mo
     assert_clean(at)
     (line,) = [e.value for e in at.error if "Time-lapse unavailable" in e.value]
     assert "\n" not in line and ("blew up" in line or "underflow" in line or "stopped" in line)
+
+
+@pytest.mark.parametrize("present", ["0", "1"])
+def test_the_cnf_and_the_planar_flow_share_one_plot_area(present):
+    """Side by side in equal columns, the two figures have one height, margins and axes (so one plot area and
+    scale), in presenter mode too: the planar flow's was 420 px high under a 30 px top, the CNF's 560 under
+    100 px that plotly widened to fit its controls (to 104 px at 1440 x 900, 123 in presenter mode)."""
+    at = open_page("flows", view="cnf-vs-planar", present=present)
+    assert_clean(at)
+    cnf, planar = (plotly_figure(at, key=key)["layout"] for key in ("flows_cnf_final", "flows_planar"))
+    assert cnf["height"] == planar["height"] and cnf["margin"] == planar["margin"]
+    for axis in ("xaxis", "yaxis"):
+        for setting in ("range", "constrain", "scaleanchor", "automargin"):
+            assert cnf[axis].get(setting) == planar[axis].get(setting), (axis, setting)
+    assert cnf["font"]["size"] == planar["font"]["size"] == pytest.approx(22.4 if present == "1" else 14)
+
+
+def test_presenter_mode_takes_k_from_the_link_without_its_box():
+    """On a projector the K box pushed the pair's plots about 110 px further under the fold (tour step 22);
+    the title names the link's K."""
+    at = open_page("flows", view="cnf-vs-planar", k="8", present="1")
+    assert_clean(at)
+    assert not [s for s in at.selectbox if s.key == "flows.k"]
+    assert "Planar flow, K = 8" in [h.value for h in at.subheader]
+    assert at.query_params["k"] == "8"

@@ -8,6 +8,7 @@ from components.flow_density_figures import (
     ARROW_MAX_PX,
     ARROW_PX,
     DENSITY_LEVELS,
+    LAPSE_TOP_PX,
     density_figure,
     frame_labels,
     timelapse_figure,
@@ -103,3 +104,32 @@ def test_density_figure_with_samples_and_the_estimator_figure():
         np.array([0.0, 1.0]), {"gaussian": (np.array([0.1, 0.9]), np.array([0.5, 0.5]))}
     )
     assert [t.name for t in spread.data] == ["exact", "gaussian: one draw ± σ"]
+
+
+def test_a_density_beside_a_time_lapse_has_the_same_plot_area_and_scale():
+    """The CNF vs planar tab: the planar flow's figure (420 px high, a 30 px top) had its plot start 74 px
+    above the CNF's, 66 px shorter (1440 x 900). Laid out as a time-lapse, the room over the plot left empty,
+    the two have the same height, margins, axis ranges and square: equal columns draw equal plot areas."""
+    lapse = _lapse(n=8)[0].to_dict()["layout"]
+    beside = density_figure(np.linspace(-4, 4, 8), np.ones((8, 8)), np.zeros((5, 2)), beside_lapse=True)
+    layout = beside.to_dict()["layout"]
+    assert layout["height"] == lapse["height"] and layout["margin"] == lapse["margin"]
+    for axis in ("xaxis", "yaxis"):
+        for setting in ("range", "domain", "constrain", "scaleanchor"):
+            assert layout[axis].get(setting) == lapse[axis].get(setting), (axis, setting)
+    alone = density_figure(np.linspace(-4, 4, 8), np.ones((8, 8))).to_dict()["layout"]
+    assert alone["margin"]["t"] < LAPSE_TOP_PX  # on its own, no empty room over the plot
+
+
+def test_the_time_lapse_s_top_margin_fits_its_controls_in_presenter_type():
+    """plotly widens a margin that its slider does not fit: at 100 px, in presenter mode's type (22.4 px) it
+    made 123 px of the CNF's top, and the planar flow beside it, without controls, kept its own. The controls'
+    height there: the current value's line and its 10 px offset, the 25 px rail area and 4 px ticks, a line of
+    labels (a line: 1.3 x the font), over the plot's top by CONTROLS_Y of a plot about 360 px high."""
+    from components.flow_density_figures import CONTROLS_Y
+
+    fig = _lapse()[0]
+    (slider,) = fig.layout.sliders
+    line = 1.3 * 14 * 1.6
+    controls = line + 10 + 25 + slider.ticklen + line + (CONTROLS_Y - 1) * 360
+    assert fig.layout.margin.t == LAPSE_TOP_PX >= controls + 5

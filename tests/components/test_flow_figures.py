@@ -180,6 +180,19 @@ def test_a_low_figure_s_3d_scenes_are_seen_from_nearer():
     assert distance(low.layout.scene.camera.eye) < 0.95 * distance(tall.layout.scene.camera.eye)
 
 
+def test_the_cloud_takes_its_height_third_as_the_lab_s_presenter_mode_passes_it():
+    """The lab's presenter mode calls `build(panels, coloring, height)` for its 3-D paths and its cloud alike:
+    with `frames` third the cloud had 434 frames (their names repeated on the slider, "0.00 0.00 0.00 0.01"),
+    laid out for 560 px and drawn 434 px high."""
+    panels = [_panel(2), _panel(3, "ANODE")]
+    fig = cloud_figure(panels, Coloring(LABELS), 434)
+    assert fig.layout.height == 434 and len(fig.frames) == 26
+    names = [f.name for f in fig.frames]
+    assert len(set(names)) == len(names)
+    with pytest.raises(TypeError):
+        cloud_figure(panels, Coloring(LABELS), 434, 26)  # frames by name only
+
+
 def test_the_cloud_s_3d_scene_is_drawn_near_and_from_the_side():
     fig = cloud_figure([_panel(2), _panel(3, "ANODE")], Coloring(LABELS), frames=3)
     eye, center = fig.layout.scene.camera.eye, fig.layout.scene.camera.center

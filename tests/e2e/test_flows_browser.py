@@ -47,3 +47,54 @@ def test_bad_link_values_fall_back_with_a_note(server, page):
     open_and_wait(page, f"{server}/flows?target=spiral&frame=abc")
     expect_main(page, "target=spiral was ignored", "frame=abc was ignored")
     assert_no_exception(page)
+
+
+#: Per drawn plot: its plot area's top on the page, its x and y axes' lengths in px and ranges; and, for one
+#: with Play / Pause, the right end of its buttons and the left end of the first label under its rail.
+_PLOT_AREAS = """() => [...document.querySelectorAll("[data-testid='stPlotlyChart'] .js-plotly-plot")]
+  .filter(g => g.offsetParent && g._fullLayout).map(g => {
+    const x = g._fullLayout.xaxis, y = g._fullLayout.yaxis, box = g.getBoundingClientRect();
+    const buttons = [...g.querySelectorAll('g.updatemenu-button')].map(b => b.getBoundingClientRect().right);
+    const labels = [...g.querySelectorAll('.annotation')].filter(a => /^[\\s\\d.]+$/.test(a.textContent))
+      .map(a => a.getBoundingClientRect().left);
+    return {top: Math.round(box.top + y._offset), x: Math.round(x._length), y: Math.round(y._length),
+            xrange: x.range.map(v => +v.toFixed(3)), yrange: y.range.map(v => +v.toFixed(3)),
+            buttons: buttons.length ? Math.max(...buttons) : null, first_label: labels.length ? Math.min(...labels) : null};
+  })"""
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "present"), [(1440, 900, False), (1280, 720, True), (1024, 768, True)]
+)
+@pytest.mark.parametrize("view", ["cnf-vs-planar", "regularisation"])
+def test_the_two_figures_of_a_pair_line_up(server, page, view, width, height, present):
+    """Side by side, the CNF and the planar flow (or the flow without and with regularisation) have one plot
+    area: the same top, size and ranges. The planar flow's plot started 74 px above the CNF's at 1440 x 900
+    (93 px in presenter mode at 1280 x 720); on the Regularisation tab at 1024 x 768 presenter the right title
+    wrapped and pushed its figure 46 px down. And Pause ran into the label "0.00" at 1024 x 768."""
+    page.set_viewport_size({"width": width, "height": height})
+    open_and_wait(page, f"{server}/flows?view={view}" + ("&present=1" if present else ""))
+    page.wait_for_function(f'document.querySelectorAll("{PLOT}").length >= 2', timeout=30_000)
+    page.wait_for_timeout(500)
+    left, right = page.evaluate(_PLOT_AREAS)
+    assert {k: left[k] for k in ("top", "x", "y", "xrange", "yrange")} == {
+        k: right[k] for k in ("top", "x", "y", "xrange", "yrange")
+    }
+    assert left["x"] == left["y"] > 300  # square, and not squeezed
+    assert left["first_label"] >= left["buttons"]
+    assert_no_exception(page)
+
+
+def test_a_few_frames_are_named_under_the_rail_and_a_click_on_one_goes_there(server, page):
+    """plotly named eleven of the 21 frames under the full-width rail (0.00 0.10 … 1.00); now the quarters,
+    and the rail's touch area still lies over them: a click on "0.25" shows that frame."""
+    open_and_wait(page, f"{server}/flows")
+    page.wait_for_selector(PLOT, timeout=30_000)
+    plot = page.locator(PLOT).first
+    marks = plot.locator(".annotation-text")
+    expect(marks).to_have_count(5)
+    assert [marks.nth(k).text_content() for k in range(5)] == ["0.00", "0.25", "0.50", "0.75", "1.00"]
+    box = marks.nth(1).bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(plot).to_contain_text("t = 0.25")
+    assert_no_exception(page)
