@@ -81,7 +81,7 @@ def test_presenter_flow_opens_on_the_probabilities_low_enough_for_the_fold():
     for key in ("ode_probs", "res_probs"):
         layout = plotly_figure(at, key=key)["layout"]
         assert layout["height"] <= 400 and layout["showlegend"] is False
-        assert [a["text"] for a in layout["annotations"]] == ["true class 8"]
+        assert [a["text"] for a in layout["annotations"]] == ["true class 8", "class 1"]  # and its rival
         assert len(layout["title"]["text"]) <= 30  # fits half of a 1024 px page at 1.6x
     ode = plotly_figure(at, key="ode_probs")["data"][8]["y"]  # the eight's own line: the tour's 0.08 -> 0.97
     assert ode[0] < 0.1 and ode[-1] > 0.95
