@@ -52,3 +52,27 @@ def test_the_own_points_how_to_is_under_the_plane_only_in_presenter_mode(present
     how_to = next(i for i, e in enumerate(drawn) if getattr(e, "value", None) == OWN_POINTS)
     plane = next(i for i, e in enumerate(drawn) if e.type == "plotly_chart")
     assert (how_to < plane) is how_to_first
+
+
+#: Where tour step 12's figure starts (measured in Chromium: 261 px down a 1280x720 projector, 305 px down a
+#: 1024x768 one, under a one-line banner).
+FLIP_TOP_PX = {(1280, 720): 261, (1024, 768): 305}
+
+
+def test_the_flip_s_paths_and_outputs_are_above_a_projector_s_fold():
+    at = open_page(URL, data="flip1d", present="1", tour="12")
+    assert_clean(at)
+    layout = plotly_figure(at, key="node_anode.flip")["layout"]
+    # The laptop's 660 px put the outputs' row at 921 px of 720.
+    assert all(top + layout["height"] <= fold for (_, fold), top in FLIP_TOP_PX.items())
+    assert layout["legend"]["x"] > 1  # beside the outputs, not a 70 px row over the paths
+    assert layout["font"]["size"] >= 1.6 * 14  # still the presenter's enlarged text
+    drawn = in_order(at.main)
+    figure = next(i for i, e in enumerate(drawn) if e.type == "plotly_chart")
+    note = next(i for i, e in enumerate(drawn) if "needs paths to cross" in str(getattr(e, "value", "")))
+    assert figure < note  # the side text under the figure
+
+
+def test_the_flip_keeps_its_own_height_on_a_laptop():
+    at = open_page(URL, data="flip1d")
+    assert plotly_figure(at, key="node_anode.flip")["layout"]["height"] == 660
