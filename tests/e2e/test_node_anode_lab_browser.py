@@ -127,3 +127,20 @@ def test_train_with_the_penalties_then_without_compares_them_on_the_same_seed(se
     expect(main(page).locator("[data-testid='stVegaLiteChart']").first).to_be_visible()
     assert "regw=0.1" in page.url  # the weight stays in the link while the penalties are off
     assert_no_exception(page)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1024, 768)])
+def test_tour_step_12_s_paths_and_outputs_are_above_a_projector_s_fold(server, page, width, height):
+    page.set_viewport_size({"width": width, "height": height})
+    open_and_wait(page, f"{server}/node_anode_lab?data=flip1d&tour=12&present=1")
+    chart = main(page).locator("[data-testid='stPlotlyChart']").first
+    expect(chart.locator(".main-svg").first).to_be_visible(timeout=30_000)
+    box = chart.bounding_box()
+    # The outputs' row and its "input x" titles are the figure's foot: at 660 px it was at 921 px of 720.
+    assert box["y"] + box["height"] <= height
+    titles = chart.locator("text[class^='x'][class$='title']", has_text="input x")  # plotly's x4title…
+    assert titles.count() == 3
+    assert all(
+        titles.nth(i).bounding_box()["y"] + titles.nth(i).bounding_box()["height"] <= height for i in range(3)
+    )
+    assert_no_exception(page)
