@@ -1,6 +1,7 @@
 """The NODE vs ANODE lab on a projector (presenter mode): the Animation and 3-D tabs' figures fit under the
-page's head above a 1280x720 fold, Play and the slider included, and the own-points how-to goes under the
-plane (tour steps 10, 11 and 26)."""
+page's head above a 1280x720 fold, Play and the slider included, the 1-D flip's paths and outputs too, and
+the own-points how-to goes under the plane (tour steps 10, 11, 12 and 26); the training replay's end states
+are built as tall as they are drawn."""
 
 from __future__ import annotations
 

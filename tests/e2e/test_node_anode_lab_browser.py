@@ -1,7 +1,7 @@
 """The NODE vs ANODE lab in a real browser: a deep link reproduces a view, the 3-D views and the animation
 render and play, Train (and Stop) run a live training in the page's fragment, Step takes one step at a time,
 and a click on the plane of your own points adds one to the link; with the penalties switched on and off,
-Train compares the two runs on the same seed."""
+Train compares the two runs on the same seed; on a projector tour step 12's figure ends above the fold."""
 
 from __future__ import annotations
 
