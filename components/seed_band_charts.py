@@ -83,7 +83,7 @@ FONT_SIZES = {
 class SeedBandCharts:
     """The shared legend and one chart per curve, each as wide as the column it is drawn in (Vega-Lite
     stretches a single or layered view to its container, never a concatenation: an hconcat of three kept its
-    fixed panel widths, 900 of a projector's 1228 px)."""
+    fixed panel widths, 902 of a projector's 1228 px)."""
 
     legend: alt.Chart
     panels: dict[str, alt.LayerChart]  # by curve name, in PANELS' order

@@ -47,7 +47,7 @@ def test_the_charts_draw_a_band_and_a_median_line_in_each_of_three_panels():
 
 def test_each_panel_is_as_wide_as_its_column_and_as_tall_as_asked():
     # A single (layered) view, the only kind Vega-Lite stretches to its container: the hconcat of three kept
-    # 235 px panels, 900 px of a projector's 1228.
+    # 235 px panels, 902 px of a projector's 1228.
     for chart in seed_band_charts(_series(), height=333).panels.values():
         spec = chart.to_dict()
         assert "hconcat" not in spec and "layer" in spec
