@@ -18,11 +18,17 @@ CLOUD_TOP_PX = 50
 #: start CONTROLS_GAP_PX under the axes.
 CONTROLS_PX = 150
 CONTROLS_GAP_PX = 70
-#: Side-on like the 3-D paths' view (the extra axis upright), but closer: a cloud is a small thing to see.
-CLOUD_VIEW = {"eye": {"x": 1.8, "y": -1.38, "z": 0.47}, "center": {"x": -0.1, "y": -0.13, "z": -0.12}}
+#: Side-on like the 3-D paths' view (the extra axis upright), but closer: a cloud is a small thing to see. It
+#: looks only a little left of the cube's centre across the screen: from (-0.1, -0.13) the cube's far corner
+#: and z1's ticks ran off the scene's right side (the training replay's end states, the Animation tab).
+CLOUD_VIEW = {"eye": {"x": 1.85, "y": -1.42, "z": 0.48}, "center": {"x": -0.1, "y": -0.04, "z": -0.12}}
 #: Nearer, and the cube drawn higher, in a figure under LOW_HEIGHT (a projector's, above its fold): there the
 #: scene is much wider than tall, the cube fitted to its height with room at the sides (tour step 10).
 NEAR_CLOUD_VIEW = {"eye": {"x": 1.6, "y": -1.22, "z": 0.42}, "center": {"x": -0.1, "y": -0.13, "z": -0.26}}
+
+#: At most about this many ticks along a scene's floor axes: at plotly's own density the two axes' labels ran
+#: into each other at the corner where they meet (the training replay's end states, -3 … 3 against -4 … 4).
+SCENE_TICKS = 5
 
 
 def _at_fraction(panel: Panel, s: float) -> np.ndarray:
@@ -97,8 +103,16 @@ def cloud_figure(
             fig.update_layout(
                 {
                     ("scene" if scenes == 1 else f"scene{scenes}"): {
-                        "xaxis": {"range": ranges[0], "title": {"text": panel.dim_names[0]}},
-                        "yaxis": {"range": ranges[1], "title": {"text": panel.dim_names[1]}},
+                        "xaxis": {
+                            "range": ranges[0],
+                            "title": {"text": panel.dim_names[0]},
+                            "nticks": SCENE_TICKS,
+                        },
+                        "yaxis": {
+                            "range": ranges[1],
+                            "title": {"text": panel.dim_names[1]},
+                            "nticks": SCENE_TICKS,
+                        },
                         "zaxis": {
                             "range": ranges[2],
                             "title": {"text": panel.dim_names[2]},

@@ -162,16 +162,37 @@ def flow_3d_figure(panels: Sequence[Panel], coloring: Coloring, height: int = 56
 
 #: The gap between the 1-D flip's two rows, as a fraction of the figure's plot height.
 FLIP_ROW_GAP = 0.18
+FLIP_HEIGHT = 660
+#: A figure lower than LOW_HEIGHT (a projector's, all of it above the fold, tour step 12) keeps no room at
+#: its top for the legend, which goes beside the outputs' row under the colour bar, and keeps its rows this
+#: far apart: the top row's ticks and axis title at the presenter's size (FLIP_ROW_GAP of a low figure's
+#: plot was 60 px, too little).
+FLIP_LOW_TOP_PX = 44
+FLIP_LOW_GAP_PX = 84
+FLIP_LOW_BOTTOM_PX = 50
+FLIP_LOW_LEGEND = {
+    "orientation": "v",
+    "yref": "paper",
+    "y": 0,
+    "yanchor": "bottom",
+    "x": 1.02,
+    "xanchor": "left",
+}
 
 
-def flip1d_figure(panels: Sequence[Panel], inputs: np.ndarray, outputs: Sequence[np.ndarray]) -> go.Figure:
+def flip1d_figure(
+    panels: Sequence[Panel], inputs: np.ndarray, outputs: Sequence[np.ndarray], height: int = FLIP_HEIGHT
+) -> go.Figure:
     """The 1-D task g(x) = −x: top, the first state coordinate of each input against t (coloured by
     the input); bottom, the model's output against the input, with the target −x.
 
     Args:
         panels: per model, paths of the points `inputs: (n,)`.
         outputs: per model, (n,) predictions for `inputs`.
+        height: px; under LOW_HEIGHT laid out for a projector's fold (see FLIP_LOW_TOP_PX).
     """
+    low = height < LOW_HEIGHT
+    gap = FLIP_LOW_GAP_PX / (height - FLIP_LOW_TOP_PX - FLIP_LOW_BOTTOM_PX) if low else FLIP_ROW_GAP
     coloring = Coloring(inputs, categorical=False, title="input x")
     fig = make_subplots(
         rows=2,
@@ -179,7 +200,7 @@ def flip1d_figure(panels: Sequence[Panel], inputs: np.ndarray, outputs: Sequence
         subplot_titles=[p.label for p in panels] + [""] * len(panels),
         # The top row's x-axis title sits in the gap: at the presenter scale a narrower gap ran it into the
         # bottom row's top tick (tour step 12).
-        vertical_spacing=FLIP_ROW_GAP,
+        vertical_spacing=gap,
         horizontal_spacing=0.06,
         row_heights=[0.62, 0.38],
     )
@@ -203,8 +224,12 @@ def flip1d_figure(panels: Sequence[Panel], inputs: np.ndarray, outputs: Sequence
     fig.update_yaxes(title_text=panels[0].dim_names[0], row=1, col=1)
     fig.update_yaxes(title_text="output", row=2, col=1)
     value_colorbar(fig, coloring)
-    fig = finish(fig, 660)
+    fig = finish(fig, height)
     fig.update_traces(
         marker_colorbar={"y": 0.75, "len": 0.5}, selector={"showlegend": False, "mode": "markers"}
     )
+    if low:
+        fig.update_layout(legend=FLIP_LOW_LEGEND, margin={"t": FLIP_LOW_TOP_PX, "b": FLIP_LOW_BOTTOM_PX})
+        # Five labels on the outputs' 90 px touched at the presenter's size.
+        fig.update_yaxes(dtick=1, row=2)
     return fig

@@ -10,13 +10,18 @@ import streamlit as st
 
 from cached.node_anode import MODEL_LABELS, DataArrays, ModelRef, outputs_view, paths_view, regions_view
 from components.flow_panels import Coloring, Panel
-from components.flow_path_figures import flip1d_figure
+from components.flow_path_figures import FLIP_HEIGHT, flip1d_figure
 from components.flow_plane_figures import decision_regions_figure
 from kit.chrome import presenter_mode
 from kit.failure import failed, show_failure
 from kit.figures import figure_spec, show_figure
 from models.node_anode.analysis import Window
 from models.node_anode.classifiers import ModelConfig
+
+#: In presenter mode a tab's figure is this tall when all of it must be above the fold, whatever kit.figures'
+#: floors: the figure starts ~282 px down a 1280x720 projector (305 of 768 at 1024x768) under the tour's
+#: banner, the title, the caption and the tabs (tour steps 10, 11 and 12).
+PRESENTER_FOLD_HEIGHT = 434
 
 
 def dim_names(kind: str, in_dim: int, cfg: ModelConfig) -> tuple[str, ...]:
@@ -79,16 +84,18 @@ class ModelFigures:
         return bool(panels)
 
     def flip_figure(self, models: dict[str, ModelRef], key: str, name: str) -> dict[str, Panel]:
-        """The 1-D task's paths and outputs for `models`; returns the panels drawn."""
+        """The 1-D task's paths and outputs for `models`, in presenter mode both rows above the fold;
+        returns the panels drawn."""
         panels = self.panels_for(list(models), models)
         outputs = {k: outputs_view(models[k], self.arrays.shown_x) for k in panels}
         show_errors(outputs)
         kept = {k: pn for k, pn in panels.items() if not failed(outputs[k])}
         if kept:
+            height = PRESENTER_FOLD_HEIGHT if presenter_mode() else FLIP_HEIGHT
             figure = flip1d_figure(
-                list(kept.values()), self.arrays.shown_x[:, 0], [outputs[k][:, 0] for k in kept]
+                list(kept.values()), self.arrays.shown_x[:, 0], [outputs[k][:, 0] for k in kept], height
             )
-            show_figure(figure, key=key, name=name)
+            show_figure(figure, key=key, name=name, presenter_min_height=height)
         return kept
 
     def regions_figure(

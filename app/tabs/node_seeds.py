@@ -9,7 +9,7 @@ from dataclasses import replace
 import streamlit as st
 
 from cached.node_seeds import shipped_seeds
-from components.seed_band_charts import BandSeries, seed_bands_chart
+from components.seed_band_charts import BandSeries, seed_band_charts
 from kit.chrome import presenter_mode
 from kit.failure import failed, show_failure
 from kit.figures import show_chart
@@ -31,6 +31,10 @@ from models.node_anode.seeds import (
 
 WEIGHTS = ["0.001", "0.003", "0.01", "0.03", "0.1"]
 LABELS = {"node": "NODE", "anode": "ANODE"}
+#: Height (px) of each panel, its title and axes included; on a projector taller, its foot still above the
+#: fold (tour step 25's panels start 328 px down a 1280x720 projector, 383 px down a 1024x768 one).
+HEIGHT = 280
+PRESENTER_HEIGHT = 360
 #: A live repetition stops here (each configuration), keeping the seeds it finished.
 LIVE_LIMIT_S = 60.0
 LIVE_KEY = "node_seeds.__live"  # session: describe(cfg) as JSON text -> the runs trained here
@@ -159,7 +163,10 @@ def render(regularise: bool, weight: float) -> None:
         if (kind, False) in by_kind and (kind, True) in by_kind
     ]
     if series:
-        show_chart(seed_bands_chart(series), key="node_seeds.bands")
+        charts = seed_band_charts(series, PRESENTER_HEIGHT if presenter_mode() else HEIGHT)
+        show_chart(charts.legend, key="node_seeds.legend", width="stretch")
+        for column, (name, chart) in zip(st.columns(len(charts.panels)), charts.panels.items(), strict=True):
+            show_chart(chart, key=f"node_seeds.{name}", width="stretch", area=column)
         plain = cfgs[0]
         st.caption(
             f"Half moons ({plain.data.n} points), each seed drawing its own data, initial weights and batches; "

@@ -35,7 +35,13 @@ from kit.figures import (
     show_figure,
 )
 from kit.links import parse_int, parse_subset
-from kit.node_anode_figures import ModelFigures, dim_names, figure_and_text, show_errors
+from kit.node_anode_figures import (
+    PRESENTER_FOLD_HEIGHT,
+    ModelFigures,
+    dim_names,
+    figure_and_text,
+    show_errors,
+)
 from kit.node_anode_models import choose_models, show_summary, taming_words, warn_untrained
 from kit.node_anode_notes import CIRCLES, FLIP, HOMEOMORPHISM, OWN_POINTS, extra_note, nfe_note
 from kit.node_anode_points import enough, missing_words, points_editor
@@ -80,10 +86,6 @@ SOLVER_LABELS = {s: BY_TORCHDIFFEQ_NAME[s].label for s in SOLVERS}
 TOLERANCES = ["1e-1", "1e-2", "1e-3", "1e-4", "1e-5"]
 LEARNING_RATES = ["0.005", "0.01", "0.02", "0.05"]
 X_AXES = {"step": "step", "wall_s": "wall time", "nfe_spent": "evaluations of f spent"}
-#: In presenter mode the Animation and 3-D tabs' figures are this tall, whatever kit.figures' floor for 3-D
-#: figures: the figure starts ~282 px down a 1280x720 projector (305 of 768 at 1024x768), and the whole of it,
-#: the animation's Play / Pause and slider too, must be above the fold (tour steps 10 and 11).
-PRESENTER_FOLD_HEIGHT = 434
 TABS = ["What it learned", "Depth", "3-D", "Animation", "Vector field", "Training replay", "Seeds"]
 
 

@@ -1,11 +1,13 @@
 """The NODE vs ANODE lab on a projector (presenter mode): the Animation and 3-D tabs' figures fit under the
-page's head above a 1280x720 fold, Play and the slider included, and the own-points how-to goes under the
-plane (tour steps 10, 11 and 26)."""
+page's head above a 1280x720 fold, Play and the slider included, the 1-D flip's paths and outputs too, and
+the own-points how-to goes under the plane (tour steps 10, 11, 12 and 26); the training replay's end states
+are built as tall as they are drawn."""
 
 from __future__ import annotations
 
 import pytest
 
+from components.flow_cloud_figures import CLOUD_VIEW
 from kit.node_anode_notes import OWN_POINTS
 from tests.app.apptest_helpers import assert_clean, open_page, plotly_figure
 from tests.app.test_node_anode_lab_truth import in_order
@@ -52,3 +54,39 @@ def test_the_own_points_how_to_is_under_the_plane_only_in_presenter_mode(present
     how_to = next(i for i, e in enumerate(drawn) if getattr(e, "value", None) == OWN_POINTS)
     plane = next(i for i, e in enumerate(drawn) if e.type == "plotly_chart")
     assert (how_to < plane) is how_to_first
+
+
+#: Where tour step 12's figure starts (measured in Chromium: 261 px down a 1280x720 projector, 305 px down a
+#: 1024x768 one, under a one-line banner).
+FLIP_TOP_PX = {(1280, 720): 261, (1024, 768): 305}
+
+
+def test_the_flip_s_paths_and_outputs_are_above_a_projector_s_fold():
+    at = open_page(URL, data="flip1d", present="1", tour="12")
+    assert_clean(at)
+    layout = plotly_figure(at, key="node_anode.flip")["layout"]
+    # The laptop's 660 px put the outputs' row at 921 px of 720.
+    assert all(top + layout["height"] <= fold for (_, fold), top in FLIP_TOP_PX.items())
+    assert layout["legend"]["x"] > 1  # beside the outputs, not a 70 px row over the paths
+    assert layout["font"]["size"] >= 1.6 * 14  # still the presenter's enlarged text
+    drawn = in_order(at.main)
+    figure = next(i for i, e in enumerate(drawn) if e.type == "plotly_chart")
+    note = next(i for i, e in enumerate(drawn) if "needs paths to cross" in str(getattr(e, "value", "")))
+    assert figure < note  # the side text under the figure
+
+
+def test_the_flip_keeps_its_own_height_on_a_laptop():
+    at = open_page(URL, data="flip1d")
+    assert plotly_figure(at, key="node_anode.flip")["layout"]["height"] == 660
+
+
+@pytest.mark.parametrize(("present", "height"), [({}, 500), ({"present": "1"}, 640)])
+def test_the_replay_s_end_states_are_built_as_tall_as_they_are_drawn(present, height):
+    at = open_page(URL, steps="3", view="training-replay", **present)
+    at = at.button(key="node_anode.train").click().run()
+    assert_clean(at)
+    layout = plotly_figure(at, key="node_anode.replay_cloud")["layout"]
+    assert layout["height"] == height
+    # The farther camera of a figure at least LOW_HEIGHT tall: built 440 px tall for the nearer one, the
+    # cloud was drawn 640 px tall on a projector and the ANODE's ran off its scene.
+    assert layout["scene"]["camera"] == CLOUD_VIEW

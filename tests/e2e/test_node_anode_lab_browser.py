@@ -1,7 +1,7 @@
 """The NODE vs ANODE lab in a real browser: a deep link reproduces a view, the 3-D views and the animation
 render and play, Train (and Stop) run a live training in the page's fragment, Step takes one step at a time,
 and a click on the plane of your own points adds one to the link; with the penalties switched on and off,
-Train compares the two runs on the same seed."""
+Train compares the two runs on the same seed; on a projector tour step 12's figure ends above the fold."""
 
 from __future__ import annotations
 
@@ -126,4 +126,21 @@ def test_train_with_the_penalties_then_without_compares_them_on_the_same_seed(se
     expect_main(page, "with the penalties at w = 0.1", "ANODE, regularised final validation accuracy")
     expect(main(page).locator("[data-testid='stVegaLiteChart']").first).to_be_visible()
     assert "regw=0.1" in page.url  # the weight stays in the link while the penalties are off
+    assert_no_exception(page)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1024, 768)])
+def test_tour_step_12_s_paths_and_outputs_are_above_a_projector_s_fold(server, page, width, height):
+    page.set_viewport_size({"width": width, "height": height})
+    open_and_wait(page, f"{server}/node_anode_lab?data=flip1d&tour=12&present=1")
+    chart = main(page).locator("[data-testid='stPlotlyChart']").first
+    expect(chart.locator(".main-svg").first).to_be_visible(timeout=30_000)
+    box = chart.bounding_box()
+    # The outputs' row and its "input x" titles are the figure's foot: at 660 px it was at 921 px of 720.
+    assert box["y"] + box["height"] <= height
+    titles = chart.locator("text[class^='x'][class$='title']", has_text="input x")  # plotly's x4title…
+    assert titles.count() == 3
+    assert all(
+        titles.nth(i).bounding_box()["y"] + titles.nth(i).bounding_box()["height"] <= height for i in range(3)
+    )
     assert_no_exception(page)
