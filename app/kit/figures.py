@@ -46,8 +46,9 @@ PLOTLY_HOVER_FONT_SIZE = 13
 PRESENTER_MIN_HEIGHT = 440
 #: A figure with a 3-D scene is this tall in presenter mode, whatever its laptop height: plotly fits a scene to
 #: its box's height, and a tab's first chart starts 260-290 px down the page, so a taller one ran past a 720 px
-#: fold (the Solver lab's 640 px scene from 260 px lost its floor's front tick labels, tour step 2).
-PRESENTER_SCENE_HEIGHT = 440
+#: fold (the Solver lab's 640 px scene from 260 px lost its floor's front tick labels, tour step 2). 434 ends
+#: the NODE vs ANODE lab's 3-D tabs, which start lower (282 px, under its numbers' caption), at 716 px.
+PRESENTER_SCENE_HEIGHT = 434
 #: Under a 3-D scene (no axis text there), in presenter mode: a gap, then one row of 1.6x legend entries
 #: (a projector's page is wide; its height is what is short), then a margin under them.
 PRESENTER_SCENE_LEGEND_GAP = 10

@@ -14,14 +14,14 @@ from components.flow_path_figures import FLIP_HEIGHT, flip1d_figure
 from components.flow_plane_figures import decision_regions_figure
 from kit.chrome import presenter_mode
 from kit.failure import failed, show_failure
-from kit.figures import figure_spec, show_figure
+from kit.figures import PRESENTER_SCENE_HEIGHT, figure_spec, show_figure
 from models.node_anode.analysis import Window
 from models.node_anode.classifiers import ModelConfig
 
-#: In presenter mode a tab's figure is this tall when all of it must be above the fold, whatever kit.figures'
-#: floors: the figure starts ~282 px down a 1280x720 projector (305 of 768 at 1024x768) under the tour's
-#: banner, the title, the caption and the tabs (tour steps 10, 11 and 12).
-PRESENTER_FOLD_HEIGHT = 434
+#: In presenter mode a tab's figure is this tall when all of it must be above the fold: the figure starts
+#: ~282 px down a 1280x720 projector (305 of 768 at 1024x768) under the tour's banner, the title, the caption
+#: and the tabs (tour steps 10, 11 and 12). kit.figures draws every 3-D figure this tall there.
+PRESENTER_FOLD_HEIGHT = PRESENTER_SCENE_HEIGHT
 
 
 def dim_names(kind: str, in_dim: int, cfg: ModelConfig) -> tuple[str, ...]:

@@ -10,13 +10,13 @@ from components.flow_cloud_figures import cloud_figure
 from components.flow_panels import LOW_HEIGHT, Coloring
 from components.training_charts import Run, training_chart
 from kit.chrome import presenter_mode
-from kit.figures import PRESENTER_SCENE_MIN_HEIGHT, show_chart
+from kit.figures import PRESENTER_SCENE_HEIGHT, show_chart
 from kit.node_anode_figures import ModelFigures
 
 REPLAY_KEY = "node_anode.replay"  # session only: snapshots cannot travel in a link
-#: The end states' height: built as tall as it is drawn, so that its 3-D camera fits it (built 440 px tall,
-#: for a low figure's nearer camera, a projector drew it at kit.figures' 640 px floor for 3-D figures and the
-#: ANODE's cloud ran off its scene's right side).
+#: The end states' height: built as tall as it is drawn (in presenter mode kit.figures' height for 3-D
+#: figures), so that its 3-D camera fits its box: built 440 px tall, for a low figure's nearer camera, and drawn
+#: 640 px tall on a projector, the ANODE's cloud ran off its scene's right side.
 CLOUD_HEIGHT = LOW_HEIGHT
 
 
@@ -65,7 +65,7 @@ def replay_tab(
             )
             st.caption(f"Training loss at step {at}: {losses}.")
         if classification:
-            cloud_height = PRESENTER_SCENE_MIN_HEIGHT if presenter_mode() else CLOUD_HEIGHT
+            cloud_height = PRESENTER_SCENE_HEIGHT if presenter_mode() else CLOUD_HEIGHT
             figures.regions_figure(snapshots, "node_anode.replay_regions", "node-anode-replay-regions", 50)
             figures.show_panels(
                 lambda ps: cloud_figure(ps, coloring, animate=False, height=cloud_height),

@@ -27,11 +27,8 @@ from components.flow_plane_figures import vector_field_figure
 from kit.chrome import presenter_mode
 from kit.failure import failed
 from kit.figures import (
-    PRESENTER_PLOTLY_CONFIG,
     FigureSpec,
-    draw_spec,
     figure_spec,
-    presenter_figure,
     show_figure,
 )
 from kit.links import parse_int, parse_subset
@@ -253,17 +250,16 @@ def of_panels(build: Callable[..., go.Figure]) -> Callable[[list], go.Figure | F
 
 def show_fitted(build: Callable[..., go.Figure], kinds: list[str], key: str, name: str) -> bool:
     """`build(panels, coloring, height)` of the models of `kinds` that could be solved; whether it was drawn.
-    In presenter mode PRESENTER_FOLD_HEIGHT tall, below kit.figures' floor for 3-D figures (which draws a
-    scene larger on a wide page but would push the figure's foot under a projector's fold)."""
+    In presenter mode built PRESENTER_FOLD_HEIGHT tall, the height it is drawn at there, so that the builder
+    picks the camera and margins for the box it will have."""
     panels = list(figures.panels_for(kinds).values())
     if not panels:
         return False
     if not presenter_mode():
         show_figure(built(build, tuple(panels), coloring), key=key, name=name)
         return True
-    spec = presenter_figure(built(build, tuple(panels), coloring, PRESENTER_FOLD_HEIGHT))
-    spec["layout"]["height"] = PRESENTER_FOLD_HEIGHT
-    draw_spec(st, spec, key=key, config=PRESENTER_PLOTLY_CONFIG, theme=None)
+    figure = built(build, tuple(panels), coloring, PRESENTER_FOLD_HEIGHT)
+    show_figure(figure, key=key, name=name, presenter_min_height=PRESENTER_FOLD_HEIGHT)
     return True
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from components.flow_cloud_figures import CLOUD_VIEW
+from components.flow_cloud_figures import CLOUD_VIEW, NEAR_CLOUD_VIEW
+from kit.figures import PRESENTER_SCENE_HEIGHT
 from kit.node_anode_notes import OWN_POINTS
 from tests.app.apptest_helpers import assert_clean, open_page, plotly_figure
 from tests.app.test_node_anode_lab_truth import in_order
@@ -80,13 +81,16 @@ def test_the_flip_keeps_its_own_height_on_a_laptop():
     assert plotly_figure(at, key="node_anode.flip")["layout"]["height"] == 660
 
 
-@pytest.mark.parametrize(("present", "height"), [({}, 500), ({"present": "1"}, 640)])
-def test_the_replay_s_end_states_are_built_as_tall_as_they_are_drawn(present, height):
+@pytest.mark.parametrize(
+    ("present", "height", "camera"),
+    [({}, 500, CLOUD_VIEW), ({"present": "1"}, PRESENTER_SCENE_HEIGHT, NEAR_CLOUD_VIEW)],
+)
+def test_the_replay_s_end_states_are_built_as_tall_as_they_are_drawn(present, height, camera):
     at = open_page(URL, steps="3", view="training-replay", **present)
     at = at.button(key="node_anode.train").click().run()
     assert_clean(at)
     layout = plotly_figure(at, key="node_anode.replay_cloud")["layout"]
     assert layout["height"] == height
-    # The farther camera of a figure at least LOW_HEIGHT tall: built 440 px tall for the nearer one, the
-    # cloud was drawn 640 px tall on a projector and the ANODE's ran off its scene.
-    assert layout["scene"]["camera"] == CLOUD_VIEW
+    # The camera chosen for the height it is drawn at: built 440 px tall for the nearer one, the cloud was
+    # drawn 640 px tall on a projector and the ANODE's ran off its scene.
+    assert layout["scene"]["camera"] == camera
