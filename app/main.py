@@ -10,7 +10,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import streamlit as st  # noqa: E402
 
 from kit.chrome import apply_presenter_mode  # noqa: E402
-from kit.memory import collect_less_often, give_back_large_blocks, limit_malloc_arenas  # noqa: E402
+from kit.memory import collect_less_often, give_back_large_blocks, limit_malloc_arenas, trim_when_quiet  # noqa: E402
 from kit.registry import PAGES  # noqa: E402
 from kit.sockets import send_without_delay  # noqa: E402
 from kit.story import tour_bar  # noqa: E402
@@ -19,6 +19,7 @@ from kit.warmup import start_warmup  # noqa: E402
 limit_malloc_arenas()  # before the session threads multiply: see kit/memory.py
 give_back_large_blocks()  # before torch's first tensors: see kit/memory.py
 collect_less_often()  # fewer garbage-collector passes holding the GIL under a herd: see kit/memory.py
+trim_when_quiet()  # freed holes in the heap go back to the system: see kit/memory.py
 send_without_delay()  # replies without a 40 ms Nagle stall: see kit/sockets.py
 st.set_page_config(page_title="Neural ODE Explorer", page_icon=":material/all_inclusive:", layout="wide")
 

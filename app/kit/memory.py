@@ -14,7 +14,12 @@ threshold keeps them mapped: after every page and tab, 557 MB instead of 626 MB 
 At glibc's own 128 kB it was 551 MB, but every warm run then mapped and faulted in its figure's JSON
 (a few hundred kB), ~5 ms more server CPU per run on the Phase portraits and NODE vs ANODE lab pages.
 
-Python's cyclic garbage collector is the third: a generation-0 pass starts after every 700 allocations net,
+Freed memory in the middle of the heap is the third: the trim threshold gives back only the heap's top, and
+after every page and tab the freed holes below it held ~60 MB (612 MB RSS, 551 MB after one malloc_trim(0),
+the same server). `trim_when_quiet` returns them once the server has gone quiet after work: a first trim of a
+fragmented heap took ~45 ms and later ones ~5 ms, outside the GIL, never while the server is busy.
+
+Python's cyclic garbage collector is the fourth: a generation-0 pass starts after every 700 allocations net,
 and a page run (Streamlit's protobufs, a figure's dicts) makes tens of thousands, so the collector ran about
 11 times per run and every few hundred runs a full pass over torch's and plotly's objects (~300 ms, holding
 the GIL, so every other session waits). Measured with 4 herds of 50 sessions on `/solver_lab?tour=1`, one
@@ -31,11 +36,17 @@ import ctypes
 import ctypes.util
 import functools
 import gc
+import threading
+import time
 
 M_TRIM_THRESHOLD = -1  # from glibc's malloc.h
 M_MMAP_THRESHOLD = -3
 M_ARENA_MAX = -8
 ARENAS = 2
+#: How often the trimming thread looks at the process's CPU time, and the share of a core under which an
+#: interval counts as quiet: a trim follows within two intervals of the end of a burst of work.
+TRIM_CHECK_S = 3.0
+QUIET_SHARE = 0.05
 #: Net allocations between generation-0 collections (Python's default is 700): see the module docstring.
 GC_GEN0_THRESHOLD = 10_000
 #: Blocks of 1 MB and more are mapped and given back when freed, and a heap with as much free at its top is
@@ -83,3 +94,28 @@ def collect_less_often(gen0: int = GC_GEN0_THRESHOLD) -> tuple[int, int, int]:
     _, gen1, gen2 = gc.get_threshold()
     gc.set_threshold(gen0, gen1, gen2)
     return gc.get_threshold()
+
+
+@functools.cache
+def trim_when_quiet(check_s: float = TRIM_CHECK_S) -> bool:
+    """Start one daemon thread that calls glibc's malloc_trim(0) in the first quiet interval (under
+    QUIET_SHARE of a core for `check_s` seconds) after the server has worked; False where there is no glibc.
+    Started once per process and remembered."""
+    libc = _libc()
+    if libc is None or not hasattr(libc, "malloc_trim"):
+        return False
+    threading.Thread(target=_trim_loop, args=(libc, check_s), name="malloc-trim", daemon=True).start()
+    return True
+
+
+def _trim_loop(libc: ctypes.CDLL, check_s: float) -> None:
+    worked, last = False, time.process_time()
+    while True:
+        time.sleep(check_s)
+        now = time.process_time()
+        if now - last >= QUIET_SHARE * check_s:
+            worked = True  # a burst of work is under way: trimming now would only slow it down
+        elif worked:
+            libc.malloc_trim(0)  # ctypes releases the GIL: sessions run on meanwhile
+            worked = False
+        last = time.process_time()

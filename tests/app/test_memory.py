@@ -106,6 +106,39 @@ def test_the_collector_passes_far_less_often_with_the_raised_threshold():
     assert passes <= 25 and default_passes >= 200  # 200,000 / 10,000 against 200,000 / 700
 
 
+def _rss_after_a_quiet_spell(trim: bool) -> tuple[str, float]:
+    """In a fresh process: fill ~400 MB with blocks under the mmap threshold, free every other one (holes in
+    the heap, not at its top), then sit quiet for a second; return (the call's result, MB of RSS given back)."""
+    code = textwrap.dedent(
+        f"""
+        import time
+        from kit.memory import give_back_large_blocks, trim_when_quiet
+        give_back_large_blocks()
+        result = trim_when_quiet(0.2) if {trim} else None
+        def rss():
+            line = next(l for l in open("/proc/self/status") if l.startswith("VmRSS:"))
+            return int(line.split()[1]) / 1024
+        blocks = [b"\x01" * (100_000 + 997 * (i % 100)) for i in range(4000)]
+        del blocks[::2]
+        before = rss()
+        time.sleep(1.5)
+        print(result, before - rss(), flush=True)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=APP, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    result, given_back = out.stdout.split()
+    return result, float(given_back)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc only")
+def test_holes_in_the_heap_go_back_once_the_process_is_quiet():
+    result, given_back = _rss_after_a_quiet_spell(trim=True)
+    _, given_back_untrimmed = _rss_after_a_quiet_spell(trim=False)
+    assert result == "True"
+    assert given_back_untrimmed < 20 < 100 < given_back  # ~200 MB of freed holes, kept without the trim
+
+
 def test_the_router_applies_every_setting_on_its_first_run(monkeypatch):
     """The settings are only worth something if the server makes them: the router calls each (once per
     process, remembered), whatever page is asked for."""
@@ -119,12 +152,14 @@ def test_the_router_applies_every_setting_on_its_first_run(monkeypatch):
     memory.limit_malloc_arenas.cache_clear()
     memory.give_back_large_blocks.cache_clear()
     memory.collect_less_often.cache_clear()
+    memory.trim_when_quiet.cache_clear()
     gc.set_threshold(700, 10, 10)
     try:
         open_page("tour")
         assert memory.limit_malloc_arenas.cache_info().currsize == 1
         assert memory.give_back_large_blocks.cache_info().currsize == 1
         assert memory.collect_less_often.cache_info().currsize == 1
+        assert memory.trim_when_quiet.cache_info().currsize == 1
         assert gc.get_threshold()[0] == memory.GC_GEN0_THRESHOLD
     finally:
         gc.set_threshold(*thresholds)
