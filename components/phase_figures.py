@@ -183,9 +183,22 @@ def _nullclines(
         )
 
 
-def phase_plane_figure(layers: PlaneLayers, height: int = 620, tol: float = SIMPLIFY_TOL) -> go.Figure:
+#: A legend beside the plot, in one column at its top right (plotly widens the right margin for it).
+LEGEND_BESIDE = {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top"}
+#: With the legend beside the plot, the field's colour bar lies flat under it, at the plot's foot.
+COLORBAR_UNDER_LEGEND = {
+    "orientation": "h", "x": 1.02, "xanchor": "left", "y": 0.0, "yanchor": "bottom", "len": 0.2,
+    "title": {"side": "top"},
+}  # fmt: skip
+
+
+def phase_plane_figure(
+    layers: PlaneLayers, height: int = 620, tol: float = SIMPLIFY_TOL, legend_beside: bool = False
+) -> go.Figure:
     """The phase plane: field, nullclines, trajectories, separatrices, fixed points and click targets; lines
-    drawn in as few points as keep them within `tol` of the window's size (`simplified`)."""
+    drawn in as few points as keep them within `tol` of the window's size (`simplified`). `legend_beside`
+    puts the legend in a column at the right instead of in rows under the plot (a projector's wide, low
+    page: under the plot its rows and the x axis fell below the fold, tour step 6)."""
     fig = go.Figure()
     i, j = layers.dims
     if layers.streamlets is not None:
@@ -227,7 +240,13 @@ def phase_plane_figure(layers: PlaneLayers, height: int = 620, tol: float = SIMP
         )
     fig.update_xaxes(title_text=layers.names[i], range=list(layers.window[i]), showgrid=False, zeroline=False)
     fig.update_yaxes(title_text=layers.names[j], range=list(layers.window[j]), showgrid=False, zeroline=False)
-    fig = legend_below(styled(fig, height=height))
+    fig = styled(fig, height=height)
+    if legend_beside:
+        # The field's colour bar stood at the plot's right edge too, over the legend: it lies under it instead.
+        fig.update_traces(marker_colorbar=COLORBAR_UNDER_LEGEND, selector={"marker.showscale": True})
+        fig.update_layout(legend=LEGEND_BESIDE)
+    else:
+        fig = legend_below(fig)
     fig.update_layout(hovermode="closest", dragmode="zoom", legend={"itemsizing": "constant"})
     return fig
 

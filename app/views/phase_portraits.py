@@ -22,6 +22,7 @@ from cached.phase import (
 )
 from components.fixed_point_figures import STABLE_COLOR, UNSTABLE_COLOR
 from components.phase_figures import CLICK_COLOR, PlaneLayers, TrajectorySet, phase_plane_figure
+from kit.chrome import presenter_mode
 from kit.failure import drawn_part, failed, show_failure
 from kit.figures import figure_spec, show_figure
 from kit.links import parse_choice
@@ -61,6 +62,10 @@ SEED_LABELS = {"source": "the sources' initial values", "grid": "a grid", "rando
 FIELD_LABELS = {"streamlines": "short streamlines", "arrows": "arrows", "none": "none"}
 PROJECTIONS = {"xy": (0, 1), "xz": (0, 2), "yz": (1, 2)}
 CHART_VERSION = "phase.__plane_version"
+PLANE_HEIGHT = 620
+#: The plane's height on a projector: from ~282 px (under the tour's banner, the title and the tabs) it ends
+#: at 716 of 720.
+PRESENTER_PLANE_HEIGHT = 434
 LAST_GOOD = "phase.__last_good_equations"
 SOURCE_NOTES = {
     "pendulum": "The sources' portrait: 99 initial values (5i, −i) for i in linspace(−2, 2, 99), RK4, h = 0.1, "
@@ -306,11 +311,20 @@ with tab_plane:
                 st.session_state[starts_key] = (*st.session_state[starts_key], new)[-MAX_STARTS:]
                 st.session_state[CHART_VERSION] += 1
 
+        # On a projector the plane ends above the fold (it starts ~282 px down a 1280x720 screen), its legend
+        # beside it in the wide page's spare width.
+        presenting = presenter_mode()
         show_figure(
-            figure_spec(phase_plane_figure, layers),
+            figure_spec(
+                phase_plane_figure,
+                layers,
+                height=PRESENTER_PLANE_HEIGHT if presenting else PLANE_HEIGHT,
+                legend_beside=presenting,
+            ),
             key=chart_key,
             on_select=take_click if dim == 2 else "ignore",
             selection_mode=("points",),
+            presenter_min_height=PRESENTER_PLANE_HEIGHT,
         )
         left, right = st.columns([3, 1])
         left.caption(

@@ -346,6 +346,19 @@ def test_tour_step_7_fixed_points_table_is_narrow_enough_for_presenter_mode():
     assert list(table["eigenvalues"]) == ["-0.15 ± 0.9887i"]
 
 
+def test_tour_step_6_s_plane_ends_above_a_projector_s_fold_with_its_legend_beside_it():
+    """From 282 px down a 1280x720 projector the 620 px plane ran to 902 px, its x axis and legend unseen."""
+    at = open_page(URL, tour="6", present="1")
+    assert_clean(at)
+    (chart,) = [c for c in at.get("plotly_chart") if c.key.startswith("phase.plane")]
+    layout = plotly_figure(at, key=chart.key)["layout"]
+    assert 282 + layout["height"] <= 720
+    assert layout["legend"]["orientation"] == "v" and layout["legend"]["x"] > 1
+    normal = open_page(URL, tour="6")
+    (chart,) = [c for c in normal.get("plotly_chart") if c.key.startswith("phase.plane")]
+    assert plotly_figure(normal, key=chart.key)["layout"]["height"] == 620  # a laptop's plane, as it was
+
+
 def test_tour_step_8_s_lorenz_scene_ends_above_a_projector_s_fold():
     """Tour step 8 in presenter mode, its chart 261 px down the page: the 640 px figure's floor tick labels at
     the front corner, and its legend, fell under a 720 px fold. The page sends one that ends above it, the

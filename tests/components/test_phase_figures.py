@@ -101,6 +101,22 @@ def test_field_marks_are_coloured_by_speed():
     assert len(bar) == 1 and bar[0].marker.colorbar.title.text == "|f|"
 
 
+def test_beside_the_plane_the_legend_is_a_column_and_the_colour_bar_lies_under_it():
+    """A projector's plane (tour step 6): the legend's rows under the plot fell below the fold; beside it, the
+    field's upright colour bar stood over the legend."""
+    sample = sample_field(PENDULUM, WINDOW, 15)
+    fig = phase_plane_figure(
+        PlaneLayers(window=WINDOW, names=("θ", "p"), arrows=sample), 434, legend_beside=True
+    )
+    legend = fig.layout.legend
+    assert (legend.orientation, legend.x, legend.yanchor, legend.y) == ("v", 1.02, "top", 1.0)
+    (bar,) = [t.marker.colorbar for t in fig.data if t.marker is not None and t.marker.showscale]
+    assert (bar.orientation, bar.x, bar.y, bar.yanchor) == ("h", 1.02, 0.0, "bottom")
+    assert fig.layout.height == 434
+    below = phase_plane_figure(PlaneLayers(window=WINDOW, names=("θ", "p"), arrows=sample))
+    assert below.layout.legend.orientation == "h" and below.layout.legend.y < 0
+
+
 def test_speed_bins_are_monotone_and_skip_undefined():
     speed = np.array([np.nan, 0.0, 0.01, 0.1, 1.0, 10.0, 100.0])
     index, low, high = speed_bins(speed, bins=4)
