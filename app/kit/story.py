@@ -149,8 +149,8 @@ ALL_STEPS: tuple[StoryStep, ...] = (
     ),
     StoryStep(
         "Learning a vector field from noisy samples",
-        "Fit a vector field to noisy observations of a spiral on random short windows. After 50 of 1,000 steps "
-        "the learned spiral still runs wide; step through the snapshots to watch it settle onto the true one.",
+        "Fitted to noisy samples on short random windows: after 50 of 1,000 steps the learned spiral (green) runs "
+        "wide; the later snapshots settle onto the true one.",
         HowTheyLearnView(view="Learning dynamics", field="mlp", snap=1),
     ),
     StoryStep(
