@@ -16,17 +16,23 @@ class PageScaffold:
 
     def __init__(self, page: str, view_type: type, title: str, caption: str) -> None:
         self.links = PageLinks(page, view_type)
+        self._caption = caption
         st.title(title)
-        st.caption(caption)
+        # On a projector the page's description waits at its foot: there, under the tour's banner, its two
+        # lines pushed every figure 45-70 px further towards the fold, and the banner says what the step shows.
+        if not presenter_mode():
+            st.caption(caption)
         self.notes = st.container()
         # Made now so that Reset view stands at the top of the sidebar, above the page's own controls;
         # filled in `finish`, once every control is bound.
         self._reset_area = st.sidebar.container()
 
     def finish(self, share: str | None = SHARE) -> None:
-        """Call once at the end: the line that says the view is a link (not in presenter mode, and not
-        when `share` is None), then the URL's sync and the link notes."""
-        if share is not None and not presenter_mode():
+        """Call once at the end: the line that says the view is a link (not when `share` is None), or in
+        presenter mode the page's description instead, then the URL's sync and the link notes."""
+        if presenter_mode():
+            st.caption(self._caption)
+        elif share is not None:
             st.caption(share)
         self._reset_area.button(
             "Reset view",

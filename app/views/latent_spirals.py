@@ -138,38 +138,36 @@ with st.sidebar:
 with tab_extra:
     if tab_extra.open:
         ex = extrapolation(directory, source, index, seed, k)
-        left, right = st.columns(2)
         direction = "clockwise" if ex.clockwise else "counter-clockwise"
-        with left:
-            st.metric(
+        # On a projector the figures come first and the numbers under them, so the figures' axes end above
+        # the fold (under the tour's banner the metrics pushed them down by ~100 px, tour step 17).
+        figures_first = presenter_mode()
+        shown = (
+            (
                 "Latent ODE extrapolation RMSE",
-                f"{ex.latent_rmse:.3f}",
-                help=f"Against the noise-free curve at the {len(ex.t) - k} times after t = {ex.t[k - 1]:.1f}.",
-            )
-            show_figure(
+                ex.latent_rmse,
+                f"Against the noise-free curve at the {len(ex.t) - k} times after t = {ex.t[k - 1]:.1f}.",
                 figure_spec(
-                    extrapolation_figure,
-                    ex.t,
-                    ex.obs,
-                    ex.true,
-                    k,
-                    ex.latent[k:],
-                    "latent ODE",
-                    LATENT_COLOR,
+                    extrapolation_figure, ex.t, ex.obs, ex.true, k, ex.latent[k:], "latent ODE", LATENT_COLOR,
                     ex.latent[:k],
                 ),
-                key="latent_extrapolation",
-            )
-        with right:
-            st.metric(
+                "latent_extrapolation",
+            ),
+            (
                 "RNN extrapolation RMSE",
-                f"{ex.rnn_rmse:.3f}",
-                help="The RNN reads the same k points, then feeds its own predictions back in.",
-            )
-            show_figure(
+                ex.rnn_rmse,
+                "The RNN reads the same k points, then feeds its own predictions back in.",
                 figure_spec(extrapolation_figure, ex.t, ex.obs, ex.true, k, ex.rnn, "RNN", RNN_COLOR),
-                key="rnn_extrapolation",
-            )
+                "rnn_extrapolation",
+            ),
+        )  # fmt: skip
+        for column, (label, value, help_text, spec, key) in zip(st.columns(2), shown, strict=True):
+            with column:
+                first, second = st.container(), st.container()
+                with second if figures_first else first:
+                    st.metric(label, f"{value:.3f}", help=help_text)
+                with first if figures_first else second:
+                    show_figure(spec, key=key)
         st.markdown(
             f"A {direction} spiral, seen for its first **{k}** of {len(ex.t)} points (up to t = "
             f"{ex.t[k - 1]:.1f} of {ex.t[-1]:.1f}). The latent ODE encodes those points once into z₀ and "

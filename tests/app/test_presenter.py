@@ -215,3 +215,30 @@ def test_a_3d_figure_is_sized_to_a_projector_s_fold_its_legend_in_one_row_under_
         assert 1.6 * 24 <= big["margin"]["b"] - 10 <= 1.6 * 24 + 20  # one row of 1.6x entries, and a foot
     on_top = presenter_figure(styled(cube, height=560))["layout"]  # a legend above: left where it is
     assert on_top["legend"]["y"] == 1.02 and on_top["margin"]["b"] == 50
+
+
+def _kinds_in_order(at) -> list[str]:
+    """What the main area draws, in order: "chart", "metric", or "caption: <its first words>"."""
+    from tests.app.test_node_anode_lab_truth import in_order
+
+    shown = []
+    for element in in_order(at.main):
+        kind = getattr(element, "type", "")
+        if kind == "plotly_chart":
+            shown.append("chart")
+        elif kind == "metric":
+            shown.append("metric")
+        elif kind == "caption":
+            shown.append("caption: " + " ".join(element.value.split()[:3]))
+    return shown
+
+
+def test_on_a_projector_the_page_description_and_the_numbers_follow_the_figures():
+    """Tour step 17 at 1280x720: under the tour's banner, the page's two-line description and the two RMSE
+    metrics pushed the extrapolation figures' axes under the fold. In presenter mode both come after them."""
+    description = "caption: A latent ODE"
+    normal = _kinds_in_order(open_page("latent_spirals", tour="17"))
+    present = _kinds_in_order(open_page("latent_spirals", tour="17", present="1"))
+    assert normal.index(description) < normal.index("metric") < normal.index("chart")
+    assert present.index("chart") < present.index("metric") < present.index(description)
+    assert present.count("chart") == normal.count("chart") == 2 and present.count("metric") == 2
