@@ -37,9 +37,10 @@ FRAME_MS = 180
 #: at 282 px at 1280 x 720 (305 px at 1024 x 768, where the caption takes three lines), so 432 px end at 714
 #: (737). At 560 px under a 130 px top, the plots ran to 766 px (step 21) and 839 px (step 22, under titles).
 PRESENTED_HEIGHT = 432
-#: Under the plot in presenter type, its tick labels and axis title (plotly widened 50 px to 76 to fit them):
-#: a margin that fits them keeps the plot's height where it was laid out.
-PRESENTED_BOTTOM_PX = 78
+#: Under the plot in presenter type, its tick labels and its axis title, this far under them (plotly's own
+#: standoff, some 25 px, widened a 50 px margin to 76): a margin that fits them keeps the plot's height.
+PRESENTED_BOTTOM_PX = 70
+PRESENTED_TITLE_STANDOFF_PX = 4
 #: The full-width time-lapse in presenter mode: the square plot of a wide figure left most of its width empty,
 #: so Play / Pause and the slider stand there, at the plot's left, and the plot takes the whole height but
 #: room for its top tick label. The plot is centred in the x domain from BESIDE_PLOT_X, the slider spans
@@ -53,8 +54,10 @@ BESIDE_BUTTONS_PX = 40
 BESIDE_SLIDER_PX = 40 + 24 + 100
 #: A figure of a pair (CNF vs planar) in presenter mode: its title in the top row, beside the slider's current
 #: value (at the rail's right end: presenter mode shows no toolbar there), over Play / Pause and the rail;
-#: the titles above the figures (a row of subheaders) took 73 px more of the 720.
-PAIR_TOP_PX = 120
+#: the titles above the figures (a row of subheaders) took 73 px more of the 720. The margin is as given
+#: (not widened to fit what plotly thinks the slider needs, 12 px more than it draws), so that the two figures,
+#: one with controls, the other without, keep one plot area.
+PAIR_TOP_PX = 100
 PAIR_TITLE_SIZE = 16
 
 
@@ -180,14 +183,9 @@ def presented_lapse(spec: dict) -> dict:
     """A full-width time-lapse's finished spec (`timelapse_figure`'s) for presenter mode: PRESENTED_HEIGHT
     high, Play / Pause and the slider beside the plot, at its left. Only the layout is new; the data and
     frames are `spec`'s own (shared, never written)."""
-    layout = spec["layout"]
+    shown = _presented_layout(spec["layout"], BESIDE_TOP_PX)
+    shown["xaxis"]["domain"] = [BESIDE_PLOT_X, 1.0]
     plot = PRESENTED_HEIGHT - BESIDE_TOP_PX - PRESENTED_BOTTOM_PX
-    shown = {
-        **layout,
-        "height": PRESENTED_HEIGHT,
-        "margin": {**layout["margin"], "t": BESIDE_TOP_PX, "b": PRESENTED_BOTTOM_PX},
-        "xaxis": {**layout["xaxis"], "domain": [BESIDE_PLOT_X, 1.0]},
-    }
     _move_controls(
         shown,
         buttons_y=1.0 - BESIDE_BUTTONS_PX / plot,
@@ -202,22 +200,30 @@ def presented_pair(spec: dict, title: str) -> dict:
     """A finished spec of a pair's figure (a time-lapse, or a density laid out as one) for presenter mode:
     PRESENTED_HEIGHT high, `title` in its top row. Any two so made have the same plot area, and the two
     columns no row of titles above them. Only the layout is new."""
-    layout = spec["layout"]
-    shown = {
-        **layout,
-        "height": PRESENTED_HEIGHT,
-        "margin": {**layout["margin"], "t": PAIR_TOP_PX, "b": PRESENTED_BOTTOM_PX},
-        "title": {
-            "text": title, "font": {"size": PAIR_TITLE_SIZE, "weight": "bold"},
-            "x": 0.0, "xref": "paper", "xanchor": "left", "y": 1.0, "yref": "container", "yanchor": "top",
-            "pad": {"t": 4},
-        },
+    shown = _presented_layout(spec["layout"], PAIR_TOP_PX)
+    shown["margin"]["autoexpand"] = False
+    shown["title"] = {
+        "text": title, "font": {"size": PAIR_TITLE_SIZE, "weight": "bold"},
+        "x": 0.0, "xref": "paper", "xanchor": "left", "y": 1.0, "yref": "container", "yanchor": "top",
+        "pad": {"t": 4},
     }  # fmt: skip
-    if layout.get("sliders"):
-        (slider,) = layout["sliders"]
+    if shown.get("sliders"):
+        (slider,) = shown["sliders"]
         value = {**slider["currentvalue"], "xanchor": "right"}
         shown["sliders"] = [{**slider, "currentvalue": value}]
     return {**spec, "layout": shown}
+
+
+def _presented_layout(layout: dict, top: int) -> dict:
+    """A copy of a time-lapse's `layout` (or a density's laid out as one) PRESENTED_HEIGHT high under a `top`
+    margin, its x axis's title close under its ticks; its margin and axes copied, the rest shared."""
+    xaxis = layout["xaxis"]
+    return {
+        **layout,
+        "height": PRESENTED_HEIGHT,
+        "margin": {**layout["margin"], "t": top, "b": PRESENTED_BOTTOM_PX},
+        "xaxis": {**xaxis, "title": {**xaxis["title"], "standoff": PRESENTED_TITLE_STANDOFF_PX}},
+    }
 
 
 def _move_controls(
