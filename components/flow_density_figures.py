@@ -43,8 +43,9 @@ PRESENTED_BOTTOM_PX = 70
 PRESENTED_TITLE_STANDOFF_PX = 4
 #: The full-width time-lapse in presenter mode: the square plot of a wide figure left most of its width empty,
 #: so Play / Pause and the slider stand there, at the plot's left, and the plot takes the whole height but
-#: room for its top tick label (plotly widened 16 px to 26 for it). The plot is centred in the x domain from BESIDE_PLOT_X, the slider spans
-#: [0, BESIDE_SLIDER_LEN]: at 1024 x 768 its last label ends some 65 px short of the z₂ title.
+#: room for its top tick label (plotly widened 16 px to 26 for it). The plot is centred in the x domain from
+#: BESIDE_PLOT_X, the slider spans [0, BESIDE_SLIDER_LEN]: at 1024 x 768 its last label ends some 65 px short
+#: of the z₂ title.
 BESIDE_TOP_PX = 26
 BESIDE_PLOT_X = 0.45
 BESIDE_SLIDER_LEN = 0.38
