@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from components.style import PALETTE, add_play_controls, styled
+from components.style import PALETTE, PLAY_LABEL_NAME, add_play_controls, styled
 
 DENSITY_SCALE = "Viridis"
 SAMPLE_COLOR = "#F0E442"
@@ -33,6 +33,33 @@ LAPSE_TOP_PX = 130
 SLIDER_X = 0.43
 #: A frame's time on screen when playing: 21 frames play in about 3.8 s.
 FRAME_MS = 180
+#: In presenter mode a time-lapse's whole figure ends above a projector's fold: the Flows page's charts start
+#: at 282 px at 1280 x 720 (305 px at 1024 x 768, where the caption takes three lines), so 432 px end at 714
+#: (737). At 560 px under a 130 px top, the plots ran to 766 px (step 21) and 839 px (step 22, under titles).
+PRESENTED_HEIGHT = 432
+#: Under the plot in presenter type, its tick labels and its axis title, this far under them (plotly's own
+#: standoff, some 25 px, widened a 50 px margin to 76): a margin that fits them keeps the plot's height.
+PRESENTED_BOTTOM_PX = 70
+PRESENTED_TITLE_STANDOFF_PX = 4
+#: The full-width time-lapse in presenter mode: the square plot of a wide figure left most of its width empty,
+#: so Play / Pause and the slider stand there, at the plot's left, and the plot takes the whole height but
+#: room for its top tick label (plotly widened 16 px to 26 for it). The plot is centred in the x domain from
+#: BESIDE_PLOT_X, the slider spans [0, BESIDE_SLIDER_LEN]: at 1024 x 768 its last label ends some 65 px short
+#: of the z₂ title.
+BESIDE_TOP_PX = 26
+BESIDE_PLOT_X = 0.45
+BESIDE_SLIDER_LEN = 0.38
+#: Beside the plot, from its top down: Play / Pause (about 36 px in presenter type), a gap, then the slider
+#: (its current value, rail and labels, about 97 px), each placed by its foot.
+BESIDE_BUTTONS_PX = 40
+BESIDE_SLIDER_PX = 40 + 24 + 100
+#: A figure of a pair (CNF vs planar) in presenter mode: its title in the top row, beside the slider's current
+#: value (at the rail's right end: presenter mode shows no toolbar there), over Play / Pause and the rail;
+#: the titles above the figures (a row of subheaders) took 73 px more of the 720. The margin is as given
+#: (not widened to fit what plotly thinks the slider needs, 12 px more than it draws), so that the two figures,
+#: one with controls, the other without, keep one plot area.
+PAIR_TOP_PX = 100
+PAIR_TITLE_SIZE = 16
 
 
 def _heatmap(axis: np.ndarray, density: np.ndarray, zmax: float) -> go.Heatmap:
@@ -151,6 +178,71 @@ def _lapse_frame(fig: go.Figure, lim: float) -> go.Figure:
     styled(fig, height=LAPSE_HEIGHT)
     fig.update_layout(margin={"t": LAPSE_TOP_PX})
     return _square(fig, lim)
+
+
+def presented_lapse(spec: dict) -> dict:
+    """A full-width time-lapse's finished spec (`timelapse_figure`'s) for presenter mode: PRESENTED_HEIGHT
+    high, Play / Pause and the slider beside the plot, at its left. Only the layout is new; the data and
+    frames are `spec`'s own (shared, never written)."""
+    shown = _presented_layout(spec["layout"], BESIDE_TOP_PX)
+    shown["xaxis"]["domain"] = [BESIDE_PLOT_X, 1.0]
+    plot = PRESENTED_HEIGHT - BESIDE_TOP_PX - PRESENTED_BOTTOM_PX
+    _move_controls(
+        shown,
+        buttons_y=1.0 - BESIDE_BUTTONS_PX / plot,
+        slider_x=0.0,
+        slider_len=BESIDE_SLIDER_LEN,
+        slider_y=1.0 - BESIDE_SLIDER_PX / plot,
+    )
+    return {**spec, "layout": shown}
+
+
+def presented_pair(spec: dict, title: str) -> dict:
+    """A finished spec of a pair's figure (a time-lapse, or a density laid out as one) for presenter mode:
+    PRESENTED_HEIGHT high, `title` in its top row. Any two so made have the same plot area, and the two
+    columns no row of titles above them. Only the layout is new."""
+    shown = _presented_layout(spec["layout"], PAIR_TOP_PX)
+    shown["margin"]["autoexpand"] = False
+    shown["title"] = {
+        "text": title, "font": {"size": PAIR_TITLE_SIZE, "weight": "bold"},
+        "x": 0.0, "xref": "paper", "xanchor": "left", "y": 1.0, "yref": "container", "yanchor": "top",
+        "pad": {"t": 4},
+    }  # fmt: skip
+    if shown.get("sliders"):
+        (slider,) = shown["sliders"]
+        value = {**slider["currentvalue"], "xanchor": "right"}
+        shown["sliders"] = [{**slider, "currentvalue": value}]
+    return {**spec, "layout": shown}
+
+
+def _presented_layout(layout: dict, top: int) -> dict:
+    """A copy of a time-lapse's `layout` (or a density's laid out as one) PRESENTED_HEIGHT high under a `top`
+    margin, its x axis's title close under its ticks; its margin and axes copied, the rest shared."""
+    xaxis = layout["xaxis"]
+    return {
+        **layout,
+        "height": PRESENTED_HEIGHT,
+        "margin": {**layout["margin"], "t": top, "b": PRESENTED_BOTTOM_PX},
+        "xaxis": {**xaxis, "title": {**xaxis["title"], "standoff": PRESENTED_TITLE_STANDOFF_PX}},
+    }
+
+
+def _move_controls(
+    layout: dict, buttons_y: float, slider_x: float, slider_len: float, slider_y: float
+) -> None:
+    """Move, in a time-lapse's `layout` (a copy whose controls are still `spec`'s), Play / Pause's foot to
+    `buttons_y` and the slider to `slider_x` … `slider_x + slider_len` with its foot at `slider_y`, and the
+    labels under its rail with it (each at the same fraction along the rail, still standing on its foot)."""
+    (menu,), (slider,) = layout["updatemenus"], layout["sliders"]
+    layout["updatemenus"] = [{**menu, "y": buttons_y}]
+    layout["sliders"] = [{**slider, "x": slider_x, "len": slider_len, "y": slider_y}]
+    stretch = slider_len / slider["len"]
+    layout["annotations"] = [
+        {**a, "x": slider_x + (a["x"] - slider["x"]) * stretch, "y": slider_y}
+        if a.get("name") == PLAY_LABEL_NAME
+        else a
+        for a in layout.get("annotations", [])
+    ]
 
 
 def frame_labels(times: np.ndarray) -> list[str]:

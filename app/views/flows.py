@@ -5,10 +5,17 @@ beside it; exact trace against Hutchinson's estimator; regularisation; and live 
 import streamlit as st
 
 from cached.flows import GRID, checkpoint_dir, cnf, estimator_study, planar, planar_density, timelapse_view
-from components.flow_density_figures import density_figure, trace_spread_figure
+from components.flow_density_figures import (
+    PRESENTED_HEIGHT,
+    density_figure,
+    presented_lapse,
+    presented_pair,
+    trace_spread_figure,
+)
 from kit import quiet_controls
+from kit.chrome import presenter_mode
 from kit.failure import failed, show_failure
-from kit.figures import figure_spec, show_figure
+from kit.figures import FigureSpec, figure_spec, show_figure
 from kit.flows_training import live_training
 from kit.page import PageScaffold
 from kit.page_views import FlowsView
@@ -25,6 +32,7 @@ page = PageScaffold(
 )
 links = page.links
 directory = checkpoint_dir()
+presenting = presenter_mode()
 
 with st.sidebar:
     st.header("Flow")
@@ -66,6 +74,16 @@ def _side_by_side(left: str, right: str) -> list:
     return st.columns(2)
 
 
+def _show_lapse(spec: FigureSpec, key: str, name: str, title: str | None = None) -> None:
+    """Draw a time-lapse, or a density laid out as one. In presenter mode laid out to end above a projector's
+    fold: with its controls beside the plot, or as a figure of a pair titled in its own top row (`title`)."""
+    if not presenting:
+        show_figure(spec, key=key, name=name)
+        return
+    shown = presented_lapse(spec.spec) if title is None else presented_pair(spec.spec, title)
+    show_figure(FigureSpec(shown), key=key, name=name, presenter_min_height=PRESENTED_HEIGHT)
+
+
 def _scores(meta: dict, columns: list) -> None:
     # Short labels: three metrics share half the page on the CNF vs planar tab, where longer ones were cut.
     columns[0].metric(
@@ -88,7 +106,7 @@ with tab_lapse:
         if failed(fig):
             show_failure(fig, "Time-lapse unavailable")
         else:
-            show_figure(fig, key="flows_timelapse", name=f"flow-{target}-{direction}")
+            _show_lapse(fig, key="flows_timelapse", name=f"flow-{target}-{direction}")
             way = (
                 "Samples of the Gaussian (yellow) ride the field (white arrows) to the target"
                 if direction == "forward"
@@ -107,7 +125,9 @@ with tab_planar:
         # In presenter mode K comes from the link alone (the title names it): the box pushed the pair's plots
         # about 110 px further under a projector's fold (tour step 22).
         k = int(quiet_controls.choice(links, "Planar layers K", "k", [str(n) for n in PLANAR_LAYERS]))
-        left, right = _side_by_side("Continuous flow", f"Planar flow, K = {k}")
+        titles = ("Continuous flow", f"Planar flow, K = {k}")
+        # In presenter mode each figure carries its title: the row of titles above them took 73 px of the 720.
+        left, right = st.columns(2) if presenting else _side_by_side(*titles)
         with left:
             lapse = figure_spec(
                 timelapse_view, directory, "moons", False, "forward", GRID.frames - 1, PAIR_PARTICLES
@@ -116,7 +136,7 @@ with tab_planar:
             if failed(lapse) or failed(moons):
                 show_failure(lapse if failed(lapse) else moons, "CNF unavailable")
             else:
-                show_figure(lapse, key="flows_cnf_final", name="cnf-moons")
+                _show_lapse(lapse, key="flows_cnf_final", name="cnf-moons", title=titles[0])
                 _scores(moons.meta, st.columns(3))
         with right:
             shown, flow = planar_density(directory, k), planar(k)
@@ -124,10 +144,11 @@ with tab_planar:
                 show_failure(shown if failed(shown) else flow, "Planar flow unavailable")
             else:
                 axis, density, samples = shown
-                show_figure(
+                _show_lapse(
                     figure_spec(density_figure, axis, density, samples[:PAIR_PARTICLES], beside_lapse=True),
                     key="flows_planar",
                     name=f"planar-k{k}",
+                    title=titles[1],
                 )
                 _scores(flow.meta, st.columns(3))
         st.markdown(

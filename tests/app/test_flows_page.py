@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from components.style import PLAY_LABEL_NAME
 from tests.app.apptest_helpers import assert_clean, open_page, plotly_figure, texts
 
 
@@ -190,5 +191,60 @@ def test_presenter_mode_takes_k_from_the_link_without_its_box():
     at = open_page("flows", view="cnf-vs-planar", k="8", present="1")
     assert_clean(at)
     assert not [s for s in at.selectbox if s.key == "flows.k"]
-    assert "Planar flow, K = 8" in [h.value for h in at.subheader]
+    assert plotly_figure(at, key="flows_planar")["layout"]["title"]["text"] == "Planar flow, K = 8"
     assert at.query_params["k"] == "8"
+
+
+#: Where the Flows page's first chart starts in presenter mode, in Chromium (tests/e2e/test_flows_browser.py
+#: measures the whole figure's foot): under the tour bar, the title, the caption (three lines at 1024 px) and
+#: the tabs.
+CHART_TOP = {(1280, 720): 282, (1024, 768): 305}
+
+
+def _ends_above_the_fold(layout: dict) -> None:
+    for (_, fold), top in CHART_TOP.items():
+        assert top + layout["height"] <= fold
+
+
+def test_presenter_time_lapse_ends_above_the_fold_with_its_controls_beside_the_plot():
+    """Tour step 21 on a projector: the 560 px figure from 282 px ran 122 px under the fold at 1280 x 720, its
+    plot under Play and the slider to 766 px. Now they stand at the plot's left, in the width a square plot of a
+    full-width figure leaves empty, and the plot takes the height but its margins for text."""
+    at = open_page("flows", tour="21", present="1")
+    assert_clean(at)
+    layout = plotly_figure(at, key="flows_timelapse")["layout"]
+    _ends_above_the_fold(layout)
+    (menu,), (slider,) = layout["updatemenus"], layout["sliders"]
+    plot_left = layout["xaxis"]["domain"][0]
+    assert menu["x"] + 0.2 < plot_left and slider["x"] + slider["len"] < plot_left  # beside, not above
+    assert 0 < slider["y"] < menu["y"] < 1  # under Play, both within the plot's height
+    plot_px = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+    assert plot_px >= 0.75 * layout["height"]
+    labels = [a for a in layout["annotations"] if a.get("name") == PLAY_LABEL_NAME]
+    assert [a["text"] for a in labels] == ["0.00", "0.25", "0.50", "0.75", "1.00"]
+    assert all(slider["x"] <= a["x"] <= slider["x"] + slider["len"] for a in labels)  # under the moved rail
+    assert labels[0]["x"] == slider["x"] and labels[-1]["x"] == pytest.approx(slider["x"] + slider["len"])
+
+
+def test_presenter_pair_ends_above_the_fold_under_titles_of_its_own():
+    """Tour step 22: under a row of subheaders the pair started at 355 px and ran to 915. Each figure now names
+    itself in its own top row, beside the current value at the rail's right end (no toolbar there in presenter
+    mode), and the two keep one plot area."""
+    at = open_page("flows", view="cnf-vs-planar", tour="22", present="1")
+    assert_clean(at)
+    assert not at.subheader
+    cnf, planar = (plotly_figure(at, key=key)["layout"] for key in ("flows_cnf_final", "flows_planar"))
+    assert [cnf["title"]["text"], planar["title"]["text"]] == ["Continuous flow", "Planar flow, K = 32"]
+    assert cnf["height"] == planar["height"] and cnf["margin"] == planar["margin"]
+    _ends_above_the_fold(cnf)
+    assert cnf["sliders"][0]["currentvalue"]["xanchor"] == "right"
+    assert cnf["title"]["x"] == cnf["updatemenus"][0]["x"] == 0.0  # the title over Play, left of the value
+
+
+def test_normal_mode_keeps_its_subheaders_and_controls_over_the_plot():
+    at = open_page("flows", view="cnf-vs-planar")
+    assert_clean(at)
+    assert [h.value for h in at.subheader] == ["Continuous flow", "Planar flow, K = 32"]
+    layout = plotly_figure(at, key="flows_cnf_final")["layout"]
+    assert "title" not in layout or not layout["title"].get("text")
+    assert layout["sliders"][0]["y"] > 1 and layout["updatemenus"][0]["y"] > 1

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
+import pytest
 
 from components.flow_density_figures import (
     ARROW_MAX_PX,
     ARROW_PX,
     DENSITY_LEVELS,
     LAPSE_TOP_PX,
+    PRESENTED_HEIGHT,
     density_figure,
     frame_labels,
+    presented_lapse,
+    presented_pair,
     timelapse_figure,
     trace_spread_figure,
 )
+from components.style import PLAY_LABEL_NAME
 
 
 def _lapse(frames: int = 5, n: int = 8, start: int = 2):
@@ -133,3 +140,41 @@ def test_the_time_lapse_s_top_margin_fits_its_controls_in_presenter_type():
     line = 1.3 * 14 * 1.6
     controls = line + 10 + 25 + slider.ticklen + line + (CONTROLS_Y - 1) * 360
     assert fig.layout.margin.t == LAPSE_TOP_PX >= controls + 5
+
+
+def _labels(layout: dict) -> list[dict]:
+    return [a for a in layout["annotations"] if a.get("name") == PLAY_LABEL_NAME]
+
+
+def test_presented_lapse_puts_its_controls_beside_the_plot_and_keeps_spec_as_it_was():
+    """Presenter mode's full-width time-lapse: Play / Pause and the slider at the plot's left, the plot under a
+    top margin for its tick label only, the figure PRESENTED_HEIGHT high; each rail label at its fraction along
+    the moved rail. The shared spec it is made from keeps its own layout (controls over the plot)."""
+    spec = _lapse()[0].to_dict()
+    before = copy.deepcopy(spec["layout"])
+    shown = presented_lapse(spec)["layout"]
+    assert spec["layout"] == before
+    assert shown["height"] == PRESENTED_HEIGHT < before["height"]
+    assert shown["margin"]["t"] < 0.1 * PRESENTED_HEIGHT
+    (menu,), (slider,) = shown["updatemenus"], shown["sliders"]
+    assert slider["x"] + slider["len"] < shown["xaxis"]["domain"][0] and menu["x"] == slider["x"] == 0.0
+    assert 0 < slider["y"] < menu["y"] < 1 and slider["yanchor"] == menu["yanchor"] == "bottom"
+    old, new = before["sliders"][0], slider
+    for was, now in zip(_labels(before), _labels(shown), strict=True):
+        fraction = (was["x"] - old["x"]) / old["len"]
+        assert (now["x"] - new["x"]) / new["len"] == pytest.approx(fraction)
+        assert now["xshift"] == was["xshift"] and now["y"] == new["y"] and now["text"] == was["text"]
+    assert presented_lapse(spec)["frames"] is spec["frames"]  # the frames are shared, not copied
+
+
+def test_a_presented_pair_has_one_plot_area_and_its_own_title():
+    """CNF vs planar in presenter mode: each figure titled in its own top row, the two with one height and
+    margins (so one plot area), the current value at the rail's right end, clear of a title at the left."""
+    lapse = presented_pair(_lapse(n=8)[0].to_dict(), "Continuous flow")["layout"]
+    density = density_figure(np.linspace(-4, 4, 8), np.ones((8, 8)), np.zeros((5, 2)), beside_lapse=True)
+    beside = presented_pair(density.to_dict(), "Planar flow, K = 8")["layout"]
+    assert lapse["height"] == beside["height"] == PRESENTED_HEIGHT and lapse["margin"] == beside["margin"]
+    assert lapse["margin"]["t"] < LAPSE_TOP_PX
+    assert (lapse["title"]["text"], beside["title"]["text"]) == ("Continuous flow", "Planar flow, K = 8")
+    assert lapse["title"]["xanchor"] == "left" and lapse["sliders"][0]["currentvalue"]["xanchor"] == "right"
+    assert "sliders" not in beside

@@ -71,7 +71,8 @@ def test_the_two_figures_of_a_pair_line_up(server, page, view, width, height, pr
     """Side by side, the CNF and the planar flow (or the flow without and with regularisation) have one plot
     area: the same top, size and ranges. The planar flow's plot started 74 px above the CNF's at 1440 x 900
     (93 px in presenter mode at 1280 x 720); on the Regularisation tab at 1024 x 768 presenter the right title
-    wrapped and pushed its figure 46 px down. And Pause ran into the label "0.00" at 1024 x 768."""
+    wrapped and pushed its figure 46 px down. And Pause ran into the label "0.00" at 1024 x 768. In presenter mode
+    CNF vs planar's figures carry their titles, one with its controls over the plot, the other without."""
     page.set_viewport_size({"width": width, "height": height})
     open_and_wait(page, f"{server}/flows?view={view}" + ("&present=1" if present else ""))
     page.wait_for_function(f'document.querySelectorAll("{PLOT}").length >= 2', timeout=30_000)
@@ -80,7 +81,8 @@ def test_the_two_figures_of_a_pair_line_up(server, page, view, width, height, pr
     assert {k: left[k] for k in ("top", "x", "y", "xrange", "yrange")} == {
         k: right[k] for k in ("top", "x", "y", "xrange", "yrange")
     }
-    assert left["x"] == left["y"] > 300  # square, and not squeezed
+    # Square, and not squeezed: in presenter mode CNF vs planar ends above the fold, its plots 262 px.
+    assert left["x"] == left["y"] > (250 if present else 300)
     assert left["first_label"] >= left["buttons"]
     assert_no_exception(page)
 
@@ -94,6 +96,65 @@ def test_a_few_frames_are_named_under_the_rail_and_a_click_on_one_goes_there(ser
     marks = plot.locator(".annotation-text")
     expect(marks).to_have_count(5)
     assert [marks.nth(k).text_content() for k in range(5)] == ["0.00", "0.25", "0.50", "0.75", "1.00"]
+    box = marks.nth(1).bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(plot).to_contain_text("t = 0.25")
+    assert_no_exception(page)
+
+
+#: Per drawn plot: the foot of its figure, of its plot area and of the lowest text it draws (ticks, axis titles,
+#: labels, buttons); the left of its plot area and of its y axis's text; the right of its slider, its rail's labels
+#: and its buttons; and its title's right and current value's left (null where it has none).
+_FEET = """() => [...document.querySelectorAll("[data-testid='stPlotlyChart'] .js-plotly-plot")]
+  .filter(g => g.offsetParent && g._fullLayout).map(g => {
+    const x = g._fullLayout.xaxis, y = g._fullLayout.yaxis, box = g.getBoundingClientRect();
+    const boxes = s => [...g.querySelectorAll(s)].map(e => e.getBoundingClientRect()).filter(b => b.width > 0);
+    const most = (s, side, pick) => { const b = boxes(s); return b.length ? pick(...b.map(r => r[side])) : null; };
+    const labels = [...g.querySelectorAll('.annotation')].filter(a => /^[\\s\\d.]+$/.test(a.textContent))
+      .map(a => a.getBoundingClientRect());
+    const value = [...g.querySelectorAll('text')].find(t => t.textContent.startsWith('t = '));
+    return {figure: box.bottom, plot: box.top + y._offset + y._length, left: box.left + x._offset,
+            text: most('text, g.updatemenu-button', 'bottom', Math.max),
+            yaxis_left: most('.ytick text, .ytitle', 'left', Math.min),
+            slider: most('g.slider-container', 'right', Math.max),
+            labels: labels.length ? Math.max(...labels.map(b => b.right)) : null,
+            buttons: most('g.updatemenu-button', 'right', Math.max),
+            title: most('.gtitle', 'right', Math.max), value: value ? value.getBoundingClientRect().left : null};
+  })"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1024, 768)])
+@pytest.mark.parametrize(
+    ("step", "link", "plots"), [(21, "", 1), (22, "view=cnf-vs-planar&", 2)], ids=["time-lapse", "pair"]
+)
+def test_a_tour_step_s_figures_end_above_a_projector_s_fold(server, page, step, link, plots, width, height):
+    """Tour steps 21 and 22 in presenter mode: every figure, its plot, axes and controls, ends above the fold.
+    The 560 px time-lapse's plot spanned 412 to 766 px at 1280 x 720, the pair's 485 to 839. The time-lapse's
+    controls stand beside its plot, clear of its y axis; a pair's title keeps clear of the current value."""
+    page.set_viewport_size({"width": width, "height": height})
+    open_and_wait(page, f"{server}/flows?{link}tour={step}&present=1")
+    page.wait_for_function(f'document.querySelectorAll("{PLOT}").length >= {plots}', timeout=30_000)
+    page.wait_for_timeout(500)
+    shown = page.evaluate(_FEET)
+    assert len(shown) == plots
+    for figure in shown:
+        assert max(figure["figure"], figure["plot"], figure["text"]) <= height, figure
+    first = shown[0]
+    if step == 21:
+        assert max(first["slider"], first["labels"], first["buttons"]) < first["yaxis_left"] < first["left"]
+    else:
+        assert first["title"] < first["value"] and shown[1]["title"] is not None
+    assert_no_exception(page)
+
+
+def test_in_presenter_mode_a_click_on_a_label_beside_the_plot_goes_to_its_frame(server, page):
+    """The rail labels move with the rail to the plot's left and still lie under its touch area."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_and_wait(page, f"{server}/flows?tour=21&present=1")
+    page.wait_for_selector(PLOT, timeout=30_000)
+    plot = page.locator(PLOT).first
+    marks = plot.locator(".annotation-text")
+    expect(marks).to_have_count(5)
     box = marks.nth(1).bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     expect(plot).to_contain_text("t = 0.25")
