@@ -42,7 +42,7 @@ CLOUD_VIEW = {"eye": {"x": 2.18, "y": -1.67, "z": 0.57}, "center": {"x": -0.1, "
 #: the size whose labels fit the 388 px of a 1024 px projector's scene (tour step 10; the training replay's end
 #: states, whose scene is taller).
 NEAR_CLOUD_EYE = {"x": 0.781, "y": -0.594, "z": 0.188}  # a unit vector
-NEAR_CLOUD_CENTER = {"x": -0.03, "y": -0.04, "z": -0.2}
+NEAR_CLOUD_CENTER = {"x": -0.07, "y": -0.09, "z": -0.2}
 LOW_EYE_PER_PX = 1.65 / 266
 LOW_SCENE_BOX = {"aspectmode": "manual", "aspectratio": {"x": 1, "y": 1, "z": 0.75}}
 
