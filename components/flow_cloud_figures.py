@@ -18,17 +18,49 @@ CLOUD_TOP_PX = 50
 #: start CONTROLS_GAP_PX under the axes.
 CONTROLS_PX = 150
 CONTROLS_GAP_PX = 70
-#: Side-on like the 3-D paths' view (the extra axis upright), but closer: a cloud is a small thing to see. It
-#: looks only a little left of the cube's centre across the screen: from (-0.1, -0.13) the cube's far corner
-#: and z1's ticks ran off the scene's right side (the training replay's end states, the Animation tab).
-CLOUD_VIEW = {"eye": {"x": 1.85, "y": -1.42, "z": 0.48}, "center": {"x": -0.1, "y": -0.04, "z": -0.12}}
-#: Nearer, and the cube drawn higher, in a figure under LOW_HEIGHT (a projector's, above its fold): there the
-#: scene is much wider than tall, the cube fitted to its height with room at the sides (tour step 10).
-NEAR_CLOUD_VIEW = {"eye": {"x": 1.6, "y": -1.22, "z": 0.42}, "center": {"x": -0.1, "y": -0.13, "z": -0.26}}
+#: A figure under LOW_HEIGHT (a projector's: 434 px, all of it above the fold, text 1.6x larger) lays out its
+#: bottom in px. Its 2-D plots end LOW_AXIS_BAND_PX above the plot area's foot, their ticks and x-axis title
+#: in that band (they reach 70 px under the axis in Chromium), while a 3-D scene, whose labels are inside its
+#: box, takes the band too: a taller scene draws a larger cube (tour step 10: the scene was 215 px tall, the
+#: cube about 250 px wide in a 500 px box). Under the band, LOW_CONTROLS_GAP_PX down, the controls start (84 px
+#: under a 2-D axis: at the 64 px that CONTROLS_GAP_PX came to there, the Play button covered the flip's "z0"
+#: title and the slider's readout touched the ResNet's), and LOW_CONTROLS_PX holds them whole (the
+#: presenter-sized slider, readout on top and labels under the rail, measured 97 px): a margin they overran
+#: grew in the browser, and the plots shrank with it. Without controls, LOW_FOOT_PX under the band.
+LOW_AXIS_BAND_PX = 76
+LOW_CONTROLS_GAP_PX = 8
+LOW_CONTROLS_PX = 110
+LOW_FOOT_PX = 8
+#: Side-on like the 3-D paths' view (the extra axis upright), looking a little left of the cube's centre
+#: across the screen: from (-0.1, -0.13) the cube's far corner and z1's ticks ran off the scene's right side
+#: (the training replay's end states). 2.8 from the centre: from 2.4 the Animation tab's narrow scene (287 px
+#: wide, 358 high, beside its text at 1440x900) clipped the a1 title on its left and a "5" tick on its right.
+CLOUD_VIEW = {"eye": {"x": 2.18, "y": -1.67, "z": 0.57}, "center": {"x": -0.1, "y": -0.04, "z": -0.12}}
+#: In a low figure the scenes are much wider than tall and plotly fits the cube to their height: the camera
+#: comes nearer and lower, and the box is flattened along the upright axis, so the cube uses more of the width.
+#: The eye stays LOW_EYE_PER_PX from the centre per px of the scene's height, so the cube keeps one size in px:
+#: the size whose labels fit the 388 px of a 1024 px projector's scene (tour step 10; the training replay's end
+#: states, whose scene is taller).
+NEAR_CLOUD_EYE = {"x": 0.781, "y": -0.594, "z": 0.188}  # a unit vector
+NEAR_CLOUD_CENTER = {"x": -0.07, "y": -0.09, "z": -0.2}
+LOW_EYE_PER_PX = 1.65 / 266
+LOW_SCENE_BOX = {"aspectmode": "manual", "aspectratio": {"x": 1, "y": 1, "z": 0.75}}
 
 #: At most about this many ticks along a scene's floor axes: at plotly's own density the two axes' labels ran
 #: into each other at the corner where they meet (the training replay's end states, -3 … 3 against -4 … 4).
 SCENE_TICKS = 5
+
+
+def low_layout(height: int, animate: bool) -> tuple[int, int]:
+    """A low figure's (bottom margin, plot area height) in px: controls or a foot under the plots."""
+    bottom = LOW_CONTROLS_GAP_PX + LOW_CONTROLS_PX if animate else LOW_FOOT_PX
+    return bottom, max(height - CLOUD_TOP_PX - bottom, 100)
+
+
+def near_view(scene_px: float) -> dict:
+    """A low figure's camera for a scene `scene_px` high: the cube drawn one size whatever that height."""
+    distance = LOW_EYE_PER_PX * scene_px
+    return {"eye": {k: v * distance for k, v in NEAR_CLOUD_EYE.items()}, "center": NEAR_CLOUD_CENTER}
 
 
 def _at_fraction(panel: Panel, s: float) -> np.ndarray:
@@ -73,6 +105,8 @@ def cloud_figure(
     `height` is the third argument, as of the lab's other builders of panels: the lab's presenter mode calls
     `build(panels, coloring, height)`, which with `frames` third made 434 frames of a figure laid out 560 px
     high (then drawn 434 px high), their names repeated ("0.00 0.00 0.00 0.01 …") on the slider."""
+    low = height < LOW_HEIGHT
+    bottom, plot = low_layout(height, animate) if low else (CONTROLS_PX, height - CLOUD_TOP_PX - CONTROLS_PX)
     specs = [[{"type": "scene" if p.dim >= 3 else "xy"} for p in panels]]
     fig = make_subplots(
         rows=1,
@@ -118,8 +152,8 @@ def cloud_figure(
                             "title": {"text": panel.dim_names[2]},
                             "tickvals": upper_ticks(*ranges[2]),
                         },
-                        "aspectmode": "cube",
-                        "camera": NEAR_CLOUD_VIEW if height < LOW_HEIGHT else CLOUD_VIEW,
+                        **(LOW_SCENE_BOX if low else {"aspectmode": "cube"}),
+                        "camera": near_view(plot) if low else CLOUD_VIEW,
                     }
                 }
             )
@@ -131,6 +165,9 @@ def cloud_figure(
     # No legend (the colours are the classes' of every other tab): the top only holds the subplot titles,
     # so the clouds start higher, above a projector's fold (tour step 10).
     fig.update_layout(showlegend=False, margin={"t": CLOUD_TOP_PX})
+    if low:
+        fig.update_layout(margin={"b": bottom})
+        fig.update_yaxes(domain=[LOW_AXIS_BAND_PX / plot, 1])
     if not animate:
         return fig
     redraw = any(p.dim >= 3 for p in panels)
@@ -146,11 +183,18 @@ def cloud_figure(
                 data.append(go.Scatter(x=coords[0], y=coords[1]))
         frame_list.append(go.Frame(data=data, traces=list(range(len(panels))), name=name))
     fig.frames = frame_list
-    bottom = CONTROLS_PX
     # Paper coordinates scale with the plot's height: place the controls a fixed px under the axes.
-    below = -CONTROLS_GAP_PX / max(height - CLOUD_TOP_PX - bottom, 100)
+    below = -(LOW_CONTROLS_GAP_PX if low else CONTROLS_GAP_PX) / plot
     fig.update_layout(margin={"b": bottom})
     fig = add_play_controls(
-        fig, names, prefix="t / t₁ = ", frame_ms=90, redraw=redraw, y=below, slider_x=0.16, active=opening
+        fig,
+        names,
+        prefix="t / t₁ = ",
+        frame_ms=90,
+        redraw=redraw,
+        y=below,
+        slider_x=0.16,
+        slider_y=below if low else None,
+        active=opening,
     )
     return fig

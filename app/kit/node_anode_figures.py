@@ -14,7 +14,7 @@ from components.flow_path_figures import FLIP_HEIGHT, flip1d_figure
 from components.flow_plane_figures import decision_regions_figure
 from kit.chrome import presenter_mode
 from kit.failure import failed, show_failure
-from kit.figures import PRESENTER_SCENE_HEIGHT, figure_spec, show_figure
+from kit.figures import PRESENTER_MIN_HEIGHT, PRESENTER_SCENE_HEIGHT, figure_spec, show_figure
 from models.node_anode.analysis import Window
 from models.node_anode.classifiers import ModelConfig
 
@@ -99,14 +99,24 @@ class ModelFigures:
         return kept
 
     def regions_figure(
-        self, models: dict[str, ModelRef], key: str, name: str, resolution: int = 60, shared: bool = False
+        self,
+        models: dict[str, ModelRef],
+        key: str,
+        name: str,
+        resolution: int = 60,
+        shared: bool = False,
+        presenter_height: int | None = None,
     ) -> None:
         """`shared`: every model is shipped or untrained, so the finished figure may be shared across
-        sessions (figure_spec); a visitor's own model's never is."""
+        sessions (figure_spec); a visitor's own model's never is. `presenter_height`: in presenter mode the
+        figure is built and drawn this tall (below kit.figures' floor), for a view that starts it lower."""
         grids = {k: regions_view(models[k], self.window, resolution) for k in models}
         show_errors(grids)
         good = tuple((MODEL_LABELS[k], g) for k, g in grids.items() if not failed(g))
         if good:
             args = (good, self.arrays.x, Coloring(self.arrays.y.astype(int)))
+            floor = PRESENTER_MIN_HEIGHT
+            if presenter_height is not None and presenter_mode():
+                args, floor = (*args, presenter_height), presenter_height
             figure = figure_spec(decision_regions_figure, *args) if shared else decision_regions_figure(*args)
-            show_figure(figure, key=key, name=name)
+            show_figure(figure, key=key, name=name, presenter_min_height=floor)

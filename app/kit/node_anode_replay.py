@@ -18,6 +18,10 @@ REPLAY_KEY = "node_anode.replay"  # session only: snapshots cannot travel in a l
 #: figures), so that its 3-D camera fits its box: built 440 px tall, for a low figure's nearer camera, and drawn
 #: 640 px tall on a projector, the ANODE's cloud ran off its scene's right side.
 CLOUD_HEIGHT = LOW_HEIGHT
+#: In presenter mode the decision regions are this tall: under the step slider and the loss caption they start
+#: 318 px down a 1280x720 projector (340 of 768 at 1024x768), where at their usual 456 px their x axis ended at
+#: 774, below the fold.
+PRESENTER_REGIONS_HEIGHT = 396
 
 
 def replay_tab(
@@ -66,7 +70,13 @@ def replay_tab(
             st.caption(f"Training loss at step {at}: {losses}.")
         if classification:
             cloud_height = PRESENTER_SCENE_HEIGHT if presenter_mode() else CLOUD_HEIGHT
-            figures.regions_figure(snapshots, "node_anode.replay_regions", "node-anode-replay-regions", 50)
+            figures.regions_figure(
+                snapshots,
+                "node_anode.replay_regions",
+                "node-anode-replay-regions",
+                50,
+                presenter_height=PRESENTER_REGIONS_HEIGHT,
+            )
             figures.show_panels(
                 lambda ps: cloud_figure(ps, coloring, animate=False, height=cloud_height),
                 list(snapshots),

@@ -332,7 +332,10 @@ if chosen:
 
     with tab_anim:
         if tab_anim.open:
-            main, side = figure_and_text()
+            # A 3-D cloud keeps the width: beside the text its scene was 287 px wide and 358 high at 1440x900,
+            # and plotly, fitting the cube to the height, cut off its a1 title and a tick.
+            solid = any(len(dim_names(k, in_dim, refs[k].cfg)) >= 3 for k in chosen)
+            main, side = figure_and_text(wide=solid)
             with main:
                 show_fitted(cloud_figure, chosen, "node_anode.cloud", "node-anode-flow")
             with side:

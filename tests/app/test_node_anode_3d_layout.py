@@ -3,6 +3,8 @@ each fitted to its box's lower side, were small cubes in a 3.2 : 1 column with g
 
 from __future__ import annotations
 
+import pytest
+
 from tests.app.apptest_helpers import assert_clean, open_page, plotly_figure, texts
 from tests.app.test_node_anode_lab_truth import side_by_side
 
@@ -23,7 +25,21 @@ def test_the_3d_tab_keeps_the_width_with_its_text_below_outside_presenter_mode_t
         )
 
 
-def test_the_other_tabs_keep_their_text_beside_the_figure():
+def test_the_animation_of_a_3d_cloud_keeps_the_width_too():
+    """Beside its text the ANODE's scene was 287 px wide and 358 high at 1440x900: plotly fits the cube to
+    the height, and its a1 title and a tick ran off the scene's sides."""
     at = open_page(URL, data="circles", view="animation")
     assert_clean(at)
+    assert not side_by_side(at)
+    assert "scene" in plotly_figure(at, key="node_anode.cloud")["layout"]
+
+
+@pytest.mark.parametrize(
+    ("params", "key"),
+    [({"view": "animation", "models": "node"}, "node_anode.cloud"), ({"view": "depth"}, "node_anode.depth")],
+)
+def test_the_other_tabs_keep_their_text_beside_the_figure(params, key):
+    at = open_page(URL, data="circles", **params)
+    assert_clean(at)
     assert side_by_side(at)
+    assert not any(name.startswith("scene") for name in plotly_figure(at, key=key)["layout"])

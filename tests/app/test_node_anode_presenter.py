@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.flow_cloud_figures import CLOUD_VIEW, NEAR_CLOUD_VIEW
+from components.flow_cloud_figures import CLOUD_VIEW, LOW_FOOT_PX, near_view
 from kit.figures import PRESENTER_SCENE_HEIGHT
 from kit.node_anode_notes import OWN_POINTS
 from tests.app.apptest_helpers import assert_clean, open_page, plotly_figure
@@ -83,7 +83,10 @@ def test_the_flip_keeps_its_own_height_on_a_laptop():
 
 @pytest.mark.parametrize(
     ("present", "height", "camera"),
-    [({}, 500, CLOUD_VIEW), ({"present": "1"}, PRESENTER_SCENE_HEIGHT, NEAR_CLOUD_VIEW)],
+    [
+        ({}, 500, CLOUD_VIEW),
+        ({"present": "1"}, PRESENTER_SCENE_HEIGHT, near_view(PRESENTER_SCENE_HEIGHT - 50 - LOW_FOOT_PX)),
+    ],
 )
 def test_the_replay_s_end_states_are_built_as_tall_as_they_are_drawn(present, height, camera):
     at = open_page(URL, steps="3", view="training-replay", **present)
@@ -94,3 +97,18 @@ def test_the_replay_s_end_states_are_built_as_tall_as_they_are_drawn(present, he
     # The camera chosen for the height it is drawn at: built 440 px tall for the nearer one, the cloud was
     # drawn 640 px tall on a projector and the ANODE's ran off its scene.
     assert layout["scene"]["camera"] == camera
+
+
+def test_the_replay_s_decision_regions_end_above_a_projector_s_fold():
+    """Under the step slider and the loss caption the regions start 318 px down a 1280x720 projector (340 of
+    768 at 1024x768, measured in Chromium): at their usual 456 px their x axis ended at 774."""
+    at = open_page(URL, steps="3", view="training-replay", present="1")
+    at = at.button(key="node_anode.train").click().run()
+    assert_clean(at)
+    layout = plotly_figure(at, key="node_anode.replay_regions")["layout"]
+    assert 318 + layout["height"] <= 720 and 340 + layout["height"] <= 768
+    assert layout["height"] - layout["margin"]["t"] >= 300  # room left for the plots and their x axis
+    assert layout["font"]["size"] > 12
+    laptop = open_page(URL, steps="3", view="training-replay")
+    laptop = laptop.button(key="node_anode.train").click().run()
+    assert plotly_figure(laptop, key="node_anode.replay_regions")["layout"]["height"] == 456

@@ -4,7 +4,12 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from components.flow_cloud_figures import CLOUD_TOP_PX, CONTROLS_GAP_PX, cloud_figure
+from components.flow_cloud_figures import (
+    CLOUD_TOP_PX,
+    CONTROLS_GAP_PX,
+    LOW_AXIS_BAND_PX,
+    cloud_figure,
+)
 from components.flow_panels import CLASS_COLORS, THIN_SPAN, Coloring, Panel, polylines, upper_ticks
 from components.flow_path_figures import FLIP_ROW_GAP, depth_figure, flip1d_figure, flow_3d_figure
 from components.flow_plane_figures import (
@@ -193,10 +198,12 @@ def test_the_cloud_takes_its_height_third_as_the_lab_s_presenter_mode_passes_it(
         cloud_figure(panels, Coloring(LABELS), 434, 26)  # frames by name only
 
 
-def test_the_cloud_s_3d_scene_is_drawn_near_and_from_the_side():
+def test_the_cloud_s_3d_scene_is_drawn_from_the_side_far_enough_to_fit_a_narrow_scene():
     fig = cloud_figure([_panel(2), _panel(3, "ANODE")], Coloring(LABELS), frames=3)
     eye, center = fig.layout.scene.camera.eye, fig.layout.scene.camera.center
-    assert eye.z < 0.7 < abs(eye.x) and 2 < (eye.x**2 + eye.y**2 + eye.z**2) ** 0.5 < 2.4
+    # From 2.4 away a 287 px wide, 358 px high scene (the Animation tab beside its text at 1440x900) lost its
+    # a1 title and a "5" tick; from much further the cube is a small thing in a gap.
+    assert eye.z < 0.7 < abs(eye.x) and 2.6 < (eye.x**2 + eye.y**2 + eye.z**2) ** 0.5 < 3
     assert center.x < 0  # looking left of the centre: the a1 title beside the ticks stays in the scene
 
 
@@ -258,17 +265,67 @@ def test_3d_paths_tick_their_upright_axis_above_the_floor_s_corner_with_the_lege
     assert fig.layout.margin.t <= 60
 
 
-@pytest.mark.parametrize("height", [434, 560])
-def test_the_cloud_s_controls_sit_a_fixed_gap_under_its_plots(height):
-    fig = cloud_figure([_panel(2), _panel(3, "ANODE")], Coloring(LABELS), frames=3, height=height)
+def _distance(eye) -> float:
+    return (eye.x**2 + eye.y**2 + eye.z**2) ** 0.5
+
+
+def test_the_cloud_s_controls_sit_a_fixed_gap_under_its_plots_on_a_laptop():
+    fig = cloud_figure([_panel(2), _panel(3, "ANODE")], Coloring(LABELS), frames=3)
     margin = fig.layout.margin
-    # Only the subplot titles above the clouds (no legend): they start higher (tour step 10).
+    # Only the subplot titles above the clouds (no legend): they start higher.
     assert margin.t == CLOUD_TOP_PX == 50 and fig.layout.showlegend is False
-    plot = height - margin.t - margin.b
+    plot = fig.layout.height - margin.t - margin.b
     assert -fig.layout.updatemenus[0].y * plot == pytest.approx(CONTROLS_GAP_PX)
-    # The slider's top 80 px above the figure's foot at least: in Chromium the 434 px presenter figure's
-    # slider (its current value, rail and labels) ended 4 px above it (tour step 10 at 1280x720).
-    assert (1 - fig.layout.sliders[0].y) * plot + margin.t <= height - 80
+
+
+def _low_cloud(panels, animate=True):
+    fig = cloud_figure(panels, Coloring(LABELS), frames=3, height=434, animate=animate)
+    margin = fig.layout.margin
+    return fig, fig.layout.height - margin.t - margin.b
+
+
+def test_a_presenter_cloud_s_controls_clear_the_2d_plots_axis_titles_and_fit_in_the_figure():
+    """On a projector (1.6x text) a 2-D plot's ticks and x-axis title reach 70 px under its axis: the Play
+    button, 64 px under it, covered the flip's "z0" title and the slider's readout touched the ResNet's."""
+    fig, plot = _low_cloud([_panel(1), _panel(2, "ANODE"), _panel(1, "ResNet")])
+    margin, menu, slider = fig.layout.margin, fig.layout.updatemenus[0], fig.layout.sliders[0]
+    assert margin.t == CLOUD_TOP_PX and fig.layout.showlegend is False
+    for axis in ("yaxis", "yaxis2", "yaxis3"):
+        assert fig.layout[axis].domain[0] * plot == pytest.approx(LOW_AXIS_BAND_PX)
+    axis_foot = margin.t + (1 - LOW_AXIS_BAND_PX / plot) * plot  # px from the figure's top
+    for y in (menu.y, slider.y):  # the buttons' top, and the slider's, where its readout is
+        assert margin.t + (1 - y) * plot - axis_foot >= 80
+    assert menu.yanchor == slider.yanchor == "top" and menu.y == slider.y
+    # The slider measured 97 px, readout to labels, in Chromium: all of it in the margin, which else grows
+    # in the browser and shrinks the plots.
+    assert margin.b + menu.y * plot >= 100
+
+
+def test_a_presenter_cloud_s_3d_scene_takes_the_2d_plots_axis_band():
+    """Tour step 10: the 3-D scene, its labels inside its box, reaches down to where the 2-D plot's axis
+    title ends (it was 215 px tall, the cube about 250 px wide in a 500 px box), and is seen from nearer
+    and lower with its upright axis flattened, so the cube fitted to that height uses more of the width."""
+    fig, plot = _low_cloud([_panel(2), _panel(3, "ANODE")])
+    scene = fig.layout.scene
+    assert tuple(scene.domain.y) == (0, 1) and fig.layout.yaxis.domain[0] > 0  # the 2-D plot leaves the band
+    assert plot >= 260
+    assert scene.aspectmode == "manual" and scene.aspectratio.z < scene.aspectratio.x == scene.aspectratio.y
+    assert scene.camera.eye.z < 0.25 * _distance(scene.camera.eye)  # low: the a1 axis upright
+    laptop = cloud_figure([_panel(2), _panel(3, "ANODE")], Coloring(LABELS), frames=3)
+    assert laptop.layout.scene.aspectmode == "cube"
+
+
+def test_a_presenter_cloud_draws_its_cube_one_size_in_a_taller_scene():
+    """The training replay's end states (no controls) have a taller scene than the Animation tab's: the eye
+    moves back in proportion, so that the cube, fitted by plotly to the height, still fits a 1024 px
+    projector's 388 px wide scene (from the Animation tab's distance the a1 title ran off its left side)."""
+    panels = [_panel(2), _panel(3, "ANODE")]
+    animated, short = _low_cloud(panels)
+    still, tall = _low_cloud(panels, animate=False)
+    assert tall > short + 100 and still.layout.scene.domain.y == (0, 1)
+    per_px = [_distance(f.layout.scene.camera.eye) / h for f, h in ((animated, short), (still, tall))]
+    assert per_px[0] == pytest.approx(per_px[1])
+    assert still.layout.yaxis.domain[0] * tall == pytest.approx(LOW_AXIS_BAND_PX)
 
 
 def test_the_decision_regions_start_their_plots_higher_in_a_lower_figure():

@@ -144,3 +144,33 @@ def test_tour_step_12_s_paths_and_outputs_are_above_a_projector_s_fold(server, p
         titles.nth(i).bounding_box()["y"] + titles.nth(i).bounding_box()["height"] <= height for i in range(3)
     )
     assert_no_exception(page)
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1024, 768)])
+def test_the_flip_s_animation_controls_clear_its_axis_titles_on_a_projector(server, page, width, height):
+    """Play / Pause covered the NODE's "z0" title at 1280x720 and the slider's readout touched the ResNet's
+    at 1024x768; the controls, inside the figure's bottom margin, did not grow it either."""
+    page.set_viewport_size({"width": width, "height": height})
+    open_and_wait(page, f"{server}/node_anode_lab?data=flip1d&view=animation&present=1")
+    chart = main(page).locator("[data-testid='stPlotlyChart']").first
+    expect(chart.locator(".updatemenu-button").first).to_be_visible(timeout=30_000)
+    controls = chart.locator(".updatemenu-button, .slider-label", has_text=re.compile(r"Play|Pause|t / t₁"))
+    titles = chart.locator("text[class^='x'][class$='title']", has_text="z0")
+    assert controls.count() == 3 and titles.count() == 3
+    for i in range(controls.count()):
+        for j in range(titles.count()):
+            assert not _overlap(controls.nth(i).bounding_box(), titles.nth(j).bounding_box())
+    margins = chart.locator(".js-plotly-plot").evaluate("gd => [gd._fullLayout._size.b, gd.layout.margin.b]")
+    assert margins[0] == pytest.approx(margins[1], abs=1)
+    box = chart.bounding_box()
+    assert box["y"] + box["height"] <= height
+    assert_no_exception(page)
