@@ -26,6 +26,7 @@ from collections import Counter
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 
+from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -63,7 +64,8 @@ def _rerun(page: str, widget: WidgetState | None = None, query: str = QUERY) -> 
 
 
 async def _until_finished(ws, seen: dict) -> None:
-    """Read ForwardMsgs until the script run ends; note the step-size widget's id and any exception."""
+    """Read ForwardMsgs until the script run ends; note the step-size widget's id, any exception and any
+    failure line."""
     while True:
         msg = ForwardMsg()
         msg.ParseFromString(await ws.recv())
@@ -75,6 +77,9 @@ async def _until_finished(ws, seen: dict) -> None:
                 seen["h"] = element.number_input.id
             elif which == "exception":
                 seen["exception"] = element.exception.message[:120]
+            elif which == "alert" and element.alert.format == Alert.Format.ERROR:
+                # A failure line (kit.failure): a view cut short, by a budget or a deadline, is no answer.
+                seen["failure"] = element.alert.body[:120]
         elif kind == "script_finished" and msg.script_finished in FINISHED:
             return
 
@@ -98,6 +103,8 @@ async def one_session(url: str, page: str, k: int, h: float, out: Result, all_do
                 out.changed.append(time.perf_counter() - t0)
                 if "exception" in seen:
                     out.errors.append(f"session {k}: exception shown: {seen['exception']}")
+                elif "failure" in seen:
+                    out.errors.append(f"session {k}: failure shown: {seen['failure']}")
             finally:
                 await all_done.wait()  # stay connected until every session is done
     except Exception as exc:  # noqa: BLE001 - a benchmark counts failures instead of stopping

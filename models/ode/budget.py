@@ -99,8 +99,8 @@ class Tracked:
             self.nfe_forward += 1
         if self.nfe > budget.max_nfe:
             raise BudgetExceeded(
-                f"stopped after {budget.max_nfe:,} evaluations of f (the budget): "
-                "the system may be stiff or blowing up; try a larger tolerance or a shorter span"
+                f"stopped after {budget.max_nfe:,} evaluations of f (the budget): take a larger step or "
+                "tolerance, or a shorter span (a stiff or blowing-up system also takes many)"
             )
         if budget.deadline_s is not None and time.perf_counter() - self.start > budget.deadline_s:
             raise BudgetExceeded(
