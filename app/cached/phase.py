@@ -13,6 +13,7 @@ import torch
 
 from components.phase_figures import simplified
 from kit.cache_keys import digest
+from kit.solve_slots import solve_slot
 from models.ode.solve import SolveError
 from models.phase.fixed_points import FixedPoint, NewtonConfig, find_fixed_points, separatrix_seeds
 from models.phase.nullclines import nullcline_lines
@@ -105,7 +106,10 @@ def trajectories(
     role = np.concatenate([np.full(len(p[0]), p[2]) for p in parts])
     speed = torch.from_numpy(np.where((role == UNSTABLE) | (role == STABLE), SEPARATRIX_SPEED, 1.0))
     try:
-        result = solve_portrait(f, y0, window, cfg, torch.cat([p[1] for p in parts]), is_autonomous_, speed)
+        with solve_slot():
+            result = solve_portrait(
+                f, y0, window, cfg, torch.cat([p[1] for p in parts]), is_autonomous_, speed
+            )
     except SolveError as err:
         return type(err)(err.message)  # a fresh one: no traceback, no tensors for the cache to keep
     y = result.y.numpy()
@@ -167,8 +171,10 @@ def cloud(
     """A grid of points (a random cloud in 3-D) carried by the flow over [0, cfg.t1], or why not (with the
     part computed before, when the budget ended it early)."""
     y0 = grid_seeds(window, 20) if len(window) == 2 else random_seeds(window, 300, seed=1)
+    is_autonomous_ = autonomous(spec, window)  # outside the slot: a cached call that may compute
     try:
-        result = solve_portrait(spec.field(), y0, window, cfg, autonomous=autonomous(spec, window))
+        with solve_slot():
+            result = solve_portrait(spec.field(), y0, window, cfg, autonomous=is_autonomous_)
     except SolveError as err:
         return type(err)(err.message)
     index = np.unique(np.linspace(0, len(result.t) - 1, frames).round().astype(int))

@@ -14,6 +14,7 @@ import streamlit as st
 import torch
 
 from kit.cache_keys import digest
+from kit.solve_slots import solve_slot
 from models.ode.convergence import SweepConfig, adaptive_work, error_sweep, reference_solution
 from models.ode.solve import METHODS, Budget, SolveError, SolverConfig, SolveResult, Tolerances, solve
 from models.ode.stiffness import stiffness_along
@@ -64,7 +65,8 @@ class Trajectory:
 def reference(problem: Problem) -> tuple[np.ndarray, np.ndarray, str]:
     """The reference curve (t, y (T, dim), how it was made); non-finite values (a blow-up) become NaN."""
     try:
-        t, y, how = reference_solution(problem, REFERENCE_POINTS, budget=REFERENCE_BUDGET)
+        with solve_slot():
+            t, y, how = reference_solution(problem, REFERENCE_POINTS, budget=REFERENCE_BUDGET)
     except SolveError as err:
         t = torch.linspace(*problem.span, REFERENCE_POINTS, dtype=torch.float64)
         return t.numpy(), np.full((REFERENCE_POINTS, problem.definition().dim), np.nan), f"unavailable: {err}"
@@ -85,7 +87,10 @@ def trajectory(problem: Problem, cfg: SolverConfig, budget: Budget | None = None
     carries the `Trajectory` computed before it (empty when nothing was)."""
     budget = page_budget(cfg.method) if budget is None else budget
     try:
-        result = solve(problem.field(), problem.initial()[None], problem.span, replace(cfg, budget=budget))
+        with solve_slot():
+            result = solve(
+                problem.field(), problem.initial()[None], problem.span, replace(cfg, budget=budget)
+            )
     except SolveError as err:
         # A fresh failure: the cache keeps neither the traceback nor the partial's tensors.
         return type(err)(err.message, partial=_trajectory(problem, cfg, err.partial))

@@ -23,7 +23,8 @@ URL = "phase_portraits"
 def slow_clock(monkeypatch, seconds_per_call: float) -> None:
     """The solver's clock advances `seconds_per_call` each time it is read (once per evaluation of f)."""
     ticks = itertools.count()
-    clock = types.SimpleNamespace(perf_counter=lambda: next(ticks) * seconds_per_call)
+    tick = lambda: next(ticks) * seconds_per_call  # noqa: E731
+    clock = types.SimpleNamespace(perf_counter=tick, thread_time=tick)
     monkeypatch.setattr(budget_module, "time", clock)
 
 

@@ -23,7 +23,11 @@ def test_a_slow_clock_does_not_take_the_reference_away(monkeypatch):
     """Each evaluation of f appears to take 2 ms (a machine ~25 times slower than an idle core): the
     reference still comes from dopri8, as on an idle machine."""
     ticks = itertools.count()
-    monkeypatch.setattr(budget_module, "time", types.SimpleNamespace(perf_counter=lambda: next(ticks) * 2e-3))
+    monkeypatch.setattr(
+        budget_module,
+        "time",
+        types.SimpleNamespace(perf_counter=(c := lambda: next(ticks) * 2e-3), thread_time=c),
+    )
     reference.clear()
     try:
         t, y, how = reference(BLOW_UP)
@@ -52,7 +56,11 @@ def test_a_slow_clock_does_not_stop_the_tours_adaptive_solve(monkeypatch):
     from models.ode.solve import SolveError, SolverConfig, Tolerances
 
     ticks = itertools.count()
-    monkeypatch.setattr(budget_module, "time", types.SimpleNamespace(perf_counter=lambda: next(ticks) * 1e-3))
+    monkeypatch.setattr(
+        budget_module,
+        "time",
+        types.SimpleNamespace(perf_counter=(c := lambda: next(ticks) * 1e-3), thread_time=c),
+    )
     problem = Problem(SystemSpec("van_der_pol", params=(("mu", 5.0),)), y0=(0.5, 0.0), t1=20.0)
     trajectory.clear()
     try:
@@ -72,7 +80,11 @@ def test_a_slow_clock_does_not_stop_a_fixed_step_solve_either(monkeypatch):
     from models.ode.solve import BudgetExceeded, FixedStep, SolveError, SolverConfig
 
     ticks = itertools.count()
-    monkeypatch.setattr(budget_module, "time", types.SimpleNamespace(perf_counter=lambda: next(ticks) * 2e-3))
+    monkeypatch.setattr(
+        budget_module,
+        "time",
+        types.SimpleNamespace(perf_counter=(c := lambda: next(ticks) * 2e-3), thread_time=c),
+    )
     trajectory.clear()
     try:
         run = trajectory(Problem(), SolverConfig(method="rk4", step=FixedStep(0.05)))
