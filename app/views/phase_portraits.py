@@ -353,7 +353,8 @@ with tab_plane:
                 else ""
             )
         )
-        if right.button(
+        # On a projector only once there is something to clear: a greyed button is clutter there.
+        if (starts or not presenting) and right.button(
             "Clear my trajectories", icon=":material/delete:", disabled=not starts, key="phase.clear"
         ):
             st.session_state[starts_key] = ()

@@ -359,6 +359,13 @@ def test_tour_step_6_s_plane_ends_above_a_projector_s_fold_with_its_legend_besid
     assert plotly_figure(normal, key=chart.key)["layout"]["height"] == 620  # a laptop's plane, as it was
 
 
+def test_on_a_projector_clear_shows_only_once_there_are_trajectories_to_clear():
+    keys = lambda at: [b.key for b in at.button]  # noqa: E731
+    assert "phase.clear" not in keys(open_page(URL, tour="6", present="1"))
+    assert "phase.clear" in keys(open_page(URL, tour="6", present="1", starts="1,0.5"))
+    assert "phase.clear" in keys(open_page(URL, tour="6"))  # a laptop keeps it, greyed, where it will be
+
+
 def test_tour_step_8_s_lorenz_scene_ends_above_a_projector_s_fold():
     """Tour step 8 in presenter mode, its chart 261 px down the page: the 640 px figure's floor tick labels at
     the front corner, and its legend, fell under a 720 px fold. The page sends one that ends above it, the
