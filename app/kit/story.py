@@ -205,7 +205,7 @@ ALL_STEPS: tuple[StoryStep, ...] = (
         NodeAnodeLabView(view="Seeds"),
     ),
     StoryStep(
-        "Taming NFE: penalise the kinetic energy and the Jacobian",
+        "Taming NFE: penalise kinetic energy and the Jacobian",
         "The same five seeds with w·∫|f|² dt + w·∫‖∂f/∂z‖² dt added to the loss (dashed, w = 0.01): median "
         "test NFE falls from 38 to 26 for the NODE and from 32 to 20 for the ANODE; the NODE pays 0.04 in "
         "median accuracy, the ANODE nothing. Train and Step use the same switch.",
