@@ -12,6 +12,14 @@ import pytest
 APP = Path(__file__).resolve().parents[2] / "app"
 
 
+def _in_a_fresh_process(code: str) -> subprocess.CompletedProcess:
+    """Run `code` in a new interpreter, in app/, which `python -c` puts on sys.path as Streamlit does (kit
+    imports as a top-level name): a process-wide setting is tested where nothing has set it yet."""
+    out = subprocess.run([sys.executable, "-c", code], cwd=APP, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return out
+
+
 def _arenas_after_threads(cap: bool) -> tuple[str, int]:
     """Run 8 allocating threads at once in a fresh process; return (cap result, arenas glibc reports)."""
     code = textwrap.dedent(
@@ -32,9 +40,7 @@ def _arenas_after_threads(cap: bool) -> tuple[str, int]:
         ctypes.CDLL(ctypes.util.find_library("c")).malloc_stats()  # one "Arena k:" block per arena, to stderr
         """
     )
-    # Run in app/, which `python -c` puts on sys.path as Streamlit does: kit imports as a top-level name.
-    out = subprocess.run([sys.executable, "-c", code], cwd=APP, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
+    out = _in_a_fresh_process(code)
     return out.stdout.strip(), out.stderr.count("Arena ")
 
 
@@ -65,9 +71,7 @@ def _rss_kept_after_large_blocks(give_back: bool) -> tuple[str, float]:
         print(result, rss() - before, flush=True)
         """
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=APP, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    result, kept = out.stdout.split()
+    result, kept = _in_a_fresh_process(code).stdout.split()
     return result, float(kept)
 
 
@@ -92,9 +96,7 @@ def _gen0_passes_while_allocating(raise_threshold: bool) -> tuple[str, int]:
         print(repr(result).replace(" ", ""), gc.get_stats()[0]["collections"] - before, flush=True)
         """
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=APP, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    result, passes = out.stdout.split()
+    result, passes = _in_a_fresh_process(code).stdout.split()
     return result, int(passes)
 
 
@@ -125,9 +127,7 @@ def _rss_after_a_quiet_spell(trim: bool) -> tuple[str, float]:
         print(result, before - rss(), flush=True)
         """
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=APP, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    result, given_back = out.stdout.split()
+    result, given_back = _in_a_fresh_process(code).stdout.split()
     return result, float(given_back)
 
 
