@@ -3,7 +3,7 @@ ResNet vs ODE-Net regression and hidden-state paths, and true vs learned vector 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import altair as alt
@@ -11,6 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from components.style import (
+    LEGEND_BESIDE,
     PALETTE,
     REFERENCE_COLOR,
     ROW_PX,
@@ -47,8 +48,6 @@ TITLE_LINE = 1.6
 #: (a projector's fold: a figure with rows under its plot grows taller in presenter mode, see
 #: kit.figures.presenter_figure), or beside it on the right, in one column (a wide figure's spare width).
 LEGEND_PLACES = ("below", "above", "right")
-#: A legend beside the plot: one column at its top right, outside it (plotly widens the right margin for it).
-LEGEND_RIGHT = {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top"}
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ def xy_figure(
     fig.update_yaxes(title_text=y_title, type="log" if log_y else "linear")
     fig = styled(fig, height=height, title=title)
     if legend_at == "right":
-        return fig.update_layout(legend=LEGEND_RIGHT)
+        return fig.update_layout(legend=LEGEND_BESIDE)
     if legend_at == "above":
         return legend_above(fig, legend_rows, text_scale)
     return legend_below(fig, rows=legend_rows)
@@ -367,6 +366,19 @@ def _arrows(
     return seg_x, seg_y
 
 
+def _grid_spacing(xs: np.ndarray, ys: np.ndarray) -> float:
+    return float(min(xs[1] - xs[0], ys[1] - ys[0])) if len(xs) > 1 and len(ys) > 1 else 0.1
+
+
+def _field_arrows(xs: np.ndarray, ys: np.ndarray, true_values: np.ndarray) -> Callable[[np.ndarray], tuple]:
+    """`_arrows` at one scale for every field drawn against `true_values` (the true field's), so that a
+    learned field that is too weak looks too short: arrows 0.9 of the grid spacing at the true field's most."""
+    spacing = _grid_spacing(xs, ys)
+    norms = np.linalg.norm(true_values, axis=-1)
+    biggest = float(norms.max()) if norms.size and np.isfinite(norms.max()) and norms.max() > 0 else 1.0
+    return lambda values: _arrows(xs, ys, np.clip(values, -1e6, 1e6), 0.9 * spacing, biggest)
+
+
 def vector_field_figure(
     xs: np.ndarray,
     ys: np.ndarray,
@@ -382,17 +394,14 @@ def vector_field_figure(
 
     values: (n_y, n_x, 2); observed, true_path, learned_path: (T, 2).
     """
-    spacing = float(min(xs[1] - xs[0], ys[1] - ys[0])) if len(xs) > 1 and len(ys) > 1 else 0.1
-    norms = np.linalg.norm(true_values, axis=-1)
-    # One scale for both fields (the true field's), so a learned field that is too weak looks too short.
-    biggest = float(norms.max()) if norms.size and np.isfinite(norms.max()) and norms.max() > 0 else 1.0
+    spacing, arrows = _grid_spacing(xs, ys), _field_arrows(xs, ys, true_values)
     fig = go.Figure()
     widths = {"true field": 4.0, "learned field": 1.5}
     for label, values, color in (
         ("true field", true_values, TRUE_COLOR),
         ("learned field", learned_values, LEARNED_COLOR),
     ):
-        sx, sy = _arrows(xs, ys, np.clip(values, -1e6, 1e6), 0.9 * spacing, biggest)
+        sx, sy = arrows(values)
         fig.add_trace(
             line_trace(sx, sy, label, color, widths[label], opacity=0.6 if label == "true field" else 1.0)
         )
@@ -414,7 +423,7 @@ def vector_field_figure(
     fig.update_yaxes(title_text="y", range=[float(ys[0]) - spacing, float(ys[-1]) + spacing], scaleanchor="x")
     # The plot is square (equal axes) in a wide figure: the legend goes in a column in the spare width beside
     # it, and the figure is low enough to end above a projector's fold under the tour bar (tour step 16).
-    return styled(fig, height=FIELD_HEIGHT, title=title).update_layout(legend=LEGEND_RIGHT)
+    return styled(fig, height=FIELD_HEIGHT, title=title).update_layout(legend=LEGEND_BESIDE)
 
 
 #: Snapshots a training animation shows: 21 frames of arrows and path were ~250 kB; the field changes
@@ -457,15 +466,12 @@ def field_training_figure(
     fig = vector_field_figure(
         xs, ys, true_values, learned_values[active], observed, true_path, learned_paths[active]
     )
-    spacing = float(min(xs[1] - xs[0], ys[1] - ys[0])) if len(xs) > 1 and len(ys) > 1 else 0.1
-    norms = np.linalg.norm(true_values, axis=-1)
-    biggest = float(norms.max()) if norms.size and np.isfinite(norms.max()) and norms.max() > 0 else 1.0
+    arrows = _field_arrows(xs, ys, true_values)
     learned_line, learned_heads, learned_path = 2, 3, 6  # vector_field_figure's trace order
     frames = []
     names = [str(step) for step in steps]
     for values, path, name in zip(learned_values, learned_paths, names, strict=True):
-        sx, sy = _arrows(xs, ys, np.clip(values, -1e6, 1e6), 0.9 * spacing, biggest)
-        sx, sy = _rounded(sx), _rounded(sy)
+        sx, sy = (_rounded(v) for v in arrows(values))
         frames.append(
             go.Frame(
                 name=name,

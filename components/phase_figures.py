@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from components.click_targets import click_targets_trace
 from components.fixed_point_figures import KIND_MARKERS, add_fixed_points, eigen_text
 from components.phase_marks import add_arrows, add_streamlets
-from components.style import add_play_controls, legend_below, scene, styled
+from components.style import LEGEND_BESIDE, add_play_controls, legend_below, scene, styled
 from models.phase.fixed_points import FixedPoint
 from models.phase.portrait import FieldSample, Window
 
@@ -183,8 +183,6 @@ def _nullclines(
         )
 
 
-#: A legend beside the plot, in one column at its top right (plotly widens the right margin for it).
-LEGEND_BESIDE = {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top"}
 #: With the legend beside the plot, the field's colour bar lies flat under it, at the plot's foot.
 COLORBAR_UNDER_LEGEND = {
     "orientation": "h", "x": 1.02, "xanchor": "left", "y": 0.0, "yanchor": "bottom", "len": 0.2,

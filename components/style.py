@@ -171,6 +171,8 @@ def styled(fig: go.Figure, *, height: int = 420, title: str | None = None) -> go
     return fig
 
 
+#: A legend beside the plot: one column at its top right, outside it (plotly widens the right margin for it).
+LEGEND_BESIDE = {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top"}
 #: Room under a 2-D plot for its tick labels and x-axis title, which a legend under the plot must clear.
 AXIS_PX = 70
 ROW_PX = 24

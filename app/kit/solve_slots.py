@@ -3,8 +3,8 @@ the same instant is answered one or two solves at a time instead of fifty at a t
 
 Every session's script shares one interpreter. Fifty solves at once each ran in a fiftieth of it, and their
 tensor operations handed the GIL back and forth thousands of times a second: with 50 sessions each asking
-for a new view, the server spent 20 s of CPU where the same views one after another take about 2 s
-(benchmarks/bench_sessions.py). A solve's deadline counts its own thread's CPU time (models/ode/budget.py),
+for a new view, the server spent 20 s of CPU, and 6 s with two solves at a time (benchmarks/bench_sessions.py:
+P95 13 s against 3.8-4.0 s). A solve's deadline counts its own thread's CPU time (models/ode/budget.py),
 so the wait for a slot never counts against it.
 """
 

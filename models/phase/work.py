@@ -89,6 +89,6 @@ class ViewWork:
                 + "a larger h or a shorter span"
             )
         return (
-            f"{where}, at the {budget.deadline_s:g} s time limit: f is slow to evaluate for {rows} (or the "
-            "server is very busy); take fewer trajectories, simpler equations, a larger h or a shorter span"
+            f"{where}, at the {budget.deadline_s:g} s time limit: f is slow to evaluate for {rows}; take "
+            "fewer trajectories, simpler equations, a larger h or a shorter span"
         )
